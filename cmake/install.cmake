@@ -1,0 +1,46 @@
+# Installs headers, the library, the exported target ssm_cache::ssm_cache with a config and
+# version file (find_package(ssm_cache CONFIG)), and ssm_cache.pc (pkg-config).
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/ssm_cache"
+  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+  FILES_MATCHING PATTERN "*.hpp")
+
+install(TARGETS ssm_cache ssm_cache_warnings
+  EXPORT ssm_cacheTargets
+  ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+  LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+  RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
+  INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+set(SSM_CACHE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/ssm_cache")
+install(EXPORT ssm_cacheTargets
+  NAMESPACE ssm_cache::
+  DESTINATION "${SSM_CACHE_CMAKE_DIR}")
+
+configure_package_config_file(
+  "${PROJECT_SOURCE_DIR}/cmake/ssm_cacheConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/ssm_cacheConfig.cmake"
+  INSTALL_DESTINATION "${SSM_CACHE_CMAKE_DIR}")
+write_basic_package_version_file(
+  "${PROJECT_BINARY_DIR}/ssm_cacheConfigVersion.cmake"
+  VERSION ${PROJECT_VERSION}
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  "${PROJECT_BINARY_DIR}/ssm_cacheConfig.cmake"
+  "${PROJECT_BINARY_DIR}/ssm_cacheConfigVersion.cmake"
+  DESTINATION "${SSM_CACHE_CMAKE_DIR}")
+
+# pkg-config: a static library needs its private dependencies on the link line.
+get_target_property(_ssm_cache_type ssm_cache TYPE)
+if(_ssm_cache_type STREQUAL "STATIC_LIBRARY")
+  set(SSM_CACHE_PC_REQUIRES "Requires.private: libcurl openssl")
+  set(SSM_CACHE_PC_LIBS_PRIVATE "Libs.private: -pthread")
+else()
+  set(SSM_CACHE_PC_REQUIRES "")
+  set(SSM_CACHE_PC_LIBS_PRIVATE "")
+endif()
+configure_file("${PROJECT_SOURCE_DIR}/cmake/ssm_cache.pc.in"
+  "${PROJECT_BINARY_DIR}/ssm_cache.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/ssm_cache.pc"
+  DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")

@@ -1,0 +1,80 @@
+// ssm_cache/aws.hpp — the AWS client: Parameter Store and Secrets Manager over JSON 1.1 with
+// SigV4, standard retries and kept-alive HTTPS connections. The default ParameterClient.
+//
+// Thread-safe: one client serves any number of threads; connections are pooled.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ssm_cache/client.hpp"
+#include "ssm_cache/types.hpp"
+
+namespace ssm_cache {
+
+class CredentialsProvider;  // ssm_cache/credentials.hpp
+
+/// Options in code override the environment; empty / zero fields are read from it.
+struct AwsClientOptions {
+  std::string region{};                        ///< else AWS_REGION, AWS_DEFAULT_REGION, profile
+  std::string profile{};                       ///< else AWS_PROFILE, "default"
+  std::string ssm_endpoint_url{};              ///< else AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL
+  std::string secrets_manager_endpoint_url{};  ///< else AWS_ENDPOINT_URL_SECRETS_MANAGER, ...
+  std::shared_ptr<CredentialsProvider> credentials{};  ///< else the default chain
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds attempt_timeout{10000};   ///< per HTTP attempt
+  std::chrono::milliseconds call_deadline{30000};     ///< per call, retries included
+  int max_attempts = 0;                        ///< 0: AWS_MAX_ATTEMPTS, else 3
+  std::size_t max_concurrent_requests = 4;     ///< GetParameters chunks in flight at once
+  std::string ca_bundle{};                     ///< else AWS_CA_BUNDLE, else the system store
+  std::size_t max_response_bytes = 16u << 20;
+};
+
+/// A Secrets Manager secret version, as GetSecretValue returns it.
+struct SecretValue {
+  std::string arn{};
+  std::string name{};
+  std::string version_id{};
+  std::optional<std::string> secret_string{};
+  std::optional<std::string> secret_binary{};  ///< decoded bytes
+  std::vector<std::string> version_stages{};
+  std::chrono::system_clock::time_point created_date{};
+};
+
+struct BatchSecretsResult {
+  std::vector<SecretValue> secrets{};
+  struct Failure {
+    std::string secret_id;
+    std::string error_code;
+    std::string message;
+  };
+  std::vector<Failure> errors{};
+};
+
+class AwsClient : public ParameterClient {
+ public:
+  GetParametersResult get_parameters(const std::vector<std::string>& names,
+                                     bool with_decryption) override = 0;
+  std::vector<ParameterRecord> get_parameters_by_path(const std::string& path, bool recursive,
+                                                      const std::vector<Filter>& filters,
+                                                      bool with_decryption) override = 0;
+  /// SSM GetParameter ("name", "name:3", "name:label"); throws AwsError ParameterNotFound.
+  virtual ParameterRecord get_parameter(const std::string& name, bool with_decryption) = 0;
+  /// Secrets Manager GetSecretValue; version_id and version_stage are optional (empty).
+  virtual SecretValue get_secret_value(const std::string& secret_id,
+                                       const std::string& version_id = {},
+                                       const std::string& version_stage = {}) = 0;
+  /// Secrets Manager BatchGetSecretValue, 20 ids per call.
+  virtual BatchSecretsResult batch_get_secret_value(const std::vector<std::string>& ids) = 0;
+};
+
+/// Builds a client; options override the environment. Throws ConfigurationError (no region,
+/// bad endpoint URL) naming the setting and where it was read from.
+std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options = {});
+
+}  // namespace ssm_cache

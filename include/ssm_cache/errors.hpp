@@ -1,0 +1,121 @@
+// ssm_cache/errors.hpp — the one exception hierarchy of the library, rooted at ssm_cache::Error.
+//
+// Every message says what was asked and what came back; none ever contains a parameter value,
+// a secret, a credential or a session token. Thread-safe (immutable after construction).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ssm_cache {
+
+/// Base of every exception thrown by ssm_cache.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+  /// True when trying again later may succeed (throttling, 5xx, timeouts, connection
+  /// failures). The cache serves the last good value on transient errors; definitive errors
+  /// (missing parameter, access denied, validation) are always thrown.
+  [[nodiscard]] virtual bool transient() const noexcept { return false; }
+};
+
+/// A parameter name that is not valid (empty, a space, too long, bad characters).
+class InvalidNameError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Names that do not exist in Parameter Store (or secrets that do not exist).
+class InvalidParameterError : public Error {
+ public:
+  InvalidParameterError(std::string message, std::vector<std::string> names)
+      : Error(std::move(message)), names_(std::move(names)) {}
+  explicit InvalidParameterError(std::vector<std::string> names);
+  /// Every missing name, with its selector when one was asked for ("db:3").
+  [[nodiscard]] const std::vector<std::string>& names() const noexcept { return names_; }
+
+ private:
+  std::vector<std::string> names_;
+};
+
+/// A bad version or label selector ("a:", "a:0", "a:-1", "a:1:2").
+class InvalidVersionError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A hierarchy path that is not valid (no leading '/', more than 15 levels, ...).
+class InvalidPathError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A GetParametersByPath filter rejected locally, before any call.
+class InvalidFilterError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Missing or unusable configuration: region, endpoint URL, profile file, options.
+class ConfigurationError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Credentials could not be found or loaded; says which provider and setting, never the secret.
+class CredentialsError : public Error {
+ public:
+  using Error::Error;
+  CredentialsError(std::string message, bool transient)
+      : Error(std::move(message)), transient_(transient) {}
+  [[nodiscard]] bool transient() const noexcept override { return transient_; }
+
+ private:
+  bool transient_ = false;
+};
+
+/// The request never got a complete HTTP response: connection refused or dropped, timeout,
+/// TLS failure, truncated body. Transient unless it is a TLS verification failure.
+class TransportError : public Error {
+ public:
+  TransportError(std::string message, bool transient = true, bool timeout = false)
+      : Error(std::move(message)), transient_(transient), timeout_(timeout) {}
+  [[nodiscard]] bool transient() const noexcept override { return transient_; }
+  [[nodiscard]] bool timeout() const noexcept { return timeout_; }
+
+ private:
+  bool transient_;
+  bool timeout_;
+};
+
+/// An error answered by AWS (or by a server speaking its protocol).
+class AwsError : public Error {
+ public:
+  AwsError(std::string what, std::string code, std::string aws_message, int http_status,
+           std::string request_id);
+  /// The AWS error code, e.g. "ThrottlingException", "ParameterNotFound".
+  [[nodiscard]] const std::string& code() const noexcept { return code_; }
+  /// The message AWS sent (AWS messages name resources, never values).
+  [[nodiscard]] const std::string& aws_message() const noexcept { return aws_message_; }
+  [[nodiscard]] int http_status() const noexcept { return http_status_; }
+  [[nodiscard]] const std::string& request_id() const noexcept { return request_id_; }
+  /// Throttling, InternalServerError and HTTP 500/502/503/504 are transient.
+  [[nodiscard]] bool transient() const noexcept override;
+  [[nodiscard]] bool throttling() const noexcept;
+
+ private:
+  std::string code_;
+  std::string aws_message_;
+  int http_status_;
+  std::string request_id_;
+};
+
+/// The response could not be understood (malformed JSON, missing fields). Never transient:
+/// retrying a server that answers garbage does not help, and the cache keeps its value.
+class ResponseError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace ssm_cache

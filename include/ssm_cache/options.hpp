@@ -1,0 +1,64 @@
+// ssm_cache/options.hpp — option structs for parameters and groups.
+//
+// Every field has a default member initializer, so designated initializers naming only some
+// fields compile without warnings: SSMParameter p("x", {.max_age = 300s});
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ssm_cache/client.hpp"
+#include "ssm_cache/clock.hpp"
+#include "ssm_cache/types.hpp"
+
+namespace ssm_cache {
+
+/// Options of a stand-alone SSMParameter / SecretsManagerParameter.
+struct ParameterOptions {
+  /// Zero (the default): cached forever after the first fetch. Positive: refreshed on the
+  /// first read after last refresh + max_age.
+  std::chrono::milliseconds max_age{0};
+  /// Fetch SecureString values decrypted. Secret references are always decrypted.
+  bool with_decryption = true;
+  /// Source of values; empty: the process default (set_ssm_client, else AWS from environment).
+  std::shared_ptr<ParameterClient> client{};
+  /// Stale-if-error bound: how long past expiry value() may still serve the last good value
+  /// when refreshing fails transiently. Unset: unbounded. Zero: never serve stale.
+  std::optional<std::chrono::milliseconds> max_stale{};
+  /// When a value expires, one thread refreshes while the others keep reading the old value
+  /// instead of waiting for the refresh.
+  bool serve_stale_while_refreshing = false;
+  /// 0..1: each expiry is shortened by a random fraction up to this, so that many instances
+  /// started together do not refresh together.
+  double ttl_jitter = 0.0;
+  /// Remember names found missing for this long, so that reads of a missing name do not call
+  /// the API each time. Zero (default): off.
+  std::chrono::milliseconds negative_cache_ttl{0};
+  /// Time source; empty: the coarse monotonic clock.
+  std::shared_ptr<Clock> clock{};
+};
+
+/// Options of an SSMParameterGroup: the parameter options plus a base path.
+struct GroupOptions {
+  std::chrono::milliseconds max_age{0};
+  bool with_decryption = true;
+  /// Prefixed to names and paths given to parameter() and parameters() ("/Foo").
+  std::string base_path{};
+  std::shared_ptr<ParameterClient> client{};
+  std::optional<std::chrono::milliseconds> max_stale{};
+  bool serve_stale_while_refreshing = false;
+  double ttl_jitter = 0.0;
+  std::chrono::milliseconds negative_cache_ttl{0};
+  std::shared_ptr<Clock> clock{};
+};
+
+/// Options of SSMParameterGroup::parameters(path, ...).
+struct PathOptions {
+  bool recursive = true;
+  std::vector<Filter> filters{};
+};
+
+}  // namespace ssm_cache

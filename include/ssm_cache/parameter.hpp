@@ -1,0 +1,103 @@
+// ssm_cache/parameter.hpp — SSMParameter and SecretsManagerParameter: cached handles.
+//
+// A handle is cheap to copy; copies share one cache entry. Every member function is safe to
+// call from many threads at once. A read of a fresh value makes no API call and takes no lock:
+// one atomic load of an immutable snapshot and one coarse clock read. When the value expires,
+// exactly one refresh runs however many threads read it (single flight).
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ssm_cache/client.hpp"
+#include "ssm_cache/options.hpp"
+#include "ssm_cache/refresh_on_error.hpp"
+#include "ssm_cache/types.hpp"
+
+namespace ssm_cache {
+
+namespace detail {
+struct Entry;
+}  // namespace detail
+
+class SSMParameterGroup;
+
+class SSMParameter {
+ public:
+  /// name: "my_param", "/app/db", "name:3" (version) or "name:label". Validated at once
+  /// (InvalidNameError, InvalidVersionError); nothing is fetched until the first read.
+  explicit SSMParameter(std::string_view name, ParameterOptions options = {});
+
+  /// The value, fetched on first use and after max_age. For a StringList, the raw string.
+  [[nodiscard]] std::string value() const;
+  /// Zero-copy read: valid as long as any handle to this parameter (or its group) lives.
+  [[nodiscard]] std::string_view value_view() const;
+  /// A StringList split on commas (a String gives one item).
+  [[nodiscard]] std::vector<std::string> values() const;
+  /// The whole record of the cached value (type, version, arn, ...).
+  [[nodiscard]] ParameterRecord record() const;
+  /// The version of the cached value (fetches like value()).
+  [[nodiscard]] std::int64_t version() const;
+
+  /// The name without selector, as sent to Parameter Store ("/app/db").
+  [[nodiscard]] const std::string& name() const noexcept;
+  /// The name with its selector, if any ("/app/db:3", "/app/db:prod").
+  [[nodiscard]] const std::string& full_name() const noexcept;
+  /// The selector without colon ("3", "prod"), empty when none.
+  [[nodiscard]] const std::string& selector() const noexcept;
+
+  /// Fetches now, whatever the age. Refreshing a grouped parameter refreshes its whole group.
+  /// Throws on failure and keeps the cached value.
+  void refresh() const;
+
+  /// See refresh_on_error.hpp. fn may take (args..., bool is_retry) or (args...).
+  template <class E = std::exception, class Fn, std::invocable Callback = NoCallback>
+  [[nodiscard]] auto refresh_on_error(Fn fn, Callback callback = {}) const {
+    return detail::RefreshOnError<E, SSMParameter, Fn, Callback>(*this, std::move(fn),
+                                                                  std::move(callback));
+  }
+
+  /// Sets the process-wide default client used by every parameter and group that has no
+  /// client of its own (empty: back to AWS from the environment). Thread-safe.
+  static void set_ssm_client(std::shared_ptr<ParameterClient> client);
+
+  friend bool operator==(const SSMParameter& a, const SSMParameter& b) noexcept {
+    return a.entry_ == b.entry_;
+  }
+
+ protected:
+  explicit SSMParameter(std::shared_ptr<detail::Entry> entry) noexcept;
+
+ private:
+  friend class SSMParameterGroup;
+  std::shared_ptr<detail::Entry> entry_;
+};
+
+/// A Secrets Manager secret read through Parameter Store's /aws/reference/secretsmanager/
+/// names; the same interface as SSMParameter, always decrypted.
+class SecretsManagerParameter : public SSMParameter {
+ public:
+  static constexpr std::string_view kPrefix = "/aws/reference/secretsmanager/";
+
+  /// secret_name: "my_secret", with or without the reference prefix; selectors allowed.
+  explicit SecretsManagerParameter(std::string_view secret_name, ParameterOptions options = {});
+
+  /// The secret's name without the reference prefix.
+  [[nodiscard]] std::string secret_name() const;
+
+ private:
+  friend class SSMParameterGroup;
+  explicit SecretsManagerParameter(SSMParameter grouped) noexcept;
+};
+
+/// The process default client as parameters see it: the one set with set_ssm_client, else an
+/// AWS client built once from the environment (thread-safe, lazy).
+std::shared_ptr<ParameterClient> default_client();
+
+}  // namespace ssm_cache

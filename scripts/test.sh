@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what the build needs, builds, and runs every test:
+#   1. default preset (RelWithDebInfo, -Werror): the whole suite, examples and benchmarks built;
+#   2. asan preset (ASan + UBSan): the whole suite;
+#   3. tsan preset: the concurrency tests;
+#   4. fuzz targets (clang-14, ASan + UBSan), 20 s each, when fuzz/ exists.
+# Exits non-zero on any failure.
+#
+# Usage: scripts/test.sh [--quick] [-R REGEX]
+#   --quick   default preset only (your own loop); -R passes a test regex to ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/deps.sh
+ssm_cache_install_deps
+
+quick=0
+ctest_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    -R) ctest_args+=(-R "$2"); shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "scripts/test.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+jobs="$(nproc)"
+start=$(date +%s)
+step() { echo; echo "== $* ($(( $(date +%s) - start )) s)"; }
+
+step "default: configure and build"
+cmake --preset default >/dev/null
+cmake --build --preset default -j "$jobs"
+step "default: tests"
+ctest --preset default "${ctest_args[@]}"
+
+if [ "$quick" -eq 1 ]; then
+  step "quick mode: done"
+  exit 0
+fi
+
+step "asan+ubsan: configure and build"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$jobs"
+step "asan+ubsan: tests"
+ctest --preset asan "${ctest_args[@]}"
+
+step "tsan: configure and build the concurrency tests"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j "$jobs"
+step "tsan: concurrency tests"
+ctest --preset tsan "${ctest_args[@]}"
+
+if [ -x scripts/fuzz.sh ]; then
+  step "fuzz: every target, 20 s each"
+  scripts/fuzz.sh all 20
+fi
+
+step "all passed"
