@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ssm_cache/aws.hpp"
+#include "ssm_cache/credentials.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/filters.hpp"
