@@ -1,0 +1,292 @@
+// http/curl_transport.cpp — the libcurl Transport: a pool of easy handles sharing one
+// connection cache, DNS cache and TLS session cache, so kept-alive connections are reused
+// across calls and threads. Thread-safe. A call costs one HTTP exchange (plus a TCP/TLS
+// handshake only when no idle connection to the host is left).
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "http/transport.hpp"
+#include "ssm_cache/errors.hpp"
+
+namespace ssm_cache::http {
+
+std::string Response::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return value;
+    }
+  }
+  return {};
+}
+
+namespace {
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      throw TransportError("libcurl could not be initialised (curl_global_init failed)", false);
+    }
+  });
+}
+
+// Per-transfer state the callbacks write into.
+struct Exchange {
+  Response response;
+  std::size_t max_body = 0;
+  bool oversized = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  const std::size_t n = size * count;
+  if (ex->response.body.size() + n > ex->max_body) {
+    ex->oversized = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  ex->response.body.append(data, n);
+  return n;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
+                        s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return std::string(s);
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  const std::size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new status line (after "100 Continue", say): only the final response's headers count.
+    ex->response.headers.clear();
+    return n;
+  }
+  const auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    ex->response.headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  }
+  return n;
+}
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
+    global_init_once();
+    share_ = curl_share_init();
+    if (share_ == nullptr) throw TransportError("libcurl: curl_share_init failed", false);
+    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlTransport::lock);
+    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlTransport::unlock);
+    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+
+  ~CurlTransport() override {
+    // Easy handles first: they hold references into the share.
+    for (CURL* h : idle_) curl_easy_cleanup(h);
+    curl_share_cleanup(share_);
+  }
+
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  Response send(const Request& request) override {
+    CURL* h = acquire();
+    try {
+      Response r = perform(h, request);
+      release(h);
+      return r;
+    } catch (...) {
+      release(h);
+      throw;
+    }
+  }
+
+ private:
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<CurlTransport*>(user)->locks_[index(data)].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<CurlTransport*>(user)->locks_[index(data)].unlock();
+  }
+  static std::size_t index(curl_lock_data data) {
+    auto i = static_cast<std::size_t>(data);
+    return i < kLocks ? i : 0;
+  }
+
+  CURL* acquire() {
+    {
+      std::lock_guard lock(pool_mutex_);
+      if (!idle_.empty()) {
+        CURL* h = idle_.back();
+        idle_.pop_back();
+        return h;
+      }
+    }
+    CURL* h = curl_easy_init();
+    if (h == nullptr) throw TransportError("libcurl: curl_easy_init failed", true);
+    return h;
+  }
+
+  void release(CURL* h) {
+    // Reset drops per-request options; connections live in the share, not in the handle.
+    curl_easy_reset(h);
+    std::lock_guard lock(pool_mutex_);
+    if (idle_.size() < std::max<std::size_t>(options_.max_idle_connections, 1)) {
+      idle_.push_back(h);
+      return;
+    }
+    curl_easy_cleanup(h);
+  }
+
+  Response perform(CURL* h, const Request& request) {
+    Exchange ex;
+    ex.max_body = request.max_response_bytes;
+    char errbuf[CURL_ERROR_SIZE] = {};
+
+    curl_easy_setopt(h, CURLOPT_SHARE, share_);
+    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXCONNECTS,
+                     static_cast<long>(std::max<std::size_t>(options_.max_idle_connections, 1)));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::max<long long>(request.connect_timeout.count(), 1)));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(std::max<long long>(request.timeout.count(), 1)));
+    // TLS verification is never turned off; a custom CA bundle only changes what is trusted.
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_bundle.empty()) {
+      curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    }
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(request.max_response_bytes));
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+
+    if (request.method == "GET") {
+      curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else if (request.method == "HEAD") {
+      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else {
+      if (request.method != "POST") {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      }
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    }
+
+    curl_slist* list = nullptr;
+    bool has_content_type = false;
+    for (const auto& [name, value] : request.headers) {
+      std::string line = name;
+      if (value.empty()) {
+        line += ';';  // curl's syntax for a header with an empty value
+      } else {
+        line += ": ";
+        line += value;
+      }
+      list = curl_slist_append(list, line.c_str());
+      if (!has_content_type) {
+        Response probe;
+        probe.headers.emplace_back(name, "x");
+        has_content_type = !probe.header("content-type").empty();
+      }
+    }
+    // No "Expect: 100-continue" round trip; no form content type the signer did not see.
+    list = curl_slist_append(list, "Expect:");
+    if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+
+    const CURLcode rc = curl_easy_perform(h);
+    curl_slist_free_all(list);
+
+    if (rc != CURLE_OK) throw error_for(request, rc, errbuf, ex);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    ex.response.status = static_cast<int>(status);
+    return std::move(ex.response);
+  }
+
+  static TransportError error_for(const Request& request, CURLcode rc, const char* errbuf,
+                                  const Exchange& ex) {
+    std::string what = request.method + " " + request.url + " failed: ";
+    if (ex.oversized || rc == CURLE_FILESIZE_EXCEEDED) {
+      what += "the response is larger than the limit of " +
+              std::to_string(request.max_response_bytes) + " bytes";
+      return TransportError(what, false, false);
+    }
+    what += curl_easy_strerror(rc);
+    if (errbuf[0] != '\0') {
+      what += " (";
+      what += errbuf;
+      what += ")";
+    }
+    bool transient = true;
+    bool timeout = false;
+    switch (rc) {
+      case CURLE_OPERATION_TIMEDOUT:
+        timeout = true;
+        what += "; no complete response within the timeout";
+        break;
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_CERTPROBLEM:
+      case CURLE_SSL_ISSUER_ERROR:
+      case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        transient = false;
+        what += "; the server's TLS certificate is not trusted (set AWS_CA_BUNDLE or the "
+                "ca_bundle option to a PEM file holding its CA)";
+        break;
+      case CURLE_URL_MALFORMAT:
+      case CURLE_UNSUPPORTED_PROTOCOL:
+      case CURLE_NOT_BUILT_IN:
+      case CURLE_BAD_FUNCTION_ARGUMENT:
+        transient = false;
+        break;
+      default:
+        break;
+    }
+    return TransportError(what, transient, timeout);
+  }
+
+  static constexpr std::size_t kLocks = CURL_LOCK_DATA_LAST;
+
+  CurlTransportOptions options_;
+  CURLSH* share_ = nullptr;
+  std::array<std::mutex, kLocks> locks_;
+  std::mutex pool_mutex_;
+  std::vector<CURL*> idle_;
+};
+
+}  // namespace
+
+std::shared_ptr<Transport> make_curl_transport(CurlTransportOptions options) {
+  return std::make_shared<CurlTransport>(std::move(options));
+}
+
+}  // namespace ssm_cache::http
