@@ -38,7 +38,15 @@ struct SigningOptions {
   /// Header mode: header names (lower case) never signed even when present.
   std::vector<std::string> unsigned_headers{"user-agent", "x-amzn-trace-id", "transfer-encoding",
                                             "expect"};
+  /// Sign only host, content-type, content-md5 and x-amz-* (what the AWS SDKs sign), so
+  /// headers a proxy or the transport may rewrite (content-length, accept, ...) don't break the
+  /// signature. False (the test suite's behaviour): every header not in unsigned_headers.
+  bool sign_sdk_headers_only = false;
 };
+
+/// Options for the requests this library sends (SSM, Secrets Manager): double encoding,
+/// normalized path, session token signed, SDK header selection.
+SigningOptions sdk_signing_options(std::string region, std::string service);
 
 /// Everything a signing produced, for tests and for verification on the server side.
 struct SigningResult {
@@ -52,10 +60,16 @@ struct SigningResult {
   std::string signed_target;
 };
 
-/// Signs in header mode (Authorization header).
+/// Signs in header mode (Authorization header). The request must carry its Host header.
+/// Authorization, X-Amz-Date, X-Amz-Security-Token and x-amz-content-sha256 headers already in
+/// the request (from an earlier attempt) are ignored: `added` holds their new values.
 SigningResult sign_request(const SignableRequest& request, const SigningCredentials& credentials,
                            const SigningOptions& options,
                            std::chrono::system_clock::time_point when);
+
+/// Header mode, applied: removes stale auth headers from `request` and appends `added`.
+void sign_in_place(SignableRequest& request, const SigningCredentials& credentials,
+                   const SigningOptions& options, std::chrono::system_clock::time_point when);
 
 /// Signs in query mode (presigned URL).
 SigningResult presign_request(const SignableRequest& request,
@@ -80,7 +94,11 @@ bool parse_authorization(std::string_view header, ParsedAuthorization& out);
 /// including Authorization and X-Amz-Date) with the given secret key, using the signed
 /// header list, scope and date of its Authorization header. Returns the expected signature
 /// (compare in constant time with constant_time_equals), or empty when the request lacks the
-/// pieces needed (no Authorization, no X-Amz-Date).
+/// pieces needed (no Authorization, no X-Amz-Date, a signed header that is absent, "host" not
+/// signed, X-Amz-Date not matching the scope date). Without an Authorization header, a
+/// presigned request (X-Amz-Signature, X-Amz-Credential, ... in the query) is verified instead.
+/// The payload hash is always that of the received body. Checking the access key, the clock
+/// (X-Amz-Date within 15 minutes) and the X-Amz-Security-Token is the caller's job.
 std::string expected_signature(const SignableRequest& received, std::string_view secret_access_key);
 
 bool constant_time_equals(std::string_view a, std::string_view b) noexcept;
