@@ -1,0 +1,131 @@
+// aws/retry.cpp — the standard retry mode's rules, token bucket, backoff and helpers.
+#include "aws/retry.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <thread>
+
+namespace ssm_cache::aws {
+
+RetrySeams real_seams() {
+  RetrySeams s;
+  s.now = [] { return std::chrono::system_clock::now(); };
+  s.sleep = [](std::chrono::milliseconds d) {
+    if (d.count() > 0) std::this_thread::sleep_for(d);
+  };
+  s.random = [] {
+    thread_local std::mt19937_64 gen{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(gen);
+  };
+  return s;
+}
+
+bool RetryTokenBucket::try_acquire(int cost) {
+  std::lock_guard lock(mutex_);
+  if (tokens_ < cost) return false;
+  tokens_ -= cost;
+  return true;
+}
+
+void RetryTokenBucket::release(int amount) {
+  std::lock_guard lock(mutex_);
+  tokens_ = std::min(capacity_, tokens_ + amount);
+}
+
+int RetryTokenBucket::available() const {
+  std::lock_guard lock(mutex_);
+  return tokens_;
+}
+
+bool is_retryable(const Error& error) noexcept { return error.transient(); }
+
+bool is_throttling(const Error& error) noexcept {
+  const auto* aws = dynamic_cast<const AwsError*>(&error);
+  return aws != nullptr && aws->throttling();
+}
+
+bool is_timeout(const Error& error) noexcept {
+  const auto* t = dynamic_cast<const TransportError*>(&error);
+  return t != nullptr && t->timeout();
+}
+
+std::chrono::milliseconds backoff_delay(const RetryOptions& options, int retry, bool throttling,
+                                        double random) {
+  const double base =
+      static_cast<double>((throttling ? options.throttling_base_delay : options.base_delay).count());
+  const double cap = static_cast<double>(options.max_backoff.count());
+  const int exponent = std::clamp(retry - 1, 0, 30);
+  const double ceiling = std::min(base * std::ldexp(1.0, exponent), cap);
+  const double r = std::clamp(random, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(r * ceiling));
+}
+
+bool is_clock_skew_code(std::string_view code) noexcept {
+  return code == "InvalidSignatureException" || code == "SignatureDoesNotMatch" ||
+         code == "RequestExpired" || code == "RequestTimeTooSkewed" ||
+         code == "RequestInTheFuture" || code == "AuthFailure";
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+  static constexpr std::array<const char*, 12> kMonths = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::string s(text);
+  char wday[4] = {};
+  char mon[4] = {};
+  char zone[4] = {};
+  int day = 0;
+  int year = 0;
+  int hh = 0;
+  int mm = 0;
+  int ss = 0;
+  if (std::sscanf(s.c_str(), "%3s %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm,
+                  &ss, zone) != 8) {
+    return std::nullopt;
+  }
+  if (std::string_view(zone) != "GMT" && std::string_view(zone) != "UTC") return std::nullopt;
+  int month = -1;
+  for (int i = 0; i < 12; ++i) {
+    if (std::string_view(mon) == kMonths[static_cast<std::size_t>(i)]) month = i;
+  }
+  if (month < 0 || day < 1 || day > 31 || year < 1970 || hh > 23 || mm > 59 || ss > 60) {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month;
+  tm.tm_mday = day;
+  tm.tm_hour = hh;
+  tm.tm_min = mm;
+  tm.tm_sec = ss;
+  const std::time_t t = timegm(&tm);
+  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(t);
+}
+
+std::string sdk_request_header(int attempt, int max_attempts) {
+  return "attempt=" + std::to_string(attempt) + "; max=" + std::to_string(max_attempts);
+}
+
+std::string make_invocation_id() {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    thread_local std::mt19937_64 gen{std::random_device{}()};
+    for (auto& x : b) x = static_cast<unsigned char>(gen());
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                b[14], b[15]);
+  return out;
+}
+
+}  // namespace ssm_cache::aws
