@@ -1,0 +1,479 @@
+// aws/aws_client_impl.cpp — the AWS client: SSM and Secrets Manager operations over JSON 1.1,
+// signed with SigV4, sent with standard-mode retries and clock-skew correction. Thread-safe:
+// the only shared mutable state is the retry token bucket (a mutex) and the clock offset (an
+// atomic). GetParameters chunks run on up to max_concurrent_requests threads per call.
+#include "aws/aws_client_impl.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "aws/json_protocol.hpp"
+#include "aws/sigv4.hpp"
+#include "ssm_cache/errors.hpp"
+
+namespace ssm_cache::aws {
+
+namespace {
+
+constexpr std::size_t kGetParametersChunk = 10;
+constexpr std::size_t kBatchSecretsChunk = 20;
+constexpr int kMaxPages = 100000;  // a server that never stops paginating is a broken server
+constexpr std::chrono::seconds kSkewThreshold{60};
+constexpr const char* kUserAgent = "ssm-cache-cpp/0.1";
+
+class FixedCredentials final : public CredentialsProvider {
+ public:
+  explicit FixedCredentials(Credentials c) : credentials_(std::move(c)) {}
+  Credentials get_credentials() override { return credentials_; }
+
+ private:
+  Credentials credentials_;
+};
+
+std::string quote_list(const std::vector<std::string>& names, std::size_t limit = 5) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < limit; ++i) {
+    if (i) out += ", ";
+    out += "'" + names[i] + "'";
+  }
+  if (names.size() > limit) out += " and " + std::to_string(names.size() - limit) + " more";
+  return out;
+}
+
+// Runs task(0..n-1) on at most `parallel` threads (the caller's included). After a failure no
+// new task starts; the first exception is rethrown once every thread has finished.
+template <class Task>
+void run_bounded(std::size_t n, std::size_t parallel, Task&& task) {
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr first;
+  std::mutex first_mutex;
+  auto worker = [&] {
+    for (;;) {
+      if (failed.load(std::memory_order_relaxed)) return;
+      const std::size_t i = next.fetch_add(1);
+      if (i >= n) return;
+      try {
+        task(i);
+      } catch (...) {
+        std::lock_guard lock(first_mutex);
+        if (!first) first = std::current_exception();
+        failed.store(true);
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  const std::size_t extra = std::min(n, std::max<std::size_t>(parallel, 1)) - (n > 0 ? 1 : 0);
+  for (std::size_t t = 0; t < extra; ++t) {
+    try {
+      threads.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;  // no more threads available: the others still drain the queue
+    }
+  }
+  worker();
+  for (auto& t : threads) t.join();
+  if (first) std::rethrow_exception(first);
+}
+
+// The error again, with how many attempts were made appended to its message.
+[[noreturn]] void rethrow_after(const Error& e, int attempts) {
+  if (attempts <= 1) throw;
+  const std::string suffix = " (gave up after " + std::to_string(attempts) + " attempts)";
+  if (const auto* a = dynamic_cast<const AwsError*>(&e)) {
+    throw AwsError(a->what() + suffix, a->code(), a->aws_message(), a->http_status(),
+                   a->request_id());
+  }
+  if (const auto* t = dynamic_cast<const TransportError*>(&e)) {
+    throw TransportError(t->what() + suffix, t->transient(), t->timeout());
+  }
+  throw;
+}
+
+struct Service {
+  Endpoint endpoint;
+  std::string signing_name;  // "ssm", "secretsmanager"
+  std::string target_prefix;  // "AmazonSSM.", "secretsmanager."
+};
+
+class AwsClientImpl final : public AwsClient {
+ public:
+  explicit AwsClientImpl(ClientSettings s)
+      : settings_(std::move(s)), bucket_(settings_.retry.bucket_capacity) {
+    if (settings_.region.empty()) {
+      throw ConfigurationError("no AWS region: set AWS_REGION, AWS_DEFAULT_REGION, a profile's "
+                               "region, or AwsClientOptions::region");
+    }
+    if (!settings_.credentials) {
+      throw ConfigurationError("the AWS client needs a credentials provider");
+    }
+    ssm_ = Service{parse_endpoint(settings_.ssm_endpoint, "SSM endpoint (" +
+                                                             settings_.endpoint_source + ")"),
+                   "ssm", "AmazonSSM."};
+    secrets_ = Service{parse_endpoint(settings_.secrets_manager_endpoint,
+                                      "Secrets Manager endpoint (" + settings_.endpoint_source +
+                                          ")"),
+                       "secretsmanager", "secretsmanager."};
+    if (!settings_.transport) {
+      settings_.transport = http::make_curl_transport({.ca_bundle = settings_.ca_bundle});
+    }
+    RetrySeams real = real_seams();
+    if (!settings_.seams.now) settings_.seams.now = real.now;
+    if (!settings_.seams.sleep) settings_.seams.sleep = real.sleep;
+    if (!settings_.seams.random) settings_.seams.random = real.random;
+    settings_.retry.max_attempts = std::max(settings_.retry.max_attempts, 1);
+    settings_.max_concurrent_requests = std::max<std::size_t>(settings_.max_concurrent_requests, 1);
+  }
+
+  GetParametersResult get_parameters(const std::vector<std::string>& names,
+                                     bool with_decryption) override {
+    // Each distinct request once; within a chunk a plain name appears once, so a reply that
+    // omits Selector still matches its request without ambiguity.
+    std::vector<std::string> unique;
+    {
+      std::unordered_map<std::string, bool> seen;
+      for (const auto& n : names) {
+        if (seen.emplace(n, true).second) unique.push_back(n);
+      }
+    }
+    struct Chunk {
+      std::vector<std::string> names;
+      std::vector<std::pair<std::string, std::string>> split;  // plain, selector
+    };
+    std::vector<Chunk> chunks;
+    for (const auto& n : unique) {
+      auto parts = split_selector(n);
+      Chunk* target = nullptr;
+      for (auto& c : chunks) {
+        if (c.names.size() >= kGetParametersChunk) continue;
+        const bool clash = std::any_of(c.split.begin(), c.split.end(),
+                                       [&](const auto& p) { return p.first == parts.first; });
+        if (!clash) {
+          target = &c;
+          break;
+        }
+      }
+      if (target == nullptr) target = &chunks.emplace_back();
+      target->names.push_back(n);
+      target->split.push_back(std::move(parts));
+    }
+
+    std::vector<GetParametersResult> results(chunks.size());
+    run_bounded(chunks.size(), settings_.max_concurrent_requests, [&](std::size_t i) {
+      const Chunk& c = chunks[i];
+      const std::string subject = "names " + quote_list(c.names);
+      http::Response r = call(ssm_, "GetParameters", build_get_parameters_body(c.names,
+                                                                               with_decryption),
+                              subject);
+      GetParametersResult got = parse_get_parameters_response(
+          r.body, {"GetParameters", subject, r.status, r.header("x-amzn-RequestId")});
+      for (auto& rec : got.parameters) {
+        if (!rec.selector.empty()) continue;
+        // A server that omits Selector: the one request in this chunk with this plain name.
+        for (const auto& [plain, sel] : c.split) {
+          if (plain == rec.name) {
+            rec.selector = sel;
+            break;
+          }
+        }
+      }
+      results[i] = std::move(got);
+    });
+
+    GetParametersResult merged;
+    for (auto& r : results) {
+      std::move(r.parameters.begin(), r.parameters.end(), std::back_inserter(merged.parameters));
+      std::move(r.invalid_parameters.begin(), r.invalid_parameters.end(),
+                std::back_inserter(merged.invalid_parameters));
+    }
+    return merged;
+  }
+
+  std::vector<ParameterRecord> get_parameters_by_path(const std::string& path, bool recursive,
+                                                      const std::vector<Filter>& filters,
+                                                      bool with_decryption) override {
+    if (path.empty() || path.front() != '/') {
+      throw InvalidPathError("GetParametersByPath: path '" + path + "' must start with '/'");
+    }
+    std::vector<ParameterRecord> out;
+    std::string token;
+    const std::string subject = "path '" + path + "'";
+    for (int page = 0;; ++page) {
+      if (page >= kMaxPages) {
+        throw ResponseError("GetParametersByPath (" + subject + "): the server returned more "
+                            "than " + std::to_string(kMaxPages) + " pages; giving up");
+      }
+      const std::string body =
+          build_get_parameters_by_path_body(path, recursive, filters, with_decryption, token);
+      http::Response r = call(ssm_, "GetParametersByPath", body, subject);
+      ParametersPage p = parse_get_parameters_by_path_response(
+          r.body, {"GetParametersByPath", subject, r.status, r.header("x-amzn-RequestId")});
+      std::move(p.parameters.begin(), p.parameters.end(), std::back_inserter(out));
+      // An empty page may still carry a token: only its absence ends the listing.
+      if (p.next_token.empty()) break;
+      if (p.next_token == token) {
+        throw ResponseError("GetParametersByPath (" + subject + "): the server returned the "
+                            "same NextToken twice; it would never end");
+      }
+      token = std::move(p.next_token);
+    }
+    return out;
+  }
+
+  ParameterRecord get_parameter(const std::string& name, bool with_decryption) override {
+    const std::string subject = "name '" + name + "'";
+    http::Response r =
+        call(ssm_, "GetParameter", build_get_parameter_body(name, with_decryption), subject);
+    ParameterRecord rec = parse_get_parameter_response(
+        r.body, {"GetParameter", subject, r.status, r.header("x-amzn-RequestId")});
+    if (rec.selector.empty()) rec.selector = split_selector(name).second;
+    return rec;
+  }
+
+  SecretValue get_secret_value(const std::string& secret_id, const std::string& version_id,
+                               const std::string& version_stage) override {
+    std::string subject = "secret '" + secret_id + "'";
+    if (!version_id.empty()) subject += ", version id '" + version_id + "'";
+    if (!version_stage.empty()) subject += ", version stage '" + version_stage + "'";
+    http::Response r =
+        call(secrets_, "GetSecretValue",
+             build_get_secret_value_body(secret_id, version_id, version_stage), subject);
+    return parse_get_secret_value_response(
+        r.body, {"GetSecretValue", subject, r.status, r.header("x-amzn-RequestId")});
+  }
+
+  BatchSecretsResult batch_get_secret_value(const std::vector<std::string>& ids) override {
+    std::vector<std::vector<std::string>> chunks;
+    for (std::size_t i = 0; i < ids.size(); i += kBatchSecretsChunk) {
+      chunks.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                          ids.begin() + static_cast<std::ptrdiff_t>(
+                                            std::min(ids.size(), i + kBatchSecretsChunk)));
+    }
+    std::vector<BatchSecretsResult> results(chunks.size());
+    run_bounded(chunks.size(), settings_.max_concurrent_requests, [&](std::size_t i) {
+      const std::string subject = "secrets " + quote_list(chunks[i]);
+      std::string token;
+      for (int page = 0; page < kMaxPages; ++page) {
+        http::Response r = call(secrets_, "BatchGetSecretValue",
+                                build_batch_get_secret_value_body(chunks[i], token), subject);
+        SecretsPage p = parse_batch_get_secret_value_response(
+            r.body, {"BatchGetSecretValue", subject, r.status, r.header("x-amzn-RequestId")});
+        auto& acc = results[i];
+        std::move(p.result.secrets.begin(), p.result.secrets.end(),
+                  std::back_inserter(acc.secrets));
+        std::move(p.result.errors.begin(), p.result.errors.end(), std::back_inserter(acc.errors));
+        if (p.next_token.empty() || p.next_token == token) return;
+        token = std::move(p.next_token);
+      }
+    });
+    BatchSecretsResult merged;
+    for (auto& r : results) {
+      std::move(r.secrets.begin(), r.secrets.end(), std::back_inserter(merged.secrets));
+      std::move(r.errors.begin(), r.errors.end(), std::back_inserter(merged.errors));
+    }
+    return merged;
+  }
+
+ private:
+  // One API call: signs, sends, retries per the standard mode; returns a 2xx response.
+  http::Response call(const Service& svc, const std::string& operation, const std::string& body,
+                      const std::string& subject) {
+    const RetryOptions& ro = settings_.retry;
+    const std::string invocation_id = make_invocation_id();
+    const std::string url = svc.endpoint.url();
+    const auto deadline = std::chrono::steady_clock::now() + settings_.call_deadline;
+    int held_cost = 0;  // tokens withdrawn by the latest retry, refunded on success
+    bool skew_retried = false;
+    int retries = 0;
+
+    for (int attempt = 1;; ++attempt) {
+      const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      http::Request req = build(svc, operation, body, invocation_id, attempt, url);
+      req.timeout = std::clamp(remaining, std::chrono::milliseconds(1), settings_.attempt_timeout);
+
+      std::optional<http::Response> response;
+      std::exception_ptr failure;
+      try {
+        response = settings_.transport->send(req);
+      } catch (const TransportError&) {
+        failure = std::current_exception();
+      }
+
+      if (response && response->status >= 200 && response->status < 300) {
+        bucket_.release(held_cost > 0 ? held_cost : ro.no_retry_increment);
+        return std::move(*response);
+      }
+
+      try {
+        if (failure) std::rethrow_exception(failure);
+        throw parse_error_response(*response, operation, subject, url);
+      } catch (const Error& e) {
+        // Clock skew: AWS said the signing time is wrong and its Date header agrees. Adopt the
+        // server's time (for this and every later call) and re-sign once, without backoff.
+        if (response && !skew_retried) {
+          const auto* aws = dynamic_cast<const AwsError*>(&e);
+          if (aws != nullptr && is_clock_skew_code(aws->code()) && adjust_skew(*response)) {
+            skew_retried = true;
+            continue;
+          }
+        }
+        const int attempts_made = attempt;
+        if (!is_retryable(e) || retries + 1 >= ro.max_attempts) rethrow_after(e, attempts_made);
+        const int cost = is_timeout(e) ? ro.timeout_retry_cost : ro.retry_cost;
+        const auto delay =
+            backoff_delay(ro, retries + 1, is_throttling(e), settings_.seams.random());
+        if (std::chrono::steady_clock::now() + delay >= deadline) rethrow_after(e, attempts_made);
+        if (!bucket_.try_acquire(cost)) rethrow_after(e, attempts_made);  // quota spent
+        held_cost = cost;
+        ++retries;
+        settings_.seams.sleep(delay);
+      }
+    }
+  }
+
+  http::Request build(const Service& svc, const std::string& operation, const std::string& body,
+                      const std::string& invocation_id, int attempt, const std::string& url) {
+    const Credentials creds = settings_.credentials->get_credentials();
+    SignableRequest sr;
+    sr.method = "POST";
+    sr.target = svc.endpoint.path;
+    sr.headers = {{"Content-Type", std::string(kJsonContentType)},
+                  {"Host", svc.endpoint.authority()},
+                  {"X-Amz-Target", svc.target_prefix + operation}};
+    sr.body = body;
+    SigningOptions so;
+    so.region = settings_.region;
+    so.service = svc.signing_name;
+    const auto when =
+        settings_.seams.now() + std::chrono::milliseconds(skew_ms_.load(std::memory_order_relaxed));
+    SigningResult signed_req = sign_request(
+        sr, SigningCredentials{creds.access_key_id, creds.secret_access_key, creds.session_token},
+        so, when);
+
+    http::Request req;
+    req.method = "POST";
+    req.url = url;
+    req.headers = std::move(sr.headers);
+    for (auto& h : signed_req.added) req.headers.push_back(std::move(h));
+    req.headers.emplace_back("amz-sdk-invocation-id", invocation_id);
+    req.headers.emplace_back("amz-sdk-request",
+                             sdk_request_header(attempt, settings_.retry.max_attempts));
+    req.headers.emplace_back("User-Agent", kUserAgent);
+    req.body = std::move(sr.body);
+    req.connect_timeout = settings_.connect_timeout;
+    req.max_response_bytes = settings_.max_response_bytes;
+    return req;
+  }
+
+  // Updates the clock offset from the response's Date header; true when the skew was real.
+  bool adjust_skew(const http::Response& response) {
+    const auto server = parse_http_date(response.header("Date"));
+    if (!server) return false;
+    const auto ours =
+        settings_.seams.now() + std::chrono::milliseconds(skew_ms_.load(std::memory_order_relaxed));
+    const auto skew = std::chrono::duration_cast<std::chrono::milliseconds>(*server - ours);
+    if (skew < kSkewThreshold && skew > -kSkewThreshold) return false;  // a real bad signature
+    skew_ms_.fetch_add(skew.count(), std::memory_order_relaxed);
+    return true;
+  }
+
+  ClientSettings settings_;
+  Service ssm_;
+  Service secrets_;
+  RetryTokenBucket bucket_;
+  std::atomic<std::int64_t> skew_ms_{0};
+};
+
+}  // namespace
+
+Endpoint parse_endpoint(std::string_view url, std::string_view setting) {
+  auto bad = [&](const std::string& why) -> ConfigurationError {
+    return ConfigurationError(std::string(setting) + ": '" + std::string(url) +
+                              "' is not a valid endpoint URL (" + why +
+                              "); expected https://host[:port]");
+  };
+  Endpoint e;
+  const auto sep = url.find("://");
+  if (sep == std::string_view::npos) throw bad("no scheme");
+  e.scheme = std::string(url.substr(0, sep));
+  std::transform(e.scheme.begin(), e.scheme.end(), e.scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (e.scheme != "https" && e.scheme != "http") throw bad("scheme must be http or https");
+  std::string_view rest = url.substr(sep + 3);
+  const auto slash = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+  if (!path.empty() && path.front() != '/') throw bad("query or fragment not allowed");
+  if (path.find_first_of("?# ") != std::string_view::npos) throw bad("query or fragment not allowed");
+  if (authority.find('@') != std::string_view::npos) throw bad("user info not allowed");
+  if (authority.empty()) throw bad("no host");
+  std::string_view host = authority;
+  std::string_view port;
+  if (authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) throw bad("unterminated IPv6 address");
+    host = authority.substr(0, close + 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') throw bad("garbage after the IPv6 address");
+      port = after.substr(1);
+    }
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) throw bad("no host");
+  for (char c : host) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!(std::isalnum(u) || c == '.' || c == '-' || c == '_' || c == '[' || c == ']' || c == ':')) {
+      throw bad("invalid character in host");
+    }
+  }
+  if (authority.find(':') != std::string_view::npos && authority.front() != '[' && port.empty()) {
+    throw bad("empty port");
+  }
+  if (!port.empty()) {
+    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) {
+          return c >= '0' && c <= '9';
+        })) {
+      throw bad("port is not a number");
+    }
+    const int p = std::stoi(std::string(port));
+    if (p < 1 || p > 65535) throw bad("port out of range");
+    if ((e.scheme == "https" && p == 443) || (e.scheme == "http" && p == 80)) port = {};
+  }
+  e.host = std::string(host);
+  e.port = std::string(port);
+  e.path = path.empty() ? std::string("/") : std::string(path);
+  return e;
+}
+
+std::shared_ptr<CredentialsProvider> make_fixed_credentials(Credentials credentials) {
+  return std::make_shared<FixedCredentials>(std::move(credentials));
+}
+
+std::shared_ptr<AwsClient> make_aws_client(ClientSettings settings) {
+  return std::make_shared<AwsClientImpl>(std::move(settings));
+}
+
+std::pair<std::string, std::string> split_selector(std::string_view name) {
+  std::size_t from = 0;
+  if (name.rfind("arn:", 0) == 0) {
+    const auto p = name.find(":parameter/");
+    if (p == std::string_view::npos) return {std::string(name), {}};
+    from = p + 11;
+  }
+  const auto colon = name.find(':', from);
+  if (colon == std::string_view::npos) return {std::string(name), {}};
+  return {std::string(name.substr(0, colon)), std::string(name.substr(colon))};
+}
+
+}  // namespace ssm_cache::aws
