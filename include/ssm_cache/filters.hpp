@@ -31,7 +31,8 @@ class SSMFilter {
 
   /// Sets the option ("Equals" or "BeginsWith"); validated at once.
   SSMFilter& option(std::string_view option);
-  /// Adds one value; validated at once (throws InvalidFilterError).
+  /// Adds one value; validated at once (throws InvalidFilterError). Adding a value already
+  /// present does nothing; a 51st distinct value throws.
   SSMFilter& value(std::string_view value);
   /// Adds many values; validated at once.
   SSMFilter& values(std::initializer_list<std::string_view> values);
@@ -55,6 +56,7 @@ class SSMFilterType : public SSMFilter {
   SSMFilterType& option(std::string_view o) { SSMFilter::option(o); return *this; }
   SSMFilterType& value(std::string_view v) { SSMFilter::value(v); return *this; }
   SSMFilterType& values(std::initializer_list<std::string_view> v) { SSMFilter::values(v); return *this; }
+  SSMFilterType& values(const std::vector<std::string>& v) { SSMFilter::values(v); return *this; }
 
  protected:
   void check_value(std::string_view value) const override;
@@ -67,6 +69,7 @@ class SSMFilterKeyId : public SSMFilter {
   SSMFilterKeyId& option(std::string_view o) { SSMFilter::option(o); return *this; }
   SSMFilterKeyId& value(std::string_view v) { SSMFilter::value(v); return *this; }
   SSMFilterKeyId& values(std::initializer_list<std::string_view> v) { SSMFilter::values(v); return *this; }
+  SSMFilterKeyId& values(const std::vector<std::string>& v) { SSMFilter::values(v); return *this; }
 
  protected:
   void check_value(std::string_view value) const override;
@@ -79,6 +82,7 @@ class SSMFilterLabel : public SSMFilter {
   SSMFilterLabel& option(std::string_view o) { SSMFilter::option(o); return *this; }
   SSMFilterLabel& value(std::string_view v) { SSMFilter::value(v); return *this; }
   SSMFilterLabel& values(std::initializer_list<std::string_view> v) { SSMFilter::values(v); return *this; }
+  SSMFilterLabel& values(const std::vector<std::string>& v) { SSMFilter::values(v); return *this; }
 
  protected:
   void check_option(std::string_view option) const override;

@@ -1,0 +1,173 @@
+// Internal state behind SSMParameter / SSMParameterGroup handles: entries publishing immutable
+// snapshots, and the group that refreshes them (single flight, expiry, stale-if-error).
+//
+// Thread-safe. A fresh read costs one acquire load of the group deadline, one of the entry's
+// snapshot and one coarse clock read (none when max_age is 0). Replaced snapshots live as long
+// as their entry, so views handed out stay valid without reference counting.
+#pragma once
+
+#include <time.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cache/validation.hpp"
+#include "ssm_cache/client.hpp"
+#include "ssm_cache/clock.hpp"
+#include "ssm_cache/options.hpp"
+#include "ssm_cache/types.hpp"
+
+namespace ssm_cache::detail {
+
+inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+inline constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
+
+/// Nanoseconds on the injected clock, else on CLOCK_MONOTONIC_COARSE (a few ns, no syscall).
+inline std::int64_t now_ns(const Clock* clock) noexcept {
+  if (clock == nullptr) [[likely]] {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  }
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock->now().time_since_epoch())
+      .count();
+}
+
+/// One fetched value, never modified after publication.
+struct Snapshot {
+  ParameterRecord record;
+  std::vector<std::string> items;  ///< StringList items (one item for other types)
+};
+
+struct GroupState;
+
+/// One cache entry: a name (with its selector) inside a group.
+struct Entry {
+  Entry(GroupState* owner, ParsedName parsed)
+      : group(owner),
+        name(std::move(parsed.name)),
+        full_name(std::move(parsed.full_name)),
+        selector(std::move(parsed.selector)),
+        secret(parsed.secret) {}
+
+  GroupState* const group;  ///< owner; handles keep it alive (aliasing shared_ptr)
+  const std::string name;
+  const std::string full_name;
+  const std::string selector;
+  const bool secret;
+
+  /// The value readers see; null before the first fetch and after the entry left the group.
+  std::atomic<const Snapshot*> current{nullptr};
+  /// Still a member (explicitly added, or found under one of the group's paths).
+  std::atomic<bool> active{false};
+  /// Negative cache: reads before this time throw InvalidParameterError without a call.
+  std::atomic<std::int64_t> missing_until{kNone};
+
+  // Guarded by group->refresh_mutex.
+  std::vector<std::unique_ptr<const Snapshot>> retained;
+  const Snapshot* latest = nullptr;
+  // Guarded by group->members_mutex.
+  bool explicit_member = false;
+  int path_refs = 0;
+};
+
+/// Group settings, normalized from ParameterOptions / GroupOptions.
+struct Settings {
+  std::int64_t max_age_ns = 0;
+  bool with_decryption = true;
+  std::string base_path;
+  std::shared_ptr<ParameterClient> client;
+  std::optional<std::int64_t> max_stale_ns;
+  bool serve_stale_while_refreshing = false;
+  double ttl_jitter = 0.0;
+  std::int64_t negative_cache_ttl_ns = 0;
+  std::shared_ptr<Clock> clock;
+};
+
+Settings make_settings(const ParameterOptions& options);
+Settings make_settings(const GroupOptions& options);
+
+/// A hierarchy path the group holds and the entries it found there at the last query.
+struct PathSpec {
+  std::string path;
+  bool recursive = true;
+  std::vector<Filter> filters;
+  std::vector<Entry*> members;
+};
+
+struct GroupState {
+  explicit GroupState(Settings s);
+  GroupState(const GroupState&) = delete;
+  GroupState& operator=(const GroupState&) = delete;
+
+  const Settings settings;
+  const Clock* const clock;  ///< settings.clock.get(); null: the coarse monotonic clock
+
+  /// When the group's values expire (kNever: max_age 0). Stored after the snapshots.
+  std::atomic<std::int64_t> deadline{kNever};
+  /// Time of the oldest values of the group (kNone: never refreshed).
+  std::atomic<std::int64_t> last_refresh{kNone};
+  /// After a transient failure, implicit refreshes wait until then (kNone: no backoff).
+  std::atomic<std::int64_t> next_attempt{kNone};
+  std::atomic<std::uint64_t> failures{0};
+
+  std::mutex refresh_mutex;  ///< single flight: held for a whole refresh round
+  mutable std::mutex members_mutex;  ///< short: the maps below
+  std::unordered_map<std::string, std::unique_ptr<Entry>> entries;  // by full name
+  std::vector<Entry*> order;                                          // insertion order
+  std::vector<PathSpec> paths;  ///< modified only with refresh_mutex and members_mutex held
+  int consecutive_failures = 0;  ///< guarded by refresh_mutex
+
+  /// The entry for a parsed name, created if needed; explicit marks it a member.
+  Entry& entry(ParsedName parsed, bool explicit_member);
+  /// Number of active entries.
+  std::size_t size() const;
+
+  /// The current snapshot of e, refreshing first if needed. Never null; throws on failure
+  /// as DESIGN.md section 2 says.
+  const Snapshot& read(Entry& e) {
+    const std::int64_t d = deadline.load(std::memory_order_acquire);
+    const Snapshot* s = e.current.load(std::memory_order_acquire);
+    if (s != nullptr && (d == kNever || now_ns(clock) < d)) [[likely]] return *s;
+    return read_slow(e);
+  }
+  const Snapshot& read_slow(Entry& e);
+
+  /// Explicit refresh: one batch round, all-or-nothing, throws on failure.
+  void refresh();
+  /// GetParametersByPath now; keeps the path for later refreshes.
+  std::vector<Entry*> fetch_path(std::string full_path, bool recursive,
+                                 std::vector<Filter> filters);
+
+ private:
+  enum class Mode { kExplicit, kImplicit };
+  std::shared_ptr<ParameterClient> resolve_client() const;
+  void refresh_all(Mode mode);     // refresh_mutex held
+  void fetch_missing(Mode mode);   // refresh_mutex held
+  /// GetParameters for the entries (split by decryption flag); all-or-nothing.
+  std::vector<std::pair<Entry*, ParameterRecord>> fetch_names(ParameterClient& client,
+                                                               const std::vector<Entry*>& wanted,
+                                                               Mode mode);
+  void publish(Entry& e, ParameterRecord record);  // refresh_mutex held
+  void mark_refreshed(std::int64_t now, bool keep_oldest);
+  void note_failure(std::int64_t now);
+  bool stale_allowed(std::int64_t now) const;
+  bool expired(std::int64_t now) const {
+    const std::int64_t d = deadline.load(std::memory_order_acquire);
+    return d != kNever && now >= d;
+  }
+};
+
+/// A handle's entry: owns the group, points at the entry.
+std::shared_ptr<Entry> make_handle(const std::shared_ptr<GroupState>& group, Entry& e);
+
+}  // namespace ssm_cache::detail

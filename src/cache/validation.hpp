@@ -1,0 +1,37 @@
+// Validation and parsing of parameter names, selectors and hierarchy paths (pure functions).
+//
+// Thread-safe (no state). Cost: one pass over the input. Every error names the offending input.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ssm_cache::detail {
+
+inline constexpr std::string_view kSecretPrefix = "/aws/reference/secretsmanager/";
+inline constexpr std::size_t kMaxNameLength = 2048;
+inline constexpr std::size_t kMaxPathLevels = 15;
+
+/// A name split into the plain name sent to Parameter Store and its selector.
+struct ParsedName {
+  std::string name;       ///< "/app/db"
+  std::string selector;   ///< "3", "prod" or empty (no colon)
+  std::string full_name;  ///< "/app/db:3"
+  bool secret = false;    ///< a /aws/reference/secretsmanager/ reference
+};
+
+/// Parses "name", "name:3" or "name:label". Throws InvalidNameError (empty, space, too long,
+/// bad character) or InvalidVersionError ("a:", "a:0", "a:-1", "a:1:2", bad label).
+ParsedName parse_name(std::string_view full_name);
+
+/// Checks a hierarchy path: leading '/', allowed characters, at most 15 levels. Throws
+/// InvalidPathError.
+void validate_path(std::string_view path);
+
+/// base_path + path without a doubled slash ("/Foo" + "/Bar" = "/Foo/Bar").
+std::string join_path(std::string_view base_path, std::string_view path);
+
+/// A short, printable form of user input for error messages (long inputs are cut).
+std::string quote_input(std::string_view input);
+
+}  // namespace ssm_cache::detail
