@@ -84,7 +84,7 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   int hh = 0;
   int mm = 0;
   int ss = 0;
-  if (std::sscanf(s.c_str(), "%3s %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm,
+  if (std::sscanf(s.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm,
                   &ss, zone) != 8) {
     return std::nullopt;
   }
