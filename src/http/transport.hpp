@@ -43,7 +43,7 @@ class Transport {
 };
 
 struct CurlTransportOptions {
-  std::string ca_bundle;             ///< PEM file; empty: the system store
+  std::string ca_bundle{};           ///< PEM file; empty: the system store
   std::size_t max_idle_connections = 16;
 };
 
