@@ -1,0 +1,25 @@
+// aws_json.hpp — the JSON bodies the sidecar answers with, byte-compatible in shape with what
+// SSM GetParameter / Secrets Manager GetSecretValue return (and so with the AWS Parameters and
+// Secrets Lambda Extension). Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ssm_cache/aws.hpp"
+#include "ssm_cache/types.hpp"
+
+namespace ssm_cache::cli {
+
+/// {"Parameter": {"ARN", "DataType", "LastModifiedDate" (epoch seconds), "Name", "Selector"?,
+/// "SourceResult"?, "Type", "Value", "Version"}, "ResultMetadata": {}}
+std::string get_parameter_body(const ParameterRecord& record);
+
+/// {"ARN", "CreatedDate", "Name", "SecretString" | "SecretBinary" (base64), "VersionId",
+/// "VersionStages", "ResultMetadata": {}}
+std::string get_secret_value_body(const SecretValue& secret);
+
+/// AWS JSON 1.1 error shape: {"__type": code, "message": message}.
+std::string error_body(std::string_view code, std::string_view message);
+
+}  // namespace ssm_cache::cli

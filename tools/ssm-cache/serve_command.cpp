@@ -1,0 +1,213 @@
+// serve_command.cpp — see serve_command.hpp.
+#include "serve_command.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include "lambda_extension.hpp"
+#include "sidecar_server.hpp"
+#include "sidecar_service.hpp"
+
+namespace ssm_cache::cli {
+
+namespace {
+
+// SIGTERM/SIGINT are blocked in every thread and taken by one thread with sigtimedwait, so
+// that shutdown runs as ordinary code (httplib's stop() is not async-signal-safe).
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {
+    thread_ = std::thread([this] {
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGTERM);
+      sigaddset(&set, SIGINT);
+      timespec tick{0, 100'000'000};
+      while (!done_.load()) {
+        int sig = sigtimedwait(&set, nullptr, &tick);
+        if (sig > 0) on_signal_(sig);
+      }
+    });
+  }
+  ~SignalWatcher() {
+    done_.store(true);
+    thread_.join();
+  }
+
+ private:
+  std::function<void(int)> on_signal_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+std::string trim_token(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFactory& factory,
+              std::ostream& out, std::ostream& err) {
+  // Before any thread exists, so that every thread inherits the mask.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  SidecarConfig config;
+  try {
+    config = sidecar_config_from_env(process_env());
+    if (o.port) config.port = *o.port;
+    if (o.ssm_ttl) config.ssm_ttl = parse_duration(*o.ssm_ttl);
+    if (o.secrets_ttl) config.secrets_ttl = parse_duration(*o.secrets_ttl);
+    if (o.cache_size) config.cache_size = *o.cache_size;
+    if (o.log_level) config.log_level = parse_log_level(*o.log_level);
+    if (o.threads) config.threads = *o.threads;
+    if (o.max_connections) config.max_connections = *o.max_connections;
+    if (o.no_stale_while_refresh) config.stale_while_refresh = false;
+    if (o.max_stale_if_error) config.max_stale_if_error = parse_duration(*o.max_stale_if_error);
+    config.prefetch = o.prefetch;
+    if (o.token) {
+      config.token = *o.token;
+    } else if (o.token_file) {
+      std::ifstream in(*o.token_file);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      if (!in) throw std::invalid_argument("cannot read --token-file " + *o.token_file);
+      config.token = trim_token(ss.str());
+    }
+  } catch (const std::invalid_argument& e) {
+    err << "ssm-cache: serve: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (config.token.empty()) {
+    err << "ssm-cache: serve: no token: set AWS_SESSION_TOKEN or pass --token / --token-file "
+           "(every request must carry it in X-Aws-Parameters-Secrets-Token)\n";
+    return kExitUsage;
+  }
+  auto log = std::make_shared<Logger>(config.log_level);
+
+  std::unique_ptr<LambdaExtensionClient> lambda;
+  if (const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API"); api != nullptr && *api != '\0') {
+    try {
+      lambda = std::make_unique<LambdaExtensionClient>(api, o.extension_name);
+      lambda->register_extension();
+      log->info("registered with the Lambda Extensions API as " + o.extension_name);
+    } catch (const std::exception& e) {
+      log->error(e.what());
+      return kExitAwsError;
+    }
+  }
+  auto fail_init = [&](const std::string& type, const std::string& message, int code) {
+    log->error(message);
+    if (lambda) lambda->init_error(type, message);
+    return code;
+  };
+
+  std::shared_ptr<AwsClient> ssm, secrets;
+  try {
+    AwsClientOptions ssm_options = aws;
+    AwsClientOptions secrets_options = aws;
+    auto apply_timeout = [](AwsClientOptions& opt, std::chrono::milliseconds t) {
+      if (t.count() <= 0) return;
+      opt.call_deadline = t;
+      opt.attempt_timeout = std::min(opt.attempt_timeout, t);
+      opt.connect_timeout = std::min(opt.connect_timeout, t);
+    };
+    apply_timeout(ssm_options, config.ssm_timeout);
+    apply_timeout(secrets_options, config.secrets_timeout);
+    ssm = factory(ssm_options);
+    secrets = config.ssm_timeout == config.secrets_timeout ? ssm : factory(secrets_options);
+  } catch (const std::exception& e) {
+    return fail_init("Extension.ConfigurationError",
+                     std::string("cannot create the AWS client: ") + e.what(), kExitUsage);
+  }
+
+  SidecarService service(config, ssm, secrets, log);
+  SidecarServer server(service);
+  int port = 0;
+  try {
+    port = server.bind(config.port);
+  } catch (const std::exception& e) {
+    return fail_init("Extension.BindError", e.what(), kExitAwsError);
+  }
+  if (!config.prefetch.empty()) {
+    auto report = service.prefetch(config.prefetch);
+    log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
+    for (const auto& p : report.problems) log->warn("prefetch: " + p);
+  }
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  auto request_stop = [&] {
+    {
+      std::lock_guard lock(mu);
+      if (stopping) return;
+      stopping = true;
+    }
+    cv.notify_all();
+    server.stop();
+    if (lambda) lambda->stop();
+  };
+  std::atomic<bool> server_failed{false};
+  std::thread server_thread([&] {
+    if (!server.run()) server_failed.store(true);
+    request_stop();
+  });
+  SignalWatcher signals([&](int sig) {
+    log->info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+              ", shutting down");
+    request_stop();
+  });
+  out << "listening on http://127.0.0.1:" << port << std::endl;
+  log->info("serving on 127.0.0.1:" + std::to_string(port) + " (parameter TTL " +
+            std::to_string(config.ssm_ttl.count()) + " ms, secret TTL " +
+            std::to_string(config.secrets_ttl.count()) + " ms, cache " +
+            (config.cache_enabled ? std::to_string(config.cache_size) + " entries" : "disabled") +
+            ")");
+
+  int code = kExitOk;
+  if (lambda) {
+    for (;;) {
+      try {
+        auto event = lambda->next_event();
+        if (event.type == ExtensionEvent::Type::kShutdown) {
+          log->info("Lambda SHUTDOWN (" + event.shutdown_reason + ")");
+          break;
+        }
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mu);
+        if (!stopping) {
+          log->error(e.what());
+          code = kExitAwsError;
+        }
+        break;
+      }
+    }
+    request_stop();
+  } else {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return stopping; });
+  }
+  server_thread.join();
+  service.cache().wait_idle();
+  if (server_failed.load() && code == kExitOk) {
+    log->error("the HTTP server stopped unexpectedly");
+    code = kExitAwsError;
+  }
+  log->info("stopped");
+  return code;
+}
+
+}  // namespace ssm_cache::cli

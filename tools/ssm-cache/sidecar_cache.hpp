@@ -1,0 +1,133 @@
+// sidecar_cache.hpp — the sidecar's response cache: LRU of ready-to-send responses keyed by
+// endpoint + name + version/label + decryption, with per-entry TTL, single flight (one upstream
+// call per key however many requests wait), stale-while-refresh (a hot entry that expires is
+// refreshed in the background while requests keep getting the old value, within one more TTL),
+// stale-if-error (a transient upstream failure keeps serving the last good value, retried
+// with a backoff growing up to the TTL) and forced refreshes (refreshNow=true).
+//
+// Thread-safe. A hit costs one mutex section (hash lookup + LRU splice) and a shared_ptr copy;
+// the response body is shared, never copied.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace ssm_cache::cli {
+
+/// A response ready to send: status, body, and for errors the AWS code and whether it is
+/// transient (throttling, 5xx, timeouts, connection failures).
+struct Outcome {
+  int status = 200;
+  std::string body{};
+  std::string error_code{};
+  bool transient = false;
+  [[nodiscard]] bool ok() const noexcept { return status == 200; }
+};
+using OutcomePtr = std::shared_ptr<const Outcome>;
+
+enum class CacheSource {
+  kHit,     ///< fresh value from the cache
+  kStale,   ///< expired value served (refresh running, or upstream failing transiently)
+  kMiss,    ///< fetched (or waited for a fetch) now
+  kBypass,  ///< caching off: fetched, not stored
+};
+
+struct CacheResult {
+  OutcomePtr outcome;
+  CacheSource source = CacheSource::kMiss;
+};
+
+struct SidecarCacheOptions {
+  std::size_t capacity = 1000;  ///< entries; 0 turns caching off
+  /// Serve an expired entry while one background refresh runs, up to one TTL past expiry.
+  bool stale_while_refresh = true;
+  /// How long past expiry a value may be served when refreshing fails transiently.
+  /// Unset: unbounded. Zero: never.
+  std::optional<std::chrono::milliseconds> max_stale_if_error{};
+  /// First wait before retrying after a transient failure; doubles up to the entry's TTL.
+  std::chrono::milliseconds initial_backoff{1000};
+  std::size_t refresh_threads = 2;
+  /// Time source for tests; empty: std::chrono::steady_clock.
+  std::function<std::chrono::steady_clock::time_point()> now{};
+};
+
+class SidecarCache {
+ public:
+  using Fetch = std::function<Outcome()>;
+  using Clock = std::chrono::steady_clock;
+
+  explicit SidecarCache(SidecarCacheOptions options = {});
+  ~SidecarCache();  ///< waits for background refreshes to finish
+  SidecarCache(const SidecarCache&) = delete;
+  SidecarCache& operator=(const SidecarCache&) = delete;
+
+  /// The response for `key`. `ttl` <= 0 (or capacity 0): `fetch` runs every time, nothing is
+  /// stored. `refresh_now`: fetch whatever the cache holds (joins a fetch already running).
+  /// `fetch` must not throw (a throw becomes a 500 outcome); it may run on a background thread,
+  /// so it must own what it captures.
+  CacheResult get(const std::string& key, std::chrono::milliseconds ttl, bool refresh_now,
+                  const Fetch& fetch);
+
+  /// Stores a fetched response (prefetch). Ignored when caching is off or `outcome` is an error.
+  void put(const std::string& key, std::chrono::milliseconds ttl, Outcome outcome);
+
+  [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] std::size_t capacity() const noexcept { return options_.capacity; }
+  [[nodiscard]] std::uint64_t evictions() const;
+  /// Blocks until no background refresh is queued or running (tests, shutdown).
+  void wait_idle();
+
+ private:
+  struct Flight {
+    std::promise<OutcomePtr> promise;
+    std::shared_future<OutcomePtr> future = promise.get_future().share();
+  };
+  struct Entry {
+    OutcomePtr value;  // last good response; null until the first fetch succeeds
+    Clock::time_point expires{};
+    Clock::time_point retry_after{};
+    std::chrono::milliseconds ttl{0};
+    std::chrono::milliseconds backoff{0};
+    std::shared_ptr<Flight> flight;  // the fetch in progress, if any
+    std::list<std::string>::iterator lru;
+  };
+
+  Clock::time_point now() const { return options_.now ? options_.now() : Clock::now(); }
+  bool stale_allowed(const Entry& e, Clock::time_point t) const;
+  Entry& insert_locked(const std::string& key);
+  void evict_locked(const std::string& keep);
+  CacheResult complete(const std::string& key, const std::shared_ptr<Flight>& flight,
+                       Outcome outcome, std::chrono::milliseconds ttl, bool refresh_now);
+  static Outcome run(const Fetch& fetch) noexcept;
+  void enqueue(std::function<void()> task);
+  void worker();
+
+  SidecarCacheOptions options_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Entry> map_;
+  std::list<std::string> lru_;  // front: most recently used
+  std::uint64_t evictions_ = 0;
+
+  // Background refreshes.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::condition_variable idle_cv_;
+  std::deque<std::function<void()>> queue_;
+  std::size_t running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace ssm_cache::cli

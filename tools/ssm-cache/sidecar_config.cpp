@@ -1,0 +1,108 @@
+// sidecar_config.cpp — see sidecar_config.hpp.
+#include "sidecar_config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace ssm_cache::cli {
+
+EnvLookup process_env() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+namespace {
+
+std::uint64_t parse_uint(std::string_view text) {
+  if (text.empty() || text.size() > 15 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    throw std::invalid_argument("'" + std::string(text) + "' is not a non-negative integer");
+  }
+  return std::stoull(std::string(text));
+}
+
+template <typename F>
+void read(const EnvLookup& env, std::string_view name, F&& apply) {
+  auto v = env(name);
+  if (!v) return;
+  // The extension treats an empty variable as unset.
+  if (v->empty()) return;
+  try {
+    apply(*v);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string(name) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+std::chrono::milliseconds parse_duration(std::string_view text) {
+  std::string_view digits = text;
+  std::uint64_t scale = 1000;  // bare numbers are seconds, as in the extension
+  auto ends_with = [&](std::string_view s) {
+    return digits.size() > s.size() && digits.substr(digits.size() - s.size()) == s;
+  };
+  if (ends_with("ms")) {
+    scale = 1;
+    digits.remove_suffix(2);
+  } else if (ends_with("s")) {
+    digits.remove_suffix(1);
+  } else if (ends_with("m")) {
+    scale = 60'000;
+    digits.remove_suffix(1);
+  } else if (ends_with("h")) {
+    scale = 3'600'000;
+    digits.remove_suffix(1);
+  }
+  try {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(parse_uint(digits) * scale));
+  } catch (const std::invalid_argument&) {
+    throw std::invalid_argument("'" + std::string(text) +
+                                "' is not a duration (seconds, or a number with ms/s/m/h)");
+  }
+}
+
+bool parse_bool_setting(std::string_view text) {
+  std::string t(text);
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (t == "true" || t == "1") return true;
+  if (t == "false" || t == "0") return false;
+  throw std::invalid_argument("'" + std::string(text) + "' is not true or false");
+}
+
+SidecarConfig sidecar_config_from_env(const EnvLookup& env) {
+  SidecarConfig c;
+  read(env, "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", [&](const std::string& v) {
+    auto port = parse_uint(v);
+    if (port > 65535) throw std::invalid_argument("'" + v + "' is not a port (0-65535)");
+    c.port = static_cast<int>(port);
+  });
+  read(env, "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED",
+       [&](const std::string& v) { c.cache_enabled = parse_bool_setting(v); });
+  read(env, "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE",
+       [&](const std::string& v) { c.cache_size = parse_uint(v); });
+  read(env, "PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS", [&](const std::string& v) {
+    c.max_connections = parse_uint(v);
+    if (c.max_connections == 0) throw std::invalid_argument("must be at least 1");
+  });
+  read(env, "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL",
+       [&](const std::string& v) { c.log_level = parse_log_level(v); });
+  read(env, "SSM_PARAMETER_STORE_TTL", [&](const std::string& v) { c.ssm_ttl = parse_duration(v); });
+  read(env, "SECRETS_MANAGER_TTL", [&](const std::string& v) { c.secrets_ttl = parse_duration(v); });
+  read(env, "SSM_PARAMETER_STORE_TIMEOUT_MILLIS", [&](const std::string& v) {
+    c.ssm_timeout = std::chrono::milliseconds(parse_uint(v));
+  });
+  read(env, "SECRETS_MANAGER_TIMEOUT_MILLIS", [&](const std::string& v) {
+    c.secrets_timeout = std::chrono::milliseconds(parse_uint(v));
+  });
+  if (auto token = env("AWS_SESSION_TOKEN")) c.token = *token;
+  return c;
+}
+
+}  // namespace ssm_cache::cli

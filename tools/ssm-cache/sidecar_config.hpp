@@ -1,0 +1,52 @@
+// sidecar_config.hpp — the sidecar's settings: the AWS extension's environment variables
+// (same names, same defaults, no 300 s cap) with command-line options on top. Pure: the
+// environment is passed in. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "logger.hpp"
+
+namespace ssm_cache::cli {
+
+struct SidecarConfig {
+  int port = 2773;                       ///< PARAMETERS_SECRETS_EXTENSION_HTTP_PORT
+  bool cache_enabled = true;             ///< PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED
+  std::size_t cache_size = 1000;         ///< PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE (0: off)
+  std::size_t max_connections = 3;       ///< PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS:
+                                         ///< upstream calls in flight at once
+  LogLevel log_level = LogLevel::kInfo;  ///< PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL
+  std::chrono::milliseconds ssm_ttl{300000};      ///< SSM_PARAMETER_STORE_TTL (0: no caching)
+  std::chrono::milliseconds secrets_ttl{300000};  ///< SECRETS_MANAGER_TTL (0: no caching)
+  std::chrono::milliseconds ssm_timeout{0};       ///< SSM_PARAMETER_STORE_TIMEOUT_MILLIS (0: default)
+  std::chrono::milliseconds secrets_timeout{0};   ///< SECRETS_MANAGER_TIMEOUT_MILLIS (0: default)
+  std::string token{};                   ///< AWS_SESSION_TOKEN unless --token / --token-file
+  std::vector<std::string> prefetch{};   ///< --prefetch items
+  bool stale_while_refresh = true;
+  std::optional<std::chrono::milliseconds> max_stale_if_error{};  ///< unset: unbounded
+  std::size_t threads = 0;               ///< HTTP worker threads; 0: automatic
+  std::size_t keep_alive_max_requests = 1000000;  ///< per connection
+  std::size_t max_request_bytes = 8192;  ///< request line + headers; larger: 431 / 414
+};
+
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+EnvLookup process_env();
+
+/// Reads the extension's variables from `env` into a config with the defaults above. Throws
+/// std::invalid_argument naming the variable and the value it could not use (never a token).
+SidecarConfig sidecar_config_from_env(const EnvLookup& env);
+
+/// "300" (seconds, as the extension), "300s", "1500ms", "5m", "1h". Throws
+/// std::invalid_argument.
+std::chrono::milliseconds parse_duration(std::string_view text);
+
+/// "true"/"false" (any case), "1"/"0". Throws std::invalid_argument.
+bool parse_bool_setting(std::string_view text);
+
+}  // namespace ssm_cache::cli

@@ -1,0 +1,117 @@
+// sidecar_metrics.cpp — see sidecar_metrics.hpp.
+#include "sidecar_metrics.hpp"
+
+namespace ssm_cache::cli {
+
+namespace {
+// Label values are action names and AWS error codes; escape anyway so nothing can break the
+// exposition format.
+std::string escape_label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void family(std::string& out, const char* name, const char* type, const char* help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+void sample(std::string& out, const char* name, const std::string& labels, std::uint64_t v) {
+  out += name;
+  if (!labels.empty()) {
+    out += '{';
+    out += labels;
+    out += '}';
+  }
+  out += ' ';
+  out += std::to_string(v);
+  out += '\n';
+}
+}  // namespace
+
+void SidecarMetrics::count_upstream_call(const std::string& action) {
+  std::lock_guard lock(mu_);
+  ++upstream_calls_[action];
+}
+
+void SidecarMetrics::count_upstream_error(const std::string& action, const std::string& code) {
+  std::lock_guard lock(mu_);
+  ++upstream_errors_[{action, code}];
+}
+
+void SidecarMetrics::count_response_error(int status) {
+  std::lock_guard lock(mu_);
+  ++response_errors_[status];
+}
+
+std::uint64_t SidecarMetrics::upstream_calls(const std::string& action) const {
+  std::lock_guard lock(mu_);
+  auto it = upstream_calls_.find(action);
+  return it == upstream_calls_.end() ? 0 : it->second;
+}
+
+std::string SidecarMetrics::render(std::size_t cache_entries, std::size_t cache_capacity,
+                                   std::uint64_t evictions) const {
+  std::string out;
+  out.reserve(2048);
+  family(out, "ssm_cache_sidecar_cache_hits_total", "counter",
+         "Requests answered from a fresh cache entry.");
+  sample(out, "ssm_cache_sidecar_cache_hits_total", {}, hits_.load(std::memory_order_relaxed));
+  family(out, "ssm_cache_sidecar_cache_stale_total", "counter",
+         "Requests answered with an expired entry (refresh running or upstream failing).");
+  sample(out, "ssm_cache_sidecar_cache_stale_total", {}, stale_.load(std::memory_order_relaxed));
+  family(out, "ssm_cache_sidecar_cache_misses_total", "counter",
+         "Requests that waited for an upstream call.");
+  sample(out, "ssm_cache_sidecar_cache_misses_total", {}, misses_.load(std::memory_order_relaxed));
+  family(out, "ssm_cache_sidecar_cache_bypass_total", "counter",
+         "Requests fetched with caching off (TTL 0 or cache disabled).");
+  sample(out, "ssm_cache_sidecar_cache_bypass_total", {}, bypass_.load(std::memory_order_relaxed));
+  family(out, "ssm_cache_sidecar_cache_entries", "gauge", "Entries in the cache.");
+  sample(out, "ssm_cache_sidecar_cache_entries", {}, cache_entries);
+  family(out, "ssm_cache_sidecar_cache_capacity", "gauge", "Maximum entries in the cache.");
+  sample(out, "ssm_cache_sidecar_cache_capacity", {}, cache_capacity);
+  family(out, "ssm_cache_sidecar_cache_evictions_total", "counter",
+         "Entries dropped because the cache was full (least recently used first).");
+  sample(out, "ssm_cache_sidecar_cache_evictions_total", {}, evictions);
+
+  std::lock_guard lock(mu_);
+  family(out, "ssm_cache_sidecar_upstream_calls_total", "counter",
+         "Calls made to Parameter Store and Secrets Manager, by API action.");
+  for (const auto& [action, n] : upstream_calls_) {
+    sample(out, "ssm_cache_sidecar_upstream_calls_total",
+           "action=\"" + escape_label(action) + "\"", n);
+  }
+  family(out, "ssm_cache_sidecar_upstream_errors_total", "counter",
+         "Upstream calls that failed, by API action and AWS error code.");
+  for (const auto& [key, n] : upstream_errors_) {
+    sample(out, "ssm_cache_sidecar_upstream_errors_total",
+           "action=\"" + escape_label(key.first) + "\",code=\"" + escape_label(key.second) + "\"",
+           n);
+  }
+  family(out, "ssm_cache_sidecar_error_responses_total", "counter",
+         "Responses with a status other than 200, by status.");
+  for (const auto& [status, n] : response_errors_) {
+    sample(out, "ssm_cache_sidecar_error_responses_total",
+           "status=\"" + std::to_string(status) + "\"", n);
+  }
+  return out;
+}
+
+}  // namespace ssm_cache::cli

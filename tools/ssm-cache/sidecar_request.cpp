@@ -1,0 +1,221 @@
+// sidecar_request.cpp — see sidecar_request.hpp.
+#include "sidecar_request.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <map>
+
+namespace ssm_cache::cli {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+RequestError bad(std::string code, std::string message) {
+  return RequestError{400, std::move(code), std::move(message)};
+}
+
+std::optional<bool> parse_bool(std::string_view v) {
+  std::string lower(v);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "true") return true;
+  if (lower == "false") return false;
+  return std::nullopt;
+}
+
+bool has_control_chars(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+}  // namespace
+
+std::string SidecarRequest::parameter_selector_name() const {
+  if (!version.empty()) return name + ":" + version;
+  if (!label.empty()) return name + ":" + label;
+  return name;
+}
+
+std::string SidecarRequest::cache_key() const {
+  std::string key;
+  key.reserve(name.size() + version.size() + label.size() + 8);
+  key += endpoint == Endpoint::kSecret ? 'S' : 'P';
+  key += with_decryption ? 'D' : 'P';
+  key += '\0';
+  key += name;
+  key += '\0';
+  key += version;
+  key += '\0';
+  key += label;
+  return key;
+}
+
+QueryParams parse_query_string(std::string_view raw) {
+  QueryParams out;
+  std::size_t start = 0;
+  while (start < raw.size()) {
+    auto amp = raw.find('&', start);
+    auto part = raw.substr(start, amp == std::string_view::npos ? std::string_view::npos
+                                                                : amp - start);
+    start = amp == std::string_view::npos ? raw.size() : amp + 1;
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    if (eq == std::string_view::npos) {
+      out.emplace_back(percent_decode(part), std::string{});
+    } else {
+      out.emplace_back(percent_decode(part.substr(0, eq)), percent_decode(part.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+std::variant<Endpoint, RequestError> route(std::string_view path) {
+  if (path == kParametersPath) return Endpoint::kParameter;
+  if (path == kSecretsPath) return Endpoint::kSecret;
+  if (path == kMetricsPath) return Endpoint::kMetrics;
+  return RequestError{404, "NotFound",
+                      "unknown path; use " + std::string(kParametersPath) + "?name=NAME, " +
+                          std::string(kSecretsPath) + "?secretId=ID or " +
+                          std::string(kMetricsPath)};
+}
+
+std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoint,
+                                                                 const QueryParams& query) {
+  SidecarRequest req;
+  req.endpoint = endpoint;
+  std::vector<std::string_view> allowed;
+  switch (endpoint) {
+    case Endpoint::kParameter:
+      allowed = {"name", "version", "label", "withDecryption", "refreshNow"};
+      break;
+    case Endpoint::kSecret:
+      allowed = {"secretId", "versionId", "versionStage", "refreshNow"};
+      break;
+    case Endpoint::kMetrics:
+      allowed = {};
+      break;
+  }
+  std::map<std::string, std::string, std::less<>> fields;
+  for (const auto& [key, value] : query) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return bad("InvalidQueryParameter", "unknown query parameter '" + key + "'");
+    }
+    if (!fields.emplace(key, value).second) {
+      return bad("RepeatedQueryParameter", "query parameter '" + key + "' is repeated");
+    }
+  }
+  auto get = [&](std::string_view k) -> const std::string* {
+    auto it = fields.find(k);
+    return it == fields.end() ? nullptr : &it->second;
+  };
+  if (const auto* v = get("refreshNow")) {
+    auto b = parse_bool(*v);
+    if (!b) return bad("InvalidQueryParameter", "refreshNow must be true or false");
+    req.refresh_now = *b;
+  }
+  if (endpoint == Endpoint::kMetrics) return req;
+
+  const char* name_key = endpoint == Endpoint::kParameter ? "name" : "secretId";
+  const auto* name = get(name_key);
+  if (name == nullptr || name->empty()) {
+    return bad("MissingParameter", std::string("query parameter '") + name_key + "' is required");
+  }
+  if (name->size() > 2048 || has_control_chars(*name)) {
+    return bad("ValidationException",
+               std::string("query parameter '") + name_key +
+                   "' is longer than 2048 characters or holds control characters");
+  }
+  req.name = *name;
+
+  if (endpoint == Endpoint::kParameter) {
+    const auto* version = get("version");
+    const auto* label = get("label");
+    if (version != nullptr && label != nullptr) {
+      return bad("InvalidQueryParameter", "give either version or label, not both");
+    }
+    // A selector inside the name ("db:3") is what GetParameter accepts too.
+    if (auto colon = req.name.find(':');
+        colon != std::string::npos && req.name.rfind("arn:", 0) != 0) {
+      if (version != nullptr || label != nullptr) {
+        return bad("InvalidQueryParameter",
+                   "the name already holds a selector; do not add version or label");
+      }
+      auto sel = req.name.substr(colon + 1);
+      req.name.resize(colon);
+      if (sel.empty() || req.name.empty()) {
+        return bad("ValidationException", "empty name or selector in '" + *name + "'");
+      }
+      if (std::all_of(sel.begin(), sel.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        req.version = sel;
+      } else {
+        req.label = sel;
+      }
+    }
+    if (version != nullptr) {
+      if (version->empty() || version->size() > 18 ||
+          !std::all_of(version->begin(), version->end(),
+                       [](char c) { return c >= '0' && c <= '9'; }) ||
+          std::all_of(version->begin(), version->end(), [](char c) { return c == '0'; })) {
+        return bad("InvalidQueryParameter", "version must be a positive integer");
+      }
+      req.version = *version;
+    }
+    if (label != nullptr) {
+      if (label->empty() || label->size() > 100 || has_control_chars(*label)) {
+        return bad("InvalidQueryParameter", "label must be 1 to 100 printable characters");
+      }
+      req.label = *label;
+    }
+    if (const auto* v = get("withDecryption")) {
+      auto b = parse_bool(*v);
+      if (!b) return bad("InvalidQueryParameter", "withDecryption must be true or false");
+      req.with_decryption = *b;
+    }
+  } else {
+    const auto* version_id = get("versionId");
+    const auto* stage = get("versionStage");
+    if (version_id != nullptr && stage != nullptr) {
+      return bad("InvalidQueryParameter", "give either versionId or versionStage, not both");
+    }
+    if (version_id != nullptr) {
+      if (version_id->empty() || version_id->size() > 64 || has_control_chars(*version_id)) {
+        return bad("InvalidQueryParameter", "versionId must be 1 to 64 printable characters");
+      }
+      req.version = *version_id;
+    }
+    if (stage != nullptr) {
+      if (stage->empty() || stage->size() > 256 || has_control_chars(*stage)) {
+        return bad("InvalidQueryParameter", "versionStage must be 1 to 256 printable characters");
+      }
+      req.label = *stage;
+    }
+  }
+  return req;
+}
+
+}  // namespace ssm_cache::cli

@@ -1,0 +1,55 @@
+// sidecar_request.hpp — parsing and validation of the sidecar's HTTP requests, the same query
+// API as the AWS Parameters and Secrets Lambda Extension. Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace ssm_cache::cli {
+
+inline constexpr std::string_view kParametersPath = "/systemsmanager/parameters/get";
+inline constexpr std::string_view kSecretsPath = "/secretsmanager/get";
+inline constexpr std::string_view kMetricsPath = "/metrics";
+inline constexpr std::string_view kTokenHeader = "X-Aws-Parameters-Secrets-Token";
+
+enum class Endpoint { kParameter, kSecret, kMetrics };
+
+/// A validated request.
+struct SidecarRequest {
+  Endpoint endpoint = Endpoint::kParameter;
+  std::string name{};     ///< parameter name (without selector) or secret id
+  std::string version{};  ///< parameter version ("3") or secret versionId
+  std::string label{};    ///< parameter label or secret versionStage
+  bool with_decryption = false;  ///< parameters only; the extension's default is false
+  bool refresh_now = false;
+
+  /// "name", "name:3" or "name:label": what GetParameter is asked for.
+  [[nodiscard]] std::string parameter_selector_name() const;
+  /// Distinct for every distinct answer: endpoint, name, version/label, decryption.
+  [[nodiscard]] std::string cache_key() const;
+};
+
+/// A request that is refused before anything is fetched.
+struct RequestError {
+  int status = 400;
+  std::string code{};     ///< e.g. "MissingParameter", "NotFound", "MethodNotAllowed"
+  std::string message{};
+};
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+/// Splits and percent-decodes a raw query string ("a=1&b=%2Fx"); '+' is a space.
+QueryParams parse_query_string(std::string_view raw);
+
+/// The endpoint a path names, or a 404 RequestError.
+std::variant<Endpoint, RequestError> route(std::string_view path);
+
+/// Validates the query of an endpoint: missing or repeated parameters, unknown parameters,
+/// both version and label (or versionId and versionStage), bad booleans or versions: 400.
+std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoint,
+                                                                 const QueryParams& query);
+
+}  // namespace ssm_cache::cli

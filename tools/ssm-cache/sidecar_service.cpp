@@ -1,0 +1,273 @@
+// sidecar_service.cpp — see sidecar_service.hpp.
+#include "sidecar_service.hpp"
+
+#include <algorithm>
+
+#include "aws_json.hpp"
+#include "ssm_cache/errors.hpp"
+
+namespace ssm_cache::cli {
+
+void UpstreamLimiter::acquire() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return free_ > 0; });
+  --free_;
+}
+
+void UpstreamLimiter::release() {
+  {
+    std::lock_guard lock(mu_);
+    ++free_;
+  }
+  cv_.notify_one();
+}
+
+namespace {
+
+SidecarCacheOptions cache_options(const SidecarConfig& c) {
+  SidecarCacheOptions o;
+  o.capacity = c.cache_enabled ? c.cache_size : 0;
+  o.stale_while_refresh = c.stale_while_refresh;
+  o.max_stale_if_error = c.max_stale_if_error;
+  return o;
+}
+
+const char* source_name(CacheSource s) {
+  switch (s) {
+    case CacheSource::kHit: return "hit";
+    case CacheSource::kStale: return "stale";
+    case CacheSource::kMiss: return "miss";
+    case CacheSource::kBypass: return "bypass";
+  }
+  return "?";
+}
+
+// Constant-time comparison: the token guards secrets, so its check must not leak a prefix.
+bool equal_ct(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const std::size_t n = std::max(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= static_cast<unsigned char>(x ^ y);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+SidecarService::SidecarService(SidecarConfig config, std::shared_ptr<AwsClient> ssm,
+                               std::shared_ptr<AwsClient> secrets, std::shared_ptr<Logger> logger)
+    : config_(std::move(config)),
+      ssm_(std::move(ssm)),
+      secrets_(std::move(secrets)),
+      log_(logger ? std::move(logger) : std::make_shared<Logger>(LogLevel::kNone)),
+      limiter_(config_.max_connections),
+      cache_(cache_options(config_)) {}
+
+bool SidecarService::token_ok(const std::vector<std::string>& tokens) const {
+  if (tokens.size() != 1 || config_.token.empty()) return false;
+  return equal_ct(tokens[0], config_.token);
+}
+
+std::chrono::milliseconds SidecarService::ttl_for(Endpoint e) const {
+  if (!config_.cache_enabled) return std::chrono::milliseconds{0};
+  return e == Endpoint::kSecret ? config_.secrets_ttl : config_.ssm_ttl;
+}
+
+ServiceResponse SidecarService::refuse(int status, std::string_view code,
+                                       std::string_view message) {
+  metrics_.count_response_error(status);
+  ServiceResponse r;
+  r.status = status;
+  r.body = error_body(code, message);
+  if (status == 405) r.allow = "GET";
+  return r;
+}
+
+ServiceResponse SidecarService::handle(std::string_view method, std::string_view path,
+                                       const QueryParams& query,
+                                       const std::vector<std::string>& tokens) {
+  auto routed = route(path);
+  if (auto* err = std::get_if<RequestError>(&routed)) {
+    return refuse(err->status, err->code, err->message);
+  }
+  const Endpoint endpoint = std::get<Endpoint>(routed);
+  if (method != "GET") {
+    return refuse(405, "MethodNotAllowed", "only GET is supported");
+  }
+  if (!token_ok(tokens)) {
+    log_->warn("refused a request without a valid " + std::string(kTokenHeader) + " header");
+    return refuse(401, "Unauthorized",
+                  "missing or invalid " + std::string(kTokenHeader) +
+                      " header (it must equal AWS_SESSION_TOKEN)");
+  }
+  auto parsed = parse_sidecar_request(endpoint, query);
+  if (auto* err = std::get_if<RequestError>(&parsed)) {
+    return refuse(err->status, err->code, err->message);
+  }
+  const SidecarRequest& req = std::get<SidecarRequest>(parsed);
+  if (endpoint == Endpoint::kMetrics) {
+    ServiceResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_.render(cache_.size(), cache_.capacity(), cache_.evictions());
+    return r;
+  }
+
+  CacheResult result;
+  if (endpoint == Endpoint::kParameter) {
+    result = cache_.get(req.cache_key(), ttl_for(endpoint), req.refresh_now,
+                        [this, req] { return fetch_parameter(req); });
+  } else {
+    result = cache_.get(req.cache_key(), ttl_for(endpoint), req.refresh_now,
+                        [this, req] { return fetch_secret(req); });
+  }
+  switch (result.source) {
+    case CacheSource::kHit: metrics_.count_hit(); break;
+    case CacheSource::kStale: metrics_.count_stale(); break;
+    case CacheSource::kMiss: metrics_.count_miss(); break;
+    case CacheSource::kBypass: metrics_.count_bypass(); break;
+  }
+  ServiceResponse r;
+  r.status = result.outcome->status;
+  r.body = result.outcome->body;
+  if (r.status != 200) metrics_.count_response_error(r.status);
+  if (log_->enabled(LogLevel::kDebug)) {
+    log_->debug(std::string(endpoint == Endpoint::kSecret ? "secret " : "parameter ") +
+                (endpoint == Endpoint::kSecret ? req.name : req.parameter_selector_name()) +
+                " -> " + std::to_string(r.status) + " " + source_name(result.source));
+  }
+  return r;
+}
+
+template <typename Call>
+Outcome SidecarService::upstream(const char* action, const std::string& what, Call&& call) {
+  limiter_.acquire();
+  struct Release {
+    UpstreamLimiter& l;
+    ~Release() { l.release(); }
+  } release{limiter_};
+  metrics_.count_upstream_call(action);
+  auto fail = [&](int status, const std::string& code, const std::string& message,
+                  bool transient) {
+    metrics_.count_upstream_error(action, code);
+    log_->warn(std::string(action) + " " + what + " failed: " + code + " (HTTP " +
+               std::to_string(status) + ")");
+    return Outcome{status, error_body(code, message), code, transient};
+  };
+  try {
+    return Outcome{200, call(), {}, false};
+  } catch (const AwsError& e) {
+    int status = e.http_status() >= 400 && e.http_status() <= 599 ? e.http_status() : 502;
+    return fail(status, e.code(), e.aws_message().empty() ? e.what() : e.aws_message(),
+                e.transient());
+  } catch (const TransportError& e) {
+    return fail(e.timeout() ? 504 : 502, e.timeout() ? "RequestTimeout" : "ConnectionError",
+                e.what(), e.transient());
+  } catch (const CredentialsError& e) {
+    return fail(500, "CredentialsError", e.what(), e.transient());
+  } catch (const InvalidParameterError& e) {
+    return fail(400, "ParameterNotFound", e.what(), false);
+  } catch (const InvalidNameError& e) {
+    return fail(400, "ValidationException", e.what(), false);
+  } catch (const InvalidVersionError& e) {
+    return fail(400, "ValidationException", e.what(), false);
+  } catch (const Error& e) {
+    return fail(502, "UpstreamError", e.what(), e.transient());
+  } catch (const std::exception& e) {
+    return fail(500, "InternalError", e.what(), false);
+  }
+}
+
+Outcome SidecarService::fetch_parameter(const SidecarRequest& req) {
+  const std::string name = req.parameter_selector_name();
+  return upstream("GetParameter", name, [&] {
+    return get_parameter_body(ssm_->get_parameter(name, req.with_decryption));
+  });
+}
+
+Outcome SidecarService::fetch_secret(const SidecarRequest& req) {
+  return upstream("GetSecretValue", req.name, [&] {
+    return get_secret_value_body(secrets_->get_secret_value(req.name, req.version, req.label));
+  });
+}
+
+PrefetchReport SidecarService::prefetch(const std::vector<std::string>& items) {
+  PrefetchReport report;
+  const auto ssm_ttl = ttl_for(Endpoint::kParameter);
+  const auto secrets_ttl = ttl_for(Endpoint::kSecret);
+  auto store = [&](const ParameterRecord& r) {
+    SidecarRequest req;
+    req.endpoint = Endpoint::kParameter;
+    req.name = r.name;
+    req.with_decryption = true;
+    const std::string body = get_parameter_body(r);
+    cache_.put(req.cache_key(), ssm_ttl, Outcome{200, body, {}, false});
+    ++report.loaded;
+    if (r.type != "SecureString") {
+      // Without decryption the answer is the same for String and StringList.
+      req.with_decryption = false;
+      cache_.put(req.cache_key(), ssm_ttl, Outcome{200, body, {}, false});
+      ++report.loaded;
+    }
+  };
+  auto load_path = [&](std::string path) {
+    if (path.size() > 1 && path.back() == '/') path.pop_back();
+    auto out = upstream("GetParametersByPath", path, [&] {
+      for (const auto& r : ssm_->get_parameters_by_path(path, true, {}, true)) store(r);
+      return std::string{};
+    });
+    if (!out.ok()) report.problems.push_back(path + ": " + out.error_code);
+  };
+
+  std::vector<std::string> names;
+  for (const auto& raw : items) {
+    std::string item = raw;
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) continue;
+    if (item.rfind("secret:", 0) == 0) {
+      SidecarRequest req;
+      req.endpoint = Endpoint::kSecret;
+      req.name = item.substr(7);
+      auto out = fetch_secret(req);
+      if (out.ok()) {
+        cache_.put(req.cache_key(), secrets_ttl, std::move(out));
+        ++report.loaded;
+      } else {
+        report.problems.push_back(item + ": " + out.error_code);
+      }
+    } else if (item.size() > 1 && item.back() == '/') {
+      load_path(item);
+    } else {
+      names.push_back(item);
+    }
+  }
+  for (std::size_t i = 0; i < names.size(); i += 10) {
+    std::vector<std::string> chunk(names.begin() + static_cast<std::ptrdiff_t>(i),
+                                   names.begin() + static_cast<std::ptrdiff_t>(
+                                                       std::min(names.size(), i + 10)));
+    GetParametersResult result;
+    auto out = upstream("GetParameters", chunk.front(), [&] {
+      result = ssm_->get_parameters(chunk, true);
+      return std::string{};
+    });
+    if (!out.ok()) {
+      for (const auto& n : chunk) report.problems.push_back(n + ": " + out.error_code);
+      continue;
+    }
+    for (const auto& r : result.parameters) store(r);
+    for (const auto& missing : result.invalid_parameters) {
+      if (!missing.empty() && missing.front() == '/') {
+        std::size_t before = report.loaded;
+        load_path(missing);
+        if (report.loaded == before) report.problems.push_back(missing + ": ParameterNotFound");
+      } else {
+        report.problems.push_back(missing + ": ParameterNotFound");
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace ssm_cache::cli
