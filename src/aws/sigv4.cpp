@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -111,12 +112,29 @@ std::string normalize_path(std::string_view path) {
   return out;
 }
 
+/// Single encoding: existing %XX escapes stay (hex uppercased), other bytes are encoded once.
+std::string uri_encode_keep_escapes(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+      out.push_back('%');
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(in[i + 1]))));
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(in[i + 2]))));
+      i += 2;
+    } else {
+      out += uri_encode(in.substr(i, 1), true);
+    }
+  }
+  return out;
+}
+
 std::string canonical_uri(std::string_view path, const SigningOptions& options) {
   std::string p = path.empty() ? std::string("/") : std::string(path);
   if (options.normalize_path) p = normalize_path(p);
   // Double encoding: the wire path is taken as already encoded and encoded once more
-  // ("%20" -> "%2520"). Single encoding (S3): decode first so the result is encoded once.
-  return options.double_uri_encode ? uri_encode(p, true) : uri_encode(uri_decode(p), true);
+  // ("%20" -> "%2520"). Single encoding (S3): the wire path is the canonical one.
+  return options.double_uri_encode ? uri_encode(p, true) : uri_encode_keep_escapes(p);
 }
 
 using Params = std::vector<std::pair<std::string, std::string>>;
