@@ -40,7 +40,50 @@ struct ResolvedConfig {
   int max_attempts = 3;
   std::string retry_mode = "standard";
   std::string profile;                 ///< resolved profile name
+  // Where each setting came from ("AWS_ENDPOINT_URL_SSM", "default", ...), for error messages.
+  std::string ssm_endpoint_source;
+  std::string secrets_manager_endpoint_source;
+  std::string ca_bundle_source;
+  bool use_fips = false;
+  bool use_dualstack = false;
 };
+
+/// The parts of an endpoint URL that matter to us.
+struct EndpointUrl {
+  std::string scheme;  ///< "http" or "https"
+  std::string host;    ///< without brackets for IPv6 literals
+  int port = 0;        ///< 0: the scheme's default
+  std::string path;    ///< "" or "/..." (no query, no fragment)
+};
+
+/// Parses and validates an endpoint URL; on failure returns false and says why in `why`
+/// (which never repeats user:password parts).
+bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why);
+
+/// "https://ssm.<region>.<partition DNS suffix>" and its FIPS / dual-stack variants, following
+/// the SSM and Secrets Manager endpoint rule sets. Throws ConfigurationError when the partition
+/// supports neither. `service` is "ssm" or "secretsmanager".
+std::string default_endpoint(std::string_view service, std::string_view region, bool fips,
+                             bool dualstack);
+
+/// Parses the AWS shared config file format ("[section]", "key = value", indented
+/// sub-properties stored as "parent.child"). Throws ConfigurationError naming `path` and the
+/// line number (never the line's text, which may hold a secret).
+std::map<std::string, std::map<std::string, std::string>> parse_ini(std::string_view text,
+                                                                    std::string_view path);
+
+/// The [services NAME] section named by the profile's `services` key, or empty.
+std::map<std::string, std::string> load_services_section(const Environment& env,
+                                                         const Profile& profile);
+
+/// Path of the config / credentials file: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, else
+/// $HOME/.aws/config / credentials ("~/" expanded with HOME).
+std::string config_file_path(const Environment& env);
+std::string credentials_file_path(const Environment& env);
+
+/// Parses "true"/"false" (any case) of a boolean setting; throws ConfigurationError naming
+/// `setting` and `where` otherwise.
+bool parse_bool_setting(std::string_view value, std::string_view setting, std::string_view where);
 
 /// Applies options > environment > profile > defaults: region, AWS_ENDPOINT_URL[_SSM|
 /// _SECRETS_MANAGER], AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, partition DNS suffix (cn-*:
