@@ -64,7 +64,8 @@ std::vector<EnvVar> build_exec_environment(const std::vector<EnvSource>& sources
       EnvVar var{env_name(r.name), r.value, parameter};
       auto it = vars.find(var.name);
       if (it == vars.end()) {
-        vars.emplace(var.name, Slot{std::move(var), s});
+        std::string key = var.name;  // var is moved below; the key must not be read after
+        vars.emplace(std::move(key), Slot{std::move(var), s});
         continue;
       }
       const Slot& prev = it->second;

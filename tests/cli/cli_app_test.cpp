@@ -1,0 +1,182 @@
+// Tests of the whole command line against a fake AWS client: commands, outputs, options after
+// the subcommand, exit codes (0 ok, 1 AWS errors naming parameter and code, 2 usage), exec.
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/fake_aws_client.hpp"
+#include "cli_app.hpp"
+
+namespace ssm_cache::cli {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() {
+    fake->put("/app/prod/db-url", "postgres://db");
+    fake->put("/app/prod/port", "5432");
+    fake->put("/app/prod/api-key", "s3cr3t", "SecureString");
+    fake->put("/app/prod/nested/level", "deep");
+    fake->put("/app/common/port", "80");
+    fake->put("/app/list", "a,b,c", "StringList");
+    fake->put("/app/v", "one", "String", 1);
+    fake->put("/app/v", "two", "String", 2, {"live"});
+    fake->put_secret("prod/db-password", "pa'ss");
+  }
+  CliRun run(std::vector<std::string> args) {
+    args.insert(args.begin(), "ssm-cache");
+    std::ostringstream out, err;
+    int code = run_cli(
+        args,
+        [this](const AwsClientOptions& o) {
+          last_options = o;
+          return fake;
+        },
+        out, err, [this](const ExecRequest& r) {
+          exec_request = r;
+          return 42;
+        });
+    return {code, out.str(), err.str()};
+  }
+  std::shared_ptr<testing::FakeAwsClient> fake = std::make_shared<testing::FakeAwsClient>();
+  AwsClientOptions last_options;
+  std::optional<ExecRequest> exec_request;
+};
+
+TEST_F(CliTest, GetOneValueAsText) {
+  auto r = run({"get", "/app/prod/db-url"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "postgres://db\n");
+  EXPECT_EQ(fake->decryption_flags().back(), true);
+}
+
+TEST_F(CliTest, GetSelectorsAndOrder) {
+  auto r = run({"get", "/app/v:1", "/app/v:live", "/app/v"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "/app/v:1\tone\n/app/v:live\ttwo\n/app/v\ttwo\n");
+}
+
+TEST_F(CliTest, OptionsMayFollowTheSubcommand) {
+  auto r = run({"get", "/app/prod/port", "--output", "json", "--region", "eu-west-1",
+                "--endpoint-url", "http://127.0.0.1:1", "--profile", "dev"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j[0]["Value"], "5432");
+  EXPECT_EQ(last_options.region, "eu-west-1");
+  EXPECT_EQ(last_options.ssm_endpoint_url, "http://127.0.0.1:1");
+  EXPECT_EQ(last_options.secrets_manager_endpoint_url, "http://127.0.0.1:1");
+  EXPECT_EQ(last_options.profile, "dev");
+}
+
+TEST_F(CliTest, NoDecryption) {
+  auto r = run({"--no-decryption", "get", "/app/prod/api-key"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "ENCRYPTED:/app/prod/api-key\n");
+  EXPECT_EQ(fake->decryption_flags().back(), false);
+}
+
+TEST_F(CliTest, GetMissingIsExit1NamingParameterAndCode) {
+  auto r = run({"get", "/app/prod/port", "/nope", "/nope2"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("ParameterNotFound"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/nope"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/nope2"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, AwsErrorIsExit1WithCodeAndNoSecret) {
+  fake->fail_with(AwsError("x", "AccessDeniedException", "User is not authorized", 400, "rid-9"));
+  auto r = run({"get", "/app/prod/api-key"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("AccessDeniedException"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/app/prod/api-key"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rid-9"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, UsageErrorsAreExit2) {
+  EXPECT_EQ(run({}).code, 2);
+  EXPECT_EQ(run({"get"}).code, 2);
+  EXPECT_EQ(run({"frobnicate"}).code, 2);
+  EXPECT_EQ(run({"get", "x", "--output", "yaml"}).code, 2);
+  EXPECT_EQ(run({"secret", "x", "--version-stage", "A", "--version-id", "B"}).code, 2);
+  EXPECT_EQ(run({"path", "/app", "--filter", "Key=Colour,Values=red"}).code, 2);
+  EXPECT_EQ(run({"path", "/app", "--filter", "garbage"}).code, 2);
+  EXPECT_EQ(run({"path", "relative"}).code, 2);
+  EXPECT_EQ(run({"get", "x", "--", "y"}).code, 2);
+  EXPECT_EQ(fake->total_calls(), 0) << "usage errors must not call AWS";
+  EXPECT_EQ(run({"--help"}).code, 0);
+}
+
+TEST_F(CliTest, PathRecursiveAndNot) {
+  auto r = run({"path", "/app/prod"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("/app/prod/nested/level\tdeep\n"), std::string::npos) << r.out;
+  r = run({"path", "/app/prod", "--no-recursive", "-o", "env"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "export API_KEY='s3cr3t'\nexport DB_URL='postgres://db'\nexport PORT='5432'\n");
+}
+
+TEST_F(CliTest, PathFilter) {
+  auto r = run({"path", "/app", "--filter", "Key=Type,Values=StringList"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "/app/list\ta,b,c\n");
+}
+
+TEST_F(CliTest, Secret) {
+  auto r = run({"secret", "prod/db-password"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "pa'ss\n");
+  r = run({"secret", "prod/db-password", "--output", "env"});
+  EXPECT_EQ(r.out, "export DB_PASSWORD='pa'\\''ss'\n");
+  r = run({"secret", "nope"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("ResourceNotFoundException"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ExecSetsEnvironmentAndReturnsCommandStatus) {
+  auto r = run({"exec", "--path", "/app/prod", "--no-recursive", "--name", "/app/list", "--",
+                "env", "-i", "X=1"});
+  EXPECT_EQ(r.code, 42) << r.err;
+  ASSERT_TRUE(exec_request);
+  EXPECT_EQ(exec_request->command, (std::vector<std::string>{"env", "-i", "X=1"}));
+  std::map<std::string, std::string> env(exec_request->environment.begin(),
+                                         exec_request->environment.end());
+  EXPECT_EQ(env["DB_URL"], "postgres://db");
+  EXPECT_EQ(env["API_KEY"], "s3cr3t");
+  EXPECT_EQ(env["LIST"], "a,b,c");
+  EXPECT_EQ(env.count("LEVEL"), 0u);
+}
+
+TEST_F(CliTest, ExecCollisionAcrossPathsNeedsOverride) {
+  auto r = run({"exec", "--path", "/app/common", "--path", "/app/prod", "--no-recursive", "--",
+                "true"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_FALSE(exec_request);
+  EXPECT_NE(r.err.find("/app/common/port"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/app/prod/port"), std::string::npos) << r.err;
+  r = run({"exec", "--override", "--path", "/app/common", "--path", "/app/prod",
+           "--no-recursive", "--", "true"});
+  EXPECT_EQ(r.code, 42) << r.err;
+  std::map<std::string, std::string> env(exec_request->environment.begin(),
+                                         exec_request->environment.end());
+  EXPECT_EQ(env["PORT"], "5432");
+}
+
+TEST_F(CliTest, ExecUsage) {
+  EXPECT_EQ(run({"exec", "--path", "/app/prod"}).code, 2);
+  EXPECT_EQ(run({"exec", "--", "env"}).code, 2);
+  auto r = run({"exec", "--name", "/missing", "--", "env"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("/missing"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ssm_cache::cli
