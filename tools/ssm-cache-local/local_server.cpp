@@ -1,0 +1,383 @@
+// ssm-cache-local/local_server.cpp — see local_server.hpp.
+#include "local_server.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "api_error.hpp"
+#include "aws/sigv4.hpp"
+#include "persistence.hpp"
+
+namespace ssm_cache::local {
+
+using nlohmann::json;
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const std::string* find_header(const HttpRequest& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k.size() == name.size() && lower(k) == name) return &v;
+  }
+  return nullptr;
+}
+
+std::string dump(const json& j) {
+  // Invalid UTF-8 can only come from echoed header text; never let it abort a reply.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// Deepest nesting of arrays/objects, so that hostile input cannot exhaust the stack later.
+std::size_t nesting_depth(std::string_view body) {
+  std::size_t depth = 0;
+  std::size_t max_depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : body) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+std::string service_of(std::string_view target) {
+  if (target.starts_with("AmazonSSM.")) return "ssm";
+  if (target.starts_with("secretsmanager.")) return "secretsmanager";
+  return {};
+}
+
+StoreData load_initial(const ServerOptions& options, Random& random) {
+  if (options.data_file.empty()) return {};
+  LoadDefaults defaults;
+  defaults.region = options.region.empty() ? "us-east-1" : options.region;
+  defaults.account_id = options.account_id;
+  defaults.now = epoch_seconds(options.clock ? options.clock() : std::chrono::system_clock::now());
+  return load_store_file(options.data_file, defaults, random);
+}
+
+}  // namespace
+
+LocalServer::LocalServer(ServerOptions options)
+    : options_(std::move(options)),
+      random_(options_.seed),
+      store_(std::make_unique<Store>(load_initial(options_, random_), options_.data_file)),
+      actions_(*store_, random_),
+      faults_(options_.faults, options_.seed) {}
+
+LocalServer::LocalServer(ServerOptions options, StoreData initial)
+    : options_(std::move(options)),
+      random_(options_.seed),
+      store_(std::make_unique<Store>(std::move(initial), options_.data_file)),
+      actions_(*store_, random_),
+      faults_(options_.faults, options_.seed) {}
+
+std::chrono::system_clock::time_point LocalServer::now() const {
+  return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+}
+
+std::pair<std::size_t, std::size_t> LocalServer::sizes() const {
+  return store_->read([](const StoreData& d) {
+    return std::make_pair(d.parameters.size(), d.secrets.size());
+  });
+}
+
+HttpResponse LocalServer::error_response(const std::string& request_id, int status,
+                                         const std::string& code, const std::string& message,
+                                         bool capital_message) {
+  HttpResponse r;
+  r.status = status;
+  r.error_code = code;
+  r.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+               {"x-amzn-RequestId", request_id},
+               {"x-amzn-ErrorType", code}};
+  r.body = dump(json{{"__type", code}, {capital_message ? "Message" : "message", message}});
+  return r;
+}
+
+HttpResponse LocalServer::too_large(std::size_t content_length) {
+  return error_response(random_.uuid4(), 413, "RequestEntityTooLargeException",
+                        "Request body of " + std::to_string(content_length) +
+                            " bytes exceeds the limit of " + std::to_string(kMaxRequestBody) +
+                            " bytes.",
+                        false);
+}
+
+HttpResponse LocalServer::handle(const HttpRequest& request) {
+  const std::string_view path =
+      std::string_view(request.target).substr(0, request.target.find('?'));
+  if (path.starts_with("/_local/") || path == "/_local") return handle_admin(request);
+  return handle_api(request);
+}
+
+HttpResponse LocalServer::handle_admin(const HttpRequest& request) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  auto reply = [](int status, const json& body) {
+    HttpResponse r;
+    r.status = status;
+    r.headers = {{"Content-Type", "application/json"}};
+    r.body = dump(body) + "\n";
+    return r;
+  };
+  if (!options_.admin) {
+    return reply(404, {{"message", "the admin endpoints are disabled; start ssm-cache-local "
+                                   "with --admin to use " + path}});
+  }
+  const std::string& m = request.method;
+  if (path == "/_local/health" && m == "GET") return reply(200, {{"status", "ok"}});
+  if (path == "/_local/stats") {
+    if (m == "GET") return reply(200, stats_.to_json());
+    if (m == "DELETE") {
+      stats_.reset();
+      return reply(200, stats_.to_json());
+    }
+  }
+  if (path == "/_local/faults") {
+    if (m == "GET") return reply(200, to_json(faults_.get()));
+    if (m == "DELETE") {
+      faults_.set({});
+      return reply(200, to_json(faults_.get()));
+    }
+    if (m == "PUT" || m == "POST") {
+      try {
+        const json body = json::parse(request.body.empty() ? "{}" : request.body);
+        // PUT replaces the configuration; POST changes only the fields given.
+        faults_.set(parse_fault_config(body, m == "PUT" ? FaultConfig{} : faults_.get()));
+      } catch (const json::exception& e) {
+        return reply(400, {{"message", std::string("malformed JSON: ") + e.what()}});
+      } catch (const std::invalid_argument& e) {
+        return reply(400, {{"message", e.what()}});
+      }
+      return reply(200, to_json(faults_.get()));
+    }
+  }
+  return reply(404, {{"message", "unknown admin endpoint " + m + " " + path +
+                                     " (GET /_local/stats, DELETE /_local/stats, "
+                                     "GET|PUT|POST|DELETE /_local/faults, GET /_local/health)"}});
+}
+
+std::pair<std::string, std::string> LocalServer::authenticate(
+    const HttpRequest& request, std::string_view target, std::chrono::system_clock::time_point now) {
+  const std::string* authorization = find_header(request, "authorization");
+  if (authorization == nullptr) {
+    throw client_error("MissingAuthenticationTokenException", "Missing Authentication Token");
+  }
+  aws::ParsedAuthorization auth;
+  if (!aws::parse_authorization(*authorization, auth)) {
+    throw client_error("IncompleteSignatureException",
+                       "Authorization header requires 'Credential', 'Signature' and "
+                       "'SignedHeaders' parameters of an AWS4-HMAC-SHA256 signature.");
+  }
+  auto cred = options_.credentials.find(auth.access_key_id);
+  if (cred == options_.credentials.end()) {
+    throw client_error("UnrecognizedClientException",
+                       "The security token included in the request is invalid.");
+  }
+  const std::string service = service_of(target);
+  if (auth.service != service) {
+    throw client_error("InvalidSignatureException",
+                       "Credential should be scoped to correct service: '" + service + "'.");
+  }
+  if (!options_.region.empty() && auth.region != options_.region) {
+    throw client_error("InvalidSignatureException",
+                       "Credential should be scoped to a valid region, not '" +
+                           auth.region.substr(0, 64) + "'. This server serves '" +
+                           options_.region + "'.");
+  }
+  const std::string* amz_date = find_header(request, "x-amz-date");
+  if (amz_date == nullptr) {
+    throw client_error("IncompleteSignatureException",
+                       "Authorization header requires existence of a 'X-Amz-Date' header.");
+  }
+  std::chrono::system_clock::time_point when;
+  if (!aws::parse_amz_date(*amz_date, when)) {
+    throw client_error("IncompleteSignatureException",
+                       "X-Amz-Date must be in the ISO-8601 basic format yyyyMMddTHHmmssZ.");
+  }
+  if (amz_date->substr(0, 8) != auth.date) {
+    throw client_error("InvalidSignatureException",
+                       "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
+                       "of date from HTTP: '" + auth.date.substr(0, 16) + "' != '" +
+                           amz_date->substr(0, 8) + "'.");
+  }
+  const auto skew = options_.max_clock_skew;
+  if (when + skew < now) {
+    throw client_error("InvalidSignatureException",
+                       "Signature expired: " + *amz_date + " is now earlier than " +
+                           aws::format_amz_date(now - skew) + " (" + aws::format_amz_date(now) +
+                           " - 15 min.)");
+  }
+  if (when - skew > now) {
+    throw client_error("InvalidSignatureException",
+                       "Signature not yet current: " + *amz_date + " is still later than " +
+                           aws::format_amz_date(now + skew) + " (" + aws::format_amz_date(now) +
+                           " + 15 min.)");
+  }
+  auto is_signed = [&](std::string_view h) {
+    return std::find(auth.signed_headers.begin(), auth.signed_headers.end(), h) !=
+           auth.signed_headers.end();
+  };
+  if (!is_signed("host")) {
+    throw client_error("IncompleteSignatureException",
+                       "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  // A session token cannot be validated locally; it is accepted when the signature covers it.
+  if (find_header(request, "x-amz-security-token") != nullptr && !is_signed("x-amz-security-token")) {
+    throw client_error("IncompleteSignatureException",
+                       "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS "
+                       "Authorization.");
+  }
+  const aws::SignableRequest signable{request.method, request.target, request.headers,
+                                      request.body};
+  const std::string expected = aws::expected_signature(signable, cred->second);
+  if (expected.empty()) {
+    throw client_error("IncompleteSignatureException",
+                       "A header listed in SignedHeaders is missing from the request.");
+  }
+  if (!aws::constant_time_equals(expected, auth.signature)) {
+    throw client_error("InvalidSignatureException",
+                       "The request signature we calculated does not match the signature you "
+                       "provided. Check your AWS Secret Access Key and signing method. Consult "
+                       "the service documentation for details.");
+  }
+  return {auth.region, auth.access_key_id};
+}
+
+HttpResponse LocalServer::handle_api(const HttpRequest& request) {
+  const std::string request_id = random_.uuid4();
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  if (request.method != "POST" || path != "/") {
+    return error_response(request_id, 404, "UnknownOperationException",
+                          "ssm-cache-local serves the AWS JSON 1.1 protocol: POST / with an "
+                          "X-Amz-Target header (got " + request.method.substr(0, 16) + " " +
+                              path.substr(0, 200) + ").",
+                          false);
+  }
+  if (request.body.size() > kMaxRequestBody) return too_large(request.body.size());
+
+  const std::string* target_header = find_header(request, "x-amz-target");
+  const std::string target = target_header ? *target_header : std::string();
+  if (!Actions::is_known_target(target)) {
+    HttpResponse r = error_response(
+        request_id, 400, "UnknownOperationException",
+        target.empty() ? "Missing X-Amz-Target header."
+                       : "Unknown operation " + target.substr(0, 200) + ".",
+        false);
+    r.target = target.substr(0, 200);
+    return r;
+  }
+  stats_.count_call(target);
+  const bool secrets = service_of(target) == "secretsmanager";
+
+  auto fail = [&](int status, const std::string& code, const std::string& message,
+                  bool service_error) {
+    HttpResponse r = error_response(request_id, status, code, message, secrets && service_error);
+    r.target = target;
+    return r;
+  };
+
+  const std::string* content_type = find_header(request, "content-type");
+  const std::string ct = content_type ? lower(*content_type) : std::string();
+  const std::string media = ct.substr(0, ct.find(';'));
+  if (media != "application/x-amz-json-1.1" && media != "application/x-amz-json-1.0") {
+    return fail(400, "UnknownOperationException",
+                "Content-Type must be application/x-amz-json-1.1 for the AWS JSON 1.1 protocol "
+                "(got '" + (content_type ? content_type->substr(0, 100) : std::string()) + "').",
+                false);
+  }
+
+  const auto wall = now();
+  RequestContext ctx;
+  try {
+    auto [region, access_key] = authenticate(request, target, wall);
+    ctx.region = options_.region.empty() ? region : options_.region;
+    ctx.access_key_id = access_key;
+  } catch (const ApiError& e) {
+    return fail(e.status(), e.code(), e.what(), false);
+  }
+  ctx.account_id = options_.account_id;
+  ctx.now = epoch_seconds(wall);
+
+  const FaultDecision fault = faults_.decide(target, std::chrono::steady_clock::now());
+  stats_.count_fault(fault.kind);
+  ctx.empty_first_page = fault.empty_first_page;
+  HttpResponse response;
+  switch (fault.kind) {
+    case FaultKind::kThrottle:
+      response = fail(400, "ThrottlingException", "Rate exceeded", false);
+      response.delay = fault.latency;
+      return response;
+    case FaultKind::kError:
+      response = fail(500, secrets ? "InternalServiceError" : "InternalServerError",
+                      "An internal error occurred (injected by ssm-cache-local).", true);
+      response.delay = fault.latency;
+      return response;
+    case FaultKind::kDrop:
+      // The connection is lost before the request is processed: nothing changes.
+      response.delivery = HttpResponse::Delivery::kDrop;
+      response.delay = fault.latency;
+      response.target = target;
+      return response;
+    default:
+      break;
+  }
+
+  json body;
+  const std::string_view text = request.body.empty() ? std::string_view("{}") : request.body;
+  if (nesting_depth(text) > 64) {
+    return fail(400, "SerializationException", "The request body is nested too deeply.", false);
+  }
+  try {
+    body = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return fail(400, "SerializationException",
+                std::string("The request body is not valid JSON: ") + e.what(), false);
+  }
+  if (!body.is_object()) {
+    return fail(400, "SerializationException",
+                std::string("The request body must be a JSON object, not ") + body.type_name() +
+                    ".",
+                false);
+  }
+
+  try {
+    const json result = actions_.call(target, ctx, body);
+    response.status = 200;
+    response.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                        {"x-amzn-RequestId", request_id}};
+    response.body = dump(result);
+    response.target = target;
+  } catch (const ApiError& e) {
+    response = fail(e.status(), e.code(), e.what(), true);
+  } catch (const std::exception& e) {
+    // A failed write (disk full, permissions): nothing was changed, the client may retry.
+    response = fail(500, secrets ? "InternalServiceError" : "InternalServerError",
+                    std::string("ssm-cache-local could not complete the request: ") + e.what(),
+                    true);
+  }
+  response.delay = fault.latency;
+  if (fault.kind == FaultKind::kTruncate) response.delivery = HttpResponse::Delivery::kTruncate;
+  return response;
+}
+
+}  // namespace ssm_cache::local

@@ -1,0 +1,101 @@
+// ssm-cache-local/local_server.hpp — the whole server minus sockets: one HTTP request in, one
+// HTTP response out (plus how to deliver it when a fault asks for a dropped connection or a
+// truncated body). JSON 1.1 framing, SigV4 verification, X-Amz-Target dispatch, AWS error
+// bodies, faults, statistics and the /_local/ admin endpoints all live here, so that tests and
+// the fuzzer drive exactly what the program serves.
+//
+// Thread-safe: handle() may run on many threads at once. Cost: one SigV4 verification (two
+// SHA-256 and five HMACs) and one JSON parse per call, plus the action itself.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actions.hpp"
+#include "faults.hpp"
+#include "store.hpp"
+#include "util.hpp"
+
+namespace ssm_cache::local {
+
+inline constexpr std::size_t kMaxRequestBody = 1u << 20;  // 1 MiB
+
+struct HttpRequest {
+  std::string method;
+  std::string target;  ///< path plus optional "?query", as received
+  std::vector<std::pair<std::string, std::string>> headers;  ///< names in any case
+  std::string body;
+};
+
+struct HttpResponse {
+  enum class Delivery { kNormal, kDrop, kTruncate };
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  Delivery delivery = Delivery::kNormal;
+  std::chrono::milliseconds delay{0};  ///< latency fault: wait this long before answering
+  std::string target;                  ///< X-Amz-Target, for the log line
+  std::string error_code;              ///< AWS error code when status != 200, for the log line
+};
+
+struct ServerOptions {
+  /// access key id -> secret access key accepted in signatures.
+  std::map<std::string, std::string> credentials{{"test", "test"}};
+  /// Empty: any region in the credential scope is accepted (and used in ARNs).
+  std::string region{};
+  std::string account_id = "000000000000";
+  bool admin = false;        ///< serve /_local/faults and /_local/stats
+  std::string data_file{};   ///< empty: memory only
+  FaultConfig faults{};
+  std::optional<std::uint64_t> seed{};  ///< fault dice and ids; empty: random
+  std::chrono::seconds max_clock_skew{15 * 60};
+  /// Wall clock used for signature freshness and dates; tests may pin it.
+  std::function<std::chrono::system_clock::time_point()> clock{};
+};
+
+class LocalServer {
+ public:
+  /// Loads options.data_file when set (a missing file is an empty store). Throws LoadError
+  /// for a corrupt file, which is never overwritten.
+  explicit LocalServer(ServerOptions options);
+  /// With given initial data (tests, fuzzing); data_file, if set, receives every write.
+  LocalServer(ServerOptions options, StoreData initial);
+
+  HttpResponse handle(const HttpRequest& request);
+
+  /// The answer to a body over kMaxRequestBody that the HTTP layer refused to read.
+  HttpResponse too_large(std::size_t content_length);
+
+  [[nodiscard]] Stats& stats() noexcept { return stats_; }
+  [[nodiscard]] FaultInjector& faults() noexcept { return faults_; }
+  [[nodiscard]] const ServerOptions& options() const noexcept { return options_; }
+  /// Number of parameters and secrets held, for the start-up log line.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> sizes() const;
+
+ private:
+  HttpResponse handle_admin(const HttpRequest& request);
+  HttpResponse handle_api(const HttpRequest& request);
+  /// Verifies the signature; returns the signing region and access key, or throws ApiError.
+  std::pair<std::string, std::string> authenticate(const HttpRequest& request,
+                                                   std::string_view target,
+                                                   std::chrono::system_clock::time_point now);
+  HttpResponse error_response(const std::string& request_id, int status, const std::string& code,
+                              const std::string& message, bool capital_message);
+  std::chrono::system_clock::time_point now() const;
+
+  ServerOptions options_;
+  Random random_;
+  std::unique_ptr<Store> store_;
+  Actions actions_;
+  FaultInjector faults_;
+  Stats stats_;
+};
+
+}  // namespace ssm_cache::local

@@ -1,0 +1,321 @@
+// ssm-cache-local — a local Parameter Store and Secrets Manager server speaking the real AWS
+// JSON 1.1 protocol with SigV4 verification, for offline development and integration tests.
+// This file is the thin shell: options, the cpp-httplib server, signals, delivery of faults.
+// Everything else is in LocalServer (local_server.hpp).
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <httplib.h>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "local_server.hpp"
+#include "persistence.hpp"
+
+namespace {
+
+using ssm_cache::local::HttpRequest;
+using ssm_cache::local::HttpResponse;
+using ssm_cache::local::LocalServer;
+
+std::mutex g_log_mu;
+
+void log_line(const std::string& line) {
+  std::lock_guard lock(g_log_mu);
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+bool is_loopback(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  in_addr addr{};
+  if (::inet_pton(AF_INET, host.c_str(), &addr) != 1) return false;
+  return (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+int port_of(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(ss).sin_port);
+  if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(ss).sin6_port);
+  return -1;
+}
+
+/// cpp-httplib does not hand handlers their socket; find it by its two ports so that a
+/// "dropped connection" fault can close it before any byte of the response is sent.
+void drop_connection(int local_port, int remote_port) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  while (dirent* entry = ::readdir(dir)) {
+    const int fd = std::atoi(entry->d_name);
+    if (fd <= 2 || fd == ::dirfd(dir)) continue;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+    sockaddr_storage local{};
+    sockaddr_storage peer{};
+    socklen_t local_len = sizeof local;
+    socklen_t peer_len = sizeof peer;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) continue;
+    if (port_of(local) == local_port && port_of(peer) == remote_port) {
+      ::shutdown(fd, SHUT_RDWR);
+      break;
+    }
+  }
+  ::closedir(dir);
+}
+
+void deliver(const HttpRequest& request, const HttpResponse& response, const httplib::Request& req,
+             httplib::Response& res) {
+  (void)request;
+  if (response.delay.count() > 0) std::this_thread::sleep_for(response.delay);
+  res.status = response.status;
+  std::string content_type = "application/json";
+  for (const auto& [k, v] : response.headers) {
+    if (k == "Content-Type") {
+      content_type = v;
+    } else {
+      res.set_header(k, v);
+    }
+  }
+  switch (response.delivery) {
+    case HttpResponse::Delivery::kDrop:
+      drop_connection(req.local_port, req.remote_port);
+      res.set_header("Connection", "close");
+      return;
+    case HttpResponse::Delivery::kTruncate: {
+      // Announce the full length, send half, then give up: the client sees a short body.
+      auto body = std::make_shared<std::string>(response.body);
+      res.set_content_provider(body->size(), content_type,
+                               [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 if (offset == 0) sink.write(body->data(), body->size() / 2);
+                                 return false;
+                               });
+      return;
+    }
+    case HttpResponse::Delivery::kNormal:
+      res.set_content(response.body, content_type);
+      return;
+  }
+}
+
+std::string describe(const HttpRequest& request, const HttpResponse& response,
+                     std::chrono::steady_clock::duration took) {
+  std::string line = request.method + " " + request.target.substr(0, 80);
+  if (!response.target.empty()) line += " " + response.target;
+  line += " " + std::to_string(response.status);
+  if (!response.error_code.empty()) line += " " + response.error_code;
+  if (response.delivery == HttpResponse::Delivery::kDrop) line += " (dropped)";
+  if (response.delivery == HttpResponse::Delivery::kTruncate) line += " (truncated)";
+  char ms[32];
+  std::snprintf(ms, sizeof ms, " %.1fms",
+                std::chrono::duration<double, std::milli>(took).count());
+  return line + ms;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ssm-cache-local: a local AWS Parameter Store and Secrets Manager server "
+               "(JSON 1.1 protocol, SigV4-verified) for offline development and tests."};
+  std::string host = "127.0.0.1";
+  int port = 4583;
+  std::string data_file;
+  std::string region;
+  std::vector<std::string> credentials;
+  bool admin = false;
+  bool quiet = false;
+  int threads = 32;
+  std::string account_id = "000000000000";
+  ssm_cache::local::FaultConfig faults;
+  std::int64_t seed = -1;
+  app.add_option("--host", host, "Loopback address to bind (127.0.0.1, ::1, localhost)")
+      ->capture_default_str();
+  app.add_option("--port", port, "TCP port; 0 picks a free one")->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--data", data_file,
+                 "JSON data file: loaded at start (missing = empty store), every write is on "
+                 "disk before the reply");
+  app.add_option("--region", region,
+                 "Accept only signatures scoped to this region (default: any region)");
+  app.add_option("--credentials", credentials,
+                 "ACCESS_KEY:SECRET_KEY accepted in signatures (repeatable; default test:test)");
+  app.add_option("--account-id", account_id, "Account id used in ARNs")->capture_default_str();
+  app.add_flag("--admin", admin, "Serve /_local/stats and /_local/faults");
+  app.add_flag("--quiet", quiet, "Do not log one line per request on stderr");
+  app.add_option("--threads", threads, "Worker threads (one per open connection)")
+      ->capture_default_str()->check(CLI::Range(1, 1024));
+  auto* fault_group = app.add_option_group("Faults", "All off by default");
+  fault_group->add_option("--latency-ms", faults.latency_ms, "Delay every API answer")
+      ->check(CLI::Range(0, 600000));
+  fault_group->add_option("--throttle-tps", faults.throttle_tps,
+                          "ThrottlingException beyond this many calls per second (token bucket)")
+      ->check(CLI::NonNegativeNumber);
+  fault_group->add_option("--throttle-burst", faults.throttle_burst,
+                          "Token bucket size (default: the rate)")
+      ->check(CLI::NonNegativeNumber);
+  fault_group->add_option("--error-rate", faults.error_rate, "Fraction of calls answered 500")
+      ->check(CLI::Range(0.0, 1.0));
+  fault_group->add_option("--drop-rate", faults.drop_rate,
+                          "Fraction of calls whose connection is closed without an answer")
+      ->check(CLI::Range(0.0, 1.0));
+  fault_group->add_option("--truncate-rate", faults.truncate_rate,
+                          "Fraction of calls whose answer is cut in half")
+      ->check(CLI::Range(0.0, 1.0));
+  fault_group->add_option("--max-faults", faults.max_faults,
+                          "Stop injecting errors/drops/truncations after this many (-1: never)");
+  fault_group->add_flag("--empty-pages", faults.empty_pages,
+                        "GetParametersByPath answers an empty first page with a NextToken");
+  fault_group->add_option("--fault-targets", faults.targets,
+                          "Only these X-Amz-Target values get faults (default: all)");
+  fault_group->add_option("--seed", seed, "Seed of the fault dice (default: random)");
+  CLI11_PARSE(app, argc, argv);
+
+  if (!is_loopback(host)) {
+    std::fprintf(stderr,
+                 "ssm-cache-local: refusing to bind '%s': this development server binds loopback "
+                 "addresses only (127.0.0.1, ::1, localhost)\n",
+                 host.c_str());
+    return 2;
+  }
+  if (host == "localhost") host = "127.0.0.1";
+
+  ssm_cache::local::ServerOptions options;
+  if (!credentials.empty()) {
+    options.credentials.clear();
+    for (const auto& c : credentials) {
+      const auto colon = c.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == c.size()) {
+        std::fprintf(stderr,
+                     "ssm-cache-local: --credentials must be ACCESS_KEY:SECRET_KEY (both "
+                     "non-empty)\n");
+        return 2;
+      }
+      options.credentials[c.substr(0, colon)] = c.substr(colon + 1);
+    }
+  }
+  options.region = region;
+  options.account_id = account_id;
+  options.admin = admin;
+  options.data_file = data_file;
+  options.faults = faults;
+  if (seed >= 0) options.seed = static_cast<std::uint64_t>(seed);
+
+  if (!data_file.empty()) {
+    const auto slash = data_file.rfind('/');
+    const std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : data_file.substr(0, slash));
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+      std::fprintf(stderr,
+                   "ssm-cache-local: the directory of --data %s (%s) does not exist or is not "
+                   "writable\n",
+                   data_file.c_str(), dir.c_str());
+      return 2;
+    }
+  }
+
+  std::unique_ptr<LocalServer> core;
+  try {
+    core = std::make_unique<LocalServer>(options);
+  } catch (const ssm_cache::local::LoadError& e) {
+    std::fprintf(stderr,
+                 "ssm-cache-local: cannot load the data file: %s\nThe file is left untouched; "
+                 "fix or move it, then start again.\n",
+                 e.what());
+    return 2;
+  }
+
+  // Signals are handled by one thread with sigwait, so that stopping is not done from a
+  // signal handler. Block them before any other thread exists.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  httplib::Server server;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  server.set_payload_max_length(ssm_cache::local::kMaxRequestBody);
+  server.set_keep_alive_max_count(1000);
+  server.set_tcp_nodelay(true);
+
+  auto serve = [&](const httplib::Request& req, httplib::Response& res) {
+    const auto start = std::chrono::steady_clock::now();
+    HttpRequest request;
+    request.method = req.method;
+    request.target = req.target;
+    request.body = req.body;
+    for (const auto& [k, v] : req.headers) {
+      // cpp-httplib adds these pseudo headers; they are not part of the request.
+      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") {
+        continue;
+      }
+      request.headers.emplace_back(k, v);
+    }
+    const HttpResponse response = core->handle(request);
+    deliver(request, response, req, res);
+    if (!quiet) log_line(describe(request, response, std::chrono::steady_clock::now() - start));
+  };
+  server.Get(".*", serve);
+  server.Post(".*", serve);
+  server.Put(".*", serve);
+  server.Delete(".*", serve);
+  server.Patch(".*", serve);
+  server.set_error_handler([&](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 413) {
+      const std::size_t length =
+          req.has_header("Content-Length")
+              ? static_cast<std::size_t>(std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10))
+              : 0;
+      const HttpResponse r = core->too_large(length);
+      for (const auto& [k, v] : r.headers) {
+        if (k != "Content-Type") res.set_header(k, v);
+      }
+      res.set_content(r.body, "application/x-amz-json-1.1");
+      if (!quiet) log_line(req.method + " " + req.target.substr(0, 80) + " 413 " + r.error_code);
+    }
+  });
+
+  int bound = port;
+  if (port == 0) {
+    bound = server.bind_to_any_port(host);
+  } else if (!server.bind_to_port(host, port)) {
+    bound = -1;
+  }
+  if (bound <= 0) {
+    std::fprintf(stderr, "ssm-cache-local: cannot listen on %s:%d (in use, or not allowed)\n",
+                 host.c_str(), port);
+    return 1;
+  }
+  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::printf("listening on http://%s:%d\n", shown_host.c_str(), bound);
+  std::fflush(stdout);
+
+  const auto [params, secrets] = core->sizes();
+  log_line("ssm-cache-local: " + std::to_string(params) + " parameters, " +
+           std::to_string(secrets) + " secrets" +
+           (data_file.empty() ? std::string(", in memory only") : ", data file " + data_file) +
+           (admin ? "; admin endpoints on /_local/" : ""));
+
+  std::thread signal_thread([&server, stop_signals] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    log_line(std::string("ssm-cache-local: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+             ", stopping");
+    server.stop();
+  });
+  signal_thread.detach();
+
+  const bool ok = server.listen_after_bind();
+  log_line("ssm-cache-local: stopped");
+  return ok ? 0 : 1;
+}

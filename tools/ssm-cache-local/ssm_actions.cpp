@@ -1,0 +1,814 @@
+// ssm-cache-local/ssm_actions.cpp — the Parameter Store actions (AmazonSSM.*), with AWS's
+// validation rules, error codes and response shapes. See actions.hpp.
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "actions.hpp"
+#include "api_error.hpp"
+#include "json_input.hpp"
+#include "names.hpp"
+
+namespace ssm_cache::local {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kStandardValueLimit = 4096;
+constexpr std::size_t kAdvancedValueLimit = 8192;
+constexpr std::size_t kMaxVersions = 100;
+
+std::string parameter_arn(const RequestContext& ctx, const std::string& name) {
+  return "arn:aws:ssm:" + ctx.region + ":" + ctx.account_id + ":parameter" +
+         (name.starts_with('/') ? name : "/" + name);
+}
+
+std::string shown_value(const Parameter& p, const ParameterVersion& v, bool decrypt) {
+  if (v.type == "SecureString" && !decrypt) {
+    return opaque_ciphertext(v.key_id, p.name, v.version, v.value);
+  }
+  return v.value;
+}
+
+/// The "Parameter" shape of GetParameter(s) / GetParametersByPath.
+json parameter_json(const RequestContext& ctx, const Parameter& p, const ParameterVersion& v,
+                    bool decrypt, const std::string& selector) {
+  json out = {{"Name", p.name},
+              {"Type", v.type},
+              {"Value", shown_value(p, v, decrypt)},
+              {"Version", v.version},
+              {"LastModifiedDate", v.last_modified},
+              {"ARN", parameter_arn(ctx, p.name)},
+              {"DataType", v.data_type}};
+  if (!selector.empty()) out["Selector"] = ":" + selector;
+  return out;
+}
+
+/// The metadata shape of DescribeParameters and (with value) GetParameterHistory.
+json metadata_json(const RequestContext& ctx, const Parameter& p, const ParameterVersion& v) {
+  json out = {{"Name", p.name},
+              {"ARN", parameter_arn(ctx, p.name)},
+              {"Type", v.type},
+              {"LastModifiedDate", v.last_modified},
+              {"LastModifiedUser", v.last_modified_user},
+              {"Version", v.version},
+              {"Tier", v.tier},
+              {"Policies", json::array()},
+              {"DataType", v.data_type}};
+  if (!v.key_id.empty()) out["KeyId"] = v.key_id;
+  if (!v.description.empty()) out["Description"] = v.description;
+  if (!v.allowed_pattern.empty()) out["AllowedPattern"] = v.allowed_pattern;
+  return out;
+}
+
+ApiError parameter_not_found(const std::string& name) {
+  return client_error("ParameterNotFound", "Parameter " + name + " not found.");
+}
+
+/// Looks a ParameterRef up; an ARN's single-level name may be stored with or without '/'.
+const Parameter* find_parameter(const StoreData& data, const ParameterRef& ref) {
+  if (auto it = data.parameters.find(ref.name); it != data.parameters.end()) return &it->second;
+  if (ref.from_arn && ref.name.starts_with('/') && hierarchy_depth(ref.name) == 1) {
+    if (auto it = data.parameters.find(ref.name.substr(1)); it != data.parameters.end()) {
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
+
+/// The version a ref designates, or nullptr.
+const ParameterVersion* select_version(const Parameter& p, const ParameterRef& ref) {
+  if (!ref.has_selector()) return &p.current();
+  if (ref.is_label()) return p.find_label(ref.selector);
+  return p.find_version(ref.version);
+}
+
+void check_max_results(const std::optional<std::int64_t>& max_results, std::int64_t limit) {
+  if (!max_results) return;
+  if (*max_results < 1) {
+    throw validation_error("maxResults", "Member must have value greater than or equal to 1");
+  }
+  if (*max_results > limit) {
+    throw validation_error("maxResults", "Member must have value less than or equal to " +
+                                             std::to_string(limit));
+  }
+}
+
+std::string cursor_from(const Input& in, std::string_view action) {
+  const auto token = in.opt_string("NextToken");
+  if (!token) return {};
+  std::string cursor;
+  if (!parse_next_token(action, *token, cursor)) {
+    throw client_error("InvalidNextToken", "The specified token isn't valid.");
+  }
+  return cursor;
+}
+
+// ---- the /aws/reference/secretsmanager/ bridge -------------------------------------------
+
+bool is_secret_reference(const std::string& name) {
+  return name.starts_with(kSecretReferencePrefix);
+}
+
+void require_decryption_for_reference(bool with_decryption) {
+  if (!with_decryption) {
+    throw client_error("ValidationException",
+                       "WithDecryption flag must be True for retrieving a Secret Manager secret.");
+  }
+}
+
+/// The Parameter shape AWS returns for a secret reference, or nullopt when the secret (or the
+/// asked version id / staging label) does not exist.
+std::optional<json> secret_reference_json(const StoreData& data, const ParameterRef& ref) {
+  const std::string secret_id = ref.name.substr(kSecretReferencePrefix.size());
+  const Secret* s = find_secret(data, secret_id);
+  if (s == nullptr || s->deletion_date) return std::nullopt;
+  const SecretVersion* v = nullptr;
+  if (!ref.has_selector()) {
+    v = s->find_stage("AWSCURRENT");
+  } else {
+    v = s->find_version_id(ref.selector);
+    if (v == nullptr) v = s->find_stage(ref.selector);
+  }
+  if (v == nullptr) return std::nullopt;
+  json out = {{"Name", ref.name},
+              {"Type", "SecureString"},
+              {"Value", v->secret_string ? *v->secret_string : base64_encode(*v->secret_binary)},
+              {"Version", 0},
+              {"SourceResult", secret_value_json(*s, *v).dump()},
+              {"LastModifiedDate", v->created},
+              {"ARN", s->arn},
+              {"DataType", "text"}};
+  if (ref.has_selector()) out["Selector"] = ":" + ref.selector;
+  return out;
+}
+
+/// A secret reference name (with selector) may carry ':' only once; parse_parameter_ref's
+/// label rules do not apply to version ids, so references are parsed here.
+ParameterRef parse_reference(const std::string& text) {
+  ParameterRef ref;
+  const auto colon = text.find(':', kSecretReferencePrefix.size());
+  ref.name = text.substr(0, colon);
+  if (colon != std::string::npos) {
+    ref.selector = text.substr(colon + 1);
+    if (ref.selector.empty() || ref.selector.find(':') != std::string::npos) {
+      throw client_error("ValidationException",
+                         "Invalid secret reference selector: expected name:versionId or "
+                         "name:stagingLabel.");
+    }
+  }
+  if (ref.name.size() == kSecretReferencePrefix.size()) {
+    throw client_error("ValidationException", "The secret reference names no secret.");
+  }
+  return ref;
+}
+
+ParameterRef parse_any_ref(const std::string& text) {
+  return is_secret_reference(text) ? parse_reference(text) : parse_parameter_ref(text);
+}
+
+// ---- filters ----------------------------------------------------------------------------
+
+struct StringFilter {
+  std::string key;
+  std::string option;
+  std::vector<std::string> values;
+};
+
+const std::set<std::string> kTypes = {"String", "StringList", "SecureString"};
+
+std::vector<StringFilter> read_filters(const json* list, bool by_path) {
+  std::vector<StringFilter> out;
+  if (list == nullptr) return out;
+  std::set<std::string> keys;
+  for (const auto& item : *list) {
+    Input f(item);
+    StringFilter filter;
+    filter.key = f.string("Key", "parameterFilters.member.key");
+    if (filter.key.empty() || filter.key.size() > 132) {
+      throw validation_error("parameterFilters.member.key",
+                             "Member must have length between 1 and 132");
+    }
+    filter.option = f.opt_string("Option").value_or("Equals");
+    filter.values = f.opt_strings("Values").value_or(std::vector<std::string>{});
+    if (filter.values.size() > 50) {
+      throw validation_error("parameterFilters.member.values",
+                             "Member must have length less than or equal to 50");
+    }
+    for (const auto& v : filter.values) {
+      if (v.empty() || v.size() > 1024) {
+        throw validation_error("parameterFilters.member.values.member",
+                               "Member must have length between 1 and 1024");
+      }
+    }
+    const bool is_tag = filter.key.starts_with("tag:");
+    if (by_path) {
+      if (filter.key != "Type" && filter.key != "KeyId" && filter.key != "Label") {
+        throw client_error("InvalidFilterKey", "The following filter key is not valid: " +
+                                                   filter.key +
+                                                   ". Valid filter keys include: [Type, KeyId, "
+                                                   "Label].");
+      }
+    } else if (!is_tag && filter.key != "Name" && filter.key != "Type" && filter.key != "KeyId" &&
+               filter.key != "Path" && filter.key != "Tier" && filter.key != "DataType" &&
+               filter.key != "Label") {
+      throw client_error("InvalidFilterKey",
+                         "The following filter key is not valid: " + filter.key +
+                             ". Valid filter keys include: [Name, Type, KeyId, Path, Tier, "
+                             "DataType, Label, tag:<key>].");
+    }
+    if (!keys.insert(filter.key).second) {
+      throw client_error("InvalidFilterKey", "The following filter is duplicated in the request: " +
+                                                 filter.key +
+                                                 ". A request can contain only one occurrence of "
+                                                 "a specific filter.");
+    }
+    std::vector<std::string> options;
+    if (filter.key == "Label") {
+      options = {"Equals"};
+    } else if (filter.key == "Name" || is_tag) {
+      options = {"Equals", "BeginsWith", "Contains"};
+    } else if (filter.key == "Path") {
+      options = {"Recursive", "OneLevel"};
+      if (!f.has("Option")) filter.option = "OneLevel";
+    } else if (filter.key == "Tier" || filter.key == "DataType") {
+      options = {"Equals"};
+    } else {
+      options = {"Equals", "BeginsWith"};
+    }
+    if (std::find(options.begin(), options.end(), filter.option) == options.end()) {
+      std::string valid;
+      for (const auto& o : options) valid += (valid.empty() ? "" : ", ") + o;
+      throw client_error("InvalidFilterOption", "The following filter option is not valid: " +
+                                                    filter.option + ". Valid options include: [" +
+                                                    valid + "].");
+    }
+    if (filter.values.empty() && !is_tag) {
+      throw client_error("InvalidFilterValue",
+                         "The following filter values are missing : null for filter key " +
+                             filter.key + ".");
+    }
+    if (filter.key == "Type") {
+      for (const auto& v : filter.values) {
+        if (filter.option == "Equals" && !kTypes.contains(v)) {
+          throw client_error("InvalidFilterValue",
+                             "The following filter value is not valid: " + v +
+                                 ". Valid values include: [String, StringList, SecureString].");
+        }
+      }
+    }
+    if (filter.key == "Path") {
+      for (const auto& v : filter.values) validate_path(v);
+    }
+    out.push_back(std::move(filter));
+  }
+  return out;
+}
+
+bool string_matches(const StringFilter& f, const std::string& text) {
+  for (const auto& v : f.values) {
+    if (f.option == "Equals" && text == v) return true;
+    if (f.option == "BeginsWith" && text.starts_with(v)) return true;
+    if (f.option == "Contains" && text.find(v) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool under_path(const std::string& name, std::string path, bool recursive) {
+  if (!path.ends_with('/')) path += '/';
+  if (!name.starts_with(path) || name.size() == path.size()) return false;
+  return recursive || name.find('/', path.size()) == std::string::npos;
+}
+
+/// Applies filters; returns the version to show (a Label filter selects the labeled one),
+/// or nullptr when the parameter does not match.
+const ParameterVersion* filter_parameter(const Parameter& p,
+                                         const std::vector<StringFilter>& filters) {
+  const ParameterVersion* shown = &p.current();
+  for (const auto& f : filters) {
+    if (f.key == "Label") {
+      const ParameterVersion* labeled = nullptr;
+      for (const auto& label : f.values) {
+        if ((labeled = p.find_label(label)) != nullptr) break;
+      }
+      if (labeled == nullptr) return nullptr;
+      shown = labeled;
+    }
+  }
+  for (const auto& f : filters) {
+    const ParameterVersion& v = *shown;
+    bool ok = true;
+    if (f.key == "Type") ok = string_matches(f, v.type);
+    if (f.key == "KeyId") ok = !v.key_id.empty() && string_matches(f, v.key_id);
+    if (f.key == "Name") {
+      // Names are matched with and without the leading '/', as AWS does.
+      const std::string bare = p.name.starts_with('/') ? p.name.substr(1) : p.name;
+      StringFilter bare_filter = f;
+      for (auto& value : bare_filter.values) {
+        if (value.starts_with('/')) value.erase(0, 1);
+      }
+      ok = string_matches(bare_filter, bare);
+    }
+    if (f.key == "Tier") ok = string_matches(f, v.tier);
+    if (f.key == "DataType") ok = string_matches(f, v.data_type);
+    if (f.key == "Path") {
+      ok = false;
+      for (const auto& path : f.values) {
+        ok = ok || (path == "/" && f.option == "Recursive") ||
+             under_path(p.name, path, f.option == "Recursive");
+      }
+    }
+    if (f.key.starts_with("tag:")) {
+      const std::string tag_key = f.key.substr(4);
+      ok = false;
+      for (const auto& t : p.tags) {
+        if (t.key == tag_key && (f.values.empty() || string_matches(f, t.value))) ok = true;
+      }
+    }
+    if (!ok) return nullptr;
+  }
+  return shown;
+}
+
+// ---- PutParameter helpers -----------------------------------------------------------------
+
+void validate_key_id(const std::string& key_id) {
+  const bool alias = key_id.starts_with("alias/") && key_id.size() > 6;
+  const bool arn = key_id.starts_with("arn:aws:kms:");
+  bool uuid = key_id.size() == 36;
+  for (std::size_t i = 0; uuid && i < key_id.size(); ++i) {
+    const char c = key_id[i];
+    uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? c == '-' : std::isxdigit(
+                                                                      static_cast<unsigned char>(c)) != 0;
+  }
+  if (!alias && !arn && !uuid) {
+    throw client_error("InvalidKeyId", "The KeyId is not valid: use a key id, key ARN, alias "
+                                       "name (alias/...) or alias ARN.");
+  }
+}
+
+bool matches_pattern(const std::string& pattern, const std::string& value) {
+  try {
+    return std::regex_match(value, std::regex(pattern, std::regex::ECMAScript));
+  } catch (const std::regex_error&) {
+    throw client_error("InvalidAllowedPatternException",
+                       "The request doesn't contain a valid regular expression pattern, or the "
+                       "pattern is too complex to evaluate.");
+  }
+}
+
+}  // namespace
+
+// ---- actions ----------------------------------------------------------------------------
+
+json Actions::put_parameter(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string name = in.string("Name", "name");
+  const std::string value = in.string("Value", "value");
+  const auto type = in.opt_string("Type");
+  const auto key_id = in.opt_string("KeyId");
+  const bool overwrite = in.boolean("Overwrite", false);
+  const auto description = in.opt_string("Description");
+  const auto allowed_pattern = in.opt_string("AllowedPattern");
+  const auto tier = in.opt_string("Tier");
+  const auto data_type = in.opt_string("DataType");
+  const auto policies = in.opt_string("Policies");
+  const json* tags_json = in.opt_objects("Tags");
+
+  validate_parameter_name(name);
+  if (value.empty()) {
+    throw validation_error("value", "Member must have length greater than or equal to 1");
+  }
+  if (type && !kTypes.contains(*type)) {
+    throw validation_error("type", "Member must satisfy enum value set: [SecureString, "
+                                   "StringList, String]");
+  }
+  if (description && description->size() > 1024) {
+    throw validation_error("description", "Member must have length less than or equal to 1024");
+  }
+  if (allowed_pattern && allowed_pattern->size() > 1024) {
+    throw validation_error("allowedPattern",
+                           "Member must have length less than or equal to 1024");
+  }
+  if (tier && *tier != "Standard" && *tier != "Advanced" && *tier != "Intelligent-Tiering") {
+    throw validation_error("tier",
+                           "Member must satisfy enum value set: [Advanced, Intelligent-Tiering, "
+                           "Standard]");
+  }
+  if (data_type && *data_type != "text" && *data_type != "aws:ec2:image" &&
+      *data_type != "aws:ssm:integration") {
+    throw client_error("ValidationException",
+                       "The following data type is not supported: " + *data_type +
+                           " (supported: text, aws:ec2:image, aws:ssm:integration).");
+  }
+  if (tags_json != nullptr && overwrite) {
+    throw client_error("ValidationException",
+                       "Invalid request: tags and overwrite can't be used together. To create a "
+                       "parameter with tags, please remove overwrite flag. To update tags for an "
+                       "existing parameter, please use AddTagsToResource or "
+                       "RemoveTagsFromResource.");
+  }
+  std::vector<Tag> tags;
+  if (tags_json != nullptr) {
+    for (const auto& t : *tags_json) {
+      const Input ti(t);
+      tags.push_back({ti.string("Key", "tags.member.key"), ti.string("Value", "tags.member.value")});
+    }
+  }
+  if (key_id) validate_key_id(*key_id);
+
+  return store_.write([&](StoreData& data) {
+    auto it = data.parameters.find(name);
+    const ParameterVersion* previous = it == data.parameters.end() ? nullptr : &it->second.current();
+    if (previous != nullptr && !overwrite) {
+      throw client_error("ParameterAlreadyExists",
+                         "The parameter already exists. To overwrite this value, set the "
+                         "overwrite option in the request to true.");
+    }
+    ParameterVersion v;
+    if (!type && previous == nullptr) {
+      throw client_error("ValidationException",
+                         "A parameter type is required when you create a parameter.");
+    }
+    v.type = type ? *type : previous->type;
+    if (v.type == "SecureString") {
+      v.key_id = key_id ? *key_id
+                        : (previous != nullptr && !previous->key_id.empty() ? previous->key_id
+                                                                            : "alias/aws/ssm");
+    } else if (key_id) {
+      throw client_error("ValidationException",
+                         "KeyId is required for SecureString type parameter only.");
+    }
+    v.value = value;
+    v.description = description ? *description : (previous ? previous->description : "");
+    v.allowed_pattern = allowed_pattern ? *allowed_pattern
+                                        : (previous ? previous->allowed_pattern : "");
+    v.data_type = data_type ? *data_type : (previous ? previous->data_type : "text");
+    v.policies = policies ? *policies : (previous ? previous->policies : "");
+    const std::string previous_tier = previous ? previous->tier : "Standard";
+    if (!tier) {
+      v.tier = previous_tier;
+    } else if (*tier == "Intelligent-Tiering") {
+      v.tier = (value.size() > kStandardValueLimit || previous_tier == "Advanced") ? "Advanced"
+                                                                                  : "Standard";
+    } else {
+      v.tier = *tier;
+    }
+    if (previous_tier == "Advanced" && v.tier == "Standard") {
+      throw client_error("ValidationException",
+                         "This parameter uses the advanced-parameter tier. You can't downgrade a "
+                         "parameter from the advanced-parameter tier to the standard-parameter "
+                         "tier.");
+    }
+    const std::size_t limit = v.tier == "Advanced" ? kAdvancedValueLimit : kStandardValueLimit;
+    if (value.size() > limit) {
+      throw client_error("ValidationException",
+                         v.tier == "Advanced"
+                             ? "Advanced tier parameters support a maximum parameter value of "
+                               "8192 characters."
+                             : "Standard tier parameters support a maximum parameter value of "
+                               "4096 characters. To create a larger parameter value, upgrade "
+                               "the parameter to use the advanced-parameter tier.");
+    }
+    if (!v.allowed_pattern.empty() && !matches_pattern(v.allowed_pattern, value)) {
+      throw client_error("ParameterPatternMismatchException",
+                         "Parameter value, cannot be validated against allowedPattern: " +
+                             v.allowed_pattern);
+    }
+    if (v.data_type == "aws:ec2:image" &&
+        !std::regex_match(value, std::regex("ami-[a-z0-9]{8,17}"))) {
+      throw client_error("ValidationException",
+                         "Parameter value is not a valid AMI id for data type aws:ec2:image.");
+    }
+    v.last_modified = ctx.now;
+    v.last_modified_user = "arn:aws:iam::" + ctx.account_id + ":user/" + ctx.access_key_id;
+    if (it == data.parameters.end()) {
+      v.version = 1;
+      Parameter p;
+      p.name = name;
+      p.tags = std::move(tags);
+      p.versions.push_back(std::move(v));
+      data.parameters.emplace(name, std::move(p));
+      return json{{"Version", 1}, {"Tier", data.parameters.at(name).current().tier}};
+    }
+    Parameter& p = it->second;
+    v.version = p.current().version + 1;
+    if (p.versions.size() >= kMaxVersions) {
+      if (!p.versions.front().labels.empty()) {
+        throw client_error(
+            "ParameterMaxVersionLimitExceeded",
+            "You attempted to create a new version of " + name +
+                " by calling the PutParameter API with the overwrite flag. Version " +
+                std::to_string(p.versions.front().version) +
+                ", the oldest version, can't be deleted because it has a label associated with "
+                "it. Move the label to another version of the parameter, and try again.");
+      }
+      p.versions.erase(p.versions.begin());
+    }
+    const auto version = v.version;
+    const auto new_tier = v.tier;
+    p.versions.push_back(std::move(v));
+    return json{{"Version", version}, {"Tier", new_tier}};
+  });
+}
+
+json Actions::get_parameter(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string name = in.string("Name", "name");
+  const bool decrypt = in.boolean("WithDecryption", false);
+  const ParameterRef ref = parse_any_ref(name);
+  return store_.read([&](const StoreData& data) {
+    if (is_secret_reference(ref.name)) {
+      require_decryption_for_reference(decrypt);
+      auto p = secret_reference_json(data, ref);
+      if (!p) {
+        throw client_error("ParameterNotFound",
+                           "An error occurred (ParameterNotFound) when referencing Secrets "
+                           "Manager: Secrets Manager can't find the specified secret.");
+      }
+      return json{{"Parameter", *p}};
+    }
+    const Parameter* p = find_parameter(data, ref);
+    if (p == nullptr) throw parameter_not_found(ref.name);
+    const ParameterVersion* v = select_version(*p, ref);
+    if (v == nullptr) {
+      if (ref.is_label()) {
+        throw client_error("ParameterNotFound", "Parameter " + ref.name +
+                                                    " has no version with the label " +
+                                                    ref.selector + ".");
+      }
+      throw client_error("ParameterVersionNotFound",
+                         "Systems Manager could not find version " + ref.selector + " of " +
+                             ref.name + ". Verify the version and try again.");
+    }
+    return json{{"Parameter", parameter_json(ctx, *p, *v, decrypt, ref.selector)}};
+  });
+}
+
+json Actions::get_parameters(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::vector<std::string> names = in.strings("Names", "names");
+  const bool decrypt = in.boolean("WithDecryption", false);
+  if (names.empty()) {
+    throw validation_error("names", "Member must have length greater than or equal to 1");
+  }
+  if (names.size() > 10) {
+    throw validation_error("names", "Member must have length less than or equal to 10");
+  }
+  std::vector<std::pair<std::string, ParameterRef>> refs;
+  for (const auto& n : names) {
+    if (std::any_of(refs.begin(), refs.end(), [&](const auto& r) { return r.first == n; })) {
+      continue;  // AWS answers a repeated name once
+    }
+    refs.emplace_back(n, parse_any_ref(n));
+    if (is_secret_reference(refs.back().second.name)) require_decryption_for_reference(decrypt);
+  }
+  return store_.read([&](const StoreData& data) {
+    json found = json::array();
+    json invalid = json::array();
+    for (const auto& [asked, ref] : refs) {
+      if (is_secret_reference(ref.name)) {
+        if (auto p = secret_reference_json(data, ref)) {
+          found.push_back(std::move(*p));
+        } else {
+          invalid.push_back(asked);
+        }
+        continue;
+      }
+      const Parameter* p = find_parameter(data, ref);
+      const ParameterVersion* v = p == nullptr ? nullptr : select_version(*p, ref);
+      if (v == nullptr) {
+        invalid.push_back(asked);
+      } else {
+        found.push_back(parameter_json(ctx, *p, *v, decrypt, ref.selector));
+      }
+    }
+    return json{{"Parameters", found}, {"InvalidParameters", invalid}};
+  });
+}
+
+json Actions::get_parameters_by_path(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string path = in.string("Path", "path");
+  const bool recursive = in.boolean("Recursive", false);
+  const bool decrypt = in.boolean("WithDecryption", false);
+  const auto max_results = in.opt_int("MaxResults");
+  validate_path(path);
+  if (path.starts_with("/aws/reference")) {
+    throw client_error("ValidationException",
+                       "GetParametersByPath is not supported for Secrets Manager references; "
+                       "use GetParameter or GetParameters.");
+  }
+  check_max_results(max_results, 10);
+  const auto filters = read_filters(in.opt_objects("ParameterFilters"), /*by_path=*/true);
+  const bool has_token = in.has("NextToken");
+  const std::string cursor = cursor_from(in, "GetParametersByPath");
+  if (ctx.empty_first_page && !has_token) {
+    return json{{"Parameters", json::array()},
+                {"NextToken", make_next_token("GetParametersByPath", "")}};
+  }
+  const auto limit = static_cast<std::size_t>(max_results.value_or(10));
+  return store_.read([&](const StoreData& data) {
+    json page = json::array();
+    std::string last;
+    bool more = false;
+    auto it = cursor.empty() ? data.parameters.begin() : data.parameters.upper_bound(cursor);
+    for (; it != data.parameters.end(); ++it) {
+      const Parameter& p = it->second;
+      if (!under_path(p.name, path, recursive)) continue;
+      const ParameterVersion* v = filter_parameter(p, filters);
+      if (v == nullptr) continue;
+      if (page.size() == limit) {
+        more = true;
+        break;
+      }
+      page.push_back(parameter_json(ctx, p, *v, decrypt, ""));
+      last = p.name;
+    }
+    json out = {{"Parameters", page}};
+    if (more) out["NextToken"] = make_next_token("GetParametersByPath", last);
+    return out;
+  });
+}
+
+json Actions::delete_parameter(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string name = in.string("Name", "name");
+  return store_.write([&](StoreData& data) {
+    if (data.parameters.erase(name) == 0) throw parameter_not_found(name);
+    return json::object();
+  });
+}
+
+json Actions::delete_parameters(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::vector<std::string> names = in.strings("Names", "names");
+  if (names.empty()) {
+    throw validation_error("names", "Member must have length greater than or equal to 1");
+  }
+  if (names.size() > 10) {
+    throw validation_error("names", "Member must have length less than or equal to 10");
+  }
+  return store_.write([&](StoreData& data) {
+    json deleted = json::array();
+    json invalid = json::array();
+    for (const auto& n : names) {
+      if (data.parameters.erase(n) > 0) {
+        deleted.push_back(n);
+      } else if (std::find(deleted.begin(), deleted.end(), n) == deleted.end()) {
+        invalid.push_back(n);
+      }
+    }
+    return json{{"DeletedParameters", deleted}, {"InvalidParameters", invalid}};
+  });
+}
+
+json Actions::label_parameter_version(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string name = in.string("Name", "name");
+  const auto version = in.opt_int("ParameterVersion");
+  const std::vector<std::string> labels = in.strings("Labels", "labels");
+  if (labels.empty()) {
+    throw validation_error("labels", "Member must have length greater than or equal to 1");
+  }
+  if (labels.size() > 10) {
+    throw validation_error("labels", "Member must have length less than or equal to 10");
+  }
+  const ParameterRef ref = parse_parameter_ref(name);
+  if (ref.has_selector()) {
+    throw client_error("ValidationException",
+                       "Name must not carry a selector; give the version in ParameterVersion.");
+  }
+  return store_.write([&](StoreData& data) {
+    const Parameter* found = find_parameter(data, ref);
+    if (found == nullptr) throw parameter_not_found(ref.name);
+    Parameter& p = data.parameters.at(found->name);
+    const std::int64_t target = version.value_or(p.current().version);
+    auto vit = std::find_if(p.versions.begin(), p.versions.end(),
+                            [&](const ParameterVersion& v) { return v.version == target; });
+    if (vit == p.versions.end()) {
+      throw client_error("ParameterVersionNotFound",
+                         "Systems Manager could not find version " + std::to_string(target) +
+                             " of " + p.name + ". Verify the version and try again.");
+    }
+    json invalid = json::array();
+    for (const auto& label : labels) {
+      if (!is_valid_label(label)) {
+        invalid.push_back(label);
+        continue;
+      }
+      if (std::find(vit->labels.begin(), vit->labels.end(), label) != vit->labels.end()) continue;
+      for (auto& other : p.versions) {  // a label moves: it is on one version at most
+        std::erase(other.labels, label);
+      }
+      vit->labels.push_back(label);
+    }
+    if (vit->labels.size() > 10) {
+      throw client_error("ParameterVersionLabelLimitExceeded",
+                         "A parameter version can have a maximum of 10 labels. Move one or more "
+                         "labels to another version and try again.");
+    }
+    return json{{"InvalidLabels", invalid}, {"ParameterVersion", target}};
+  });
+}
+
+json Actions::get_parameter_history(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string name = in.string("Name", "name");
+  const bool decrypt = in.boolean("WithDecryption", false);
+  const auto max_results = in.opt_int("MaxResults");
+  check_max_results(max_results, 50);
+  const std::string cursor = cursor_from(in, "GetParameterHistory");
+  const ParameterRef ref = parse_parameter_ref(name);
+  if (ref.has_selector()) {
+    throw client_error("ValidationException", "Name must not carry a selector.");
+  }
+  const auto limit = static_cast<std::size_t>(max_results.value_or(50));
+  return store_.read([&](const StoreData& data) {
+    const Parameter* p = find_parameter(data, ref);
+    if (p == nullptr) throw parameter_not_found(ref.name);
+    std::int64_t after = 0;
+    if (!cursor.empty()) {
+      try {
+        after = std::stoll(cursor);
+      } catch (const std::exception&) {
+        throw client_error("InvalidNextToken", "The specified token isn't valid.");
+      }
+    }
+    json page = json::array();
+    bool more = false;
+    std::int64_t last = 0;
+    for (const auto& v : p->versions) {
+      if (v.version <= after) continue;
+      if (page.size() == limit) {
+        more = true;
+        break;
+      }
+      json entry = metadata_json(ctx, *p, v);
+      entry.erase("ARN");
+      entry["Value"] = shown_value(*p, v, decrypt);
+      entry["Labels"] = v.labels;
+      page.push_back(std::move(entry));
+      last = v.version;
+    }
+    json out = {{"Parameters", page}};
+    if (more) out["NextToken"] = make_next_token("GetParameterHistory", std::to_string(last));
+    return out;
+  });
+}
+
+json Actions::describe_parameters(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const auto max_results = in.opt_int("MaxResults");
+  check_max_results(max_results, 50);
+  const json* legacy = in.opt_objects("Filters");
+  const json* modern = in.opt_objects("ParameterFilters");
+  if (legacy != nullptr && modern != nullptr) {
+    throw client_error("ValidationException",
+                       "You can use either Filters or ParameterFilters in a single request.");
+  }
+  std::vector<StringFilter> filters;
+  if (legacy != nullptr) {
+    // ParametersFilter: {Key: Name|Type|KeyId, Values}, prefix match for Name as AWS does.
+    json converted = json::array();
+    for (const auto& f : *legacy) {
+      const Input fi(f);
+      const std::string key = fi.string("Key", "filters.member.key");
+      if (key != "Name" && key != "Type" && key != "KeyId") {
+        throw validation_error("filters.member.key",
+                               "Member must satisfy enum value set: [Type, KeyId, Name]");
+      }
+      converted.push_back({{"Key", key},
+                           {"Option", key == "Name" ? "BeginsWith" : "Equals"},
+                           {"Values", fi.strings("Values", "filters.member.values")}});
+    }
+    filters = read_filters(&converted, /*by_path=*/false);
+  } else {
+    filters = read_filters(modern, /*by_path=*/false);
+  }
+  const std::string cursor = cursor_from(in, "DescribeParameters");
+  const auto limit = static_cast<std::size_t>(max_results.value_or(50));
+  return store_.read([&](const StoreData& data) {
+    json page = json::array();
+    std::string last;
+    bool more = false;
+    auto it = cursor.empty() ? data.parameters.begin() : data.parameters.upper_bound(cursor);
+    for (; it != data.parameters.end(); ++it) {
+      const ParameterVersion* v = filter_parameter(it->second, filters);
+      if (v == nullptr) continue;
+      if (page.size() == limit) {
+        more = true;
+        break;
+      }
+      // DescribeParameters describes the current version even under a Label filter.
+      page.push_back(metadata_json(ctx, it->second, it->second.current()));
+      last = it->first;
+    }
+    json out = {{"Parameters", page}};
+    if (more) out["NextToken"] = make_next_token("DescribeParameters", last);
+    return out;
+  });
+}
+
+}  // namespace ssm_cache::local

@@ -1,0 +1,122 @@
+// ssm-cache-local/store.hpp — the data of the local server (parameters with their version
+// history, secrets with their versions and staging labels) and the Store that guards it.
+//
+// Thread-safe: reads share a lock; a write runs on a copy of the data, is persisted (when a
+// data file is configured) and only then replaces the data, so a failed write — invalid
+// input or a disk error — leaves the store exactly as it was. A write costs a copy of the
+// store plus, with a data file, one serialization and an fsync.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ssm_cache::local {
+
+struct Tag {
+  std::string key;
+  std::string value;
+  friend bool operator==(const Tag&, const Tag&) = default;
+};
+
+struct ParameterVersion {
+  std::int64_t version = 1;
+  std::string type = "String";  ///< String, StringList, SecureString
+  std::string value;
+  std::string key_id;  ///< SecureString only
+  std::string description;
+  std::string allowed_pattern;
+  std::string tier = "Standard";
+  std::string data_type = "text";
+  std::string policies;
+  std::vector<std::string> labels;
+  double last_modified = 0;  ///< epoch seconds
+  std::string last_modified_user;
+  friend bool operator==(const ParameterVersion&, const ParameterVersion&) = default;
+};
+
+struct Parameter {
+  std::string name;
+  std::vector<Tag> tags;
+  std::vector<ParameterVersion> versions;  ///< ascending; back() is the current version
+  [[nodiscard]] const ParameterVersion& current() const { return versions.back(); }
+  [[nodiscard]] const ParameterVersion* find_version(std::int64_t v) const;
+  [[nodiscard]] const ParameterVersion* find_label(const std::string& label) const;
+  friend bool operator==(const Parameter&, const Parameter&) = default;
+};
+
+struct SecretVersion {
+  std::string version_id;
+  std::optional<std::string> secret_string;
+  std::optional<std::string> secret_binary;  ///< raw bytes
+  std::vector<std::string> stages;
+  double created = 0;
+  friend bool operator==(const SecretVersion&, const SecretVersion&) = default;
+};
+
+struct Secret {
+  std::string name;
+  std::string arn;
+  std::string description;
+  std::string kms_key_id;
+  double created = 0;
+  double last_changed = 0;
+  std::optional<double> last_accessed;
+  std::optional<double> deletion_date;  ///< set while scheduled for deletion
+  std::vector<Tag> tags;
+  std::vector<SecretVersion> versions;  ///< in creation order
+  [[nodiscard]] const SecretVersion* find_version_id(const std::string& id) const;
+  [[nodiscard]] const SecretVersion* find_stage(const std::string& stage) const;
+  friend bool operator==(const Secret&, const Secret&) = default;
+};
+
+struct StoreData {
+  std::map<std::string, Parameter> parameters;  ///< by name, sorted (pages follow this order)
+  std::map<std::string, Secret> secrets;        ///< by name
+  friend bool operator==(const StoreData&, const StoreData&) = default;
+};
+
+class Store {
+ public:
+  /// data_file empty: memory only. Otherwise every write is on disk before write() returns.
+  explicit Store(StoreData initial = {}, std::string data_file = {});
+
+  template <class F>
+  auto read(F&& f) const {
+    std::shared_lock lock(mu_);
+    return f(static_cast<const StoreData&>(data_));
+  }
+
+  /// Runs f on a copy; persists; publishes. If f throws, or persisting throws, nothing changes.
+  template <class F>
+  auto write(F&& f) {
+    std::unique_lock lock(mu_);
+    StoreData next = data_;
+    if constexpr (std::is_void_v<decltype(f(next))>) {
+      f(next);
+      commit(std::move(next));
+    } else {
+      auto result = f(next);
+      commit(std::move(next));
+      return result;
+    }
+  }
+
+  [[nodiscard]] const std::string& data_file() const noexcept { return data_file_; }
+
+ private:
+  void commit(StoreData next);  // called with mu_ held
+
+  mutable std::shared_mutex mu_;
+  StoreData data_;
+  std::string data_file_;
+};
+
+}  // namespace ssm_cache::local
