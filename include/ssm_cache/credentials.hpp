@@ -4,15 +4,26 @@
 // files, credential_process), container, IMDSv2, a chain of them, and a cache that refreshes
 // temporary credentials before they expire, once, whatever the number of threads.
 // Every provider is thread-safe. Errors never contain a secret key or token.
+// Cost: the static and environment providers are free; the others do file reads, a process run
+// or HTTP calls, which is why make_default_credentials_provider puts a cache in front.
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "ssm_cache/errors.hpp"
+
 namespace ssm_cache {
+
+namespace http {
+class Transport;  // internal HTTP seam (src/http/transport.hpp); null means libcurl
+}  // namespace http
 
 struct Credentials {
   std::string access_key_id;
@@ -29,5 +40,139 @@ class CredentialsProvider {
   /// Current credentials; throws CredentialsError when this provider has none.
   virtual Credentials get_credentials() = 0;
 };
+
+/// Thrown by a provider that is simply not set up here (no AWS_ACCESS_KEY_ID, no profile
+/// keys, not in a container, no instance metadata service). A chain moves on to its next
+/// provider; any other CredentialsError (set up but broken) stops the chain.
+class CredentialsNotConfigured : public CredentialsError {
+ public:
+  using CredentialsError::CredentialsError;
+};
+
+/// Reads an environment variable; empty function: the process environment. Tests pass a map.
+using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view)>;
+
+/// A wall clock; empty function: std::chrono::system_clock::now.
+using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+/// An environment made of a fixed map (for tests and for programs that build their own).
+EnvironmentLookup make_map_environment(std::map<std::string, std::string> values);
+
+// ----- static ------------------------------------------------------------------------------
+
+struct StaticCredentialsConfig {
+  Credentials credentials{};
+};
+/// Always returns the given credentials; throws CredentialsError at construction when the
+/// key id or the secret is empty.
+std::shared_ptr<CredentialsProvider> make_static_credentials_provider(StaticCredentialsConfig config);
+
+// ----- environment -------------------------------------------------------------------------
+
+struct EnvironmentCredentialsConfig {
+  EnvironmentLookup environment{};
+};
+/// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (AWS_CREDENTIAL_EXPIRATION,
+/// ISO 8601, when set), read at each call. Neither key set: CredentialsNotConfigured; only one:
+/// CredentialsError.
+std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
+    EnvironmentCredentialsConfig config = {});
+
+// ----- shared files and credential_process ---------------------------------------------------
+
+/// A later provider for profiles that need STS (role_arn + source_profile / credential_source,
+/// web_identity_token_file, sso_*). Given the profile name and its merged values, returns a
+/// provider for it. Unset: such profiles fail with a CredentialsError saying so.
+using StsProfileResolver = std::function<std::shared_ptr<CredentialsProvider>(
+    const std::string& profile, const std::map<std::string, std::string>& values)>;
+
+struct ProfileCredentialsConfig {
+  std::string profile{};  ///< else AWS_PROFILE, AWS_DEFAULT_PROFILE, "default"
+  EnvironmentLookup environment{};  ///< also gives AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME
+  /// credential_process: killed after this long; its stdout is limited to 64 KiB.
+  std::chrono::milliseconds process_timeout{60000};
+  StsProfileResolver sts_resolver{};
+};
+/// aws_access_key_id / aws_secret_access_key / aws_session_token of the profile (credentials
+/// file wins over config file), else its credential_process (run directly, without a shell:
+/// the command line is split into words with POSIX quoting; JSON output with Version 1,
+/// AccessKeyId, SecretAccessKey, optional SessionToken and Expiration). Files are read at each
+/// call: put a cache in front (make_cached_credentials_provider).
+std::shared_ptr<CredentialsProvider> make_profile_credentials_provider(
+    ProfileCredentialsConfig config = {});
+
+// ----- container (ECS, EKS Pod Identity) ---------------------------------------------------
+
+struct ContainerCredentialsConfig {
+  EnvironmentLookup environment{};
+  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
+  /// Base for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (tests point it at a loopback server).
+  std::string relative_uri_base = "http://169.254.170.2";
+  std::chrono::milliseconds connect_timeout{1000};
+  std::chrono::milliseconds timeout{2000};
+  int max_attempts = 2;
+};
+/// GET AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (on 169.254.170.2) or _FULL_URI (https: any
+/// host; http: loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23 only), with
+/// Authorization from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN.
+std::shared_ptr<CredentialsProvider> make_container_credentials_provider(
+    ContainerCredentialsConfig config = {});
+
+// ----- EC2 instance metadata (IMDSv2) --------------------------------------------------------
+
+struct ImdsCredentialsConfig {
+  EnvironmentLookup environment{};
+  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
+  /// Else AWS_EC2_METADATA_SERVICE_ENDPOINT, else by AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE
+  /// (IPv4: http://169.254.169.254, IPv6: http://[fd00:ec2::254]).
+  std::string endpoint{};
+  std::chrono::milliseconds connect_timeout{1000};  ///< else AWS_METADATA_SERVICE_TIMEOUT (s)
+  std::chrono::milliseconds timeout{1000};
+  int max_attempts = 1;                             ///< else AWS_METADATA_SERVICE_NUM_ATTEMPTS
+  std::chrono::seconds token_ttl{21600};
+  WallClock clock{};
+};
+/// PUT /latest/api/token, GET .../iam/security-credentials/ (role), GET .../<role>.
+/// AWS_EC2_METADATA_DISABLED=true or no answer: CredentialsNotConfigured.
+std::shared_ptr<CredentialsProvider> make_imds_credentials_provider(ImdsCredentialsConfig config = {});
+
+// ----- composition -------------------------------------------------------------------------
+
+struct CredentialsChainConfig {
+  std::vector<std::shared_ptr<CredentialsProvider>> providers{};
+  std::vector<std::string> names{};  ///< optional, one per provider, for error messages
+};
+/// Tries each provider in order; skips those that throw CredentialsNotConfigured; stops at
+/// the first other error. None configured: CredentialsNotConfigured listing each reason.
+std::shared_ptr<CredentialsProvider> make_credentials_provider_chain(CredentialsChainConfig config);
+
+struct CachedCredentialsConfig {
+  std::shared_ptr<CredentialsProvider> provider{};
+  /// Refresh when less than this is left: one caller refreshes, the others keep the current
+  /// credentials meanwhile.
+  std::chrono::seconds refresh_before_expiry{300};
+  /// Less than this left: every caller waits for the (single) refresh.
+  std::chrono::seconds mandatory_refresh_before_expiry{60};
+  /// After a refresh that failed or brought credentials still due for refresh, wait this
+  /// long before trying again while the current credentials are still valid.
+  std::chrono::seconds retry_interval{10};
+  WallClock clock{};
+};
+/// Caches the provider's credentials: long-term ones forever, temporary ones until they are
+/// due for refresh. A refresh runs once however many threads call.
+std::shared_ptr<CredentialsProvider> make_cached_credentials_provider(CachedCredentialsConfig config);
+
+struct DefaultCredentialsConfig {
+  std::string profile{};
+  EnvironmentLookup environment{};
+  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (container, IMDS)
+  StsProfileResolver sts_resolver{};
+  /// Providers tried right after the environment (web identity from the environment, ...).
+  std::vector<std::shared_ptr<CredentialsProvider>> after_environment{};
+  WallClock clock{};
+};
+/// cached(chain(environment, after_environment..., profile, container, IMDS)), the SDKs' order.
+std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
+    DefaultCredentialsConfig config = {});
 
 }  // namespace ssm_cache

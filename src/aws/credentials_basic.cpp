@@ -1,0 +1,216 @@
+// aws/credentials_basic.cpp — the static, environment, chain, cached and default providers.
+// Thread-safe. The cache costs one mutex lock per call; a refresh runs once for all threads.
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+
+#include "aws/credentials_util.hpp"
+#include "ssm_cache/credentials.hpp"
+#include "ssm_cache/errors.hpp"
+
+namespace ssm_cache {
+namespace {
+
+class StaticProvider final : public CredentialsProvider {
+ public:
+  explicit StaticProvider(Credentials credentials) : credentials_(std::move(credentials)) {
+    if (credentials_.access_key_id.empty() || credentials_.secret_access_key.empty()) {
+      throw CredentialsError("static credentials: the access key id and the secret access key must both be given");
+    }
+    if (credentials_.provider.empty()) credentials_.provider = "static";
+  }
+  Credentials get_credentials() override { return credentials_; }
+
+ private:
+  Credentials credentials_;
+};
+
+class EnvironmentProvider final : public CredentialsProvider {
+ public:
+  explicit EnvironmentProvider(EnvironmentCredentialsConfig config)
+      : env_(aws::to_environment(config.environment)) {}
+
+  Credentials get_credentials() override {
+    const auto key = aws::env_setting(env_, "AWS_ACCESS_KEY_ID");
+    const auto secret = aws::env_setting(env_, "AWS_SECRET_ACCESS_KEY");
+    if (!key && !secret) {
+      throw CredentialsNotConfigured("environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
+    }
+    if (!key) throw CredentialsError("environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+    if (!secret) throw CredentialsError("environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+    Credentials c;
+    c.access_key_id = *key;
+    c.secret_access_key = *secret;
+    c.session_token = aws::env_setting(env_, "AWS_SESSION_TOKEN").value_or("");
+    c.provider = "environment";
+    if (const auto exp = aws::env_setting(env_, "AWS_CREDENTIAL_EXPIRATION")) {
+      const auto when = aws::parse_iso8601(*exp);
+      if (!when) {
+        throw CredentialsError("environment: AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time: '" + *exp + "'");
+      }
+      c.expiration = *when;
+    }
+    return c;
+  }
+
+ private:
+  aws::Environment env_;
+};
+
+class ChainProvider final : public CredentialsProvider {
+ public:
+  explicit ChainProvider(CredentialsChainConfig config) : config_(std::move(config)) {
+    for (const auto& p : config_.providers) {
+      if (!p) throw CredentialsError("credentials chain: a provider is null");
+    }
+  }
+
+  Credentials get_credentials() override {
+    std::string reasons;
+    for (std::size_t i = 0; i < config_.providers.size(); ++i) {
+      try {
+        Credentials c = config_.providers[i]->get_credentials();
+        if (c.provider.empty() && i < config_.names.size()) c.provider = config_.names[i];
+        return c;
+      } catch (const CredentialsNotConfigured& e) {
+        reasons += reasons.empty() ? "" : "; ";
+        reasons += e.what();
+      }
+    }
+    throw CredentialsNotConfigured("no AWS credentials found (" +
+                                   (reasons.empty() ? std::string("the chain is empty") : reasons) + ")");
+  }
+
+ private:
+  CredentialsChainConfig config_;
+};
+
+class CachedProvider final : public CredentialsProvider {
+ public:
+  explicit CachedProvider(CachedCredentialsConfig config) : config_(std::move(config)) {
+    if (!config_.provider) throw CredentialsError("cached credentials: the provider is null");
+    if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
+  }
+
+  Credentials get_credentials() override {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      const auto now = config_.clock();
+      if (fresh_enough(now)) return *current_;
+      if (!refreshing_) break;
+      // Someone else is refreshing: keep using valid credentials unless they are about to
+      // expire, in which case wait for the refresh like everybody else.
+      if (current_ && !in_mandatory_window(now)) return *current_;
+      const auto generation = generation_;
+      refresh_done_.wait(lock, [&] { return generation_ != generation; });
+      if (valid(config_.clock())) return *current_;
+      if (last_error_) std::rethrow_exception(last_error_);
+    }
+
+    refreshing_ = true;
+    lock.unlock();
+    std::optional<Credentials> fresh;
+    std::exception_ptr error;
+    try {
+      fresh = config_.provider->get_credentials();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    refreshing_ = false;
+    ++generation_;
+    next_attempt_ = config_.clock() + config_.retry_interval;
+    if (fresh) {
+      current_ = std::move(fresh);
+      last_error_ = nullptr;
+    } else {
+      last_error_ = error;
+    }
+    refresh_done_.notify_all();
+    if (!error || valid(config_.clock())) return *current_;  // a failed refresh keeps valid ones
+    std::rethrow_exception(error);
+  }
+
+ private:
+  bool valid(std::chrono::system_clock::time_point now) const {
+    return current_ && (!current_->expiration || now < *current_->expiration);
+  }
+  bool in_mandatory_window(std::chrono::system_clock::time_point now) const {
+    return current_ && current_->expiration &&
+           *current_->expiration - now <= config_.mandatory_refresh_before_expiry;
+  }
+  bool fresh_enough(std::chrono::system_clock::time_point now) const {
+    if (!current_) return false;
+    if (!current_->expiration) return true;  // long-term keys never need a refresh
+    if (*current_->expiration - now > config_.refresh_before_expiry) return true;
+    if (now >= *current_->expiration) return false;
+    // Due for refresh but still valid: after a recent attempt, don't hammer the source.
+    return now < next_attempt_;
+  }
+
+  CachedCredentialsConfig config_;
+  std::mutex mutex_;
+  std::condition_variable refresh_done_;
+  std::optional<Credentials> current_;
+  bool refreshing_ = false;
+  std::uint64_t generation_ = 0;
+  std::exception_ptr last_error_;
+  std::chrono::system_clock::time_point next_attempt_{};
+};
+
+}  // namespace
+
+EnvironmentLookup make_map_environment(std::map<std::string, std::string> values) {
+  return aws::map_environment(std::move(values));
+}
+
+std::shared_ptr<CredentialsProvider> make_static_credentials_provider(StaticCredentialsConfig config) {
+  return std::make_shared<StaticProvider>(std::move(config.credentials));
+}
+
+std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
+    EnvironmentCredentialsConfig config) {
+  return std::make_shared<EnvironmentProvider>(std::move(config));
+}
+
+std::shared_ptr<CredentialsProvider> make_credentials_provider_chain(CredentialsChainConfig config) {
+  return std::make_shared<ChainProvider>(std::move(config));
+}
+
+std::shared_ptr<CredentialsProvider> make_cached_credentials_provider(CachedCredentialsConfig config) {
+  return std::make_shared<CachedProvider>(std::move(config));
+}
+
+std::shared_ptr<CredentialsProvider> make_default_credentials_provider(DefaultCredentialsConfig config) {
+  CredentialsChainConfig chain;
+  chain.providers.push_back(make_environment_credentials_provider({config.environment}));
+  chain.names.emplace_back("environment");
+  for (auto& extra : config.after_environment) {
+    chain.providers.push_back(std::move(extra));
+    chain.names.emplace_back("");
+  }
+  ProfileCredentialsConfig profile;
+  profile.profile = config.profile;
+  profile.environment = config.environment;
+  profile.sts_resolver = config.sts_resolver;
+  chain.providers.push_back(make_profile_credentials_provider(std::move(profile)));
+  chain.names.emplace_back("profile");
+  ContainerCredentialsConfig container;
+  container.environment = config.environment;
+  container.transport = config.transport;
+  chain.providers.push_back(make_container_credentials_provider(std::move(container)));
+  chain.names.emplace_back("container");
+  ImdsCredentialsConfig imds;
+  imds.environment = config.environment;
+  imds.transport = config.transport;
+  imds.clock = config.clock;
+  chain.providers.push_back(make_imds_credentials_provider(std::move(imds)));
+  chain.names.emplace_back("imds");
+
+  CachedCredentialsConfig cached;
+  cached.provider = make_credentials_provider_chain(std::move(chain));
+  cached.clock = std::move(config.clock);
+  return make_cached_credentials_provider(std::move(cached));
+}
+
+}  // namespace ssm_cache
