@@ -1,0 +1,195 @@
+// Tests of the sidecar cache with a manual clock: TTL, LRU, single flight, stale-while-refresh,
+// stale-if-error with backoff, definitive errors, refreshNow, caching off.
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "sidecar_cache.hpp"
+
+namespace ssm_cache::cli {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SidecarCacheTest : public ::testing::Test {
+ protected:
+  SidecarCacheOptions options(std::size_t capacity = 10) {
+    SidecarCacheOptions o;
+    o.capacity = capacity;
+    o.now = [this] { return SidecarCache::Clock::time_point(now_ms.load() * 1ms); };
+    return o;
+  }
+  SidecarCache::Fetch counting(const std::string& body) {
+    return [this, body] {
+      ++fetches;
+      return Outcome{200, body + std::to_string(fetches.load()), {}, false};
+    };
+  }
+  SidecarCache::Fetch failing(int status, std::string code, bool transient) {
+    return [this, status, code, transient] {
+      ++fetches;
+      return Outcome{status, "{}", code, transient};
+    };
+  }
+  std::atomic<std::int64_t> now_ms{1'000'000};
+  std::atomic<int> fetches{0};
+};
+
+TEST_F(SidecarCacheTest, HitUntilTtlThenRefetch) {
+  SidecarCacheOptions o = options();
+  o.stale_while_refresh = false;
+  SidecarCache cache(o);
+  EXPECT_EQ(cache.get("k", 1000ms, false, counting("v")).source, CacheSource::kMiss);
+  auto r = cache.get("k", 1000ms, false, counting("v"));
+  EXPECT_EQ(r.source, CacheSource::kHit);
+  EXPECT_EQ(r.outcome->body, "v1");
+  now_ms += 999;
+  EXPECT_EQ(cache.get("k", 1000ms, false, counting("v")).source, CacheSource::kHit);
+  now_ms += 1;
+  r = cache.get("k", 1000ms, false, counting("v"));
+  EXPECT_EQ(r.source, CacheSource::kMiss);
+  EXPECT_EQ(r.outcome->body, "v2");
+  EXPECT_EQ(fetches, 2);
+}
+
+TEST_F(SidecarCacheTest, StaleWhileRefreshServesOldValueAndRefreshesInBackground) {
+  SidecarCache cache(options());
+  cache.get("k", 1000ms, false, counting("v"));
+  now_ms += 1500;  // expired, within one more TTL
+  auto r = cache.get("k", 1000ms, false, counting("v"));
+  EXPECT_EQ(r.source, CacheSource::kStale);
+  EXPECT_EQ(r.outcome->body, "v1");
+  cache.wait_idle();
+  EXPECT_EQ(fetches, 2);
+  r = cache.get("k", 1000ms, false, counting("v"));
+  EXPECT_EQ(r.source, CacheSource::kHit);
+  EXPECT_EQ(r.outcome->body, "v2");
+}
+
+TEST_F(SidecarCacheTest, LongExpiredEntryIsFetchedSynchronously) {
+  SidecarCache cache(options());
+  cache.get("k", 1000ms, false, counting("v"));
+  now_ms += 5000;  // beyond the stale-while-refresh window
+  auto r = cache.get("k", 1000ms, false, counting("v"));
+  EXPECT_EQ(r.source, CacheSource::kMiss);
+  EXPECT_EQ(r.outcome->body, "v2");
+}
+
+TEST_F(SidecarCacheTest, LruEvictsLeastRecentlyUsed) {
+  SidecarCache cache(options(2));
+  cache.get("a", 10s, false, counting("a"));
+  cache.get("b", 10s, false, counting("b"));
+  cache.get("a", 10s, false, counting("a"));  // a is now more recent than b
+  cache.get("c", 10s, false, counting("c"));  // evicts b
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.evictions(), 1u);
+  EXPECT_EQ(cache.get("a", 10s, false, counting("a")).source, CacheSource::kHit);
+  EXPECT_EQ(cache.get("b", 10s, false, counting("b")).source, CacheSource::kMiss);
+}
+
+TEST_F(SidecarCacheTest, SingleFlightOneFetchForManyWaiters) {
+  SidecarCache cache(options());
+  std::atomic<bool> release{false};
+  std::atomic<int> started{0};
+  auto slow = [&] {
+    ++started;
+    ++fetches;
+    while (!release.load()) std::this_thread::sleep_for(1ms);
+    return Outcome{200, "slow", {}, false};
+  };
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      if (cache.get("k", 10s, false, slow).outcome->body == "slow") ++ok;
+    });
+  }
+  while (started.load() == 0) std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(50ms);  // let the others queue up behind the flight
+  release = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok, 16);
+  EXPECT_EQ(fetches, 1);
+}
+
+TEST_F(SidecarCacheTest, TransientErrorServesStaleWithBackoff) {
+  SidecarCacheOptions o = options();
+  o.stale_while_refresh = false;
+  o.initial_backoff = 1000ms;
+  SidecarCache cache(o);
+  cache.get("k", 1000ms, false, counting("v"));
+  now_ms += 2000;
+  auto r = cache.get("k", 1000ms, false, failing(503, "ServiceUnavailable", true));
+  EXPECT_EQ(r.source, CacheSource::kStale);
+  EXPECT_EQ(r.outcome->body, "v1");
+  EXPECT_EQ(fetches, 2);
+  // Within the backoff: no new call.
+  r = cache.get("k", 1000ms, false, failing(503, "ServiceUnavailable", true));
+  EXPECT_EQ(r.outcome->body, "v1");
+  EXPECT_EQ(fetches, 2);
+  now_ms += 1001;
+  r = cache.get("k", 1000ms, false, counting("v"));
+  EXPECT_EQ(r.source, CacheSource::kMiss);
+  EXPECT_EQ(r.outcome->body, "v3");
+}
+
+TEST_F(SidecarCacheTest, StaleIfErrorBound) {
+  SidecarCacheOptions o = options();
+  o.stale_while_refresh = false;
+  o.max_stale_if_error = 500ms;
+  SidecarCache cache(o);
+  cache.get("k", 1000ms, false, counting("v"));
+  now_ms += 2000;  // 1000 ms past expiry > 500 ms bound
+  auto r = cache.get("k", 1000ms, false, failing(503, "ServiceUnavailable", true));
+  EXPECT_EQ(r.outcome->status, 503);
+}
+
+TEST_F(SidecarCacheTest, DefinitiveErrorDropsEntry) {
+  SidecarCacheOptions o = options();
+  o.stale_while_refresh = false;
+  SidecarCache cache(o);
+  cache.get("k", 1000ms, false, counting("v"));
+  now_ms += 2000;
+  auto r = cache.get("k", 1000ms, false, failing(400, "ParameterNotFound", false));
+  EXPECT_EQ(r.outcome->status, 400);
+  EXPECT_EQ(cache.size(), 0u);
+  // Errors are never cached.
+  cache.get("k", 1000ms, false, failing(400, "ParameterNotFound", false));
+  EXPECT_EQ(fetches, 3);
+}
+
+TEST_F(SidecarCacheTest, RefreshNowFetchesAndReportsErrors) {
+  SidecarCache cache(options());
+  cache.get("k", 10s, false, counting("v"));
+  auto r = cache.get("k", 10s, true, counting("v"));
+  EXPECT_EQ(r.outcome->body, "v2");
+  r = cache.get("k", 10s, true, failing(429, "ThrottlingException", true));
+  EXPECT_EQ(r.outcome->status, 429);  // a forced refresh reports the failure...
+  r = cache.get("k", 10s, false, counting("v"));
+  EXPECT_EQ(r.outcome->body, "v2");  // ...and keeps the last good value
+}
+
+TEST_F(SidecarCacheTest, TtlZeroOrCapacityZeroMeansNoCaching) {
+  SidecarCache cache(options());
+  cache.get("k", 0ms, false, counting("v"));
+  EXPECT_EQ(cache.get("k", 0ms, false, counting("v")).source, CacheSource::kBypass);
+  EXPECT_EQ(fetches, 2);
+  SidecarCache off(options(0));
+  off.get("k", 10s, false, counting("v"));
+  off.get("k", 10s, false, counting("v"));
+  EXPECT_EQ(fetches, 4);
+  EXPECT_EQ(off.size(), 0u);
+}
+
+TEST_F(SidecarCacheTest, PutPrefillsAndThrowingFetchBecomes500) {
+  SidecarCache cache(options());
+  cache.put("k", 10s, Outcome{200, "pre", {}, false});
+  EXPECT_EQ(cache.get("k", 10s, false, counting("v")).outcome->body, "pre");
+  EXPECT_EQ(fetches, 0);
+  auto r = cache.get("t", 10s, false, []() -> Outcome { throw std::runtime_error("boom"); });
+  EXPECT_EQ(r.outcome->status, 500);
+}
+
+}  // namespace
+}  // namespace ssm_cache::cli
