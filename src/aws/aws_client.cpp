@@ -1,9 +1,75 @@
-// TEMPORARY placeholder so the library links while the AWS client is being written.
+// aws/aws_client.cpp — make_aws_client: the AWS client configured from options, environment
+// and profile (resolve_config), with the default credentials chain resolved lazily on the
+// first request. Thread-safe; building it reads the environment and files once, no network.
+#include <memory>
+#include <mutex>
+
+#include "aws/aws_client_impl.hpp"
+#include "aws/config.hpp"
 #include "ssm_cache/aws.hpp"
+#include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache {
-std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions) {
-  throw ConfigurationError("the AWS client is not built yet");
+
+namespace {
+
+// Builds the default chain on first use, so that making a client (at start-up, or for a
+// parameter that is never read) costs no credential lookup. Thread-safe: one builder runs; a
+// failed build is not cached.
+class LazyCredentials final : public CredentialsProvider {
+ public:
+  explicit LazyCredentials(DefaultCredentialsConfig config) : config_(std::move(config)) {}
+
+  Credentials get_credentials() override {
+    std::shared_ptr<CredentialsProvider> p;
+    {
+      std::lock_guard lock(mutex_);
+      if (!provider_) provider_ = make_default_credentials_provider(config_);
+      p = provider_;
+    }
+    return p->get_credentials();
+  }
+
+ private:
+  std::mutex mutex_;
+  DefaultCredentialsConfig config_;
+  std::shared_ptr<CredentialsProvider> provider_;
+};
+
+}  // namespace
+
+std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options) {
+  const aws::Environment env = aws::process_environment();
+  const aws::ResolvedConfig cfg = aws::resolve_config(options, env);
+
+  aws::ClientSettings s;
+  s.region = cfg.region;
+  s.ssm_endpoint = cfg.ssm_endpoint;
+  s.secrets_manager_endpoint = cfg.secrets_manager_endpoint;
+  s.endpoint_source = cfg.ssm_endpoint_source.empty() ? "default" : cfg.ssm_endpoint_source;
+  s.secrets_manager_endpoint_source = cfg.secrets_manager_endpoint_source;
+  s.ca_bundle = cfg.ca_bundle;
+  // One connection pool for the services and the credential endpoints; AWS_CA_BUNDLE applies
+  // to every HTTPS connection, as in the AWS SDKs.
+  s.transport = http::make_curl_transport({.ca_bundle = cfg.ca_bundle});
+  if (options.credentials) {
+    s.credentials = options.credentials;
+  } else {
+    DefaultCredentialsConfig cc;
+    cc.profile = cfg.profile;
+    cc.transport = s.transport;
+    s.credentials = std::make_shared<LazyCredentials>(std::move(cc));
+  }
+  // "legacy" and "adaptive" are served by the standard mode (adaptive's client-side rate
+  // limiter is not implemented); resolve_config has validated the name.
+  s.retry.max_attempts = cfg.max_attempts;
+  s.connect_timeout = options.connect_timeout;
+  s.attempt_timeout = options.attempt_timeout;
+  s.call_deadline = options.call_deadline;
+  s.max_concurrent_requests = options.max_concurrent_requests;
+  s.max_response_bytes = options.max_response_bytes;
+  return aws::make_aws_client(std::move(s));
 }
+
 }  // namespace ssm_cache

@@ -117,9 +117,11 @@ class AwsClientImpl final : public AwsClient {
     ssm_ = Service{parse_endpoint(settings_.ssm_endpoint, "SSM endpoint (" +
                                                              settings_.endpoint_source + ")"),
                    "ssm", "AmazonSSM."};
+    const std::string& sm_source = settings_.secrets_manager_endpoint_source.empty()
+                                       ? settings_.endpoint_source
+                                       : settings_.secrets_manager_endpoint_source;
     secrets_ = Service{parse_endpoint(settings_.secrets_manager_endpoint,
-                                      "Secrets Manager endpoint (" + settings_.endpoint_source +
-                                          ")"),
+                                      "Secrets Manager endpoint (" + sm_source + ")"),
                        "secretsmanager", "secretsmanager."};
     if (!settings_.transport) {
       settings_.transport = http::make_curl_transport({.ca_bundle = settings_.ca_bundle});

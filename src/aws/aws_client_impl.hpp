@@ -38,7 +38,8 @@ struct ClientSettings {
   std::string region;
   std::string ssm_endpoint;              ///< full URL
   std::string secrets_manager_endpoint;  ///< full URL
-  std::string endpoint_source = "settings";  ///< for error messages about the URLs
+  std::string endpoint_source = "settings";  ///< where ssm_endpoint came from (messages)
+  std::string secrets_manager_endpoint_source{};  ///< empty: endpoint_source
   std::shared_ptr<CredentialsProvider> credentials;  ///< required
   std::shared_ptr<http::Transport> transport;        ///< empty: libcurl with ca_bundle
   std::string ca_bundle;

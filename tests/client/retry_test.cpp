@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <cctype>
 #include <set>
 
 #include "aws/retry.hpp"
@@ -59,9 +59,18 @@ TEST(HttpDate, Parses) {
 }
 
 TEST(InvocationId, IsAVersion4Uuid) {
-  const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  // (No std::regex: GCC 12 warns inside it under the sanitizer presets.)
   const auto a = aws::make_invocation_id();
-  EXPECT_TRUE(std::regex_match(a, uuid)) << a;
+  ASSERT_EQ(a.size(), 36u) << a;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      EXPECT_EQ(a[i], '-') << a;
+    } else {
+      EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(a[i])) && !std::isupper(a[i])) << a;
+    }
+  }
+  EXPECT_EQ(a[14], '4') << a;
+  EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos) << a;
   EXPECT_NE(a, aws::make_invocation_id());
 }
 
