@@ -66,7 +66,10 @@ class LoopbackServer {
  private:
   void init() {
     server_->set_keep_alive_max_count(1000);
-    server_->set_tcp_nodelay(true);  // else Nagle + delayed ACK add 40 ms per exchange
+    server_->set_tcp_nodelay(true);
+    // A kept-alive connection holds a server thread while idle: enough threads that clients
+    // with many pooled connections never queue behind idle ones.
+    server_->new_task_queue = [] { return new httplib::ThreadPool(32); };  // else Nagle + delayed ACK add 40 ms per exchange
     server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
       ++requests_;
       std::lock_guard lock(mutex_);
