@@ -29,7 +29,7 @@ struct FaultConfig {
   double truncate_rate = 0;     ///< 0..1: response cut in the middle of its body
   std::int64_t max_faults = -1; ///< error/drop/truncate budget; -1: unlimited
   bool empty_pages = false;     ///< GetParametersByPath: an empty first page with a NextToken
-  std::vector<std::string> targets;  ///< X-Amz-Target values affected; empty: all
+  std::vector<std::string> targets{};  ///< X-Amz-Target values affected; empty: all
   friend bool operator==(const FaultConfig&, const FaultConfig&) = default;
 };
 

@@ -1,0 +1,156 @@
+// The data file of the local server: format round trip, short-hand sample data, corrupt files
+// refused with a location, every acknowledged write on disk, and the bundled sample data.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core_fixture.hpp"
+#include "persistence.hpp"
+#include "server_process.hpp"
+
+namespace {
+
+using local_test::CoreTest;
+using local_test::read_file;
+using local_test::TempDir;
+using local_test::write_file;
+using ssm_cache::local::LoadDefaults;
+using ssm_cache::local::LoadError;
+using ssm_cache::local::parse_store;
+using ssm_cache::local::Random;
+using ssm_cache::local::serialize_store;
+using nlohmann::json;
+
+std::string load_error(const std::string& text) {
+  Random random(1);
+  try {
+    parse_store(text, {}, random);
+  } catch (const LoadError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Persistence, ShortHandAndFullFormsLoad) {
+  Random random(7);
+  const auto data = parse_store(R"({
+    "parameters": [
+      {"Name": "/app/a", "Value": "1"},
+      {"Name": "/app/s", "Type": "SecureString", "Value": "x", "Description": "d"},
+      {"Name": "/app/h", "Versions": [
+        {"Version": 1, "Value": "old", "Labels": ["prod"]},
+        {"Version": 3, "Value": "new", "Type": "StringList"}]}
+    ],
+    "secrets": [
+      {"Name": "s1", "SecretString": "v"},
+      {"Name": "s2", "Versions": [
+        {"VersionId": "a", "SecretBinary": "AAE=", "VersionStages": ["AWSPREVIOUS"]},
+        {"VersionId": "b", "SecretString": "cur", "VersionStages": ["AWSCURRENT"]}]}
+    ]})",
+                                LoadDefaults{.region = "eu-west-1", .now = 1000}, random);
+  ASSERT_EQ(data.parameters.size(), 3u);
+  EXPECT_EQ(data.parameters.at("/app/a").current().type, "String");
+  EXPECT_EQ(data.parameters.at("/app/a").current().last_modified, 1000);
+  EXPECT_EQ(data.parameters.at("/app/s").current().key_id, "alias/aws/ssm");
+  EXPECT_EQ(data.parameters.at("/app/h").current().version, 3);
+  EXPECT_EQ(data.parameters.at("/app/h").find_label("prod")->value, "old");
+  EXPECT_EQ(data.secrets.at("s1").find_stage("AWSCURRENT")->secret_string, "v");
+  EXPECT_EQ(data.secrets.at("s1").arn.rfind("arn:aws:secretsmanager:eu-west-1:000000000000:secret:s1-", 0), 0u);
+  EXPECT_EQ(data.secrets.at("s2").find_version_id("a")->secret_binary, std::string("\0\x01", 2));
+
+  // Serialized and parsed again: identical.
+  const auto again = parse_store(serialize_store(data), {}, random);
+  EXPECT_EQ(again, data);
+}
+
+TEST(Persistence, CorruptFilesAreRefusedWithALocation) {
+  EXPECT_NE(load_error("{not json").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(load_error("[]").find("JSON object"), std::string::npos);
+  EXPECT_NE(load_error(R"({"parameters": [{"Value": "x"}]})").find("parameters[0]: missing \"Name\""),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Value": 5}]})").find("\"Value\" must be a string"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Value": "x", "Tpye": "String"}]})")
+                .find("unknown field \"Tpye\""),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a b", "Value": "x"}]})").find("invalid parameter name"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Value": "x"}, {"Name": "/a", "Value": "y"}]})")
+                .find("appears twice"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Versions": [{"Version": 2, "Value": "x"},
+            {"Version": 1, "Value": "y"}]}]})")
+                .find("ascending"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"secrets": [{"Name": "s", "Versions": [{"SecretString": "x", "VersionStages": ["BETA"]}]}]})")
+                .find("AWSCURRENT"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"version": 2})").find("unsupported"), std::string::npos);
+  EXPECT_NE(load_error(R"({"secrets": [{"Name": "s", "SecretBinary": "%%%"}]})").find("base64"),
+            std::string::npos);
+}
+
+TEST(Persistence, MissingFileIsAnEmptyStore) {
+  TempDir dir;
+  Random random;
+  const auto data = ssm_cache::local::load_store_file(dir.file("none.json"), {}, random);
+  EXPECT_TRUE(data.parameters.empty());
+  EXPECT_TRUE(data.secrets.empty());
+}
+
+class PersistenceCoreTest : public CoreTest {};
+
+TEST_F(PersistenceCoreTest, EveryAcknowledgedWriteIsOnDisk) {
+  TempDir dir;
+  const std::string file = dir.file("store.json");
+  reset({.data_file = file});
+  EXPECT_FALSE(std::filesystem::exists(file));  // created on the first write
+  put("/app/a", "1");
+  ASSERT_TRUE(std::filesystem::exists(file));
+  Random random;
+  auto on_disk = ssm_cache::local::load_store_file(file, {}, random);
+  EXPECT_EQ(on_disk.parameters.at("/app/a").current().value, "1");
+  ASSERT_EQ(sm("CreateSecret", {{"Name", "s"}, {"SecretString", "x"}}).status, 200);
+  on_disk = ssm_cache::local::load_store_file(file, {}, random);
+  EXPECT_EQ(on_disk.secrets.at("s").find_stage("AWSCURRENT")->secret_string, "x");
+  // A rejected write leaves the file as it was.
+  const std::string before = read_file(file);
+  EXPECT_EQ(ssm("PutParameter", {{"Name", "/app/a"}, {"Value", "2"}, {"Type", "String"}}).code(),
+            "ParameterAlreadyExists");
+  EXPECT_EQ(read_file(file), before);
+  // Reopened: the same store.
+  reset({.data_file = file});
+  EXPECT_EQ(value_of("/app/a"), "1");
+  // No temporary file left behind.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1u);
+}
+
+TEST_F(PersistenceCoreTest, AFailedDiskWriteIsA500AndChangesNothing) {
+  TempDir dir;
+  const std::string sub = dir.file("gone");
+  std::filesystem::create_directory(sub);
+  reset({.data_file = sub + "/store.json"});
+  put("/app/a", "1");
+  std::filesystem::remove_all(sub);  // the next write cannot reach the disk
+  const auto r = ssm("PutParameter", {{"Name", "/app/a"}, {"Value", "2"}, {"Overwrite", true}});
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.code(), "InternalServerError");
+  EXPECT_EQ(value_of("/app/a"), "1");
+}
+
+TEST(Persistence, BundledSampleDataLoads) {
+  const std::string dir = std::string(SSM_CACHE_SOURCE_DIR) + "/examples/data";
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    ++files;
+    Random random;
+    const auto data = ssm_cache::local::load_store_file(entry.path().string(), {}, random);
+    EXPECT_FALSE(data.parameters.empty()) << entry.path();
+  }
+  EXPECT_GE(files, 1u);
+}
+
+}  // namespace
