@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "ssm_cache/errors.hpp"
@@ -94,9 +93,27 @@ Sections load_file(const std::string& path, std::string_view setting) {
   return parse_ini(text, path);
 }
 
+/// Matches the partitions' region patterns ^(prefix)-\w+-\d+$ without std::regex.
+bool region_matches(std::string_view region, const std::vector<std::string_view>& prefixes) {
+  for (std::string_view prefix : prefixes) {
+    if (region.size() <= prefix.size() + 1 || !region.starts_with(prefix) || region[prefix.size()] != '-') continue;
+    const std::string_view rest = region.substr(prefix.size() + 1);
+    const std::size_t dash = rest.rfind('-');
+    if (dash == std::string_view::npos || dash == 0 || dash + 1 == rest.size()) continue;
+    const std::string_view word = rest.substr(0, dash);
+    const std::string_view number = rest.substr(dash + 1);
+    const bool word_ok = std::all_of(word.begin(), word.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+    });
+    const bool number_ok = std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (word_ok && number_ok) return true;
+  }
+  return false;
+}
+
 struct Partition {
   std::string_view id;
-  std::regex region_regex;
+  std::vector<std::string_view> prefixes;
   std::string_view dns_suffix;
   std::string_view dualstack_suffix;
   bool supports_fips;
@@ -106,17 +123,17 @@ struct Partition {
 /// Partitions of botocore's partitions.json (plus the ISO-E/F partitions of newer SDKs).
 const std::vector<Partition>& partitions() {
   static const std::vector<Partition> kPartitions = {
-      {"aws", std::regex(R"(^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$)"), "amazonaws.com", "api.aws",
+      {"aws", {"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"}, "amazonaws.com", "api.aws",
        true, true},
-      {"aws-cn", std::regex(R"(^cn\-\w+\-\d+$)"), "amazonaws.com.cn",
+      {"aws-cn", {"cn"}, "amazonaws.com.cn",
        "api.amazonwebservices.com.cn", true, true},
-      {"aws-us-gov", std::regex(R"(^us\-gov\-\w+\-\d+$)"), "amazonaws.com", "api.aws", true, true},
-      {"aws-iso", std::regex(R"(^us\-iso\-\w+\-\d+$)"), "c2s.ic.gov", "c2s.ic.gov", true, false},
-      {"aws-iso-b", std::regex(R"(^us\-isob\-\w+\-\d+$)"), "sc2s.sgov.gov", "sc2s.sgov.gov", true,
+      {"aws-us-gov", {"us-gov"}, "amazonaws.com", "api.aws", true, true},
+      {"aws-iso", {"us-iso"}, "c2s.ic.gov", "c2s.ic.gov", true, false},
+      {"aws-iso-b", {"us-isob"}, "sc2s.sgov.gov", "sc2s.sgov.gov", true,
        false},
-      {"aws-iso-e", std::regex(R"(^eu\-isoe\-\w+\-\d+$)"), "cloud.adc-e.uk", "cloud.adc-e.uk", true,
+      {"aws-iso-e", {"eu-isoe"}, "cloud.adc-e.uk", "cloud.adc-e.uk", true,
        false},
-      {"aws-iso-f", std::regex(R"(^us\-isof\-\w+\-\d+$)"), "csp.hci.ic.gov", "csp.hci.ic.gov", true,
+      {"aws-iso-f", {"us-isof"}, "csp.hci.ic.gov", "csp.hci.ic.gov", true,
        false},
   };
   return kPartitions;
@@ -131,7 +148,7 @@ const Partition& partition_of(std::string_view region) {
   // The more specific patterns (us-gov, us-iso...) must win over "aws" (us-...), so test them
   // first; "aws" is also the fallback for unknown regions, as in the SDKs.
   for (std::size_t i = all.size(); i-- > 1;) {
-    if (std::regex_match(std::string(region), all[i].region_regex)) return all[i];
+    if (region_matches(region, all[i].prefixes)) return all[i];
   }
   return all[0];
 }
