@@ -16,6 +16,7 @@ class CliIntegration : public ::testing::Test {
     delete local;
     local = nullptr;
   }
+  void SetUp() override { ASSERT_NE(local, nullptr) << "ssm-cache-local did not start"; }
   ProgramResult cli(std::vector<std::string> args) {
     args.insert(args.begin(), {env_or_die("SSM_CACHE_BIN"), "--endpoint-url", local->url()});
     return run_program(args, local->client_env());

@@ -22,10 +22,17 @@
 
 namespace ssm_cache::testing {
 
+/// A program path: the environment variable `name` if set, else the path CMake compiled in
+/// (SSM_CACHE_BIN / SSM_CACHE_LOCAL_BIN definitions), else throws.
 inline std::string env_or_die(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr) throw std::runtime_error(std::string(name) + " is not set");
-  return v;
+  if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return v;
+#ifdef SSM_CACHE_BIN
+  if (std::string(name) == "SSM_CACHE_BIN") return SSM_CACHE_BIN;
+#endif
+#ifdef SSM_CACHE_LOCAL_BIN
+  if (std::string(name) == "SSM_CACHE_LOCAL_BIN") return SSM_CACHE_LOCAL_BIN;
+#endif
+  throw std::runtime_error(std::string(name) + " is not set");
 }
 
 struct ProgramResult {
