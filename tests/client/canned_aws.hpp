@@ -29,6 +29,14 @@ class CannedAws {
     });
   }
 
+  // Stops the server before the members its handlers use are destroyed.
+  ~CannedAws() {
+    release_ = true;
+    server_.stop();
+  }
+  CannedAws(const CannedAws&) = delete;
+  CannedAws& operator=(const CannedAws&) = delete;
+
   void on(const std::string& target, Handler h) {
     std::lock_guard lock(mutex_);
     handlers_[target] = std::move(h);
