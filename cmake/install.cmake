@@ -40,6 +40,10 @@ else()
   set(SSM_CACHE_PC_REQUIRES "")
   set(SSM_CACHE_PC_LIBS_PRIVATE "")
 endif()
+# Relocatable: the prefix is found from the .pc file's own place, so that
+# `cmake --install build --prefix P` works whatever CMAKE_INSTALL_PREFIX was at configure time.
+file(RELATIVE_PATH SSM_CACHE_PC_PREFIX_FROM_PCFILEDIR
+  "/ssm_cache_prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/ssm_cache_prefix")
 configure_file("${PROJECT_SOURCE_DIR}/cmake/ssm_cache.pc.in"
   "${PROJECT_BINARY_DIR}/ssm_cache.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/ssm_cache.pc"
