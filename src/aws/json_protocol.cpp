@@ -41,6 +41,9 @@ class Reader {
     } catch (const json::parse_error& e) {
       // e.what() quotes the bytes it read; the body may hold secret values, so only the offset.
       fail_raw("is not valid JSON (syntax error near byte " + std::to_string(e.byte) + ")");
+    } catch (const json::exception&) {
+      // Valid syntax the parser still refuses, e.g. a number too large for a double (1e999).
+      fail_raw("is not usable JSON (a number out of range or an invalid value)");
     }
     if (!doc_.is_object()) fail_raw("is not a JSON object");
   }
