@@ -1,13 +1,14 @@
 // ssm-cache-local/ssm_actions.cpp — the Parameter Store actions (AmazonSSM.*), with AWS's
 // validation rules, error codes and response shapes. See actions.hpp.
 #include <algorithm>
-#include <regex>
+#include <regex>  // std::regex_error only; matching lives in pattern.cpp
 #include <set>
 
 #include "actions.hpp"
 #include "api_error.hpp"
 #include "json_input.hpp"
 #include "names.hpp"
+#include "pattern.hpp"
 
 namespace ssm_cache::local {
 
@@ -350,7 +351,7 @@ void validate_key_id(const std::string& key_id) {
 
 bool matches_pattern(const std::string& pattern, const std::string& value) {
   try {
-    return std::regex_match(value, std::regex(pattern, std::regex::ECMAScript));
+    return full_match(pattern, value);
   } catch (const std::regex_error&) {
     throw client_error("InvalidAllowedPatternException",
                        "The request doesn't contain a valid regular expression pattern, or the "
@@ -477,7 +478,7 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
                              v.allowed_pattern);
     }
     if (v.data_type == "aws:ec2:image" &&
-        !std::regex_match(value, std::regex("ami-[a-z0-9]{8,17}"))) {
+        !full_match("ami-[a-z0-9]{8,17}", value)) {
       throw client_error("ValidationException",
                          "Parameter value is not a valid AMI id for data type aws:ec2:image.");
     }
