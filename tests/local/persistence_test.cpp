@@ -66,6 +66,7 @@ TEST(Persistence, ShortHandAndFullFormsLoad) {
 TEST(Persistence, CorruptFilesAreRefusedWithALocation) {
   EXPECT_NE(load_error("{not json").find("not valid JSON"), std::string::npos);
   EXPECT_NE(load_error("[]").find("JSON object"), std::string::npos);
+  EXPECT_NE(load_error(R"({"version": 1e999})").find("not usable JSON"), std::string::npos);
   EXPECT_NE(load_error(R"({"parameters": [{"Value": "x"}]})").find("parameters[0]: missing \"Name\""),
             std::string::npos);
   EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Value": 5}]})").find("\"Value\" must be a string"),

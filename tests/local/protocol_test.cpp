@@ -173,6 +173,11 @@ TEST_F(ProtocolTest, MalformedJsonIsSerializationException) {
   }
   EXPECT_EQ(send(signed_request("AmazonSSM.PutParameter", "[1,2]")).code(),
             "SerializationException");
+  // A number beyond a double: nlohmann-json throws out_of_range, not parse_error (fuzzer find).
+  EXPECT_EQ(send(signed_request("AmazonSSM.PutParameter",
+                                R"({"Name":"/a","Value":"v","Type":"String","Version":1e999})"))
+                .code(),
+            "SerializationException");
   EXPECT_EQ(send(signed_request("AmazonSSM.PutParameter", std::string(1000, '[') + std::string(1000, ']')))
                 .code(),
             "SerializationException");

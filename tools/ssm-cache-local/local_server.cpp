@@ -352,6 +352,10 @@ HttpResponse LocalServer::handle_api(const HttpRequest& request) {
   } catch (const json::parse_error& e) {
     return fail(400, "SerializationException",
                 std::string("The request body is not valid JSON: ") + e.what(), false);
+  } catch (const json::exception&) {
+    // Valid syntax nlohmann-json still refuses, e.g. a number beyond a double (1e999).
+    return fail(400, "SerializationException",
+                "The request body holds a number out of range or an invalid value.", false);
   }
   if (!body.is_object()) {
     return fail(400, "SerializationException",

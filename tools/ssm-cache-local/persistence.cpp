@@ -261,6 +261,8 @@ StoreData parse_store(std::string_view text, const LoadDefaults& defaults, Rando
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw LoadError(std::string("not valid JSON: ") + e.what());
+  } catch (const json::exception&) {
+    throw LoadError("not usable JSON: a number out of range or an invalid value");
   }
   Fields top(doc, "top level");
   const std::string format = top.str("format", false, std::string(kFormat));
