@@ -49,9 +49,9 @@ struct SecretValue {
 struct BatchSecretsResult {
   std::vector<SecretValue> secrets{};
   struct Failure {
-    std::string secret_id;
-    std::string error_code;
-    std::string message;
+    std::string secret_id{};
+    std::string error_code{};
+    std::string message{};
   };
   std::vector<Failure> errors{};
 };

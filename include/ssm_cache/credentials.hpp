@@ -26,12 +26,12 @@ class Transport;  // internal HTTP seam (src/http/transport.hpp); null means lib
 }  // namespace http
 
 struct Credentials {
-  std::string access_key_id;
-  std::string secret_access_key;
-  std::string session_token;  ///< empty when none
+  std::string access_key_id{};
+  std::string secret_access_key{};
+  std::string session_token{};  ///< empty when none
   /// When temporary credentials stop working; empty for long-term keys.
-  std::optional<std::chrono::system_clock::time_point> expiration;
-  std::string provider;  ///< which provider found them ("environment", "imds", ...)
+  std::optional<std::chrono::system_clock::time_point> expiration{};
+  std::string provider{};  ///< which provider found them ("environment", "imds", ...)
 };
 
 class CredentialsProvider {
