@@ -6,7 +6,7 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/ssm_cache"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   FILES_MATCHING PATTERN "*.hpp")
 
-install(TARGETS ssm_cache ssm_cache_warnings
+install(TARGETS ssm_cache
   EXPORT ssm_cacheTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
@@ -34,11 +34,15 @@ install(FILES
 # pkg-config: a static library needs its private dependencies on the link line.
 get_target_property(_ssm_cache_type ssm_cache TYPE)
 if(_ssm_cache_type STREQUAL "STATIC_LIBRARY")
-  set(SSM_CACHE_PC_REQUIRES "Requires.private: libcurl openssl")
-  set(SSM_CACHE_PC_LIBS_PRIVATE "Libs.private: -pthread")
-else()
-  set(SSM_CACHE_PC_REQUIRES "")
+  # A static archive is useless without libcurl and OpenSSL on the link line, so they are
+  # public requirements: plain `pkg-config --libs ssm_cache` links.
+  set(SSM_CACHE_PC_REQUIRES "Requires: libcurl openssl")
   set(SSM_CACHE_PC_LIBS_PRIVATE "")
+  set(SSM_CACHE_PC_EXTRA_LIBS "-pthread")
+else()
+  set(SSM_CACHE_PC_REQUIRES "Requires.private: libcurl openssl")
+  set(SSM_CACHE_PC_LIBS_PRIVATE "")
+  set(SSM_CACHE_PC_EXTRA_LIBS "-pthread")
 endif()
 # Relocatable: the prefix is found from the .pc file's own place, so that
 # `cmake --install build --prefix P` works whatever CMAKE_INSTALL_PREFIX was at configure time.

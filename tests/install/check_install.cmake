@@ -55,11 +55,10 @@ if(PKG_CONFIG)
     message(FATAL_ERROR "pkg-config --libs ssm_cache gave: ${LAST_OUTPUT}")
   endif()
   string(STRIP "${LAST_OUTPUT}" libs)
-  # A static libssm_cache also needs its dependencies, linked shared as the system has them
-  # (`--static` would ask for static builds of libcurl's own dependencies).
-  run(${PKG_CONFIG} --libs libcurl openssl)
-  string(STRIP "${LAST_OUTPUT}" dep_libs)
-  set(libs "${libs} ${dep_libs} -pthread")
+  # A static libssm_cache names libcurl and OpenSSL as requirements: the plain command links.
+  if(NOT libs MATCHES "-lcurl" OR NOT libs MATCHES "-lssl")
+    message(FATAL_ERROR "pkg-config --libs ssm_cache lacks libcurl/OpenSSL: ${libs}")
+  endif()
   separate_arguments(cflags_list UNIX_COMMAND "${cflags} ${CXX_FLAGS}")
   separate_arguments(libs_list UNIX_COMMAND "${libs} ${LINKER_FLAGS}")
   run(${CXX_COMPILER} ${cflags_list} "${CONSUMER_DIR}/main.cpp" -o "${WORK_DIR}/pc-consumer"
