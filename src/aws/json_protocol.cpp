@@ -97,7 +97,8 @@ class Reader {
     if (v == nullptr) return {};
     if (!v->is_number()) fail(path + key, "that is not a timestamp in epoch seconds");
     const double d = v->get<double>();
-    if (!std::isfinite(d) || std::fabs(d) > 1e11) fail(path + key, "out of range");
+    // system_clock counts int64 nanoseconds: about +-9.2e9 s (years 1677 to 2262).
+    if (!std::isfinite(d) || std::fabs(d) > kMaxEpochSeconds) fail(path + key, "out of range");
     return from_epoch_seconds(d);
   }
 
@@ -351,6 +352,9 @@ AwsError parse_error_response(const http::Response& response, std::string_view o
 }
 
 std::chrono::system_clock::time_point from_epoch_seconds(double seconds) {
+  // Beyond the clock's range the conversion would overflow (undefined behaviour): clamp.
+  if (!(seconds > -kMaxEpochSeconds)) seconds = -kMaxEpochSeconds;
+  if (!(seconds < kMaxEpochSeconds)) seconds = kMaxEpochSeconds;
   const auto micros = static_cast<std::int64_t>(std::llround(seconds * 1e6));
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(

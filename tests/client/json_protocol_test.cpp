@@ -187,6 +187,17 @@ TEST(JsonProtocolParse, MalformedBodiesAreResponseErrorsThatDoNotEchoTheBody) {
                                                ctx("GetSecretValue")),
                ResponseError);
   EXPECT_THROW(parse_get_parameters_by_path_response(R"({"NextToken":5})", ctx()), ResponseError);
+  // Beyond system_clock's int64 nanoseconds (year 2262): an error, not an overflow (fuzzer find).
+  EXPECT_THROW(parse_get_secret_value_response(
+                   R"({"ARN":"arn","CreatedDate":9919699999,"Name":"s","SecretString":"x"})",
+                   ctx("GetSecretValue")),
+               ResponseError);
+}
+
+TEST(JsonProtocolHelpers, EpochSecondsClampInsteadOfOverflowing) {
+  EXPECT_EQ(from_epoch_seconds(1.5).time_since_epoch(), std::chrono::milliseconds(1500));
+  EXPECT_EQ(from_epoch_seconds(1e300), from_epoch_seconds(kMaxEpochSeconds));
+  EXPECT_EQ(from_epoch_seconds(-1e300), from_epoch_seconds(-kMaxEpochSeconds));
 }
 
 http::Response error_response(int status, std::string body, http::Headers headers = {}) {
