@@ -5,7 +5,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/docs/BENCHMARKS.md"
 shopt -s nullglob
-sections=("$root"/docs/bench/*.md)
+# summary.md (the headline figures, kept by hand) first, then every section in name order.
+sections=()
+[ -f "$root/docs/bench/summary.md" ] && sections+=("$root/docs/bench/summary.md")
+for f in "$root"/docs/bench/*.md; do
+  [ "$f" = "$root/docs/bench/summary.md" ] || sections+=("$f")
+done
 {
   echo "# Benchmarks"
   echo
