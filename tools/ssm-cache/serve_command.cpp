@@ -6,13 +6,17 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <ostream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "lambda_extension.hpp"
+#include "sidecar_event_server.hpp"
 #include "sidecar_server.hpp"
 #include "sidecar_service.hpp"
 
@@ -134,7 +138,27 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   }
 
   SidecarService service(config, ssm, secrets, log);
-  SidecarServer server(service);
+  // The libevent front by default; SSM_CACHE_SERVE_FRONT=httplib selects the thread-per-
+  // connection cpp-httplib front (docs/sidecar.md).
+  std::unique_ptr<SidecarServer> httplib_front;
+  std::unique_ptr<SidecarEventServer> event_front;
+  try {
+    const char* front = std::getenv("SSM_CACHE_SERVE_FRONT");
+    if (front != nullptr && std::string_view(front) == "httplib") {
+      httplib_front = std::make_unique<SidecarServer>(service);
+    } else {
+      event_front = std::make_unique<SidecarEventServer>(service);
+    }
+  } catch (const std::exception& e) {
+    return fail_init("Extension.BindError", e.what(), kExitAwsError);
+  }
+  struct {
+    SidecarServer* h;
+    SidecarEventServer* e;
+    int bind(int p) { return h ? h->bind(p) : e->bind(p); }
+    bool run() { return h ? h->run() : e->run(); }
+    void stop() { h ? h->stop() : e->stop(); }
+  } server{httplib_front.get(), event_front.get()};
   int port = 0;
   try {
     port = server.bind(config.port);

@@ -1,0 +1,318 @@
+// sidecar_event_server.cpp — see sidecar_event_server.hpp.
+#include "sidecar_event_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+
+namespace ssm_cache::cli {
+
+struct SidecarEventServer::Loop {
+  SidecarService* service = nullptr;
+  std::size_t limit = 0;
+  event_base* base = nullptr;
+  evhttp* http = nullptr;
+  event* stop_event = nullptr;  // activated by stop() from any thread: breaks the loop
+  int result = 0;               // event_base_dispatch's
+};
+
+namespace {
+
+const char* method_name(evhttp_cmd_type cmd) {
+  switch (cmd) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    case EVHTTP_REQ_TRACE: return "TRACE";
+    case EVHTTP_REQ_CONNECT: return "CONNECT";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+  }
+  return "UNKNOWN";
+}
+
+// libevent 2.1's phrase table lacks some codes (431); an explicit phrase keeps the status
+// line meaningful.
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return status < 400 ? "OK" : "Error";
+  }
+}
+
+// Percent-decodes [s, s+n); '+' becomes a space only in the query (as cpp-httplib does, so
+// that both fronts see the same names).
+std::string decode(std::string_view s, bool plus_is_space) {
+  if (s.find('%') == std::string_view::npos &&
+      (!plus_is_space || s.find('+') == std::string_view::npos)) {
+    return std::string(s);
+  }
+  std::string in(s);
+  std::size_t n = 0;
+  char* out = evhttp_uridecode(in.c_str(), plus_is_space ? 1 : 0, &n);
+  if (out == nullptr) throw std::bad_alloc();
+  std::string r(out, n);
+  std::free(out);
+  return r;
+}
+
+// Splits "a=1&b=2&a=3" keeping order and repeats (the service rejects repeated keys); a key
+// without '=' has an empty value.
+QueryParams parse_query(std::string_view q) {
+  QueryParams params;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto part = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    if (eq == std::string_view::npos) {
+      params.emplace_back(decode(part, true), std::string{});
+    } else {
+      params.emplace_back(decode(part.substr(0, eq), true), decode(part.substr(eq + 1), true));
+    }
+  }
+  return params;
+}
+
+void send(evhttp_request* req, const ServiceResponse& r) {
+  evkeyvalq* out = evhttp_request_get_output_headers(req);
+  evhttp_add_header(out, "Content-Type", r.content_type.c_str());
+  if (!r.allow.empty()) evhttp_add_header(out, "Allow", r.allow.c_str());
+  evbuffer_add(evhttp_request_get_output_buffer(req), r.body.data(), r.body.size());
+  evhttp_send_reply(req, r.status, reason_phrase(r.status), nullptr);
+}
+
+ServiceResponse answer(SidecarEventServer::Loop& loop, evhttp_request* req) {
+  SidecarService& service = *loop.service;
+  const std::size_t limit = loop.limit;
+  const char* uri = evhttp_request_get_uri(req);
+  const std::string_view target = uri != nullptr ? uri : "";
+  if (target.size() > limit) {
+    return service.refuse(414, "URITooLong",
+                          "request URI longer than " + std::to_string(limit) + " bytes");
+  }
+  std::vector<std::string> tokens;
+  std::size_t header_bytes = 0;
+  const evkeyvalq* in = evhttp_request_get_input_headers(req);
+  for (const evkeyval* h = in->tqh_first; h != nullptr; h = h->next.tqe_next) {
+    header_bytes += std::strlen(h->key) + std::strlen(h->value) + 4;
+    if (::strcasecmp(h->key, kTokenHeader.data()) == 0) tokens.emplace_back(h->value);
+  }
+  if (header_bytes > limit) {
+    return service.refuse(431, "RequestHeaderFieldsTooLarge",
+                          "request headers longer than " + std::to_string(limit) + " bytes");
+  }
+  // evhttp has read the whole body (bounded by evhttp_set_max_body_size), so the kept-alive
+  // stream stays in sync after this answer.
+  if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) > limit) {
+    return service.refuse(413, "PayloadTooLarge",
+                          "request body longer than " + std::to_string(limit) + " bytes");
+  }
+  std::string_view path = target.substr(0, target.find_first_of("?#"));
+  std::string_view query;
+  if (auto q = target.find('?'); q != std::string_view::npos) {
+    query = target.substr(q + 1);
+    query = query.substr(0, query.find('#'));
+  }
+  return service.handle(method_name(evhttp_request_get_command(req)), decode(path, false),
+                        parse_query(query), tokens);
+}
+
+void on_request(evhttp_request* req, void* arg) {
+  auto& loop = *static_cast<SidecarEventServer::Loop*>(arg);
+  ServiceResponse r;
+  try {
+    r = answer(loop, req);
+  } catch (const std::exception&) {
+    // Never let an exception unwind through libevent's C frames.
+    r = loop.service->refuse(500, "InternalServerError", "internal error");
+  }
+  send(req, r);
+}
+
+void on_stop(evutil_socket_t, short, void* arg) {
+  event_base_loopbreak(static_cast<event_base*>(arg));
+}
+
+void use_pthreads_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Makes event_active() from stop()'s thread safe and wakes a loop blocked in epoll.
+    if (evthread_use_pthreads() != 0) throw std::runtime_error("libevent: no pthreads support");
+  });
+}
+
+}  // namespace
+
+SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(service) {
+  use_pthreads_once();
+  const auto& cfg = service_.config();
+  // evhttp refuses on its own (with an HTML body and a closed connection) only beyond these
+  // generous bounds; up to them, answer() applies the configured limit with a JSON body.
+  const std::size_t limit = cfg.max_request_bytes;
+  const auto max_headers = static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 8, 64 * 1024));
+  const auto max_body = static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 128, 1 << 20));
+  for (std::size_t i = 0; i < loops(); ++i) {
+    auto loop = std::make_unique<Loop>();
+    loop->service = &service_;
+    loop->limit = limit;
+    loop->base = event_base_new();
+    if (loop->base == nullptr) throw std::runtime_error("libevent: cannot create an event loop");
+    loop->http = evhttp_new(loop->base);
+    loop->stop_event = event_new(loop->base, -1, 0, on_stop, loop->base);
+    if (loop->http == nullptr || loop->stop_event == nullptr) {
+      if (loop->http != nullptr) evhttp_free(loop->http);
+      if (loop->stop_event != nullptr) event_free(loop->stop_event);
+      event_base_free(loop->base);
+      throw std::runtime_error("libevent: cannot create the HTTP server");
+    }
+    // Every method reaches the service, which answers 405 with Allow: GET.
+    evhttp_set_allowed_methods(loop->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                               EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                               EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+                                               EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+    evhttp_set_max_headers_size(loop->http, max_headers);
+    evhttp_set_max_body_size(loop->http, max_body);
+    // Idle kept-alive connections close after 5 s, as with the httplib front.
+    evhttp_set_timeout(loop->http, 5);
+    evhttp_set_gencb(loop->http, on_request, loop.get());
+    loops_.push_back(std::move(loop));
+  }
+}
+
+SidecarEventServer::~SidecarEventServer() {
+  for (auto& loop : loops_) {
+    evhttp_free(loop->http);  // closes the listening socket and open connections
+    event_free(loop->stop_event);
+    event_base_free(loop->base);
+  }
+}
+
+std::size_t SidecarEventServer::loops() const noexcept {
+  const std::size_t configured = service_.config().threads;
+  if (configured != 0) return std::min(configured, kMaxLoops);
+  return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, kMaxLoops);
+}
+
+int SidecarEventServer::bind(int port) {
+  if (bound_) throw std::runtime_error("the sidecar server is already bound");
+  auto fail = [port](const char* what) {
+    return std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port) + " (" +
+                              what + ": " + std::strerror(errno) + ")");
+  };
+  int bound = port;
+  // One socket per loop on the same port (SO_REUSEPORT): the kernel spreads new connections
+  // over the loops, and no loop wakes for a connection another one takes.
+  for (std::size_t i = 0; i < loops_.size(); ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw fail("socket");
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
+    // Accepted sockets inherit TCP_NODELAY on Linux: answers leave in one segment at once.
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(bound));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd, 1024) != 0) {
+      auto e = fail("port in use or not allowed");
+      ::close(fd);
+      throw e;
+    }
+    if (i == 0) {
+      socklen_t len = sizeof addr;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        auto e = fail("getsockname");
+        ::close(fd);
+        throw e;
+      }
+      bound = ntohs(addr.sin_port);
+    }
+    // evhttp owns the socket from here and closes it in evhttp_free.
+    if (evhttp_accept_socket(loops_[i]->http, fd) != 0) {
+      ::close(fd);
+      throw fail("evhttp_accept_socket");
+    }
+  }
+  bound_ = true;
+  return bound;
+}
+
+bool SidecarEventServer::run() {
+  if (!bound_) return false;
+  if (stopped_.load()) return true;
+  // libevent writes with write(2), not send(MSG_NOSIGNAL): a client that went away must give
+  // EPIPE, not kill the process. SIGPIPE is thread-directed, so blocking it here (and in the
+  // loop threads, which inherit the mask) is enough.
+  sigset_t pipe_set;
+  sigset_t old_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+
+  std::vector<std::thread> threads;
+  threads.reserve(loops_.size() - 1);
+  for (std::size_t i = 1; i < loops_.size(); ++i) {
+    threads.emplace_back([loop = loops_[i].get()] {
+      loop->result = event_base_dispatch(loop->base);
+    });
+  }
+  loops_[0]->result = event_base_dispatch(loops_[0]->base);
+  stop();  // if loop 0 ended on its own, the others must end too
+  for (auto& t : threads) t.join();
+  // A SIGPIPE left pending on this thread would be delivered by unblocking it: take it first.
+  timespec no_wait{0, 0};
+  while (sigtimedwait(&pipe_set, nullptr, &no_wait) > 0) {
+  }
+  pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+  return std::all_of(loops_.begin(), loops_.end(),
+                     [](const auto& loop) { return loop->result == 0; });
+}
+
+void SidecarEventServer::stop() {
+  stopped_.store(true);
+  // An activated event runs at the loop's next iteration, also if the loop has not started
+  // yet (event_base_loopbreak before dispatch would be forgotten).
+  for (auto& loop : loops_) event_active(loop->stop_event, EV_TIMEOUT, 0);
+}
+
+}  // namespace ssm_cache::cli
