@@ -138,16 +138,18 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   }
 
   SidecarService service(config, ssm, secrets, log);
-  // The libevent front by default; SSM_CACHE_SERVE_FRONT=httplib selects the thread-per-
-  // connection cpp-httplib front (docs/sidecar.md).
+  // cpp-httplib (a thread per connection) by default: a cache miss or a slow upstream call
+  // holds only its own connection. SSM_CACHE_SERVE_FRONT=event selects the libevent front,
+  // faster under many concurrent connections, but whose loops are held by upstream calls
+  // (docs/sidecar.md).
   std::unique_ptr<SidecarServer> httplib_front;
   std::unique_ptr<SidecarEventServer> event_front;
   try {
     const char* front = std::getenv("SSM_CACHE_SERVE_FRONT");
-    if (front != nullptr && std::string_view(front) == "httplib") {
-      httplib_front = std::make_unique<SidecarServer>(service);
-    } else {
+    if (front != nullptr && std::string_view(front) == "event") {
       event_front = std::make_unique<SidecarEventServer>(service);
+    } else {
+      httplib_front = std::make_unique<SidecarServer>(service);
     }
   } catch (const std::exception& e) {
     return fail_init("Extension.BindError", e.what(), kExitAwsError);
