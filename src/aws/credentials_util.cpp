@@ -18,15 +18,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 std::string string_field(const nlohmann::json& doc, const char* key) {
   const auto it = doc.find(key);
   if (it == doc.end() || !it->is_string()) return {};
@@ -93,8 +84,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  const std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-                            h * 3600 + mi * 60 + s - offset_seconds;
+  const std::int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
+  const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_seconds;
   return std::chrono::system_clock::time_point{} + std::chrono::seconds{secs};
 }
 

@@ -377,16 +377,6 @@ std::vector<std::string> split_list(std::string_view text, char sep) {
   return out;
 }
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm); avoids timegm/locale.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 std::string expected_presigned_signature(const SignableRequest& received,
                                          std::string_view secret_access_key) {
   std::string_view path;
@@ -641,7 +631,7 @@ bool parse_amz_date(std::string_view text, std::chrono::system_clock::time_point
   const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return false;
-  const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const std::int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
   out = std::chrono::system_clock::time_point{} +
         std::chrono::seconds{days * 86400 + h * 3600 + mi * 60 + s};
   return true;
