@@ -4,8 +4,6 @@
 // atomic). GetParameters chunks run on up to max_concurrent_requests threads per call.
 #include "aws/aws_client_impl.hpp"
 
-#include <sys/random.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -40,25 +38,6 @@ class FixedCredentials final : public CredentialsProvider {
  private:
   Credentials credentials_;
 };
-
-// The amz-sdk-invocation-id of one call: a UUID v4 from 16 bytes of getrandom(2). Its only job
-// is to be unique, so it does not need OpenSSL's DRBG, whose first use costs about 5.8 million
-// instructions (~1.5 ms) of cold start on a plain-http endpoint. getrandom keeps forked
-// processes distinct, which a per-process PRNG would not. Falls back to make_invocation_id.
-std::string new_invocation_id() {
-  std::array<unsigned char, 16> b{};
-  if (::getrandom(b.data(), b.size(), GRND_NONBLOCK) != static_cast<ssize_t>(b.size())) {
-    return make_invocation_id();
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                b[14], b[15]);
-  return out;
-}
 
 std::string quote_list(const std::vector<std::string>& names, std::size_t limit = 5) {
   std::string out;
@@ -311,7 +290,7 @@ class AwsClientImpl final : public AwsClient {
   http::Response call(const Service& svc, const std::string& operation, const std::string& body,
                       const std::string& subject) {
     const RetryOptions& ro = settings_.retry;
-    const std::string invocation_id = new_invocation_id();
+    const std::string invocation_id = make_invocation_id();
     const std::string url = svc.endpoint.url();
     const auto deadline = std::chrono::steady_clock::now() + settings_.call_deadline;
     int held_cost = 0;  // tokens withdrawn by the latest retry, refunded on success
