@@ -191,5 +191,55 @@ TEST_F(SidecarCacheTest, PutPrefillsAndThrowingFetchBecomes500) {
   EXPECT_EQ(r.outcome->status, 500);
 }
 
+// try_get is what event loops call: it answers only what needs no waiting, and otherwise
+// leaves no trace (no entry, no fetch), so that get() on a worker does the work once.
+TEST_F(SidecarCacheTest, TryGetAnswersOnlyWithoutWaiting) {
+  SidecarCache cache(options());
+  EXPECT_FALSE(cache.try_get("k", 1000ms, false, counting("v")));
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(fetches, 0);
+  cache.get("k", 1000ms, false, counting("v"));
+  auto hit = cache.try_get("k", 1000ms, false, counting("v"));
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->source, CacheSource::kHit);
+  EXPECT_EQ(hit->outcome->body, "v1");
+  // refreshNow must fetch: not for a loop.
+  EXPECT_FALSE(cache.try_get("k", 1000ms, true, counting("v")));
+  // Expired within one more TTL: the stale value now, the refresh in the background.
+  now_ms += 1500;
+  auto stale = cache.try_get("k", 1000ms, false, counting("v"));
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->source, CacheSource::kStale);
+  EXPECT_EQ(stale->outcome->body, "v1");
+  cache.wait_idle();
+  EXPECT_EQ(fetches, 2);
+  // Expired beyond that: a fetch is needed.
+  now_ms += 5000;
+  EXPECT_FALSE(cache.try_get("k", 1000ms, false, counting("v")));
+  EXPECT_EQ(fetches, 2);
+  // Caching off: every answer is a fetch.
+  EXPECT_FALSE(cache.try_get("k", 0ms, false, counting("v")));
+  EXPECT_EQ(fetches, 2);
+}
+
+TEST_F(SidecarCacheTest, TryGetDoesNotWaitForAFirstFetchInFlight) {
+  SidecarCache cache(options());
+  std::atomic<bool> release{false};
+  std::atomic<bool> started{false};
+  std::thread first([&] {
+    cache.get("k", 1000ms, false, [&] {
+      started = true;
+      while (!release) std::this_thread::yield();
+      return Outcome{200, "v", {}, false};
+    });
+  });
+  while (!started) std::this_thread::yield();
+  EXPECT_FALSE(cache.try_get("k", 1000ms, false, counting("v")));
+  release = true;
+  first.join();
+  ASSERT_TRUE(cache.try_get("k", 1000ms, false, counting("v")));
+  EXPECT_EQ(fetches, 0);
+}
+
 }  // namespace
 }  // namespace ssm_cache::cli

@@ -1,7 +1,9 @@
 // Tests of the sidecar's libevent front (SidecarEventServer on 127.0.0.1:0) over a fake AWS
 // client: many requests on one kept-alive connection, clients spread over several loops,
 // oversized requests (413 / 414 / 431 with JSON bodies) and non-GET (405) while the server
-// keeps serving, malformed requests, query decoding and repeated keys, stop before run.
+// keeps serving, malformed requests, query decoding and repeated keys, stop before run; and
+// with one loop, that a request waiting for AWS holds neither the loop's cached answers nor
+// anything once its client has gone or the server stops.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -30,7 +32,7 @@ class SidecarEventServerTest : public ::testing::Test {
     fake->put("/app/a b+c", "spaced");
     SidecarConfig c;
     c.token = "tok";
-    c.threads = 3;
+    c.threads = loop_count;
     service = std::make_unique<SidecarService>(c, fake, fake, nullptr);
     server = std::make_unique<SidecarEventServer>(*service);
     port = server->bind(0);
@@ -83,6 +85,20 @@ class SidecarEventServerTest : public ::testing::Test {
   std::thread thread;
   std::atomic<bool> ran_ok{false};
   int port = 0;
+  std::size_t loop_count = 3;
+};
+
+// One loop: every connection shares it, so anything that blocked the loop would show.
+class SidecarEventServerOneLoopTest : public SidecarEventServerTest {
+ protected:
+  SidecarEventServerOneLoopTest() { loop_count = 1; }
+  // Waits (bounded) until the fake has seen `n` GetParameter calls.
+  void wait_for_calls(int n) {
+    for (int i = 0; i < 10000 && fake->calls("GetParameter") < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_EQ(fake->calls("GetParameter"), n);
+  }
 };
 
 TEST_F(SidecarEventServerTest, UsesTheConfiguredNumberOfLoops) { EXPECT_EQ(server->loops(), 3u); }
@@ -220,6 +236,106 @@ TEST(SidecarEventServer, RunWithoutBindFailsAndBusyPortThrows) {
   EXPECT_THROW(b.bind(ntohs(addr.sin_port)), std::runtime_error);
   ::close(fd);
   EXPECT_GT(port, 0);
+}
+
+TEST_F(SidecarEventServerOneLoopTest, AMissWaitingForAwsDoesNotHoldCachedAnswers) {
+  ASSERT_EQ(server->loops(), 1u);
+  fake->put("/app/slow", "later");
+  expect_still_serving();  // /app/db cached
+  fake->close_gate();      // AWS calls now block until open_gate()
+  std::atomic<bool> slow_answered{false};
+  std::atomic<int> slow_status{0};
+  std::thread slow([&] {
+    auto c = client();
+    auto r = c.Get("/systemsmanager/parameters/get?name=%2Fapp%2Fslow");
+    slow_status = r ? r->status : -1;
+    slow_answered = true;
+  });
+  wait_for_calls(2);
+  // The only loop serves cached answers, on new and kept-alive connections, while the miss
+  // waits for AWS.
+  auto c = client();
+  for (int i = 0; i < 20; ++i) {
+    auto r = c.Get("/systemsmanager/parameters/get?name=%2Fapp%2Fdb");
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 200);
+  }
+  expect_still_serving();
+  EXPECT_FALSE(slow_answered.load());
+  fake->open_gate();
+  slow.join();
+  EXPECT_EQ(slow_status.load(), 200);
+  // And it is cached now.
+  auto r = c.Get("/systemsmanager/parameters/get?name=%2Fapp%2Fslow");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(json::parse(r->body)["Parameter"]["Value"], "later");
+  EXPECT_EQ(fake->calls("GetParameter"), 2);
+}
+
+TEST_F(SidecarEventServerOneLoopTest, ManyRequestsWaitingForOneFetchAllGetIt) {
+  fake->put("/app/slow", "later");
+  fake->close_gate();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&] {
+      auto c = client();
+      auto r = c.Get("/systemsmanager/parameters/get?name=%2Fapp%2Fslow");
+      if (r && r->status == 200 && json::parse(r->body)["Parameter"]["Value"] == "later") ++ok;
+    });
+  }
+  wait_for_calls(1);
+  fake->open_gate();
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(fake->calls("GetParameter"), 1);  // single flight across the workers
+}
+
+TEST_F(SidecarEventServerOneLoopTest, ClientGoneBeforeItsAnswerLeavesTheServerServing) {
+  for (int i = 0; i < 3; ++i) fake->put("/app/slow" + std::to_string(i), "later");
+  fake->close_gate();
+  for (int i = 0; i < 3; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const std::string request = "GET /systemsmanager/parameters/get?name=%2Fapp%2Fslow" +
+                                std::to_string(i) +
+                                " HTTP/1.1\r\nHost: x\r\n"
+                                "X-Aws-Parameters-Secrets-Token: tok\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    wait_for_calls(i + 1);
+    ::close(fd);  // gone while its request waits for AWS
+  }
+  fake->open_gate();
+  // The answers go to closed connections; the loop keeps serving (and ASan sees no misuse of
+  // the freed requests).
+  for (int i = 0; i < 5; ++i) expect_still_serving();
+}
+
+TEST_F(SidecarEventServerOneLoopTest, StopWhileARequestWaitsForAwsEndsCleanly) {
+  fake->put("/app/slow", "later");
+  fake->close_gate();
+  std::atomic<int> slow_status{0};
+  std::thread slow([&] {
+    auto c = client();
+    auto r = c.Get("/systemsmanager/parameters/get?name=%2Fapp%2Fslow");
+    slow_status = r ? r->status : -1;
+  });
+  wait_for_calls(1);
+  server->stop();
+  // run() waits for the worker, whose AWS call ends (here: when the gate opens), and sends
+  // its answer before returning.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  fake->open_gate();
+  thread.join();
+  EXPECT_TRUE(ran_ok.load());
+  slow.join();
+  EXPECT_EQ(slow_status.load(), 200);
+  thread = std::thread([] {});  // TearDown joins it
 }
 
 }  // namespace

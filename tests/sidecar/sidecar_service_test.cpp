@@ -190,5 +190,30 @@ TEST_F(SidecarServiceTest, PrefetchNamesPathsSecrets) {
   EXPECT_EQ(fake->total_calls(), before + 1);
 }
 
+TEST_F(SidecarServiceTest, TryHandleAnswersWithoutUpstreamOrDefers) {
+  auto s = make();
+  const QueryParams q{{"name", "/app/db"}};
+  // Refusals and /metrics need no waiting.
+  auto refused = s->try_handle("GET", "/systemsmanager/parameters/get", q, {"bad"});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  ASSERT_TRUE(s->try_handle("GET", "/metrics", {}, {"tok"}));
+  // A miss is deferred, counting nothing: handle() then does it once.
+  EXPECT_FALSE(s->try_handle("GET", "/systemsmanager/parameters/get", q, {"tok"}));
+  EXPECT_EQ(fake->total_calls(), 0);
+  EXPECT_EQ(s->metrics().misses(), 0u);
+  EXPECT_EQ(get(*s, "/systemsmanager/parameters/get", q).status, 200);
+  auto hit = s->try_handle("GET", "/systemsmanager/parameters/get", q, {"tok"});
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->status, 200);
+  EXPECT_EQ(json::parse(hit->body)["Parameter"]["Value"], "postgres://db");
+  EXPECT_EQ(s->metrics().hits(), 1u);
+  EXPECT_EQ(s->metrics().misses(), 1u);
+  EXPECT_EQ(fake->calls("GetParameter"), 1);
+  // refreshNow=true always goes upstream.
+  EXPECT_FALSE(s->try_handle("GET", "/systemsmanager/parameters/get",
+                             {{"name", "/app/db"}, {"refreshNow", "true"}}, {"tok"}));
+}
+
 }  // namespace
 }  // namespace ssm_cache::cli

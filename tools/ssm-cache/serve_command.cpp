@@ -138,18 +138,23 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   }
 
   SidecarService service(config, ssm, secrets, log);
-  // cpp-httplib (a thread per connection) by default: a cache miss or a slow upstream call
-  // holds only its own connection. SSM_CACHE_SERVE_FRONT=event selects the libevent front,
-  // faster under many concurrent connections, but whose loops are held by upstream calls
-  // (docs/sidecar.md).
+  // The libevent front (event loops answer from the cache, workers wait for AWS) by default;
+  // SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
+  // many connections (docs/bench/sidecar.md), kept as a fallback.
   std::unique_ptr<SidecarServer> httplib_front;
   std::unique_ptr<SidecarEventServer> event_front;
   try {
     const char* front = std::getenv("SSM_CACHE_SERVE_FRONT");
-    if (front != nullptr && std::string_view(front) == "event") {
+    const std::string_view front_name = front != nullptr ? front : "";
+    if (front_name == "httplib") {
+      httplib_front = std::make_unique<SidecarServer>(service);
+    } else if (front_name.empty() || front_name == "event") {
       event_front = std::make_unique<SidecarEventServer>(service);
     } else {
-      httplib_front = std::make_unique<SidecarServer>(service);
+      return fail_init("Extension.ConfigurationError",
+                       "SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
+                           std::string(front_name) + "'",
+                       kExitUsage);
     }
   } catch (const std::exception& e) {
     return fail_init("Extension.BindError", e.what(), kExitAwsError);

@@ -61,8 +61,21 @@ void SidecarCache::evict_locked(const std::string& keep) {
 
 CacheResult SidecarCache::get(const std::string& key, std::chrono::milliseconds ttl,
                               bool refresh_now, const Fetch& fetch) {
+  return *lookup(key, ttl, refresh_now, fetch, /*may_wait=*/true);
+}
+
+std::optional<CacheResult> SidecarCache::try_get(const std::string& key,
+                                                 std::chrono::milliseconds ttl, bool refresh_now,
+                                                 const Fetch& fetch) {
+  return lookup(key, ttl, refresh_now, fetch, /*may_wait=*/false);
+}
+
+std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
+                                                std::chrono::milliseconds ttl, bool refresh_now,
+                                                const Fetch& fetch, bool may_wait) {
   if (ttl.count() <= 0 || options_.capacity == 0) {
-    return {std::make_shared<const Outcome>(run(fetch)), CacheSource::kBypass};
+    if (!may_wait) return std::nullopt;
+    return CacheResult{std::make_shared<const Outcome>(run(fetch)), CacheSource::kBypass};
   }
   std::unique_lock lock(mu_);
   const auto t = now();
@@ -71,26 +84,31 @@ CacheResult SidecarCache::get(const std::string& key, std::chrono::milliseconds 
     e = &it->second;
     lru_.splice(lru_.begin(), lru_, e->lru);
     if (e->value && !refresh_now) {
-      if (t < e->expires) return {e->value, CacheSource::kHit};
-      if (e->flight) return {e->value, CacheSource::kStale};
-      if (t < e->retry_after && stale_allowed(*e, t)) return {e->value, CacheSource::kStale};
+      if (t < e->expires) return CacheResult{e->value, CacheSource::kHit};
+      if (e->flight) return CacheResult{e->value, CacheSource::kStale};
+      if (t < e->retry_after && stale_allowed(*e, t)) {
+        return CacheResult{e->value, CacheSource::kStale};
+      }
       if (options_.stale_while_refresh && t < e->expires + e->ttl) {
         auto flight = std::make_shared<Flight>();
         e->flight = flight;
         OutcomePtr stale = e->value;
         lock.unlock();
         enqueue([this, key, flight, ttl, fetch] { complete(key, flight, run(fetch), ttl, false); });
-        return {stale, CacheSource::kStale};
+        return CacheResult{stale, CacheSource::kStale};
       }
     }
+    if (!may_wait) return std::nullopt;
     if (e->flight) {
       auto flight = e->flight;
       OutcomePtr before = e->value;
       lock.unlock();
       OutcomePtr served = flight->future.get();
-      return {served, served == before && before ? CacheSource::kStale : CacheSource::kMiss};
+      return CacheResult{served,
+                         served == before && before ? CacheSource::kStale : CacheSource::kMiss};
     }
   } else {
+    if (!may_wait) return std::nullopt;
     e = &insert_locked(key);
   }
   auto flight = std::make_shared<Flight>();

@@ -80,6 +80,14 @@ class SidecarCache {
   CacheResult get(const std::string& key, std::chrono::milliseconds ttl, bool refresh_now,
                   const Fetch& fetch);
 
+  /// The same answer as get() when it needs no waiting on the calling thread: a fresh hit, or
+  /// a stale value (starting a background refresh if one is due). Empty when get() would
+  /// fetch or wait for a fetch (miss, fetch in flight without a value, refresh_now, caching
+  /// off); nothing is inserted then. Event loops call this and hand the empty case to a
+  /// thread that may block.
+  std::optional<CacheResult> try_get(const std::string& key, std::chrono::milliseconds ttl,
+                                     bool refresh_now, const Fetch& fetch);
+
   /// Stores a fetched response (prefetch). Ignored when caching is off or `outcome` is an error.
   void put(const std::string& key, std::chrono::milliseconds ttl, Outcome outcome);
 
@@ -105,6 +113,8 @@ class SidecarCache {
   };
 
   Clock::time_point now() const { return options_.now ? options_.now() : Clock::now(); }
+  std::optional<CacheResult> lookup(const std::string& key, std::chrono::milliseconds ttl,
+                                    bool refresh_now, const Fetch& fetch, bool may_wait);
   bool stale_allowed(const Entry& e, Clock::time_point t) const;
   Entry& insert_locked(const std::string& key);
   void evict_locked(const std::string& keep);

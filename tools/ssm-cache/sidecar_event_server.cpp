@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -28,13 +29,29 @@
 
 namespace ssm_cache::cli {
 
+// A request that needs an upstream call (or waits for one in flight): taken off its loop,
+// answered by a worker thread, sent back to the loop that owns the evhttp_request.
+struct SidecarEventServer::Job {
+  Loop* loop = nullptr;
+  evhttp_request* req = nullptr;  // touched on `loop`'s thread only
+  std::string method;
+  std::string path;
+  QueryParams query;
+  std::vector<std::string> tokens;
+  ServiceResponse response;
+};
+
 struct SidecarEventServer::Loop {
+  SidecarEventServer* server = nullptr;
   SidecarService* service = nullptr;
   std::size_t limit = 0;
   event_base* base = nullptr;
   evhttp* http = nullptr;
   event* stop_event = nullptr;  // activated by stop() from any thread: breaks the loop
-  int result = 0;               // event_base_dispatch's
+  event* done_event = nullptr;  // activated by workers: sends the answers in `done`
+  std::mutex done_mu;
+  std::vector<std::unique_ptr<Job>> done;  // answered by a worker, not yet sent
+  int result = 0;                          // event_base_dispatch's
 };
 
 namespace {
@@ -119,31 +136,44 @@ void send(evhttp_request* req, const ServiceResponse& r) {
   evhttp_send_reply(req, r.status, reason_phrase(r.status), nullptr);
 }
 
-ServiceResponse answer(SidecarEventServer::Loop& loop, evhttp_request* req) {
+// The request's parts as the service takes them, or an early refusal (size limits).
+struct ParsedRequest {
+  std::optional<ServiceResponse> refused;
+  std::string path;
+  QueryParams query;
+  std::vector<std::string> tokens;
+};
+
+ParsedRequest parse(SidecarEventServer::Loop& loop, evhttp_request* req) {
   SidecarService& service = *loop.service;
+  ParsedRequest parsed;
   const std::size_t limit = loop.limit;
   const char* uri = evhttp_request_get_uri(req);
   const std::string_view target = uri != nullptr ? uri : "";
   if (target.size() > limit) {
-    return service.refuse(414, "URITooLong",
-                          "request URI longer than " + std::to_string(limit) + " bytes");
+    parsed.refused = service.refuse(414, "URITooLong",
+                                    "request URI longer than " + std::to_string(limit) + " bytes");
+    return parsed;
   }
-  std::vector<std::string> tokens;
   std::size_t header_bytes = 0;
   const evkeyvalq* in = evhttp_request_get_input_headers(req);
   for (const evkeyval* h = in->tqh_first; h != nullptr; h = h->next.tqe_next) {
     header_bytes += std::strlen(h->key) + std::strlen(h->value) + 4;
-    if (::strcasecmp(h->key, kTokenHeader.data()) == 0) tokens.emplace_back(h->value);
+    if (::strcasecmp(h->key, kTokenHeader.data()) == 0) parsed.tokens.emplace_back(h->value);
   }
   if (header_bytes > limit) {
-    return service.refuse(431, "RequestHeaderFieldsTooLarge",
-                          "request headers longer than " + std::to_string(limit) + " bytes");
+    parsed.refused =
+        service.refuse(431, "RequestHeaderFieldsTooLarge",
+                       "request headers longer than " + std::to_string(limit) + " bytes");
+    return parsed;
   }
   // evhttp has read the whole body (bounded by evhttp_set_max_body_size), so the kept-alive
   // stream stays in sync after this answer.
   if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) > limit) {
-    return service.refuse(413, "PayloadTooLarge",
-                          "request body longer than " + std::to_string(limit) + " bytes");
+    parsed.refused = service.refuse(413, "PayloadTooLarge",
+                                    "request body longer than " + std::to_string(limit) +
+                                        " bytes");
+    return parsed;
   }
   std::string_view path = target.substr(0, target.find_first_of("?#"));
   std::string_view query;
@@ -151,20 +181,9 @@ ServiceResponse answer(SidecarEventServer::Loop& loop, evhttp_request* req) {
     query = target.substr(q + 1);
     query = query.substr(0, query.find('#'));
   }
-  return service.handle(method_name(evhttp_request_get_command(req)), decode(path, false),
-                        parse_query(query), tokens);
-}
-
-void on_request(evhttp_request* req, void* arg) {
-  auto& loop = *static_cast<SidecarEventServer::Loop*>(arg);
-  ServiceResponse r;
-  try {
-    r = answer(loop, req);
-  } catch (const std::exception&) {
-    // Never let an exception unwind through libevent's C frames.
-    r = loop.service->refuse(500, "InternalServerError", "internal error");
-  }
-  send(req, r);
+  parsed.path = decode(path, false);
+  parsed.query = parse_query(query);
+  return parsed;
 }
 
 void on_stop(evutil_socket_t, short, void* arg) {
@@ -174,12 +193,113 @@ void on_stop(evutil_socket_t, short, void* arg) {
 void use_pthreads_once() {
   static std::once_flag once;
   std::call_once(once, [] {
-    // Makes event_active() from stop()'s thread safe and wakes a loop blocked in epoll.
+    // Makes event_active() from other threads safe and wakes a loop blocked in epoll.
     if (evthread_use_pthreads() != 0) throw std::runtime_error("libevent: no pthreads support");
   });
 }
 
 }  // namespace
+
+// Runs on the loop thread. A request answerable without waiting (a cache hit, a stale value,
+// a refusal, /metrics) is answered here; anything else goes to a worker so that the loop's
+// other connections keep being served while AWS is slow.
+void SidecarEventServer::on_request(evhttp_request* req, void* arg) {
+  auto& loop = *static_cast<Loop*>(arg);
+  // Never let an exception unwind through libevent's C frames.
+  try {
+    ParsedRequest parsed = parse(loop, req);
+    if (parsed.refused) {
+      send(req, *parsed.refused);
+      return;
+    }
+    const char* method = method_name(evhttp_request_get_command(req));
+    if (auto r = loop.service->try_handle(method, parsed.path, parsed.query, parsed.tokens)) {
+      send(req, *r);
+      return;
+    }
+    auto job = std::make_unique<Job>();
+    job->loop = &loop;
+    job->req = req;
+    job->method = method;
+    job->path = std::move(parsed.path);
+    job->query = std::move(parsed.query);
+    job->tokens = std::move(parsed.tokens);
+    loop.server->submit(std::move(job));
+  } catch (const std::exception&) {
+    send(req, loop.service->refuse(500, "InternalServerError", "internal error"));
+  }
+}
+
+// Runs on the loop thread: sends what workers answered. evhttp keeps a request whose
+// connection closed meanwhile until its reply is sent (and then frees it), so every job's
+// request is still valid here.
+void SidecarEventServer::on_done(evutil_socket_t, short, void* arg) {
+  auto& loop = *static_cast<Loop*>(arg);
+  std::vector<std::unique_ptr<Job>> done;
+  {
+    std::lock_guard lock(loop.done_mu);
+    done.swap(loop.done);
+  }
+  for (auto& job : done) send(job->req, job->response);
+}
+
+void SidecarEventServer::submit(std::unique_ptr<Job> job) {
+  {
+    std::lock_guard lock(jobs_mu_);
+    if (stopping_workers_) {
+      send(job->req, service_.refuse(503, "ServiceUnavailable", "the server is shutting down"));
+      return;
+    }
+    jobs_.push_back(std::move(job));
+    // Workers start on demand: a sidecar that only serves its cache never starts one.
+    if (workers_.size() < kMaxWorkers && jobs_.size() + busy_ > workers_.size()) {
+      workers_.emplace_back([this] { work(); });
+    }
+  }
+  jobs_cv_.notify_one();
+}
+
+void SidecarEventServer::work() {
+  std::unique_lock lock(jobs_mu_);
+  for (;;) {
+    jobs_cv_.wait(lock, [&] { return stopping_workers_ || !jobs_.empty(); });
+    if (jobs_.empty()) return;  // stopping and drained
+    auto job = std::move(jobs_.front());
+    jobs_.pop_front();
+    ++busy_;
+    lock.unlock();
+    try {
+      job->response = service_.handle(job->method, job->path, job->query, job->tokens);
+    } catch (const std::exception&) {
+      job->response = service_.refuse(500, "InternalServerError", "internal error");
+    }
+    Loop& loop = *job->loop;
+    {
+      std::lock_guard done_lock(loop.done_mu);
+      loop.done.push_back(std::move(job));
+    }
+    event_active(loop.done_event, EV_TIMEOUT, 0);
+    lock.lock();
+    --busy_;
+  }
+}
+
+// With every loop stopped: sends what the workers answered after the loops ended (a write
+// attempt now, the connection closed by evhttp_free later).
+void SidecarEventServer::send_done() {
+  for (auto& loop : loops_) on_done(-1, 0, loop.get());
+}
+
+void SidecarEventServer::stop_workers() {
+  {
+    std::lock_guard lock(jobs_mu_);
+    stopping_workers_ = true;
+  }
+  jobs_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+}
+
 
 SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(service) {
   use_pthreads_once();
@@ -195,11 +315,14 @@ SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(servi
     loop->limit = limit;
     loop->base = event_base_new();
     if (loop->base == nullptr) throw std::runtime_error("libevent: cannot create an event loop");
+    loop->server = this;
     loop->http = evhttp_new(loop->base);
     loop->stop_event = event_new(loop->base, -1, 0, on_stop, loop->base);
-    if (loop->http == nullptr || loop->stop_event == nullptr) {
+    loop->done_event = event_new(loop->base, -1, 0, on_done, loop.get());
+    if (loop->http == nullptr || loop->stop_event == nullptr || loop->done_event == nullptr) {
       if (loop->http != nullptr) evhttp_free(loop->http);
       if (loop->stop_event != nullptr) event_free(loop->stop_event);
+      if (loop->done_event != nullptr) event_free(loop->done_event);
       event_base_free(loop->base);
       throw std::runtime_error("libevent: cannot create the HTTP server");
     }
@@ -212,15 +335,18 @@ SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(servi
     evhttp_set_max_body_size(loop->http, max_body);
     // Idle kept-alive connections close after 5 s, as with the httplib front.
     evhttp_set_timeout(loop->http, 5);
-    evhttp_set_gencb(loop->http, on_request, loop.get());
+    evhttp_set_gencb(loop->http, &SidecarEventServer::on_request, loop.get());
     loops_.push_back(std::move(loop));
   }
 }
 
 SidecarEventServer::~SidecarEventServer() {
+  stop_workers();
+  send_done();
   for (auto& loop : loops_) {
     evhttp_free(loop->http);  // closes the listening socket and open connections
     event_free(loop->stop_event);
+    event_free(loop->done_event);
     event_base_free(loop->base);
   }
 }
@@ -299,6 +425,16 @@ bool SidecarEventServer::run() {
   loops_[0]->result = event_base_dispatch(loops_[0]->base);
   stop();  // if loop 0 ended on its own, the others must end too
   for (auto& t : threads) t.join();
+  // Requests already with a worker finish (bounded by the upstream timeouts) and get their
+  // answer; evhttp frees a request only once its reply is sent or its connection is freed.
+  stop_workers();
+  send_done();
+  // One more non-blocking pass per loop writes those answers out (a request arriving in it
+  // gets 503 from submit()).
+  for (auto& loop : loops_) {
+    event_del(loop->stop_event);  // still active from stop(): it would end the pass at once
+    event_base_loop(loop->base, EVLOOP_NONBLOCK);
+  }
   // A SIGPIPE left pending on this thread would be delivered by unblocking it: take it first.
   timespec no_wait{0, 0};
   while (sigtimedwait(&pipe_set, nullptr, &no_wait) > 0) {

@@ -1,21 +1,28 @@
-// sidecar_event_server.hpp — the event-driven HTTP front of `ssm-cache serve`: N libevent loops
-// (evhttp), one per core and at least 2, each with its own SO_REUSEPORT listening socket on
-// 127.0.0.1 so the kernel spreads connections over the loops; keep-alive, TCP_NODELAY, a
-// listen backlog of 1024, size limits (414 / 431 / 413) and a JSON body on every error it
-// produces. Every request goes to SidecarService, on the loop thread that read it: a cached
-// answer costs microseconds, but a cache miss holds that loop for the upstream call, so the
-// loops' other connections wait for it (bounded by the upstream timeouts).
+// sidecar_event_server.hpp — the HTTP front of `ssm-cache serve`: N libevent loops (evhttp),
+// one per core and at least 2, each with its own SO_REUSEPORT listening socket on 127.0.0.1 so
+// the kernel spreads connections over the loops; keep-alive, TCP_NODELAY, a listen backlog of
+// 1024, size limits (414 / 431 / 413) and a JSON body on every error it produces.
 //
-// Same surface as SidecarServer. Thread-safe: stop() may be called from any thread, also
-// before run().
+// A loop answers what needs no waiting itself (cache hits, stale values, refusals, /metrics:
+// microseconds). A request that needs an upstream call, or waits for one in flight, goes to a
+// worker thread (started on demand, at most kMaxWorkers), whose answer the loop then sends:
+// a slow or throttled AWS call holds its own request only, never the loop's other connections.
+//
+// Thread-safe: stop() may be called from any thread, also before run().
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "sidecar_service.hpp"
+
+struct evhttp_request;  // <event2/http.h>, kept out of this header
 
 namespace ssm_cache::cli {
 
@@ -38,13 +45,31 @@ class SidecarEventServer {
   [[nodiscard]] std::size_t loops() const noexcept;
   static constexpr std::size_t kMaxLoops = 64;
 
+  /// Threads answering requests that wait for AWS; a request beyond them queues.
+  static constexpr std::size_t kMaxWorkers = 128;
+
   struct Loop;  // one event_base + evhttp + listening socket; defined in the .cpp
+  struct Job;   // a request handed to a worker
 
  private:
+  static void on_request(evhttp_request* req, void* arg);
+  static void on_done(int fd, short what, void* arg);
+  void submit(std::unique_ptr<Job> job);
+  void work();
+  void stop_workers();
+  void send_done();
+
   SidecarService& service_;
   std::vector<std::unique_ptr<Loop>> loops_;
   std::atomic<bool> stopped_{false};
   bool bound_ = false;
+
+  std::mutex jobs_mu_;
+  std::condition_variable jobs_cv_;
+  std::deque<std::unique_ptr<Job>> jobs_;
+  std::size_t busy_ = 0;
+  bool stopping_workers_ = false;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace ssm_cache::cli

@@ -88,6 +88,21 @@ ServiceResponse SidecarService::refuse(int status, std::string_view code,
 ServiceResponse SidecarService::handle(std::string_view method, std::string_view path,
                                        const QueryParams& query,
                                        const std::vector<std::string>& tokens) {
+  return *answer(method, path, query, tokens, /*may_wait=*/true);
+}
+
+std::optional<ServiceResponse> SidecarService::try_handle(std::string_view method,
+                                                          std::string_view path,
+                                                          const QueryParams& query,
+                                                          const std::vector<std::string>& tokens) {
+  return answer(method, path, query, tokens, /*may_wait=*/false);
+}
+
+std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
+                                                      std::string_view path,
+                                                      const QueryParams& query,
+                                                      const std::vector<std::string>& tokens,
+                                                      bool may_wait) {
   auto routed = route(path);
   if (auto* err = std::get_if<RequestError>(&routed)) {
     return refuse(err->status, err->code, err->message);
@@ -114,14 +129,21 @@ ServiceResponse SidecarService::handle(std::string_view method, std::string_view
     return r;
   }
 
-  CacheResult result;
+  SidecarCache::Fetch fetch;
   if (endpoint == Endpoint::kParameter) {
-    result = cache_.get(req.cache_key(), ttl_for(endpoint), req.refresh_now,
-                        [this, req] { return fetch_parameter(req); });
+    fetch = [this, req] { return fetch_parameter(req); };
   } else {
-    result = cache_.get(req.cache_key(), ttl_for(endpoint), req.refresh_now,
-                        [this, req] { return fetch_secret(req); });
+    fetch = [this, req] { return fetch_secret(req); };
   }
+  const std::string key = req.cache_key();
+  std::optional<CacheResult> found;
+  if (may_wait) {
+    found = cache_.get(key, ttl_for(endpoint), req.refresh_now, fetch);
+  } else {
+    found = cache_.try_get(key, ttl_for(endpoint), req.refresh_now, fetch);
+    if (!found) return std::nullopt;
+  }
+  const CacheResult& result = *found;
   switch (result.source) {
     case CacheSource::kHit: metrics_.count_hit(); break;
     case CacheSource::kStale: metrics_.count_stale(); break;

@@ -57,6 +57,14 @@ class SidecarService {
   ServiceResponse handle(std::string_view method, std::string_view path, const QueryParams& query,
                          const std::vector<std::string>& tokens);
 
+  /// handle()'s answer when it needs no waiting on the calling thread (refusals, /metrics,
+  /// cache hits and stale values); empty when it would call upstream or wait for a call in
+  /// flight, in which case nothing was counted and handle() must be called (on a thread that
+  /// may block) for the same request. For event loops, which must never block.
+  std::optional<ServiceResponse> try_handle(std::string_view method, std::string_view path,
+                                            const QueryParams& query,
+                                            const std::vector<std::string>& tokens);
+
   /// Answers a request refused by the HTTP layer (oversized, malformed) in the same JSON shape.
   ServiceResponse refuse(int status, std::string_view code, std::string_view message);
 
@@ -71,6 +79,9 @@ class SidecarService {
   [[nodiscard]] const SidecarConfig& config() const noexcept { return config_; }
 
  private:
+  std::optional<ServiceResponse> answer(std::string_view method, std::string_view path,
+                                        const QueryParams& query,
+                                        const std::vector<std::string>& tokens, bool may_wait);
   Outcome fetch_parameter(const SidecarRequest& req);
   Outcome fetch_secret(const SidecarRequest& req);
   template <typename Call>
