@@ -1,12 +1,18 @@
 // Concurrency test of the sidecar cache (cheap enough for TSan): many threads reading a small
 // key set with short TTLs, background refreshes, evictions and forced refreshes at once. Every
-// answer must be a value, and fetches must stay far below the number of reads.
+// answer must be a value, and fetches must stay far below the number of reads. And the libevent
+// front under the same churn: loops answering hits while workers fetch misses and hand their
+// answers back to the loops.
 #include <atomic>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 
+#include "cli/fake_aws_client.hpp"
 #include "sidecar_cache.hpp"
+#include "sidecar_event_server.hpp"
 
 namespace ssm_cache::cli {
 namespace {
@@ -45,6 +51,55 @@ TEST(SidecarCacheConcurrency, ManyThreadsFewFetches) {
   EXPECT_GT(reads.load(), 100);
   EXPECT_LT(fetches.load(), reads.load());
   EXPECT_LE(cache.size(), 6u);
+}
+
+TEST(SidecarEventServerConcurrency, LoopsAndWorkersServeEveryRequest) {
+  auto fake = std::make_shared<testing::FakeAwsClient>();
+  for (int k = 0; k < 12; ++k) fake->put("/k/" + std::to_string(k), "value " + std::to_string(k));
+  SidecarConfig c;
+  c.token = "tok";
+  c.threads = 2;
+  c.cache_size = 6;  // fewer than the 12 keys: misses keep going to the workers
+  c.ssm_ttl = 20ms;  // and expiries to background refreshes
+  SidecarService service(c, fake, fake, nullptr);
+  SidecarEventServer server(service);
+  const int port = server.bind(0);
+  std::atomic<bool> ran_ok{false};
+  std::thread loop([&] { ran_ok = server.run(); });
+
+  std::atomic<int> ok{0};
+  std::atomic<int> bad{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&, t] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_keep_alive(true);
+      client.set_read_timeout(10, 0);
+      client.set_default_headers({{"X-Aws-Parameters-Secrets-Token", "tok"}});
+      for (int i = 0; !stop.load(); ++i) {
+        const int k = (t * 5 + i) % 12;
+        auto r = client.Get("/systemsmanager/parameters/get?name=%2Fk%2F" + std::to_string(k));
+        if (r && r->status == 200 &&
+            nlohmann::json::parse(r->body)["Parameter"]["Value"] == "value " + std::to_string(k)) {
+          ++ok;
+        } else {
+          ++bad;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(500ms);
+  stop = true;
+  for (auto& th : clients) th.join();
+  server.stop();
+  loop.join();
+  service.cache().wait_idle();
+  EXPECT_TRUE(ran_ok.load());
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_GT(ok.load(), 8);
+  EXPECT_GT(fake->calls("GetParameter"), 12);  // the worker path was exercised
+  EXPECT_LT(fake->calls("GetParameter"), ok.load());
 }
 
 }  // namespace
