@@ -7,6 +7,12 @@
 #
 # Needs wrk and nginx (Debian wrk, nginx-light); everything runs on 127.0.0.1 and is stopped
 # on exit.
+#
+# Environment:
+#   SIDECAR_ARGS  extra `ssm-cache serve` options (e.g. "--threads 4")
+#   SERVER_CPUS, WRK_CPUS  CPU lists (taskset -c) to keep the load generator off the servers'
+#       cores, e.g. SERVER_CPUS=0 WRK_CPUS=1; nginx then runs one worker per server CPU.
+#       Unset: everything shares all cores.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -22,6 +28,19 @@ done
 command -v wrk >/dev/null || { echo "wrk not installed (apt-get install wrk)" >&2; exit 2; }
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 [ -x "$NGINX" ] || { echo "nginx not installed (apt-get install nginx-light)" >&2; exit 2; }
+
+SERVER_CPUS="${SERVER_CPUS:-}"
+WRK_CPUS="${WRK_CPUS:-}"
+# cpu-list command... -> the command, pinned to the CPUs if any. It execs, so that the PID
+# recorded for cleanup is the program's: call it only in a subshell ( &, $(...) ).
+on_cpus() {
+  local cpus="$1"; shift
+  if [ -n "$cpus" ]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi
+}
+NGINX_WORKERS=auto
+if [ -n "$SERVER_CPUS" ]; then
+  NGINX_WORKERS="$(taskset -c "$SERVER_CPUS" nproc)"
+fi
 
 TMP="$(mktemp -d)"
 PIDS=()
@@ -53,8 +72,9 @@ LOCAL_URL="$(wait_line "$TMP/local.out" 'listening on' | sed 's/.*listening on /
 # 2. The sidecar, parameter prefetched, quiet logs.
 SIDECAR_PORT="$(free_port)"
 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
-  "$SSM_CACHE" --endpoint-url "$LOCAL_URL" serve --port "$SIDECAR_PORT" --token bench-token \
-  --prefetch /bench/db-url --log-level warn > "$TMP/sidecar.out" 2> "$TMP/sidecar.err" &
+  on_cpus "$SERVER_CPUS" "$SSM_CACHE" --endpoint-url "$LOCAL_URL" serve --port "$SIDECAR_PORT" \
+  --token bench-token --prefetch /bench/db-url --log-level warn ${SIDECAR_ARGS:-} \
+  > "$TMP/sidecar.out" 2> "$TMP/sidecar.err" &
 PIDS+=($!)
 wait_line "$TMP/sidecar.out" 'listening on' > /dev/null
 SIDECAR_URL="http://127.0.0.1:$SIDECAR_PORT/systemsmanager/parameters/get?name=%2Fbench%2Fdb-url"
@@ -68,7 +88,7 @@ mkdir -p "$TMP/nginx/logs"
 NGINX_BODY="${BODY//\\/\\\\}"
 NGINX_BODY="${NGINX_BODY//\'/\\\'}"
 cat > "$TMP/nginx/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes $NGINX_WORKERS;
 pid $TMP/nginx/nginx.pid;
 error_log $TMP/nginx/logs/error.log warn;
 daemon off;
@@ -87,7 +107,7 @@ http {
   }
 }
 CONF
-"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2> "$TMP/nginx.err" &
+on_cpus "$SERVER_CPUS" "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2> "$TMP/nginx.err" &
 PIDS+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$NGINX_PORT/json" > /dev/null && break; sleep 0.1; done
 NGINX_URL="http://127.0.0.1:$NGINX_PORT/json"
@@ -95,7 +115,7 @@ NGINX_URL="http://127.0.0.1:$NGINX_PORT/json"
 
 run_wrk() {  # name url -> "rps p99"
   local out
-  out="$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+  out="$(on_cpus "$WRK_CPUS" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
     -H 'X-Aws-Parameters-Secrets-Token: bench-token' "$2")"
   echo "$out" > "$TMP/wrk-$1.txt"
   if echo "$out" | grep -q 'Non-2xx\|Socket errors'; then
@@ -108,7 +128,7 @@ run_wrk() {  # name url -> "rps p99"
 }
 
 echo "== body (${#BODY} bytes): $BODY"
-echo "== wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, machine: $(nproc) CPUs"
+echo "== wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, machine: $(nproc) CPUs${SERVER_CPUS:+, servers on CPU $SERVER_CPUS}${WRK_CPUS:+, wrk on CPU $WRK_CPUS}${SIDECAR_ARGS:+, serve $SIDECAR_ARGS}"
 read -r NGINX_RPS NGINX_P99 < <(run_wrk nginx "$NGINX_URL")
 read -r SIDECAR_RPS SIDECAR_P99 < <(run_wrk sidecar "$SIDECAR_URL")
 UPSTREAM_CALLS="$(curl -sf -H 'X-Aws-Parameters-Secrets-Token: bench-token' \

@@ -1,7 +1,8 @@
 // sidecar_event_server.hpp — the HTTP front of `ssm-cache serve`: N libevent loops (evhttp),
-// one per core and at least 2, each with its own SO_REUSEPORT listening socket on 127.0.0.1 so
-// the kernel spreads connections over the loops; keep-alive, TCP_NODELAY, a listen backlog of
-// 1024, size limits (414 / 431 / 413) and a JSON body on every error it produces.
+// two per CPU, each with its own SO_REUSEPORT listening socket on 127.0.0.1 so the kernel
+// spreads connections over the loops; epoll changelists (one epoll_ctl per direction switch),
+// keep-alive, TCP_NODELAY, a listen backlog of 1024, size limits (414 / 431 / 413) and a JSON
+// body on every error it produces.
 //
 // A loop answers what needs no waiting itself (cache hits, stale values, refusals, /metrics:
 // microseconds). A request that needs an upstream call, or waits for one in flight, goes to a
@@ -40,8 +41,8 @@ class SidecarEventServer {
   bool run();
   void stop();
 
-  /// Event loops: SidecarConfig::threads when set (at most kMaxLoops), else one per core
-  /// and at least 2.
+  /// Event loops: SidecarConfig::threads when set (at most kMaxLoops), else two per CPU of
+  /// the process's affinity mask.
   [[nodiscard]] std::size_t loops() const noexcept;
   static constexpr std::size_t kMaxLoops = 64;
 
