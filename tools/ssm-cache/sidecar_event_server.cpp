@@ -23,6 +23,7 @@
 #include <thread>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -134,7 +135,21 @@ void send(evhttp_request* req, const ServiceResponse& r) {
   evhttp_add_header(out, "Content-Type", r.content_type.c_str());
   if (!r.allow.empty()) evhttp_add_header(out, "Allow", r.allow.c_str());
   evbuffer_add(evhttp_request_get_output_buffer(req), r.body.data(), r.body.size());
+  // Null when the client has gone (evhttp then frees the request in evhttp_send_reply).
+  evhttp_connection* conn = evhttp_request_get_connection(req);
   evhttp_send_reply(req, r.status, reason_phrase(r.status), nullptr);
+  if (conn == nullptr) return;
+  // evhttp only queues the reply: the socket is written at the loop's next iteration, after
+  // every other ready connection has been read and answered. Writing it now sends each answer
+  // as soon as it is made. When that empties the output buffer, the write-done callback is
+  // run (deferred, in this iteration) as bufferevent would after its own write; then evhttp's
+  // switch to writing and back to reading cancel out in the changelist, with no epoll_ctl.
+  // A partial write or an error leaves the rest to the bufferevent, which reports it as usual.
+  bufferevent* bev = evhttp_connection_get_bufferevent(conn);
+  evbuffer* pending = bufferevent_get_output(bev);
+  if (evbuffer_write(pending, bufferevent_getfd(bev)) > 0 && evbuffer_get_length(pending) == 0) {
+    bufferevent_trigger(bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
+  }
 }
 
 // The request's parts as the service takes them, or an early refusal (size limits).
