@@ -1,8 +1,8 @@
 // sidecar_server.hpp — the fallback HTTP front of `ssm-cache serve`, selected by
 // SSM_CACHE_SERVE_FRONT=httplib (the default is SidecarEventServer): cpp-httplib bound to
-// 127.0.0.1 only, with a thread pool and keep-alive limits sized for many kept-alive clients (the
-// library's defaults, 8 threads and 5 requests per connection, serialise clients and reopen
-// connections), TCP_NODELAY, a listen backlog of 1024, size limits (414 / 431 / 413) and a
+// 127.0.0.1 only, with a thread pool and keep-alive limits sized for many kept-alive clients
+// (the library's defaults, 8 threads and 5 requests per connection, serialise clients and
+// reopen connections), TCP_NODELAY, a listen backlog of 1024, size limits (414 / 431 / 413) and a
 // JSON body on every error. Every request goes to SidecarService.
 //
 // Thread-safe: stop() may be called from any thread (a signal thread, the Lambda loop).
