@@ -61,9 +61,9 @@ std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options) {
     cc.transport = s.transport;
     s.credentials = std::make_shared<LazyCredentials>(std::move(cc));
   }
-  // "legacy" and "adaptive" are served by the standard mode (adaptive's client-side rate
-  // limiter is not implemented); resolve_config has validated the name.
+  // "legacy" is served by the standard mode; resolve_config has validated the name.
   s.retry.max_attempts = cfg.max_attempts;
+  s.adaptive_retry = cfg.retry_mode == "adaptive";
   s.connect_timeout = options.connect_timeout;
   s.attempt_timeout = options.attempt_timeout;
   s.call_deadline = options.call_deadline;

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/adaptive_rate.hpp"
 #include "aws/json_protocol.hpp"
 #include "aws/sigv4.hpp"
 #include "ssm_cache/errors.hpp"
@@ -127,6 +128,16 @@ class AwsClientImpl final : public AwsClient {
                        "secretsmanager", "secretsmanager."};
     if (!settings_.transport) {
       settings_.transport = http::make_curl_transport({.ca_bundle = settings_.ca_bundle});
+    }
+    if (settings_.adaptive_retry) {
+      // Injected seams (tests) drive the limiter too; otherwise it reads the steady clock.
+      std::function<double()> seconds;
+      if (settings_.seams.now) {
+        seconds = [now = settings_.seams.now] {
+          return std::chrono::duration<double>(now().time_since_epoch()).count();
+        };
+      }
+      limiter_ = std::make_unique<ClientRateLimiter>(std::move(seconds), settings_.seams.sleep);
     }
     RetrySeams real = real_seams();
     if (!settings_.seams.now) settings_.seams.now = real.now;
@@ -303,6 +314,13 @@ class AwsClientImpl final : public AwsClient {
       http::Request req = build(svc, operation, body, invocation_id, attempt, url);
       req.timeout = std::clamp(remaining, std::chrono::milliseconds(1), settings_.attempt_timeout);
 
+      // Adaptive mode: after a throttle, each attempt waits for a send token first.
+      if (limiter_ && !limiter_->acquire(remaining)) {
+        throw TransportError(operation + " " + subject + " at " + url +
+                                 ": no send token within the call deadline (adaptive retry "
+                                 "mode; AWS is throttling this client)",
+                             true, true);
+      }
       std::optional<http::Response> response;
       std::exception_ptr failure;
       try {
@@ -312,6 +330,7 @@ class AwsClientImpl final : public AwsClient {
       }
 
       if (response && response->status >= 200 && response->status < 300) {
+        if (limiter_) limiter_->on_response(false);
         bucket_.release(held_cost > 0 ? held_cost : ro.no_retry_increment);
         return std::move(*response);
       }
@@ -320,6 +339,7 @@ class AwsClientImpl final : public AwsClient {
         if (failure) std::rethrow_exception(failure);
         throw parse_error_response(*response, operation, subject, url);
       } catch (const Error& e) {
+        if (limiter_) limiter_->on_response(is_throttling(e));
         // Clock skew: AWS said the signing time is wrong and its Date header agrees. Adopt the
         // server's time (for this and every later call) and re-sign once, without backoff.
         if (response && !skew_retried) {
@@ -393,6 +413,7 @@ class AwsClientImpl final : public AwsClient {
   Service ssm_;
   Service secrets_;
   RetryTokenBucket bucket_;
+  std::unique_ptr<ClientRateLimiter> limiter_;  // adaptive retry mode only
   std::atomic<std::int64_t> skew_ms_{0};
 };
 

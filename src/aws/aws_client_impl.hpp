@@ -44,6 +44,9 @@ struct ClientSettings {
   std::shared_ptr<http::Transport> transport;        ///< empty: libcurl with ca_bundle
   std::string ca_bundle;
   RetryOptions retry;
+  /// AWS "adaptive" retry mode: the standard mode plus a client-side send-rate limiter that
+  /// engages at the first throttle (aws/adaptive_rate.hpp).
+  bool adaptive_retry = false;
   RetrySeams seams;  ///< empty members: the real clock, sleep and random source
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds attempt_timeout{10000};

@@ -1,0 +1,205 @@
+// Tests of the adaptive retry mode's client-side rate limiter: its rate arithmetic against
+// botocore's own implementation (run by /usr/bin/python3 from Debian's python3-botocore) over a
+// scripted sequence of answers; token waits at the send rate; giving up before a deadline; and
+// the AWS client pacing its calls after a throttle (fake clock and sleeper: nothing waits).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "aws/adaptive_rate.hpp"
+#include "aws/aws_client_impl.hpp"
+#include "client/fake_transport.hpp"
+
+namespace ssm_cache {
+namespace {
+
+using namespace std::chrono_literals;
+using testing_client::aws_error;
+using testing_client::FakeTime;
+using testing_client::FakeTransport;
+using testing_client::json_response;
+using testing_client::settings_for;
+
+// A clock the test moves; the sleeper moves it too and records each wait.
+struct ManualSeconds {
+  double now = 1700000000.25;
+  std::vector<std::chrono::milliseconds> waits;
+  aws::ClientRateLimiter limiter() {
+    return aws::ClientRateLimiter([this] { return now; },
+                                  [this](std::chrono::milliseconds d) {
+                                    waits.push_back(d);
+                                    now += std::chrono::duration<double>(d).count();
+                                  });
+  }
+};
+
+// Responses at `rate` per second for `seconds`, then `throttles` throttles in a row, ...
+std::vector<std::pair<double, bool>> scripted_events(double start) {
+  std::vector<std::pair<double, bool>> events;
+  double t = start;
+  auto run = [&](double rate, double seconds, int throttle_every) {
+    const int n = static_cast<int>(rate * seconds);
+    for (int i = 1; i <= n; ++i) {
+      t += 1.0 / rate;
+      events.emplace_back(t, throttle_every > 0 && i % throttle_every == 0);
+    }
+  };
+  run(20, 3, 0);    // ramp: successes only
+  run(40, 2, 7);    // pushing past the limit: every 7th answer a throttle
+  run(10, 4, 0);    // backed off: recovery along the cubic
+  run(30, 1.5, 3);  // throttled hard
+  run(5, 6, 0);     // long recovery
+  run(60, 1, 20);
+  return events;
+}
+
+TEST(AdaptiveRate, MatchesBotocoreOverAScriptedSequence) {
+  const double start = 1700000000.3;
+  const auto events = scripted_events(start);
+  nlohmann::json input{{"start", start}, {"events", nlohmann::json::array()}};
+  for (const auto& [t, throttled] : events) input["events"].push_back({t, throttled});
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("ssm_cache_adaptive_" + std::to_string(::getpid()) + ".json");
+  {
+    std::ofstream out(path);
+    out << input.dump();
+  }
+  const std::string command = "/usr/bin/python3 '" + std::string(SSM_CACHE_SOURCE_DIR) +
+                              "/tests/client/botocore_adaptive.py' '" + path.string() + "'";
+  std::string output;
+  {
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+    const int status = ::pclose(pipe);
+    std::filesystem::remove(path);
+    ASSERT_EQ(status, 0) << "botocore script failed (is python3-botocore installed?)";
+  }
+  const auto expected = nlohmann::json::parse(output);
+  ASSERT_EQ(expected.size(), events.size());
+
+  double now = start;
+  aws::ClientRateLimiter limiter([&] { return now; }, [](std::chrono::milliseconds) {});
+  int throttles = 0;
+  double lowest = 1e9;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    now = events[i].first;
+    limiter.on_response(events[i].second);
+    throttles += events[i].second ? 1 : 0;
+    const double want_rate = expected[i].at("send_rate").get<double>();
+    const double want_measured = expected[i].at("measured_rate").get<double>();
+    ASSERT_NEAR(limiter.send_rate(), want_rate, 1e-9 * std::max(1.0, std::abs(want_rate)))
+        << "event " << i << " at t=" << now;
+    ASSERT_NEAR(limiter.measured_rate(), want_measured, 1e-9 * std::max(1.0, want_measured))
+        << "event " << i;
+    ASSERT_EQ(limiter.enabled(), expected[i].at("enabled").get<bool>()) << "event " << i;
+    lowest = std::min(lowest, limiter.send_rate());
+  }
+  // The sequence really exercised both directions.
+  EXPECT_GT(throttles, 10);
+  EXPECT_LT(lowest, 5.0);
+  EXPECT_GT(limiter.send_rate(), lowest);
+}
+
+TEST(AdaptiveRate, DisabledUntilTheFirstThrottle) {
+  ManualSeconds clock;
+  auto limiter = clock.limiter();
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(limiter.acquire(0ms));
+    limiter.on_response(false);
+  }
+  EXPECT_FALSE(limiter.enabled());
+  EXPECT_TRUE(clock.waits.empty());
+}
+
+TEST(AdaptiveRate, AfterAThrottleCallsWaitForTokensAtTheSendRate) {
+  ManualSeconds clock;
+  auto limiter = clock.limiter();
+  // 20 answers per second for 2 s, then a throttle.
+  for (int i = 0; i < 40; ++i) {
+    clock.now += 0.05;
+    limiter.on_response(false);
+  }
+  clock.now += 0.05;
+  limiter.on_response(true);
+  ASSERT_TRUE(limiter.enabled());
+  const double rate = limiter.send_rate();
+  // Cut to 70% of the measured rate (the measured rate lags: it is smoothed per half second).
+  EXPECT_GT(rate, 0.5);
+  EXPECT_LT(rate, 20 * 0.7 + 1e-9);
+  // The bucket first spends what it holds (at most a second's worth), then hands out one
+  // token per 1/rate seconds.
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(limiter.acquire(60000ms));
+  ASSERT_FALSE(clock.waits.empty());
+  const double before = clock.now;
+  const std::size_t waits_before = clock.waits.size();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(limiter.acquire(60000ms));
+  EXPECT_EQ(clock.waits.size(), waits_before + 10);
+  EXPECT_NEAR(clock.now - before, 10 / rate, 0.011);  // each wait rounded up to 1 ms
+}
+
+TEST(AdaptiveRate, GivesUpWithoutWaitingOrTakingWhenTheDeadlineIsTooClose) {
+  // Two limiters through the same answers; only the first is refused once.
+  ManualSeconds a;
+  ManualSeconds b;
+  auto refused = a.limiter();
+  auto twin = b.limiter();
+  for (auto* c : {&a, &b}) c->now += 0.6;
+  refused.on_response(true);
+  twin.on_response(true);
+  ASSERT_TRUE(refused.enabled());
+  EXPECT_FALSE(refused.acquire(10ms));  // the next token is further away than that
+  EXPECT_TRUE(a.waits.empty());
+  ASSERT_TRUE(refused.acquire(60000ms));
+  ASSERT_TRUE(twin.acquire(60000ms));
+  ASSERT_EQ(a.waits.size(), 1u);
+  ASSERT_EQ(b.waits.size(), 1u);
+  EXPECT_GT(a.waits[0], 10ms);
+  EXPECT_EQ(a.waits[0], b.waits[0]);  // the refusal took nothing
+}
+
+const char* kOne = R"({"Parameters":[{"Name":"a","Type":"String","Value":"1","Version":1}],"InvalidParameters":[]})";
+
+// The same script of answers through the client, standard vs adaptive: only adaptive waits
+// besides its backoff, and its waits follow the limiter.
+std::vector<std::chrono::milliseconds> waits_for(bool adaptive) {
+  auto t = std::make_shared<FakeTransport>();
+  FakeTime time;
+  time.random = 0.0;  // no backoff jitter: every recorded sleep is a limiter wait
+  for (int i = 0; i < 3; ++i) t->push(json_response(200, kOne));
+  t->push(aws_error(400, "ThrottlingException", "Rate exceeded"));
+  for (int i = 0; i < 6; ++i) t->push(json_response(200, kOne));
+  auto s = settings_for(t, &time);
+  s.adaptive_retry = adaptive;
+  auto client = aws::make_aws_client(std::move(s));
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(client->get_parameters({"a"}, true).parameters.size(), 1u);
+  }
+  EXPECT_EQ(t->requests().size(), 9u);
+  std::vector<std::chrono::milliseconds> waits;
+  for (auto d : time.sleeps) {
+    if (d.count() > 0) waits.push_back(d);
+  }
+  return waits;
+}
+
+TEST(AdaptiveRetry, TheClientPacesItsCallsAfterAThrottle) {
+  EXPECT_TRUE(waits_for(false).empty());
+  const auto waits = waits_for(true);
+  // Every attempt after the throttle (its retry and four more calls) waits for a token. The
+  // fake clock moves only when the client sleeps, so the measured rate starts at 0 and the
+  // first wait is one token at the 0.5/s floor; as the clock moves, the rate recovers.
+  ASSERT_EQ(waits.size(), 5u);
+  EXPECT_EQ(waits[0], 2000ms);
+  for (std::size_t i = 1; i < waits.size(); ++i) EXPECT_LE(waits[i], waits[i - 1]) << i;
+}
+
+}  // namespace
+}  // namespace ssm_cache
