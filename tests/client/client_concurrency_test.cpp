@@ -1,6 +1,7 @@
 // Concurrency test of the AWS client: many threads share one client (token bucket, clock
 // offset, connection pool) while each call fans its chunks out to worker threads, with
-// throttling faults in the mix. Run under TSan.
+// throttling faults in the mix, in the standard and the adaptive retry mode (whose rate
+// limiter all threads share). Run under TSan.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,7 +12,7 @@
 namespace ssm_cache {
 namespace {
 
-TEST(AwsClientConcurrency, ManyThreadsShareOneClient) {
+void many_threads_share_one_client(bool adaptive) {
   testing_client::CannedAws aws;
   aws.on("AmazonSSM.GetParameters", [](const nlohmann::json& req) {
     nlohmann::json out = {{"Parameters", nlohmann::json::array()},
@@ -30,6 +31,7 @@ TEST(AwsClientConcurrency, ManyThreadsShareOneClient) {
   testing_client::FakeTime time;
   auto s = testing_client::settings_for(nullptr, &time, aws.url());
   s.max_concurrent_requests = 3;
+  s.adaptive_retry = adaptive;
   auto client = aws::make_aws_client(s);
 
   std::atomic<int> wrong{0};
@@ -59,6 +61,12 @@ TEST(AwsClientConcurrency, ManyThreadsShareOneClient) {
   EXPECT_EQ(failed.load(), 0);
   EXPECT_EQ(aws.bad_signatures(), 0);
   EXPECT_EQ(aws.calls("AmazonSSM.GetParameters"), 4 * 5 * 3 + kThrottles);
+}
+
+TEST(AwsClientConcurrency, ManyThreadsShareOneClient) { many_threads_share_one_client(false); }
+
+TEST(AwsClientConcurrency, ManyThreadsShareOneAdaptiveClient) {
+  many_threads_share_one_client(true);
 }
 
 }  // namespace
