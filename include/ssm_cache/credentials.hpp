@@ -82,7 +82,8 @@ std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
 
 /// A later provider for profiles that need STS (role_arn + source_profile / credential_source,
 /// web_identity_token_file, sso_*). Given the profile name and its merged values, returns a
-/// provider for it. Unset: such profiles fail with a CredentialsError saying so.
+/// provider for it. Unset: make_default_sts_profile_resolver (web identity profiles; the
+/// others fail with a CredentialsError saying they are not supported).
 using StsProfileResolver = std::function<std::shared_ptr<CredentialsProvider>(
     const std::string& profile, const std::map<std::string, std::string>& values)>;
 
@@ -91,7 +92,7 @@ struct ProfileCredentialsConfig {
   EnvironmentLookup environment{};  ///< also gives AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME
   /// credential_process: killed after this long; its stdout is limited to 64 KiB.
   std::chrono::milliseconds process_timeout{60000};
-  StsProfileResolver sts_resolver{};
+  StsProfileResolver sts_resolver{};  ///< empty: make_default_sts_profile_resolver({environment})
 };
 /// aws_access_key_id / aws_secret_access_key / aws_session_token of the profile (credentials
 /// file wins over config file), else its credential_process (run directly, without a shell:
@@ -100,6 +101,49 @@ struct ProfileCredentialsConfig {
 /// call: put a cache in front (make_cached_credentials_provider).
 std::shared_ptr<CredentialsProvider> make_profile_credentials_provider(
     ProfileCredentialsConfig config = {});
+
+// ----- STS: web identity (EKS IRSA) --------------------------------------------------------
+
+/// Sleeps between attempts; empty function: std::this_thread::sleep_for. Tests record instead.
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+struct WebIdentityCredentialsConfig {
+  std::string role_arn{};      ///< else AWS_ROLE_ARN
+  std::string token_file{};    ///< else AWS_WEB_IDENTITY_TOKEN_FILE
+  std::string session_name{};  ///< else AWS_ROLE_SESSION_NAME, else "ssm-cache-<epoch ms>"
+  EnvironmentLookup environment{};
+  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (AWS_CA_BUNDLE applies)
+  /// Else AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`; none: the global endpoint.
+  std::string region{};
+  /// Else AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint settings (unless
+  /// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), else https://sts.<region>.amazonaws.com, or
+  /// https://sts.amazonaws.com for the legacy regions when AWS_STS_REGIONAL_ENDPOINTS=legacy.
+  std::string endpoint{};
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds timeout{5000};  ///< per attempt
+  int max_attempts = 4;  ///< IDPCommunicationError, InvalidIdentityToken, throttling, 5xx
+  Sleeper sleep{};
+  WallClock clock{};  ///< for the generated session name
+};
+/// AssumeRoleWithWebIdentity (unsigned STS Query call) with the token read from the file at
+/// each call (Kubernetes rotates it). When neither role_arn nor token_file is given, both come
+/// from the environment at each call: neither set there: CredentialsNotConfigured; only one:
+/// CredentialsError. STS errors name the role, the STS code and message, never the token.
+/// Each call asks STS: put a cache in front (make_cached_credentials_provider).
+std::shared_ptr<CredentialsProvider> make_web_identity_credentials_provider(
+    WebIdentityCredentialsConfig config = {});
+
+struct StsProfileResolverConfig {
+  EnvironmentLookup environment{};
+  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
+  Sleeper sleep{};
+  WallClock clock{};
+};
+/// The StsProfileResolver used when none is given: profiles with `web_identity_token_file` +
+/// `role_arn` (+ `role_session_name`) get a web identity provider (the profile's `region`,
+/// `sts_regional_endpoints` and `endpoint_url` apply); other STS/SSO profiles get a provider
+/// that throws a CredentialsError saying they are not supported.
+StsProfileResolver make_default_sts_profile_resolver(StsProfileResolverConfig config = {});
 
 // ----- container (ECS, EKS Pod Identity) ---------------------------------------------------
 
@@ -165,13 +209,14 @@ std::shared_ptr<CredentialsProvider> make_cached_credentials_provider(CachedCred
 struct DefaultCredentialsConfig {
   std::string profile{};
   EnvironmentLookup environment{};
-  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (container, IMDS)
-  StsProfileResolver sts_resolver{};
-  /// Providers tried right after the environment (web identity from the environment, ...).
+  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (STS, container, IMDS)
+  StsProfileResolver sts_resolver{};  ///< empty: make_default_sts_profile_resolver
+  /// Providers tried right after web identity from the environment.
   std::vector<std::shared_ptr<CredentialsProvider>> after_environment{};
   WallClock clock{};
 };
-/// cached(chain(environment, after_environment..., profile, container, IMDS)), the SDKs' order.
+/// cached(chain(environment, web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN),
+/// after_environment..., profile, container, IMDS)), botocore's order.
 std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
     DefaultCredentialsConfig config = {});
 

@@ -185,6 +185,9 @@ std::shared_ptr<CredentialsProvider> make_default_credentials_provider(DefaultCr
   CredentialsChainConfig chain;
   chain.providers.push_back(make_environment_credentials_provider({config.environment}));
   chain.names.emplace_back("environment");
+  chain.providers.push_back(make_web_identity_credentials_provider(
+      {.environment = config.environment, .transport = config.transport, .clock = config.clock}));
+  chain.names.emplace_back("web-identity");
   for (auto& extra : config.after_environment) {
     chain.providers.push_back(std::move(extra));
     chain.names.emplace_back("");
@@ -192,7 +195,10 @@ std::shared_ptr<CredentialsProvider> make_default_credentials_provider(DefaultCr
   ProfileCredentialsConfig profile;
   profile.profile = config.profile;
   profile.environment = config.environment;
-  profile.sts_resolver = config.sts_resolver;
+  profile.sts_resolver = config.sts_resolver ? config.sts_resolver
+                                             : make_default_sts_profile_resolver({.environment = config.environment,
+                                                                                  .transport = config.transport,
+                                                                                  .clock = config.clock});
   chain.providers.push_back(make_profile_credentials_provider(std::move(profile)));
   chain.names.emplace_back("profile");
   ContainerCredentialsConfig container;

@@ -15,6 +15,7 @@
 #include "aws/config.hpp"
 #include "aws/credentials_process.hpp"
 #include "aws/credentials_util.hpp"
+#include "aws/sts_protocol.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -153,14 +154,7 @@ namespace {
 
 /// Printable, single-line, bounded: stderr goes into an error message.
 std::string sanitize(std::string_view text, std::size_t limit) {
-  std::string out;
-  for (char c : text) {
-    if (out.size() >= limit) {
-      out += "...";
-      break;
-    }
-    out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c);
-  }
+  std::string out = aws::scrub_message(text, {}, limit);
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
@@ -168,7 +162,9 @@ std::string sanitize(std::string_view text, std::size_t limit) {
 class ProfileProvider final : public CredentialsProvider {
  public:
   explicit ProfileProvider(ProfileCredentialsConfig config)
-      : config_(std::move(config)), env_(aws::to_environment(config_.environment)) {}
+      : config_(std::move(config)), env_(aws::to_environment(config_.environment)) {
+    if (!config_.sts_resolver) config_.sts_resolver = make_default_sts_profile_resolver({config_.environment});
+  }
 
   Credentials get_credentials() override {
     aws::Profile profile;
@@ -186,13 +182,7 @@ class ProfileProvider final : public CredentialsProvider {
 
     // Profiles that need STS come first, as in the SDKs' chains.
     for (const char* key : {"role_arn", "web_identity_token_file", "sso_session", "sso_start_url"}) {
-      if (value(key).empty()) continue;
-      if (!config_.sts_resolver) {
-        throw CredentialsError(where + " uses '" + key +
-                               "', which needs AWS STS or SSO: not supported by this build of ssm-cache; "
-                               "use static keys, credential_process or another profile");
-      }
-      return sts_provider(profile)->get_credentials();
+      if (!value(key).empty()) return sts_provider(profile)->get_credentials();
     }
 
     const std::string key = value("aws_access_key_id");
