@@ -253,5 +253,21 @@ TEST(LambdaExtension, RegistrationFailureExitsNonZero) {
   EXPECT_EQ(code, 1);
 }
 
+TEST(ServeFront, AnUnknownFrontIsAUsageError) {
+  ::setenv("SSM_CACHE_SERVE_FRONT", "bogus", 1);
+  ServeOptions o;
+  o.port = 0;
+  o.token = "tok";
+  o.log_level = "error";
+  std::ostringstream out, err;
+  auto fake = std::make_shared<testing::FakeAwsClient>();
+  int code = run_serve(o, {}, [&](const AwsClientOptions&) { return fake; }, out, err);
+  ::unsetenv("SSM_CACHE_SERVE_FRONT");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(err.str().find("SSM_CACHE_SERVE_FRONT must be event or httplib"), std::string::npos)
+      << err.str();
+  EXPECT_EQ(out.str().find("listening"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ssm_cache::cli

@@ -69,7 +69,20 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   SidecarConfig config;
+  // The libevent front (event loops answer from the cache, workers wait for AWS) by default;
+  // SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
+  // many connections (docs/bench/sidecar.md), kept as a fallback.
+  bool httplib_front_selected = false;
   try {
+    if (const char* front = std::getenv("SSM_CACHE_SERVE_FRONT")) {
+      const std::string_view name = front;
+      if (name == "httplib") {
+        httplib_front_selected = true;
+      } else if (!name.empty() && name != "event") {
+        throw std::invalid_argument("SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
+                                    std::string(name) + "'");
+      }
+    }
     config = sidecar_config_from_env(process_env());
     if (o.port) config.port = *o.port;
     if (o.ssm_ttl) config.ssm_ttl = parse_duration(*o.ssm_ttl);
@@ -138,23 +151,13 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   }
 
   SidecarService service(config, ssm, secrets, log);
-  // The libevent front (event loops answer from the cache, workers wait for AWS) by default;
-  // SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
-  // many connections (docs/bench/sidecar.md), kept as a fallback.
   std::unique_ptr<SidecarServer> httplib_front;
   std::unique_ptr<SidecarEventServer> event_front;
   try {
-    const char* front = std::getenv("SSM_CACHE_SERVE_FRONT");
-    const std::string_view front_name = front != nullptr ? front : "";
-    if (front_name == "httplib") {
+    if (httplib_front_selected) {
       httplib_front = std::make_unique<SidecarServer>(service);
-    } else if (front_name.empty() || front_name == "event") {
-      event_front = std::make_unique<SidecarEventServer>(service);
     } else {
-      return fail_init("Extension.ConfigurationError",
-                       "SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
-                           std::string(front_name) + "'",
-                       kExitUsage);
+      event_front = std::make_unique<SidecarEventServer>(service);
     }
   } catch (const std::exception& e) {
     return fail_init("Extension.BindError", e.what(), kExitAwsError);
