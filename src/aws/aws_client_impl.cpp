@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "aws/adaptive_rate.hpp"
+#include "aws/config.hpp"
 #include "aws/json_protocol.hpp"
 #include "aws/sigv4.hpp"
 #include "ssm_cache/errors.hpp"
@@ -420,64 +421,25 @@ class AwsClientImpl final : public AwsClient {
 }  // namespace
 
 Endpoint parse_endpoint(std::string_view url, std::string_view setting) {
-  auto bad = [&](const std::string& why) -> ConfigurationError {
-    return ConfigurationError(std::string(setting) + ": '" + std::string(url) +
-                              "' is not a valid endpoint URL (" + why +
-                              "); expected https://host[:port]");
-  };
+  // One URL grammar for every endpoint setting: config.cpp's parse_endpoint_url.
+  EndpointUrl parsed;
+  std::string why;
+  if (!parse_endpoint_url(url, parsed, why)) {
+    // A URL with user information may carry a password: it is not repeated.
+    const std::string shown = url.find('@') == std::string_view::npos
+                                  ? "'" + std::string(url) + "'"
+                                  : std::string("the URL (not shown: it has user information)");
+    throw ConfigurationError(std::string(setting) + ": " + shown +
+                             " is not a valid endpoint URL (" + why +
+                             "); expected https://host[:port]");
+  }
   Endpoint e;
-  const auto sep = url.find("://");
-  if (sep == std::string_view::npos) throw bad("no scheme");
-  e.scheme = std::string(url.substr(0, sep));
-  std::transform(e.scheme.begin(), e.scheme.end(), e.scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (e.scheme != "https" && e.scheme != "http") throw bad("scheme must be http or https");
-  std::string_view rest = url.substr(sep + 3);
-  const auto slash = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-  if (!path.empty() && path.front() != '/') throw bad("query or fragment not allowed");
-  if (path.find_first_of("?# ") != std::string_view::npos) throw bad("query or fragment not allowed");
-  if (authority.find('@') != std::string_view::npos) throw bad("user info not allowed");
-  if (authority.empty()) throw bad("no host");
-  std::string_view host = authority;
-  std::string_view port;
-  if (authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) throw bad("unterminated IPv6 address");
-    host = authority.substr(0, close + 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') throw bad("garbage after the IPv6 address");
-      port = after.substr(1);
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) throw bad("no host");
-  for (char c : host) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!(std::isalnum(u) || c == '.' || c == '-' || c == '_' || c == '[' || c == ']' || c == ':')) {
-      throw bad("invalid character in host");
-    }
-  }
-  if (authority.find(':') != std::string_view::npos && authority.front() != '[' && port.empty()) {
-    throw bad("empty port");
-  }
-  if (!port.empty()) {
-    if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) {
-          return c >= '0' && c <= '9';
-        })) {
-      throw bad("port is not a number");
-    }
-    const int p = std::stoi(std::string(port));
-    if (p < 1 || p > 65535) throw bad("port out of range");
-    if ((e.scheme == "https" && p == 443) || (e.scheme == "http" && p == 80)) port = {};
-  }
-  e.host = std::string(host);
-  e.port = std::string(port);
-  e.path = path.empty() ? std::string("/") : std::string(path);
+  e.scheme = parsed.scheme;
+  e.host = parsed.host.find(':') != std::string::npos ? "[" + parsed.host + "]" : parsed.host;
+  const bool default_port = (e.scheme == "https" && parsed.port == 443) ||
+                            (e.scheme == "http" && parsed.port == 80);
+  e.port = parsed.port == 0 || default_port ? std::string() : std::to_string(parsed.port);
+  e.path = parsed.path.empty() ? std::string("/") : parsed.path;
   return e;
 }
 

@@ -305,8 +305,8 @@ TEST(Endpoints, ParsesAndRejects) {
   EXPECT_EQ(e.authority(), "[::1]:8080");
 
   for (const char* bad : {"", "ssm.amazonaws.com", "ftp://h", "https://", "https://:80",
-                          "https://h:x", "https://h:99999", "https://h:", "https://u@h",
-                          "https://h?x=1", "https://h h", "https://[::1"}) {
+                          "https://h:x", "https://h:99999", "https://h:", "https://h?x=1",
+                          "https://h h", "https://[::1", "https://[zz]"}) {
     try {
       parse_endpoint(bad, "AWS_ENDPOINT_URL_SSM");
       ADD_FAILURE() << "accepted '" << bad << "'";
@@ -314,6 +314,14 @@ TEST(Endpoints, ParsesAndRejects) {
       EXPECT_THAT(err.what(), HasSubstr("AWS_ENDPOINT_URL_SSM"));
       EXPECT_THAT(err.what(), HasSubstr(std::string("'") + bad + "'"));
     }
+  }
+  // User information may hold a password: rejected, and not repeated.
+  try {
+    parse_endpoint("https://user:hunter2@h", "AWS_ENDPOINT_URL_SSM");
+    ADD_FAILURE() << "accepted user information";
+  } catch (const ConfigurationError& err) {
+    EXPECT_THAT(err.what(), HasSubstr("AWS_ENDPOINT_URL_SSM"));
+    EXPECT_THAT(err.what(), ::testing::Not(HasSubstr("hunter2")));
   }
 }
 
