@@ -82,8 +82,8 @@ std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
 
 /// A later provider for profiles that need STS (role_arn + source_profile / credential_source,
 /// web_identity_token_file, sso_*). Given the profile name and its merged values, returns a
-/// provider for it. Unset: make_default_sts_profile_resolver (web identity profiles; the
-/// others fail with a CredentialsError saying they are not supported).
+/// provider for it. Unset in ProfileCredentialsConfig: web identity profiles only (others fail
+/// with a CredentialsError saying so); the default chain passes make_default_sts_profile_resolver.
 using StsProfileResolver = std::function<std::shared_ptr<CredentialsProvider>(
     const std::string& profile, const std::map<std::string, std::string>& values)>;
 
@@ -92,7 +92,7 @@ struct ProfileCredentialsConfig {
   EnvironmentLookup environment{};  ///< also gives AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME
   /// credential_process: killed after this long; its stdout is limited to 64 KiB.
   std::chrono::milliseconds process_timeout{60000};
-  StsProfileResolver sts_resolver{};  ///< empty: make_default_sts_profile_resolver({environment})
+  StsProfileResolver sts_resolver{};  ///< empty: web identity profiles only (see above)
 };
 /// aws_access_key_id / aws_secret_access_key / aws_session_token of the profile (credentials
 /// file wins over config file), else its credential_process (run directly, without a shell:
@@ -133,16 +133,47 @@ struct WebIdentityCredentialsConfig {
 std::shared_ptr<CredentialsProvider> make_web_identity_credentials_provider(
     WebIdentityCredentialsConfig config = {});
 
+// ----- STS: AssumeRole -----------------------------------------------------------------------
+
+struct AssumeRoleCredentialsConfig {
+  /// Signs the AssumeRole call (SigV4, service sts). Called at each refresh: cache it when it
+  /// is costly (the profile resolver does).
+  std::shared_ptr<CredentialsProvider> source{};
+  std::string role_arn{};
+  std::string session_name{};  ///< else "ssm-cache-<epoch ms>"
+  std::string external_id{};   ///< ExternalId, when the role's trust policy asks for one
+  std::optional<std::chrono::seconds> duration{};  ///< DurationSeconds (900..43200); else STS's 1 h
+  EnvironmentLookup environment{};
+  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (AWS_CA_BUNDLE applies)
+  std::string region{};    ///< as WebIdentityCredentialsConfig::region; also the signing region
+  std::string endpoint{};  ///< as WebIdentityCredentialsConfig::endpoint
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds timeout{5000};  ///< per attempt
+  int max_attempts = 3;  ///< throttling, 5xx and connection failures are retried
+  Sleeper sleep{};
+  WallClock clock{};  ///< signing time and the generated session name
+};
+/// STS AssumeRole signed with the source credentials (the global endpoint signs for us-east-1).
+/// Errors name the role, the STS code and message, never a key or token. Each call asks STS:
+/// put a cache in front.
+std::shared_ptr<CredentialsProvider> make_assume_role_credentials_provider(
+    AssumeRoleCredentialsConfig config);
+
 struct StsProfileResolverConfig {
   EnvironmentLookup environment{};
   std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
   Sleeper sleep{};
   WallClock clock{};
 };
-/// The StsProfileResolver used when none is given: profiles with `web_identity_token_file` +
-/// `role_arn` (+ `role_session_name`) get a web identity provider (the profile's `region`,
-/// `sts_regional_endpoints` and `endpoint_url` apply); other STS/SSO profiles get a provider
-/// that throws a CredentialsError saying they are not supported.
+/// The StsProfileResolver used when none is given. Profiles with `web_identity_token_file` +
+/// `role_arn` (+ `role_session_name`) get a web identity provider; profiles with `role_arn` and
+/// either `source_profile` (static keys, credential_process, web identity or another role: role
+/// chaining, at most 8 roles deep, cycles refused) or `credential_source` (Environment,
+/// Ec2InstanceMetadata, EcsContainer) get an AssumeRole provider (`role_session_name`,
+/// `external_id`, `duration_seconds` apply; `mfa_serial` is not supported). The profile's
+/// `region`, `sts_regional_endpoints` and `endpoint_url` choose the STS endpoint. SSO profiles
+/// and broken configurations get a provider that throws a CredentialsError saying why. The
+/// files are read when a profile is first resolved: restart to pick up edits.
 StsProfileResolver make_default_sts_profile_resolver(StsProfileResolverConfig config = {});
 
 // ----- container (ECS, EKS Pod Identity) ---------------------------------------------------

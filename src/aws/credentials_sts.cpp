@@ -1,6 +1,9 @@
 // aws/credentials_sts.cpp — credentials from AWS STS: AssumeRoleWithWebIdentity (EKS IRSA, web
-// identity profiles) and the default resolver of STS profiles. Thread-safe; each call reads the
-// token file and makes 1 to max_attempts HTTPS requests, so callers put a cache in front.
+// identity profiles), AssumeRole (role_arn + source_profile / credential_source profiles) and
+// the default resolver of STS profiles. Thread-safe; each call makes 1 to max_attempts HTTPS
+// requests (and reads the token file, or asks the source provider), so callers put a cache in
+// front.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,6 +15,8 @@
 #include "aws/config.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/retry.hpp"
+#include "aws/sigv4.hpp"
+#include "aws/sts_resolver.hpp"
 #include "aws/sts_protocol.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
@@ -21,6 +26,10 @@ namespace ssm_cache {
 namespace {
 
 constexpr std::string_view kWebIdentityAction = "AssumeRoleWithWebIdentity";
+constexpr std::string_view kAssumeRoleAction = "AssumeRole";
+/// Roles assumed one from another through source_profile, at most (botocore has no limit but
+/// refuses cycles; a limit also stops a long chain of typos from making many STS calls).
+constexpr std::size_t kMaxRoleChain = 8;
 
 /// The token as the file holds it now, without trailing white space (a JWT has none; files
 /// written by hand often end with a newline). The path may be named; the token never is.
@@ -68,6 +77,8 @@ class StsCaller {
     std::string where;                 ///< "web identity", "profile 'x'"
     std::string provider;              ///< Credentials::provider
     bool web_identity = false;
+    /// Run on a copy of the request before each attempt (signing with the current time).
+    std::function<void(http::Request&)> prepare{};
   };
 
   Credentials call(const aws::StsEndpoint& endpoint, const Call& call) {
@@ -77,7 +88,7 @@ class StsCaller {
     http::Request request;
     request.method = "POST";
     request.url = endpoint.url + "/";
-    request.headers = {{"Content-Type", std::string(aws::kFormContentType)}, {"Accept", "text/xml"}};
+    request.headers = {{"Content-Type", std::string(aws::kFormContentType)}};
     request.body = aws::form_urlencode(fields);
     request.connect_timeout = connect_timeout_;
     request.timeout = timeout_;
@@ -91,7 +102,9 @@ class StsCaller {
       const std::string attempts = attempt > 1 ? " after " + std::to_string(attempt) + " attempts" : "";
       bool throttled = false;
       try {
-        const http::Response response = transport().send(request);
+        http::Request attempt_request = request;
+        if (call.prepare) call.prepare(attempt_request);
+        const http::Response response = transport().send(attempt_request);
         if (response.status == 200) {
           return aws::parse_sts_credentials(response.body, call.action, call.provider, what);
         }
@@ -140,30 +153,71 @@ class StsCaller {
   int max_attempts_;
 };
 
+std::string generated_session_name(const WallClock& clock) {
+  const auto now = clock ? clock() : std::chrono::system_clock::now();
+  return "ssm-cache-" +
+         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+}
+
+/// What both STS providers hold: the environment, the profile whose settings choose the
+/// endpoint (none: AWS_PROFILE's), the caller and the name errors start with.
+struct StsProviderState {
+  template <typename Config>
+  StsProviderState(const Config& config, std::optional<aws::Profile> profile_in, std::string where_in)
+      : env(aws::to_environment(config.environment)),
+        profile(std::move(profile_in)),
+        caller(config.transport, env, config.sleep, config.connect_timeout, config.timeout, config.max_attempts),
+        where(std::move(where_in)) {}
+
+  /// Configuration errors become CredentialsError.
+  aws::StsEndpoint endpoint(const std::string& endpoint_option, const std::string& region) const {
+    try {
+      return aws::resolve_sts_endpoint(env, profile ? *profile : aws::load_profile(env), endpoint_option, region);
+    } catch (const ConfigurationError& e) {
+      throw CredentialsError(where + ": " + e.what());
+    }
+  }
+
+  aws::Environment env;
+  std::optional<aws::Profile> profile;
+  StsCaller caller;
+  std::string where;
+};
+
+/// Adds Host, X-Amz-Date, X-Amz-Security-Token and Authorization (SigV4, service sts, the
+/// headers the SDKs sign) to a request for `endpoint`.
+void sign_sts_request(http::Request& request, const aws::StsEndpoint& endpoint, const Credentials& source,
+                      std::chrono::system_clock::time_point when) {
+  aws::EndpointUrl url;
+  std::string why;
+  if (!aws::parse_endpoint_url(endpoint.url, url, why)) throw CredentialsError("STS endpoint: " + why);
+  std::string authority = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  const bool default_port = url.port == 0 || (url.scheme == "https" && url.port == 443) ||
+                            (url.scheme == "http" && url.port == 80);
+  if (!default_port) authority += ":" + std::to_string(url.port);
+  aws::SignableRequest signable{request.method, url.path + "/", request.headers, request.body};
+  signable.headers.emplace_back("Host", authority);
+  aws::sign_in_place(signable, {source.access_key_id, source.secret_access_key, source.session_token},
+                     aws::sdk_signing_options(endpoint.signing_region, "sts"), when);
+  request.headers = std::move(signable.headers);
+}
+
 class WebIdentityProvider final : public CredentialsProvider {
  public:
   /// `profile`: the profile whose web_identity_token_file this is (its region and endpoint
   /// settings apply); none: the settings come from the environment and AWS_PROFILE's profile.
   WebIdentityProvider(WebIdentityCredentialsConfig config, std::optional<aws::Profile> profile)
       : config_(std::move(config)),
-        env_(aws::to_environment(config_.environment)),
-        profile_(std::move(profile)),
-        caller_(config_.transport, env_, config_.sleep, config_.connect_timeout, config_.timeout,
-                config_.max_attempts),
-        where_(profile_ ? "web identity of profile '" + profile_->name + "'" : std::string("web identity")) {
-    const auto now = config_.clock ? config_.clock() : std::chrono::system_clock::now();
-    generated_session_name_ =
-        "ssm-cache-" +
-        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-  }
+        sts_(config_, profile, profile ? "web identity of profile '" + profile->name + "'" : std::string("web identity")),
+        generated_session_name_(generated_session_name(config_.clock)) {}
 
   Credentials get_credentials() override {
     std::string role_arn = config_.role_arn;
     std::string token_file = config_.token_file;
     std::string session_name = config_.session_name;
     if (role_arn.empty() && token_file.empty()) {
-      const auto file = aws::env_setting(env_, "AWS_WEB_IDENTITY_TOKEN_FILE");
-      const auto role = aws::env_setting(env_, "AWS_ROLE_ARN");
+      const auto file = aws::env_setting(sts_.env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+      const auto role = aws::env_setting(sts_.env, "AWS_ROLE_ARN");
       if (!file && !role) {
         throw CredentialsNotConfigured("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set");
       }
@@ -171,40 +225,77 @@ class WebIdentityProvider final : public CredentialsProvider {
       if (!file) throw CredentialsError("web identity: AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not");
       role_arn = *role;
       token_file = *file;
-      if (session_name.empty()) session_name = aws::env_setting(env_, "AWS_ROLE_SESSION_NAME").value_or("");
+      if (session_name.empty()) session_name = aws::env_setting(sts_.env, "AWS_ROLE_SESSION_NAME").value_or("");
     } else if (role_arn.empty()) {
-      throw CredentialsError(where_ + ": a web identity token file is given but no role ARN");
+      throw CredentialsError(sts_.where + ": a web identity token file is given but no role ARN");
     } else if (token_file.empty()) {
-      throw CredentialsError(where_ + ": a role ARN is given but no web identity token file");
+      throw CredentialsError(sts_.where + ": a role ARN is given but no web identity token file");
     }
     if (session_name.empty()) session_name = generated_session_name_;
 
-    aws::StsEndpoint endpoint;
-    try {
-      const aws::Profile profile = profile_ ? *profile_ : aws::load_profile(env_);
-      endpoint = aws::resolve_sts_endpoint(env_, profile, config_.endpoint, config_.region);
-    } catch (const ConfigurationError& e) {
-      throw CredentialsError(where_ + ": " + e.what());
-    }
-    const std::string token = read_web_identity_token(token_file, where_);
+    const aws::StsEndpoint endpoint = sts_.endpoint(config_.endpoint, config_.region);
+    const std::string token = read_web_identity_token(token_file, sts_.where);
     StsCaller::Call call;
     call.action = kWebIdentityAction;
     call.fields = {{"RoleArn", role_arn}, {"RoleSessionName", session_name}, {"WebIdentityToken", token}};
     call.role_arn = role_arn;
     call.secrets = {token};
-    call.where = where_;
+    call.where = sts_.where;
     call.provider = "web-identity";
     call.web_identity = true;
-    return caller_.call(endpoint, call);
+    return sts_.caller.call(endpoint, call);
   }
 
  private:
   WebIdentityCredentialsConfig config_;
-  aws::Environment env_;
-  std::optional<aws::Profile> profile_;
-  StsCaller caller_;
-  std::string where_;
+  StsProviderState sts_;
   std::string generated_session_name_;
+};
+
+class AssumeRoleProvider final : public CredentialsProvider {
+ public:
+  /// `profile`: the profile whose region and endpoint settings apply; none: AWS_PROFILE's.
+  AssumeRoleProvider(AssumeRoleCredentialsConfig config, std::optional<aws::Profile> profile, std::string where)
+      : config_(std::move(config)),
+        sts_(config_, std::move(profile), std::move(where)),
+        session_name_(config_.session_name.empty() ? generated_session_name(config_.clock) : config_.session_name) {
+    if (!config_.source) throw CredentialsError(sts_.where + ": no source credentials provider");
+    if (config_.role_arn.empty()) throw CredentialsError(sts_.where + ": no role ARN");
+    if (config_.duration && (config_.duration->count() < 900 || config_.duration->count() > 43200)) {
+      throw CredentialsError(sts_.where + ": the duration must be 900 to 43200 seconds, got " +
+                             std::to_string(config_.duration->count()));
+    }
+    if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
+  }
+
+  Credentials get_credentials() override {
+    const aws::StsEndpoint endpoint = sts_.endpoint(config_.endpoint, config_.region);
+    Credentials source;
+    try {
+      source = config_.source->get_credentials();
+    } catch (const CredentialsError& e) {
+      // Set up but without credentials is broken, not "not configured": the chain must stop.
+      throw CredentialsError(sts_.where + ": no source credentials to assume role " + config_.role_arn + ": " + e.what(),
+                             e.transient());
+    }
+    StsCaller::Call call;
+    call.action = kAssumeRoleAction;
+    call.fields = {{"RoleArn", config_.role_arn}, {"RoleSessionName", session_name_}};
+    // botocore's order (its AssumeRole provider's keyword arguments): ExternalId, DurationSeconds.
+    if (!config_.external_id.empty()) call.fields.emplace_back("ExternalId", config_.external_id);
+    if (config_.duration) call.fields.emplace_back("DurationSeconds", std::to_string(config_.duration->count()));
+    call.role_arn = config_.role_arn;
+    call.secrets = {source.secret_access_key, source.session_token};
+    call.where = sts_.where;
+    call.provider = "assume-role";
+    call.prepare = [&](http::Request& request) { sign_sts_request(request, endpoint, source, config_.clock()); };
+    return sts_.caller.call(endpoint, call);
+  }
+
+ private:
+  AssumeRoleCredentialsConfig config_;
+  StsProviderState sts_;
+  std::string session_name_;
 };
 
 /// For a profile this build cannot serve: fails at each call, saying why.
@@ -217,42 +308,218 @@ class UnsupportedProfileProvider final : public CredentialsProvider {
   std::string message_;
 };
 
+using Values = std::map<std::string, std::string>;
+
+std::string value_of(const Values& values, const char* key) {
+  const auto it = values.find(key);
+  if (it == values.end()) return {};
+  std::string_view v = it->second;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
+  return std::string(v);
+}
+
+bool has_static_keys(const Values& values) {
+  return !value_of(values, "aws_access_key_id").empty() || !value_of(values, "aws_secret_access_key").empty();
+}
+
+/// botocore's _has_assume_role_config_vars: a role, and not a web identity one.
+bool assumes_role(const Values& values) {
+  return !value_of(values, "role_arn").empty() && value_of(values, "web_identity_token_file").empty();
+}
+
+std::shared_ptr<CredentialsProvider> cached(std::shared_ptr<CredentialsProvider> provider, const WallClock& clock) {
+  return make_cached_credentials_provider({.provider = std::move(provider), .clock = clock});
+}
+
+/// Builds the providers of STS profiles; a configuration mistake throws CredentialsError.
+class ProfileResolver {
+ public:
+  ProfileResolver(StsProfileResolverConfig config, bool assume_role)
+      : config_(std::move(config)), env_(aws::to_environment(config_.environment)), assume_role_(assume_role) {}
+
+  std::shared_ptr<CredentialsProvider> resolve(const std::string& name, const Values& values) const {
+    const std::string where = "profile '" + name + "'";
+    const std::string token_file = value_of(values, "web_identity_token_file");
+    const std::string role_arn = value_of(values, "role_arn");
+    const aws::Profile profile{name, values, {}};
+    if (!token_file.empty()) {
+      if (role_arn.empty()) throw CredentialsError(where + " has web_identity_token_file but no role_arn");
+      WebIdentityCredentialsConfig web;
+      web.role_arn = role_arn;
+      web.token_file = token_file;
+      web.session_name = value_of(values, "role_session_name");
+      web.environment = config_.environment;
+      web.transport = config_.transport;
+      web.sleep = config_.sleep;
+      web.clock = config_.clock;
+      return std::make_shared<WebIdentityProvider>(std::move(web), profile);
+    }
+    if (!role_arn.empty() && !assume_role_) {
+      throw CredentialsError(where + " uses 'role_arn', which needs AWS STS AssumeRole: not supported by a profile "
+                             "provider without an sts_resolver; pass make_default_sts_profile_resolver() (the "
+                             "default chain does)");
+    }
+    if (!role_arn.empty()) return assume_role(name, values, profile, {name});
+    const std::string key = !value_of(values, "sso_session").empty() ? "sso_session" : "sso_start_url";
+    throw CredentialsError(where + " uses '" + key +
+                           "', which needs AWS SSO: not supported by this build of ssm-cache; use static keys, "
+                           "credential_process, a role or another profile");
+  }
+
+ private:
+  /// The AssumeRole provider of profile `name`; `top` chooses the STS endpoint of every role in
+  /// the chain (botocore calls STS in the session's region); `visited` holds the profiles seen.
+  std::shared_ptr<CredentialsProvider> assume_role(const std::string& name, const Values& values,
+                                                   const aws::Profile& top, std::vector<std::string> visited) const {
+    const std::string where = "profile '" + name + "'";
+    if (visited.size() > kMaxRoleChain) {
+      throw CredentialsError(where + ": more than " + std::to_string(kMaxRoleChain) +
+                             " roles chained through source_profile");
+    }
+    const std::string source_profile = value_of(values, "source_profile");
+    const std::string credential_source = value_of(values, "credential_source");
+    if (!source_profile.empty() && !credential_source.empty()) {
+      throw CredentialsError(where + " has both source_profile and credential_source: keep one");
+    }
+    if (source_profile.empty() && credential_source.empty()) {
+      throw CredentialsError(where + " has role_arn but neither source_profile nor credential_source");
+    }
+    if (!value_of(values, "mfa_serial").empty()) {
+      throw CredentialsError(where + " has mfa_serial: roles that need an MFA code are not supported by ssm-cache");
+    }
+    AssumeRoleCredentialsConfig config;
+    config.role_arn = value_of(values, "role_arn");
+    config.session_name = value_of(values, "role_session_name");
+    config.external_id = value_of(values, "external_id");
+    if (const std::string d = value_of(values, "duration_seconds"); !d.empty()) {
+      if (d.size() > 6 || d.find_first_not_of("0123456789") != std::string::npos) {
+        throw CredentialsError(where + ": duration_seconds must be a number of seconds, got '" + d + "'");
+      }
+      config.duration = std::chrono::seconds{std::stoi(d)};
+    }
+    config.environment = config_.environment;
+    config.transport = config_.transport;
+    config.sleep = config_.sleep;
+    config.clock = config_.clock;
+    config.source = !credential_source.empty() ? from_credential_source(credential_source, where)
+                                               : from_source_profile(name, source_profile, top, std::move(visited));
+    return std::make_shared<AssumeRoleProvider>(std::move(config), top, "assume role of " + where);
+  }
+
+  std::shared_ptr<CredentialsProvider> from_credential_source(const std::string& source, const std::string& where) const {
+    if (source == "Environment") return make_environment_credentials_provider({config_.environment});
+    if (source == "Ec2InstanceMetadata") {
+      return cached(make_imds_credentials_provider(
+                        {.environment = config_.environment, .transport = config_.transport, .clock = config_.clock}),
+                    config_.clock);
+    }
+    if (source == "EcsContainer") {
+      return cached(make_container_credentials_provider({.environment = config_.environment, .transport = config_.transport}),
+                    config_.clock);
+    }
+    throw CredentialsError(where + ": credential_source '" + source +
+                           "' is not valid (Environment, Ec2InstanceMetadata or EcsContainer)");
+  }
+
+  std::shared_ptr<CredentialsProvider> from_source_profile(const std::string& name, const std::string& source,
+                                                           const aws::Profile& top,
+                                                           std::vector<std::string> visited) const {
+    const std::string where = "profile '" + name + "'";
+    aws::Profile loaded;
+    try {
+      loaded = aws::load_profile(env_, source);
+    } catch (const ConfigurationError& e) {
+      throw CredentialsError(where + ": source_profile '" + source + "': " + e.what());
+    }
+    if (loaded.source.empty()) {
+      throw CredentialsError(where + ": its source_profile '" + source + "' does not exist");
+    }
+    // A profile may name itself to take its own static keys; any other revisit is a cycle.
+    if (std::find(visited.begin(), visited.end(), source) != visited.end() &&
+        (source != name || !has_static_keys(loaded.values))) {
+      std::string path;
+      for (const auto& v : visited) path += "'" + v + "' -> ";
+      throw CredentialsError(where + ": source_profile makes a cycle: " + path + "'" + source + "'");
+    }
+    visited.push_back(source);
+    if (has_static_keys(loaded.values)) {
+      const std::string key = value_of(loaded.values, "aws_access_key_id");
+      const std::string secret = value_of(loaded.values, "aws_secret_access_key");
+      if (key.empty() || secret.empty()) {
+        throw CredentialsError("profile '" + source + "' (source_profile of " + where +
+                               ") has only one of aws_access_key_id and aws_secret_access_key");
+      }
+      Credentials c{key, secret, value_of(loaded.values, "aws_session_token"), std::nullopt, "profile"};
+      return make_static_credentials_provider({std::move(c)});
+    }
+    if (assumes_role(loaded.values)) return cached(assume_role(source, loaded.values, top, std::move(visited)), config_.clock);
+    // Web identity, credential_process or nothing: what the profile provider makes of it.
+    ProfileCredentialsConfig profile;
+    profile.profile = source;
+    profile.environment = config_.environment;
+    profile.sts_resolver = [*this](const std::string& n, const Values& v) { return resolve_or_fail(*this, n, v); };
+    return cached(std::make_shared<SourceProfileProvider>(make_profile_credentials_provider(std::move(profile)), where),
+                  config_.clock);
+  }
+
+ public:
+  /// The resolver's answer, or a provider that throws the configuration error at each call.
+  static std::shared_ptr<CredentialsProvider> resolve_or_fail(const ProfileResolver& resolver, const std::string& name,
+                                                              const Values& values) {
+    try {
+      return resolver.resolve(name, values);
+    } catch (const CredentialsError& e) {
+      return std::make_shared<UnsupportedProfileProvider>(e.what());
+    }
+  }
+
+ private:
+  /// A source profile that has no credentials is a broken role profile, not an unset one.
+  class SourceProfileProvider final : public CredentialsProvider {
+   public:
+    SourceProfileProvider(std::shared_ptr<CredentialsProvider> inner, std::string where)
+        : inner_(std::move(inner)), where_(std::move(where)) {}
+    Credentials get_credentials() override {
+      try {
+        return inner_->get_credentials();
+      } catch (const CredentialsNotConfigured& e) {
+        throw CredentialsError(where_ + ": its source_profile has no credentials (" + e.what() + ")");
+      }
+    }
+
+   private:
+    std::shared_ptr<CredentialsProvider> inner_;
+    std::string where_;
+  };
+
+  StsProfileResolverConfig config_;
+  aws::Environment env_;
+  bool assume_role_;
+};
+
+StsProfileResolver make_resolver(StsProfileResolverConfig config, bool assume_role) {
+  return [resolver = ProfileResolver(std::move(config), assume_role)](const std::string& name, const Values& values) {
+    return ProfileResolver::resolve_or_fail(resolver, name, values);
+  };
+}
+
 }  // namespace
 
 std::shared_ptr<CredentialsProvider> make_web_identity_credentials_provider(WebIdentityCredentialsConfig config) {
   return std::make_shared<WebIdentityProvider>(std::move(config), std::nullopt);
 }
 
+std::shared_ptr<CredentialsProvider> make_assume_role_credentials_provider(AssumeRoleCredentialsConfig config) {
+  return std::make_shared<AssumeRoleProvider>(std::move(config), std::nullopt, "assume role");
+}
+
 StsProfileResolver make_default_sts_profile_resolver(StsProfileResolverConfig config) {
-  return [config = std::move(config)](const std::string& name, const std::map<std::string, std::string>& values)
-             -> std::shared_ptr<CredentialsProvider> {
-    const auto value = [&](const char* key) -> std::string {
-      const auto it = values.find(key);
-      return it == values.end() ? std::string{} : it->second;
-    };
-    const std::string where = "profile '" + name + "'";
-    const std::string token_file = value("web_identity_token_file");
-    const std::string role_arn = value("role_arn");
-    if (!token_file.empty()) {
-      if (role_arn.empty()) {
-        return std::make_shared<UnsupportedProfileProvider>(where + " has web_identity_token_file but no role_arn");
-      }
-      WebIdentityCredentialsConfig web;
-      web.role_arn = role_arn;
-      web.token_file = token_file;
-      web.session_name = value("role_session_name");
-      web.environment = config.environment;
-      web.transport = config.transport;
-      web.sleep = config.sleep;
-      web.clock = config.clock;
-      return std::make_shared<WebIdentityProvider>(std::move(web), aws::Profile{name, values, {}});
-    }
-    std::string key = !role_arn.empty() ? "role_arn" : (!value("sso_session").empty() ? "sso_session" : "sso_start_url");
-    return std::make_shared<UnsupportedProfileProvider>(
-        where + " uses '" + key +
-        "', which needs AWS STS AssumeRole or SSO: not supported by this build of ssm-cache (web identity "
-        "profiles are); use static keys, credential_process or another profile");
-  };
+  return make_resolver(std::move(config), true);
+}
+
+StsProfileResolver aws::make_web_identity_profile_resolver(EnvironmentLookup environment) {
+  return make_resolver({.environment = std::move(environment)}, false);
 }
 
 }  // namespace ssm_cache

@@ -16,7 +16,8 @@
 namespace ssm_cache::aws {
 
 inline constexpr std::string_view kStsApiVersion = "2011-06-15";
-inline constexpr std::string_view kFormContentType = "application/x-www-form-urlencoded; charset=utf-8";
+inline constexpr std::string_view kFormContentType =
+    "application/x-www-form-urlencoded; charset=utf-8";
 
 /// application/x-www-form-urlencoded exactly as botocore writes Query bodies (Python's
 /// urlencode/quote_plus): A-Z a-z 0-9 _ . - ~ kept, ' ' as '+', every other byte %XX.

@@ -35,7 +35,8 @@ XmlElement parse_xml(std::string_view document);
 
 /// The first element along `path`, which starts with the root element's name
 /// ({"ErrorResponse", "Error", "Code"}); null when absent.
-const XmlElement* find_element(const XmlElement& root, std::initializer_list<std::string_view> path);
+const XmlElement* find_element(const XmlElement& root,
+                               std::initializer_list<std::string_view> path);
 
 /// Text of the element at `path`, or nullopt when the document has none there. Throws XmlError
 /// for a malformed document.

@@ -3,22 +3,40 @@
 
 Reads a JSON list of cases from the file named by argv[1]; writes a JSON list to stdout, one
 result per case. Each case: region (may be ""), regional ("regional" or "legacy"), role_arn,
-session_name, token, status (HTTP status of the canned answer) and body (its XML).
-botocore's AssumeRoleWithWebIdentity is called with those inputs; a before-send hook records
-the request (url, body, header names) and returns the canned answer instead of going to the
-network. Each result: url, body, content_type, has_authorization, and either "credentials"
-(AccessKeyId, SecretAccessKey, SessionToken, Expiration as ISO 8601) or "error" (Code,
-Message, Type, RequestId). Run with Debian's /usr/bin/python3 (python3-botocore).
+session_name, status (HTTP status of the canned answer), body (its XML), and either token
+(AssumeRoleWithWebIdentity, the default action) or, with "action": "AssumeRole",
+access_key_id, secret_access_key, session_token (may be ""), external_id and
+duration_seconds (optional) and amz_date ("20240229T235959Z", the signing time).
+botocore's client is called with those inputs; a before-send hook records the request and
+returns the canned answer instead of going to the network. Each result: url, body,
+content_type, has_authorization, authorization, x_amz_date, x_amz_security_token, and either
+"credentials" (AccessKeyId, SecretAccessKey, SessionToken, Expiration as ISO 8601) or "error"
+(Code, Message, Type, RequestId). Run with Debian's /usr/bin/python3 (python3-botocore).
 """
+import datetime
 import json
 import os
 import sys
 import tempfile
+from unittest import mock
 
+import botocore.auth
 import botocore.awsrequest
 import botocore.config
 import botocore.exceptions
 import botocore.session
+
+
+class _FixedDatetime(datetime.datetime):
+    fixed = None
+
+    @classmethod
+    def utcnow(cls):
+        return cls.fixed
+
+
+def _text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else (value or "")
 
 
 class _Raw:
@@ -31,34 +49,49 @@ class _Raw:
         yield self._body
 
 
-def run(case, home):
+def call(client, case):
+    if case.get("action", "AssumeRoleWithWebIdentity") == "AssumeRoleWithWebIdentity":
+        return client.assume_role_with_web_identity(
+            RoleArn=case["role_arn"], RoleSessionName=case["session_name"], WebIdentityToken=case["token"])
+    # The keyword order of botocore's own AssumeRole credential provider.
+    kwargs = {"RoleArn": case["role_arn"], "RoleSessionName": case["session_name"]}
+    if case.get("external_id"):
+        kwargs["ExternalId"] = case["external_id"]
+    if case.get("duration_seconds"):
+        kwargs["DurationSeconds"] = case["duration_seconds"]
+    _FixedDatetime.fixed = datetime.datetime.strptime(case["amz_date"], "%Y%m%dT%H%M%SZ")
+    with mock.patch.object(botocore.auth.datetime, "datetime", _FixedDatetime):
+        return client.assume_role(**kwargs)
+
+
+def run(case):
     os.environ["AWS_STS_REGIONAL_ENDPOINTS"] = case["regional"]
     session = botocore.session.get_session()
     client = session.create_client(
         "sts",
         region_name=case["region"] or None,
-        aws_access_key_id="unused",
-        aws_secret_access_key="unused",
+        aws_access_key_id=case.get("access_key_id", "unused"),
+        aws_secret_access_key=case.get("secret_access_key", "unused"),
+        aws_session_token=case.get("session_token") or None,
         config=botocore.config.Config(retries={"max_attempts": 0}),
     )
     seen = {}
 
     def before_send(request, **_):
         seen["url"] = request.url
-        body = request.body
-        seen["body"] = body.decode("utf-8") if isinstance(body, bytes) else body
-        seen["content_type"] = request.headers.get("Content-Type", "")
-        if isinstance(seen["content_type"], bytes):
-            seen["content_type"] = seen["content_type"].decode("utf-8")
+        seen["body"] = _text(request.body)
+        seen["content_type"] = _text(request.headers.get("Content-Type"))
         seen["has_authorization"] = "Authorization" in request.headers
+        seen["authorization"] = _text(request.headers.get("Authorization"))
+        seen["x_amz_date"] = _text(request.headers.get("X-Amz-Date"))
+        seen["x_amz_security_token"] = _text(request.headers.get("X-Amz-Security-Token"))
         return botocore.awsrequest.AWSResponse(
             request.url, case["status"], {"Content-Type": "text/xml"}, _Raw(case["body"].encode("utf-8")))
 
-    client.meta.events.register("before-send.sts.AssumeRoleWithWebIdentity", before_send)
+    client.meta.events.register("before-send.sts.*", before_send)
     result = {}
     try:
-        answer = client.assume_role_with_web_identity(
-            RoleArn=case["role_arn"], RoleSessionName=case["session_name"], WebIdentityToken=case["token"])
+        answer = call(client, case)
         c = answer["Credentials"]
         result["credentials"] = {
             "AccessKeyId": c["AccessKeyId"],
@@ -89,7 +122,7 @@ def main():
         os.environ["HOME"] = home
         os.environ["AWS_CONFIG_FILE"] = os.path.join(home, "config")
         os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(home, "credentials")
-        json.dump([run(c, home) for c in cases], sys.stdout)
+        json.dump([run(c) for c in cases], sys.stdout)
 
 
 if __name__ == "__main__":

@@ -6,16 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <deque>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <nlohmann/json.hpp>
-
+#include "aws/fake_sts.hpp"
 #include "aws/temp_dir.hpp"
-#include "http/loopback_server.hpp"
-#include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -30,76 +22,10 @@ const std::string kRole = "arn:aws:iam::123456789012:role/eks-app";
 const std::string kToken = "eyJhbGciOiJSUzI1NiJ9.first-token-payload.signature";
 
 std::string success_xml(const std::string& key = "ASIASTSLOOP", const std::string& expiration = "2030-01-02T03:04:05Z") {
-  return "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
-         "  <AssumeRoleWithWebIdentityResult>\n"
-         "    <SubjectFromWebIdentityToken>system:serviceaccount:default:app</SubjectFromWebIdentityToken>\n"
-         "    <Audience>sts.amazonaws.com</Audience>\n"
-         "    <AssumedRoleUser>\n"
-         "      <Arn>arn:aws:sts::123456789012:assumed-role/eks-app/s</Arn>\n"
-         "      <AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>\n"
-         "    </AssumedRoleUser>\n"
-         "    <Credentials>\n"
-         "      <SessionToken>sts-session-token&amp;more</SessionToken>\n"
-         "      <SecretAccessKey>sts-secret-key</SecretAccessKey>\n"
-         "      <Expiration>" + expiration + "</Expiration>\n"
-         "      <AccessKeyId>" + key + "</AccessKeyId>\n"
-         "    </Credentials>\n"
-         "    <Provider>arn:aws:iam::123456789012:oidc-provider/oidc.eks.example</Provider>\n"
-         "  </AssumeRoleWithWebIdentityResult>\n"
-         "  <ResponseMetadata>\n    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>\n"
-         "  </ResponseMetadata>\n"
-         "</AssumeRoleWithWebIdentityResponse>\n";
+  return testing_aws::sts_success_xml("AssumeRoleWithWebIdentity", key, expiration);
 }
-
-std::string error_xml(const std::string& code, const std::string& message, const std::string& type = "Sender") {
-  return "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    <Type>" + type +
-         "</Type>\n    <Code>" + code + "</Code>\n    <Message>" + message +
-         "</Message>\n  </Error>\n  <RequestId>req-" + code + "</RequestId>\n</ErrorResponse>\n";
-}
-
-/// A loopback STS: answers from a script (the last answer repeats), records each request.
-class FakeSts {
- public:
-  struct Seen {
-    std::string path, content_type, authorization, body;
-    std::map<std::string, std::string> params;
-  };
-
-  FakeSts() {
-    server_.server().Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mutex_);
-      Seen s{req.path, req.get_header_value("Content-Type"), req.get_header_value("Authorization"), req.body, {}};
-      for (const auto& [k, v] : req.params) s.params[k] = v;
-      seen_.push_back(std::move(s));
-      const auto [status, body] = answers_.size() > 1 ? pop() : answers_.front();
-      res.status = status;
-      res.set_content(body, "text/xml");
-    });
-    server_.start();
-  }
-
-  void answer(std::vector<std::pair<int, std::string>> answers) {
-    std::lock_guard lock(mutex_);
-    answers_.assign(answers.begin(), answers.end());
-  }
-  std::vector<Seen> seen() const {
-    std::lock_guard lock(mutex_);
-    return seen_;
-  }
-  std::string url() const { return server_.url(); }
-
- private:
-  std::pair<int, std::string> pop() {
-    auto a = answers_.front();
-    answers_.pop_front();
-    return a;
-  }
-
-  LoopbackServer server_;
-  mutable std::mutex mutex_;
-  std::deque<std::pair<int, std::string>> answers_{{200, success_xml()}};
-  std::vector<Seen> seen_;
-};
+using testing_aws::FakeSts;
+using testing_aws::sts_error_xml;
 
 struct Fixture {
   FakeSts sts;
@@ -123,23 +49,11 @@ struct Fixture {
   std::shared_ptr<CredentialsProvider> provider() { return make_web_identity_credentials_provider(config(env())); }
 };
 
-/// Runs `f`, expects a CredentialsError and returns its message after checking it holds no
-/// token and no credential.
+/// The message of the CredentialsError `f` throws, checked to hold no token and no credential.
 template <typename F>
 std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const CredentialsNotConfigured& e) {
-    return std::string("not configured: ") + e.what();
-  } catch (const CredentialsError& e) {
-    const std::string m = e.what();
-    for (const char* secret : {"first-token-payload", "rotated-token", "sts-secret-key", "sts-session-token"}) {
-      EXPECT_THAT(m, Not(HasSubstr(secret)));
-    }
-    return m;
-  }
-  ADD_FAILURE() << "no CredentialsError";
-  return {};
+  return testing_aws::credentials_error_of(
+      std::forward<F>(f), {"first-token-payload", "rotated-token", "sts-secret-key", "sts-session-token"});
 }
 
 TEST(WebIdentity, AssumesTheRoleWithAnUnsignedFormRequest) {
@@ -207,7 +121,7 @@ TEST(WebIdentity, DefinitiveErrorsFailAtOnceNamingRoleCodeAndMessage) {
     SCOPED_TRACE(code);
     Fixture f;
     // A server that echoes the token in its message: it must not reach the error.
-    f.sts.answer({{status, error_xml(code, "Request for token " + kToken + " refused &amp; logged")}});
+    f.sts.answer({{status, sts_error_xml(code, "Request for token " + kToken + " refused &amp; logged")}});
     const std::string m = error_of([&] { f.provider()->get_credentials(); });
     EXPECT_THAT(m, HasSubstr("web identity: AssumeRoleWithWebIdentity for role " + kRole));
     EXPECT_THAT(m, HasSubstr(f.sts.url()));
@@ -221,9 +135,9 @@ TEST(WebIdentity, DefinitiveErrorsFailAtOnceNamingRoleCodeAndMessage) {
 
 TEST(WebIdentity, TransientErrorsAreRetriedWithBackoff) {
   Fixture f;
-  f.sts.answer({{400, error_xml("IDPCommunicationError", "The OIDC provider did not answer")},
-                {400, error_xml("InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider")},
-                {400, error_xml("Throttling", "Rate exceeded")},
+  f.sts.answer({{400, sts_error_xml("IDPCommunicationError", "The OIDC provider did not answer")},
+                {400, sts_error_xml("InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider")},
+                {400, sts_error_xml("Throttling", "Rate exceeded")},
                 {200, success_xml("ASIAAFTERRETRIES")}});
   EXPECT_EQ(f.provider()->get_credentials().access_key_id, "ASIAAFTERRETRIES");
   EXPECT_EQ(f.sts.seen().size(), 4u);
@@ -245,7 +159,7 @@ TEST(WebIdentity, ServerErrorsAreRetriedThenReportedAsTransient) {
   EXPECT_EQ(f.sleeps.size(), 3u);
 
   Fixture g;
-  g.sts.answer({{400, error_xml("InvalidIdentityToken", "No OpenIDConnect provider found")}});
+  g.sts.answer({{400, sts_error_xml("InvalidIdentityToken", "No OpenIDConnect provider found")}});
   const std::string m = error_of([&] { g.provider()->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("failed after 4 attempts: InvalidIdentityToken: No OpenIDConnect provider found"));
 }
@@ -366,7 +280,7 @@ TEST(WebIdentityProfile, ProfileWithTokenFileAndRole) {
   alone.environment = make_map_environment(env);
   EXPECT_EQ(make_profile_credentials_provider(alone)->get_credentials().access_key_id, "ASIASTSLOOP");
 
-  f.sts.answer({{403, error_xml("AccessDenied", "Not authorized")}});
+  f.sts.answer({{403, sts_error_xml("AccessDenied", "Not authorized")}});
   const std::string denied = error_of([&] { make_profile_credentials_provider(alone)->get_credentials(); });
   EXPECT_THAT(denied, HasSubstr("web identity of profile 'irsa': AssumeRoleWithWebIdentity for role " + kRole +
                                 "-profile"));
@@ -381,49 +295,6 @@ TEST(WebIdentityProfile, ProfileWithTokenFileAndRole) {
 
 // ----- botocore cross-check ------------------------------------------------------------------
 
-/// Records the request and answers from a canned body: no network at all.
-class CannedTransport final : public http::Transport {
- public:
-  CannedTransport(int status, std::string body) : status_(status), body_(std::move(body)) {}
-  http::Response send(const http::Request& request) override {
-    std::lock_guard lock(mutex_);
-    last_ = request;
-    http::Response r;
-    r.status = status_;
-    r.body = body_;
-    return r;
-  }
-  http::Request last() {
-    std::lock_guard lock(mutex_);
-    return last_;
-  }
-
- private:
-  int status_;
-  std::string body_;
-  std::mutex mutex_;
-  http::Request last_;
-};
-
-std::string run_botocore(const nlohmann::json& cases) {
-  const auto input = std::filesystem::temp_directory_path() / ("ssm_cache_botocore_sts_" + std::to_string(::getpid()) + ".json");
-  {
-    std::ofstream out(input, std::ios::binary);
-    out << cases.dump();
-  }
-  const std::string script = std::string(SSM_CACHE_SOURCE_DIR) + "/tests/aws/botocore_sts.py";
-  const std::string command = "/usr/bin/python3 '" + script + "' '" + input.string() + "'";
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return {};
-  char buffer[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  std::filesystem::remove(input);
-  return status == 0 ? output : std::string{};
-}
-
 TEST(WebIdentityBotocore, SameRequestAndSameReadingOfTheAnswers) {
   struct Case {
     std::string region, regional, role, session, token;
@@ -435,64 +306,36 @@ TEST(WebIdentityBotocore, SameRequestAndSameReadingOfTheAnswers) {
       {"us-west-2", "legacy", "arn:aws:iam::123456789012:role/path/with spaces+plus", "s@me=name,x.y-z",
        "eyJ.a+b/c=d~e%f", 200, success_xml("ASIA&amp;ODD", "2031-05-06T07:08:09.123Z")},
       {"cn-north-1", "regional", "arn:aws-cn:iam::123456789012:role/r", "session", kToken, 403,
-       error_xml("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity &lt;x&gt; &#233;")},
+       sts_error_xml("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity &lt;x&gt; &#233;")},
       {"eu-central-1", "legacy", kRole, "session", kToken, 400,
-       error_xml("ExpiredTokenException", "Token expired: current date/time 1700000000 must be before the "
+       sts_error_xml("ExpiredTokenException", "Token expired: current date/time 1700000000 must be before the "
                                           "expiration date/time 1600000000")},
-      {"ap-southeast-2", "regional", kRole, "session", kToken, 400, error_xml("ValidationError", "1 validation error")},
+      {"ap-southeast-2", "regional", kRole, "session", kToken, 400, sts_error_xml("ValidationError", "1 validation error")},
   };
   nlohmann::json input = nlohmann::json::array();
   for (const auto& c : cases) {
     input.push_back({{"region", c.region}, {"regional", c.regional}, {"role_arn", c.role},
                      {"session_name", c.session}, {"token", c.token}, {"status", c.status}, {"body", c.body}});
   }
-  const std::string output = run_botocore(input);
-  ASSERT_FALSE(output.empty()) << "botocore script failed (is python3-botocore installed?)";
-  const auto results = nlohmann::json::parse(output);
-  ASSERT_EQ(results.size(), cases.size());
+  const auto results = testing_aws::run_botocore_sts(input);
+  ASSERT_EQ(results.size(), cases.size()) << "botocore script failed (is python3-botocore installed?)";
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];
-    const auto& b = results[i];
     SCOPED_TRACE("case " + std::to_string(i) + " " + c.region);
     testing_aws::TempDir dir;
-    const std::string token_file = dir.write("token", c.token);
-    auto transport = std::make_shared<CannedTransport>(c.status, c.body);
+    auto transport = std::make_shared<testing_aws::CannedTransport>(c.status, c.body);
     WebIdentityCredentialsConfig config;
     config.role_arn = c.role;
-    config.token_file = token_file;
+    config.token_file = dir.write("token", c.token);
     config.session_name = c.session;
     config.transport = transport;
     config.max_attempts = 1;
     config.environment = make_map_environment(
         {{"HOME", dir.path()}, {"AWS_REGION", c.region}, {"AWS_STS_REGIONAL_ENDPOINTS", c.regional}});
-    auto provider = make_web_identity_credentials_provider(config);
-    if (b.contains("credentials")) {
-      const Credentials mine = provider->get_credentials();
-      EXPECT_EQ(mine.access_key_id, b["credentials"]["AccessKeyId"].get<std::string>());
-      EXPECT_EQ(mine.secret_access_key, b["credentials"]["SecretAccessKey"].get<std::string>());
-      EXPECT_EQ(mine.session_token, b["credentials"]["SessionToken"].get<std::string>());
-      const auto secs = std::chrono::duration_cast<std::chrono::seconds>(mine.expiration->time_since_epoch()).count();
-      const std::time_t t = static_cast<std::time_t>(secs);
-      char iso[32];
-      std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-      EXPECT_EQ(iso, b["credentials"]["Expiration"].get<std::string>());
-    } else {
-      const std::string m = error_of([&] { provider->get_credentials(); });
-      const auto& e = b["error"];
-      EXPECT_THAT(m, HasSubstr(e["Code"].get<std::string>() + ": " + e["Message"].get<std::string>()));
-      EXPECT_THAT(m, HasSubstr("request id " + e["RequestId"].get<std::string>()));
-      EXPECT_EQ(e["Type"].get<std::string>(), "Sender");
-    }
-    const http::Request sent = transport->last();
-    EXPECT_EQ(sent.url, b["url"].get<std::string>());
-    EXPECT_EQ(sent.body, b["body"].get<std::string>());  // byte for byte, field order included
-    std::string content_type;
-    for (const auto& [name, value] : sent.headers) {
-      if (name == "Content-Type") content_type = value;
-      EXPECT_NE(name, "Authorization");
-    }
-    EXPECT_EQ(content_type, b["content_type"].get<std::string>());
-    EXPECT_FALSE(b["has_authorization"].get<bool>());
+    testing_aws::expect_like_botocore(*make_web_identity_credentials_provider(config), *transport, results[i],
+                                      {"first-token-payload", "sts-secret-key", "sts-session-token"});
+    EXPECT_EQ(testing_aws::header_of(transport->last(), "Authorization"), "");
+    EXPECT_FALSE(results[i]["has_authorization"].get<bool>());
   }
 }
 
