@@ -298,7 +298,7 @@ class AssumeRoleProvider final : public CredentialsProvider {
   std::string session_name_;
 };
 
-/// For a profile this build cannot serve: fails at each call, saying why.
+/// For a profile this build cannot serve, or one set up wrongly: fails at each call, saying why.
 class UnsupportedProfileProvider final : public CredentialsProvider {
  public:
   explicit UnsupportedProfileProvider(std::string message) : message_(std::move(message)) {}
