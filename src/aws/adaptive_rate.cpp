@@ -84,23 +84,30 @@ void ClientRateLimiter::set_max_rate_locked(double rate, double now) {
 }
 
 bool ClientRateLimiter::acquire(std::chrono::milliseconds max_wait) {
-  std::chrono::milliseconds wait{0};
-  {
-    std::lock_guard lock(mutex_);
-    if (!enabled_) return true;
-    refill_locked(now_());
-    capacity_ -= 1;
-    if (capacity_ < 0) {
-      wait = std::chrono::milliseconds(
-          static_cast<std::int64_t>(std::ceil(-capacity_ / fill_rate_ * 1000)));
-      if (wait > max_wait) {
-        capacity_ += 1;
-        return false;
+  double start = 0;
+  for (bool first = true;; first = false) {
+    std::chrono::milliseconds wait{0};
+    {
+      std::lock_guard lock(mutex_);
+      if (!enabled_) return true;
+      const double now = now_();
+      if (first) start = now;
+      refill_locked(now);
+      if (capacity_ >= 1) {
+        capacity_ -= 1;
+        return true;
       }
+      const double needed = (1 - capacity_) / fill_rate_;  // seconds at the current rate
+      const double spent = now - start;
+      if (spent + needed > std::chrono::duration<double>(max_wait).count()) return false;
+      // Sleep in slices: a rate raised by other threads' answers meanwhile shortens the wait
+      // (botocore's waiters are woken by the rate change; a slice bounds the delay to notice).
+      wait = std::chrono::milliseconds(
+          std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(needed * 1000))));
+      wait = std::min(wait, kMaxSleepSlice);
     }
+    sleep_(wait);
   }
-  if (wait.count() > 0) sleep_(wait);
-  return true;
 }
 
 void ClientRateLimiter::on_response(bool throttled) {

@@ -5,14 +5,15 @@
 // succeed. The rate arithmetic is botocore's (botocore/retries/adaptive.py, throttling.py,
 // bucket.py), cross-checked against it by tests/client/adaptive_rate_test.cpp.
 //
-// One difference on purpose: a caller reserves its token before waiting (the bucket may go
-// negative and later callers wait longer), so the wait is computed once, never polled, and a
-// caller that cannot get a token before its deadline gives it back and fails at once.
+// Waiting callers sleep in slices of at most 100 ms and look again (botocore waits on a
+// condition its rate changes signal), so a rate raised meanwhile by other threads' answers
+// shortens their wait; a caller whose wait would pass its deadline fails at once instead.
 //
 // Thread-safe: one mutex, held for a few arithmetic operations, never while sleeping.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 
@@ -60,8 +61,8 @@ class ClientRateLimiter {
                              std::function<void(std::chrono::milliseconds)> sleep = {});
 
   /// Before each attempt. Until a throttle has been seen, returns true at once. Then takes a
-  /// send token, waiting for it; returns false (nothing taken, nothing waited) when the wait
-  /// would exceed `max_wait`.
+  /// send token, waiting for it; returns false (nothing taken) as soon as the wait, at the
+  /// current rate, would take longer than `max_wait` in all.
   bool acquire(std::chrono::milliseconds max_wait);
 
   /// After each attempt's answer (or transport failure): adjusts the send rate.
@@ -73,6 +74,7 @@ class ClientRateLimiter {
   [[nodiscard]] double measured_rate() const;
 
   static constexpr double kMinFillRate = 0.5;
+  static constexpr std::chrono::milliseconds kMaxSleepSlice{100};
   static constexpr double kMaxRateAdjustScale = 2.0;
 
  private:
