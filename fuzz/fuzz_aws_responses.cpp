@@ -1,13 +1,16 @@
-// fuzz/fuzz_aws_responses.cpp — libFuzzer target for the AWS JSON 1.1 response parsers
-// (src/aws/json_protocol): the first byte picks the parser, the rest is the response body.
-// Contract checked: any body either parses or throws an ssm_cache::Error (never another
-// exception, a crash, a leak or undefined behaviour).
+// fuzz/fuzz_aws_responses.cpp — libFuzzer target for the AWS response parsers: JSON 1.1
+// (src/aws/json_protocol) and STS's XML (src/aws/xml_extract, sts_protocol): the first byte
+// picks the parser, the rest is the response body. Contract checked: any body either parses
+// or throws an ssm_cache::Error (aws::XmlError for the bare XML reader), never another
+// exception, a crash, a leak or undefined behaviour.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "aws/json_protocol.hpp"
+#include "aws/sts_protocol.hpp"
+#include "aws/xml_extract.hpp"
 #include "ssm_cache/errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -17,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   namespace aws = ssm_cache::aws;
   const aws::ResponseContext ctx{"Fuzz", "fuzz input", 200, "req-1"};
   try {
-    switch (selector % 8) {
+    switch (selector % 11) {
       case 0: {
         auto r = aws::parse_get_parameters_response(body, ctx);
         for (const auto& p : r.parameters) (void)p.name.size();
@@ -47,9 +50,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)aws::error_code_from_type(body);
         break;
       }
-      default: {
+      case 7: {
         std::string out;
         (void)aws::base64_decode(body, out);
+        break;
+      }
+      case 8: {
+        try {
+          const auto root = aws::parse_xml(body);
+          (void)aws::find_element(root, {"ErrorResponse", "Error", "Code"});
+        } catch (const aws::XmlError&) {
+          // The documented outcome for a document that is not well-formed.
+        }
+        break;
+      }
+      case 9: {
+        const auto error = aws::parse_sts_error(body);
+        if (error) (void)error->code.size();
+        break;
+      }
+      default: {
+        const auto creds = aws::parse_sts_credentials(
+            body, (selector / 11) % 2 ? "AssumeRole" : "AssumeRoleWithWebIdentity", "fuzz",
+            "fuzz input");
+        (void)creds.access_key_id.size();
         break;
       }
     }
