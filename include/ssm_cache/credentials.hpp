@@ -82,8 +82,8 @@ std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
 
 /// A later provider for profiles that need STS (role_arn + source_profile / credential_source,
 /// web_identity_token_file, sso_*). Given the profile name and its merged values, returns a
-/// provider for it. Unset in ProfileCredentialsConfig: web identity profiles only (others fail
-/// with a CredentialsError saying so); the default chain passes make_default_sts_profile_resolver.
+/// provider for it. Unset in ProfileCredentialsConfig: make_default_sts_profile_resolver over
+/// the provider's environment (web identity and AssumeRole profiles; SSO ones fail saying so).
 using StsProfileResolver = std::function<std::shared_ptr<CredentialsProvider>(
     const std::string& profile, const std::map<std::string, std::string>& values)>;
 
@@ -92,7 +92,7 @@ struct ProfileCredentialsConfig {
   EnvironmentLookup environment{};  ///< also gives AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME
   /// credential_process: killed after this long; its stdout is limited to 64 KiB.
   std::chrono::milliseconds process_timeout{60000};
-  StsProfileResolver sts_resolver{};  ///< empty: web identity profiles only (see above)
+  StsProfileResolver sts_resolver{};  ///< empty: make_default_sts_profile_resolver (see above)
 };
 /// aws_access_key_id / aws_secret_access_key / aws_session_token of the profile (credentials
 /// file wins over config file), else its credential_process (run directly, without a shell:

@@ -16,7 +16,6 @@
 #include "aws/credentials_process.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/sts_protocol.hpp"
-#include "aws/sts_resolver.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -164,7 +163,10 @@ class ProfileProvider final : public CredentialsProvider {
  public:
   explicit ProfileProvider(ProfileCredentialsConfig config)
       : config_(std::move(config)), env_(aws::to_environment(config_.environment)) {
-    if (!config_.sts_resolver) config_.sts_resolver = aws::make_web_identity_profile_resolver(config_.environment);
+    // A profile the caller names may need STS (web identity, a role): served as the SDKs do.
+    if (!config_.sts_resolver) {
+      config_.sts_resolver = make_default_sts_profile_resolver({.environment = config_.environment});
+    }
   }
 
   Credentials get_credentials() override {

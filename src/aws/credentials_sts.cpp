@@ -16,7 +16,6 @@
 #include "aws/credentials_util.hpp"
 #include "aws/retry.hpp"
 #include "aws/sigv4.hpp"
-#include "aws/sts_resolver.hpp"
 #include "aws/sts_protocol.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
@@ -335,8 +334,8 @@ std::shared_ptr<CredentialsProvider> cached(std::shared_ptr<CredentialsProvider>
 /// Builds the providers of STS profiles; a configuration mistake throws CredentialsError.
 class ProfileResolver {
  public:
-  ProfileResolver(StsProfileResolverConfig config, bool assume_role)
-      : config_(std::move(config)), env_(aws::to_environment(config_.environment)), assume_role_(assume_role) {}
+  explicit ProfileResolver(StsProfileResolverConfig config)
+      : config_(std::move(config)), env_(aws::to_environment(config_.environment)) {}
 
   std::shared_ptr<CredentialsProvider> resolve(const std::string& name, const Values& values) const {
     const std::string where = "profile '" + name + "'";
@@ -354,11 +353,6 @@ class ProfileResolver {
       web.sleep = config_.sleep;
       web.clock = config_.clock;
       return std::make_shared<WebIdentityProvider>(std::move(web), profile);
-    }
-    if (!role_arn.empty() && !assume_role_) {
-      throw CredentialsError(where + " uses 'role_arn', which needs AWS STS AssumeRole: not supported by a profile "
-                             "provider without an sts_resolver; pass make_default_sts_profile_resolver() (the "
-                             "default chain does)");
     }
     if (!role_arn.empty()) return assume_role(name, values, profile, {name});
     const std::string key = !value_of(values, "sso_session").empty() ? "sso_session" : "sso_start_url";
@@ -495,11 +489,10 @@ class ProfileResolver {
 
   StsProfileResolverConfig config_;
   aws::Environment env_;
-  bool assume_role_;
 };
 
-StsProfileResolver make_resolver(StsProfileResolverConfig config, bool assume_role) {
-  return [resolver = ProfileResolver(std::move(config), assume_role)](const std::string& name, const Values& values) {
+StsProfileResolver make_resolver(StsProfileResolverConfig config) {
+  return [resolver = ProfileResolver(std::move(config))](const std::string& name, const Values& values) {
     return ProfileResolver::resolve_or_fail(resolver, name, values);
   };
 }
@@ -515,11 +508,7 @@ std::shared_ptr<CredentialsProvider> make_assume_role_credentials_provider(Assum
 }
 
 StsProfileResolver make_default_sts_profile_resolver(StsProfileResolverConfig config) {
-  return make_resolver(std::move(config), true);
-}
-
-StsProfileResolver aws::make_web_identity_profile_resolver(EnvironmentLookup environment) {
-  return make_resolver({.environment = std::move(environment)}, false);
+  return make_resolver(std::move(config));
 }
 
 }  // namespace ssm_cache

@@ -248,16 +248,22 @@ TEST(AssumeRoleProfile, StsErrorsNameRoleAndCodeButNoSecret) {
   EXPECT_EQ(h.sts.seen().size(), 1u);
 }
 
-TEST(AssumeRoleProfile, AProfileProviderWithoutAResolverDoesNotAssumeRoles) {
+TEST(AssumeRoleProfile, AProfileProviderWithoutAResolverAssumesRolesToo) {
+  // The profile the caller names is a role: a profile provider on its own serves it, as the
+  // SDKs do, with the default resolver over the provider's environment.
   Fixture f;
   ProfileCredentialsConfig config;
   config.environment = make_map_environment(
       f.env("[profile admin]\nrole_arn = " + kRole + "\nsource_profile = admin\naws_access_key_id = AKIA\n"
             "aws_secret_access_key = " + kSourceSecret + "\n",
             "admin"));
-  const std::string m = error_of([&] { make_profile_credentials_provider(config)->get_credentials(); });
-  EXPECT_THAT(m, HasSubstr("not supported by a profile provider without an sts_resolver"));
-  EXPECT_TRUE(f.sts.seen().empty());
+  const Credentials c = make_profile_credentials_provider(config)->get_credentials();
+  EXPECT_EQ(c.access_key_id, "ASIAROLE");
+  EXPECT_EQ(c.provider, "assume-role");
+  const auto seen = f.sts.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].params.at("Action"), "AssumeRole");
+  EXPECT_TRUE(signed_by(seen[0], "AKIA", kSourceSecret));
 }
 
 TEST(AssumeRoleProvider, ErrorsFromTheSourceStopTheCall) {

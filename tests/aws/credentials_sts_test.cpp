@@ -288,9 +288,16 @@ TEST(WebIdentityProfile, ProfileWithTokenFileAndRole) {
   alone.profile = "broken";
   EXPECT_THAT(error_of([&] { make_profile_credentials_provider(alone)->get_credentials(); }),
               HasSubstr("profile 'broken' has web_identity_token_file but no role_arn"));
+  // A role whose source is the web identity profile: both STS calls, in order.
   alone.profile = "chained";
-  EXPECT_THAT(error_of([&] { make_profile_credentials_provider(alone)->get_credentials(); }),
-              HasSubstr("not supported"));
+  f.sts.answer({{200, testing_aws::sts_success_xml("AssumeRoleWithWebIdentity", "ASIAIRSA")},
+                {200, testing_aws::sts_success_xml("AssumeRole", "ASIACHAINED")}});
+  const std::size_t before = f.sts.seen().size();
+  EXPECT_EQ(make_profile_credentials_provider(alone)->get_credentials().access_key_id, "ASIACHAINED");
+  seen = f.sts.seen();
+  ASSERT_EQ(seen.size(), before + 2);
+  EXPECT_EQ(seen[before].params.at("Action"), "AssumeRoleWithWebIdentity");
+  EXPECT_EQ(seen[before + 1].params.at("Action"), "AssumeRole");
 }
 
 // ----- botocore cross-check ------------------------------------------------------------------
