@@ -7,18 +7,12 @@
 
 namespace ssm_cache::cli {
 
-SidecarCache::SidecarCache(SidecarCacheOptions options) : options_(std::move(options)) {
-  // Threads are started lazily: most caches (and every test without expiry) never need them.
-}
+// Refresh threads start on demand: most caches (and every test without expiry) never need one.
+SidecarCache::SidecarCache(SidecarCacheOptions options)
+    : options_(std::move(options)), refreshes_(options_.refresh_threads) {}
 
-SidecarCache::~SidecarCache() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  for (auto& t : workers_) t.join();
-}
+// Refreshes still queued or running use the members: they finish before any is destroyed.
+SidecarCache::~SidecarCache() { refreshes_.stop(); }
 
 Outcome SidecarCache::run(const Fetch& fetch) noexcept {
   try {
@@ -94,7 +88,8 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
         e->flight = flight;
         OutcomePtr stale = e->value;
         lock.unlock();
-        enqueue([this, key, flight, ttl, fetch] { complete(key, flight, run(fetch), ttl, false); });
+        refreshes_.submit(
+            [this, key, flight, ttl, fetch] { complete(key, flight, run(fetch), ttl, false); });
         return CacheResult{stale, CacheSource::kStale};
       }
     }
@@ -185,37 +180,6 @@ std::uint64_t SidecarCache::evictions() const {
   return evictions_;
 }
 
-void SidecarCache::enqueue(std::function<void()> task) {
-  {
-    std::lock_guard lock(queue_mu_);
-    queue_.push_back(std::move(task));
-    if (workers_.size() < std::max<std::size_t>(1, options_.refresh_threads) &&
-        queue_.size() + running_ > workers_.size()) {
-      workers_.emplace_back([this] { worker(); });
-    }
-  }
-  queue_cv_.notify_one();
-}
-
-void SidecarCache::worker() {
-  std::unique_lock lock(queue_mu_);
-  for (;;) {
-    queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping and drained
-    auto task = std::move(queue_.front());
-    queue_.pop_front();
-    ++running_;
-    lock.unlock();
-    task();
-    lock.lock();
-    --running_;
-    if (queue_.empty() && running_ == 0) idle_cv_.notify_all();
-  }
-}
-
-void SidecarCache::wait_idle() {
-  std::unique_lock lock(queue_mu_);
-  idle_cv_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
-}
+void SidecarCache::wait_idle() { refreshes_.wait_idle(); }
 
 }  // namespace ssm_cache::cli

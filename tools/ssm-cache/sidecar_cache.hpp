@@ -10,9 +10,7 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <future>
 #include <list>
@@ -20,9 +18,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "task_pool.hpp"
 
 namespace ssm_cache::cli {
 
@@ -121,8 +120,6 @@ class SidecarCache {
   CacheResult complete(const std::string& key, const std::shared_ptr<Flight>& flight,
                        Outcome outcome, std::chrono::milliseconds ttl, bool refresh_now);
   static Outcome run(const Fetch& fetch) noexcept;
-  void enqueue(std::function<void()> task);
-  void worker();
 
   SidecarCacheOptions options_;
   mutable std::mutex mu_;
@@ -130,14 +127,8 @@ class SidecarCache {
   std::list<std::string> lru_;  // front: most recently used
   std::uint64_t evictions_ = 0;
 
-  // Background refreshes.
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::condition_variable idle_cv_;
-  std::deque<std::function<void()>> queue_;
-  std::size_t running_ = 0;
-  bool stopping_ = false;
-  std::vector<std::thread> workers_;
+  // Background refreshes (last: destroyed first, after the destructor has stopped it).
+  TaskPool refreshes_;
 };
 
 }  // namespace ssm_cache::cli

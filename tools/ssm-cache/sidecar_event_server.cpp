@@ -52,7 +52,7 @@ struct SidecarEventServer::Loop {
   event* stop_event = nullptr;  // activated by stop() from any thread: breaks the loop
   event* done_event = nullptr;  // activated by workers: sends the answers in `done`
   std::mutex done_mu;
-  std::vector<std::unique_ptr<Job>> done;  // answered by a worker, not yet sent
+  std::vector<std::shared_ptr<Job>> done;  // answered by a worker, not yet sent
   int result = 0;                          // event_base_dispatch's
 };
 
@@ -233,7 +233,7 @@ void SidecarEventServer::on_request(evhttp_request* req, void* arg) {
       send(req, *r);
       return;
     }
-    auto job = std::make_unique<Job>();
+    auto job = std::make_shared<Job>();
     job->loop = &loop;
     job->req = req;
     job->method = method;
@@ -251,7 +251,7 @@ void SidecarEventServer::on_request(evhttp_request* req, void* arg) {
 // request is still valid here.
 void SidecarEventServer::on_done(evutil_socket_t, short, void* arg) {
   auto& loop = *static_cast<Loop*>(arg);
-  std::vector<std::unique_ptr<Job>> done;
+  std::vector<std::shared_ptr<Job>> done;
   {
     std::lock_guard lock(loop.done_mu);
     done.swap(loop.done);
@@ -259,45 +259,27 @@ void SidecarEventServer::on_done(evutil_socket_t, short, void* arg) {
   for (auto& job : done) send(job->req, job->response);
 }
 
-void SidecarEventServer::submit(std::unique_ptr<Job> job) {
-  {
-    std::lock_guard lock(jobs_mu_);
-    if (stopping_workers_) {
-      send(job->req, service_.refuse(503, "ServiceUnavailable", "the server is shutting down"));
-      return;
-    }
-    jobs_.push_back(std::move(job));
-    // Workers start on demand: a sidecar that only serves its cache never starts one.
-    if (workers_.size() < kMaxWorkers && jobs_.size() + busy_ > workers_.size()) {
-      workers_.emplace_back([this] { work(); });
-    }
+void SidecarEventServer::submit(std::shared_ptr<Job> job) {
+  // Workers start on demand: a sidecar that only serves its cache never starts one.
+  const bool queued = workers_.submit([this, job] { answer(job); });
+  if (!queued) {
+    send(job->req, service_.refuse(503, "ServiceUnavailable", "the server is shutting down"));
   }
-  jobs_cv_.notify_one();
 }
 
-void SidecarEventServer::work() {
-  std::unique_lock lock(jobs_mu_);
-  for (;;) {
-    jobs_cv_.wait(lock, [&] { return stopping_workers_ || !jobs_.empty(); });
-    if (jobs_.empty()) return;  // stopping and drained
-    auto job = std::move(jobs_.front());
-    jobs_.pop_front();
-    ++busy_;
-    lock.unlock();
-    try {
-      job->response = service_.handle(job->method, job->path, job->query, job->tokens);
-    } catch (const std::exception&) {
-      job->response = service_.refuse(500, "InternalServerError", "internal error");
-    }
-    Loop& loop = *job->loop;
-    {
-      std::lock_guard done_lock(loop.done_mu);
-      loop.done.push_back(std::move(job));
-    }
-    event_active(loop.done_event, EV_TIMEOUT, 0);
-    lock.lock();
-    --busy_;
+// On a worker: the answer, then back to the loop that owns the request.
+void SidecarEventServer::answer(const std::shared_ptr<Job>& job) {
+  try {
+    job->response = service_.handle(job->method, job->path, job->query, job->tokens);
+  } catch (const std::exception&) {
+    job->response = service_.refuse(500, "InternalServerError", "internal error");
   }
+  Loop& loop = *job->loop;
+  {
+    std::lock_guard done_lock(loop.done_mu);
+    loop.done.push_back(job);
+  }
+  event_active(loop.done_event, EV_TIMEOUT, 0);
 }
 
 // With every loop stopped: sends what the workers answered after the loops ended (a write
@@ -306,15 +288,6 @@ void SidecarEventServer::send_done() {
   for (auto& loop : loops_) on_done(-1, 0, loop.get());
 }
 
-void SidecarEventServer::stop_workers() {
-  {
-    std::lock_guard lock(jobs_mu_);
-    stopping_workers_ = true;
-  }
-  jobs_cv_.notify_all();
-  for (auto& t : workers_) t.join();
-  workers_.clear();
-}
 
 
 SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(service) {
@@ -364,7 +337,7 @@ SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(servi
 }
 
 SidecarEventServer::~SidecarEventServer() {
-  stop_workers();
+  workers_.stop();
   send_done();
   for (auto& loop : loops_) {
     evhttp_free(loop->http);  // closes the listening socket and open connections
@@ -463,7 +436,7 @@ bool SidecarEventServer::run() {
   for (auto& t : threads) t.join();
   // Requests already with a worker finish (bounded by the upstream timeouts) and get their
   // answer; evhttp frees a request only once its reply is sent or its connection is freed.
-  stop_workers();
+  workers_.stop();
   send_done();
   // One more non-blocking pass per loop writes those answers out (a request arriving in it
   // gets 503 from submit()).

@@ -13,15 +13,12 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "sidecar_service.hpp"
+#include "task_pool.hpp"
 
 struct evhttp_request;  // <event2/http.h>, kept out of this header
 
@@ -55,9 +52,8 @@ class SidecarEventServer {
  private:
   static void on_request(evhttp_request* req, void* arg);
   static void on_done(int fd, short what, void* arg);
-  void submit(std::unique_ptr<Job> job);
-  void work();
-  void stop_workers();
+  void submit(std::shared_ptr<Job> job);
+  void answer(const std::shared_ptr<Job>& job);
   void send_done();
 
   SidecarService& service_;
@@ -65,12 +61,7 @@ class SidecarEventServer {
   std::atomic<bool> stopped_{false};
   bool bound_ = false;
 
-  std::mutex jobs_mu_;
-  std::condition_variable jobs_cv_;
-  std::deque<std::unique_ptr<Job>> jobs_;
-  std::size_t busy_ = 0;
-  bool stopping_workers_ = false;
-  std::vector<std::thread> workers_;
+  TaskPool workers_{kMaxWorkers};  // requests that wait for AWS
 };
 
 }  // namespace ssm_cache::cli
