@@ -11,8 +11,6 @@
 #include <ctime>
 #include <deque>
 #include <initializer_list>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -20,10 +18,10 @@
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
 
 #include "http/loopback_server.hpp"
 #include "http/transport.hpp"
+#include "python_script.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -167,23 +165,7 @@ std::string credentials_error_of(F&& f, std::initializer_list<const char*> secre
 /// Runs tests/aws/botocore_sts.py on `cases`: one result per case, or an empty array when the
 /// script failed.
 inline nlohmann::json run_botocore_sts(const nlohmann::json& cases) {
-  const auto input =
-      std::filesystem::temp_directory_path() / ("ssm_cache_botocore_sts_" + std::to_string(::getpid()) + ".json");
-  {
-    std::ofstream out(input, std::ios::binary);
-    out << cases.dump();
-  }
-  const std::string script = std::string(SSM_CACHE_SOURCE_DIR) + "/tests/aws/botocore_sts.py";
-  const std::string command = "/usr/bin/python3 '" + script + "' '" + input.string() + "'";
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return nlohmann::json::array();
-  char buffer[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  std::filesystem::remove(input);
-  return status == 0 ? nlohmann::json::parse(output) : nlohmann::json::array();
+  return testing_python::run_json("tests/aws/botocore_sts.py", cases).value_or(nlohmann::json::array());
 }
 
 /// Expects `provider` (sending through `transport`) to read the canned answer as botocore did

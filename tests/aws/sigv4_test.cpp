@@ -3,15 +3,12 @@
 // dates, and a cross-check of SSM / Secrets Manager JSON 1.1 requests against botocore.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
-#include <unistd.h>
 
 #include "aws/sigv4.hpp"
+#include "python_script.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -347,26 +344,9 @@ TEST(SigV4Botocore, JsonRequestsMatchBotocore) {
                      {"session_token", c.credentials.session_token},
                      {"timestamp", c.amz_date}});
   }
-  const auto dir = std::filesystem::temp_directory_path();
-  const auto input_path = dir / ("ssm_cache_botocore_" + std::to_string(::getpid()) + ".json");
-  {
-    std::ofstream out(input_path, std::ios::binary);
-    out << input.dump();
-  }
-  const std::string script = std::string(SSM_CACHE_SOURCE_DIR) + "/tests/aws/botocore_sign.py";
-  const std::string command = "/usr/bin/python3 '" + script + "' '" + input_path.string() + "'";
-  std::string output;
-  {
-    FILE* pipe = ::popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    char buffer[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    std::filesystem::remove(input_path);
-    ASSERT_EQ(status, 0) << "botocore script failed (is python3-botocore installed?)";
-  }
-  const auto results = nlohmann::json::parse(output);
+  const auto result = testing_python::run_json("tests/aws/botocore_sign.py", input);
+  ASSERT_TRUE(result) << "botocore script failed (is python3-botocore installed?)";
+  const nlohmann::json& results = *result;
   ASSERT_EQ(results.size(), cases.size());
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const JsonCase& c = cases[i];

@@ -3,17 +3,14 @@
 // scripted sequence of answers; token waits at the send rate; giving up before a deadline; and
 // the AWS client pacing its calls after a throttle (fake clock and sleeper: nothing waits).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "aws/adaptive_rate.hpp"
 #include "aws/aws_client_impl.hpp"
 #include "client/fake_transport.hpp"
+#include "python_script.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -63,26 +60,9 @@ TEST(AdaptiveRate, MatchesBotocoreOverAScriptedSequence) {
   const auto events = scripted_events(start);
   nlohmann::json input{{"start", start}, {"events", nlohmann::json::array()}};
   for (const auto& [t, throttled] : events) input["events"].push_back({t, throttled});
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("ssm_cache_adaptive_" + std::to_string(::getpid()) + ".json");
-  {
-    std::ofstream out(path);
-    out << input.dump();
-  }
-  const std::string command = "/usr/bin/python3 '" + std::string(SSM_CACHE_SOURCE_DIR) +
-                              "/tests/client/botocore_adaptive.py' '" + path.string() + "'";
-  std::string output;
-  {
-    FILE* pipe = ::popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    char buffer[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    std::filesystem::remove(path);
-    ASSERT_EQ(status, 0) << "botocore script failed (is python3-botocore installed?)";
-  }
-  const auto expected = nlohmann::json::parse(output);
+  const auto result = testing_python::run_json("tests/client/botocore_adaptive.py", input);
+  ASSERT_TRUE(result) << "botocore script failed (is python3-botocore installed?)";
+  const nlohmann::json& expected = *result;
   ASSERT_EQ(expected.size(), events.size());
 
   double now = start;
