@@ -50,8 +50,9 @@ std::string expand_home(const Environment& env, std::string path) {
 
 enum class FileState { missing, read, unreadable };
 
-/// Reads a whole file; distinguishes "not there" (fine) from "there but unreadable" (an error).
-FileState read_file(const std::string& path, std::string& text, std::string& why) {
+/// Why `path` cannot be opened as a file (missing: fine; unreadable: an error, with `why`), or
+/// nullopt when it is there and not a directory.
+std::optional<FileState> stat_problem(const std::string& path, std::string& why) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return FileState::missing;
@@ -62,6 +63,12 @@ FileState read_file(const std::string& path, std::string& text, std::string& why
     why = "it is a directory";
     return FileState::unreadable;
   }
+  return std::nullopt;
+}
+
+/// Reads a whole file; distinguishes "not there" (fine) from "there but unreadable" (an error).
+FileState read_file(const std::string& path, std::string& text, std::string& why) {
+  if (auto problem = stat_problem(path, why)) return *problem;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     why = std::strerror(errno);
@@ -81,16 +88,7 @@ FileState read_file(const std::string& path, std::string& text, std::string& why
 /// and only for an https connection), and reading the system bundle whole cost ~0.6M
 /// instructions of every cold start.
 FileState check_readable(const std::string& path, std::string& why) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return FileState::missing;
-    why = std::strerror(errno);
-    return FileState::unreadable;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    why = "it is a directory";
-    return FileState::unreadable;
-  }
+  if (auto problem = stat_problem(path, why)) return *problem;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     why = std::strerror(errno);
