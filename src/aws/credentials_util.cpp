@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aws/json_protocol.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
@@ -86,7 +87,9 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
   const std::int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_seconds;
-  return std::chrono::system_clock::time_point{} + std::chrono::seconds{secs};
+  // Years 0000-9999 reach beyond system_clock's range (1677-2262 in nanoseconds): converting
+  // those seconds directly would overflow. from_epoch_seconds clamps, as for JSON timestamps.
+  return from_epoch_seconds(static_cast<double>(secs));
 }
 
 Credentials parse_credentials_json(std::string_view body, CredentialsJson shape,

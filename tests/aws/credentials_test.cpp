@@ -142,6 +142,14 @@ TEST(Iso8601, Parses) {
   EXPECT_EQ(aws::parse_iso8601("2024-01-02T03:04:05.123456Z"), base);
   EXPECT_EQ(aws::parse_iso8601("2024-01-02T04:04:05+01:00"), base);
   EXPECT_EQ(aws::parse_iso8601("2024-01-02T02:04:05-0100"), base);
+  // Valid ISO 8601 years outside system_clock's nanosecond range are clamped, not overflowed
+  // (a fuzz finding: an STS Expiration in year 1015).
+  const auto ancient = aws::parse_iso8601("1015-01-01T00:00:00Z");
+  const auto far = aws::parse_iso8601("9999-12-31T23:59:59Z");
+  ASSERT_TRUE(ancient);
+  ASSERT_TRUE(far);
+  EXPECT_LT(*ancient, *base);
+  EXPECT_GT(*far, *base);
   for (const char* bad : {"", "2024-01-02", "2024-01-02T03:04:05", "2024-13-02T03:04:05Z", "2024-01-02T03:04:05Zx",
                           "2024-01-02T03:04:05.Z", "yesterday"}) {
     EXPECT_FALSE(aws::parse_iso8601(bad)) << bad;
