@@ -57,7 +57,10 @@ std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options) {
     s.credentials = options.credentials;
   } else {
     DefaultCredentialsConfig cc;
-    cc.profile = cfg.profile;
+    // Only the profile the caller named: the resolved name ("default" when nothing names one)
+    // would make a missing default profile an error and stop the chain before the container
+    // and IMDS providers. The profile provider reads AWS_PROFILE itself.
+    cc.profile = options.profile;
     cc.transport = s.transport;
     s.credentials = std::make_shared<LazyCredentials>(std::move(cc));
   }

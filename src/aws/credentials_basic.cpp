@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "aws/credentials_util.hpp"
+#include "aws/sigv4.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -120,6 +121,15 @@ class CachedProvider final : public CredentialsProvider {
     refreshing_ = false;
     ++generation_;
     next_attempt_ = config_.clock() + config_.retry_interval;
+    if (fresh && fresh->expiration && *fresh->expiration <= config_.clock()) {
+      // Already expired when received (a stale file, a wrong clock): every AWS call would fail
+      // with ExpiredToken, so say so here, naming the source and the time, not the keys.
+      error = std::make_exception_ptr(CredentialsError(
+          "the credentials from " + (fresh->provider.empty() ? std::string("the provider") : fresh->provider) +
+          " expired at " + aws::format_amz_date(*fresh->expiration) +
+          ", before they were received: check the credential source and this machine's clock"));
+      fresh.reset();
+    }
     if (fresh) {
       current_ = std::move(fresh);
       last_error_ = nullptr;

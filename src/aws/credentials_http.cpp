@@ -75,6 +75,8 @@ std::string read_token_file(const std::string& path) {
   ss << in.rdbuf();
   std::string token = ss.str();
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  // A directory opens but reads as nothing; an empty header would only earn a 401 later.
+  if (token.empty()) throw CredentialsError("container: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + path + " is empty");
   return token;
 }
 
@@ -89,7 +91,7 @@ class ContainerProvider final : public CredentialsProvider {
     std::string url;
     std::string setting;
     if (relative) {
-      url = config_.relative_uri_base + (relative->starts_with('/') ? "" : "/") + *relative;
+      url = relative_base() + (relative->starts_with('/') ? "" : "/") + *relative;
       setting = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
     } else if (full) {
       url = *full;
@@ -131,6 +133,19 @@ class ContainerProvider final : public CredentialsProvider {
   }
 
  private:
+  // AWS_CONTAINER_SERVICE_ENDPOINT replaces the ECS agent's address, as in the AWS SDK for Java
+  // (its "container credentials" environment variables); a base given in code wins over both.
+  std::string relative_base() const {
+    std::string base = config_.relative_uri_base;
+    if (base == kEcsAgentBase) {
+      if (auto env = aws::env_setting(env_, "AWS_CONTAINER_SERVICE_ENDPOINT")) base = *env;
+    }
+    while (base.ends_with('/')) base.pop_back();
+    return base;
+  }
+
+  static constexpr const char* kEcsAgentBase = "http://169.254.170.2";
+
   static void check_full_uri(const std::string& url) {
     // Only the scheme and the host are checked here; the URI may carry a path and a query.
     const std::size_t scheme_end = url.find("://");

@@ -399,6 +399,27 @@ TEST(ContainerCredentials, FullUriHostRulesAndTokenFile) {
   EXPECT_THAT(credentials_error([&] { injected->get_credentials(); }), HasSubstr("line break"));
 }
 
+TEST(ContainerCredentials, ServiceEndpointReplacesTheAgentAddressAndEmptyTokenFilesAreRefused) {
+  TempDir dir;
+  auto fake = std::make_shared<FakeTransport>([](const http::Request&) { return respond(200, credentials_json()); });
+  // AWS_CONTAINER_SERVICE_ENDPOINT: the AWS SDK for Java's override of http://169.254.170.2.
+  auto p = container({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc"},
+                      {"AWS_CONTAINER_SERVICE_ENDPOINT", "http://127.0.0.1:9911/"}},
+                     fake);
+  EXPECT_NO_THROW(p->get_credentials());
+  EXPECT_EQ(fake->requests().back().url, "http://127.0.0.1:9911/v2/credentials/abc");
+
+  for (const std::string& token_file : {dir.write("empty", "\n"), dir.path()}) {
+    auto q = container({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1/c"},
+                        {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file}},
+                       fake);
+    bool not_configured = true;
+    const std::string m = credentials_error([&] { q->get_credentials(); }, &not_configured);
+    EXPECT_THAT(m, HasSubstr("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + token_file)) << token_file;
+    EXPECT_FALSE(not_configured);  // set up but broken: the chain stops here, as in botocore
+  }
+}
+
 TEST(ContainerCredentials, NotSetServerErrorsAndGarbage) {
   bool not_configured = false;
   auto fake = std::make_shared<FakeTransport>([](const http::Request&) { return respond(500, "oops"); });
@@ -671,6 +692,16 @@ TEST(CachedCredentials, RefreshesBeforeExpiryAndKeepsValidOnesOnFailure) {
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA3");
 }
 
+TEST(CachedCredentials, CredentialsExpiredOnArrivalAreAnErrorNamingTheSource) {
+  ManualClock clock;
+  auto source = std::make_shared<CountingProvider>(
+      [&] { return Credentials{"ASIA", kSecret, kToken, clock.fn()() - std::chrono::seconds(5), "container"}; });
+  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
+  const std::string m = credentials_error([&] { cached->get_credentials(); });
+  EXPECT_THAT(m, HasSubstr("from container expired at"));
+  expect_no_secrets(m);
+}
+
 TEST(CachedCredentials, ShortLivedCredentialsDoNotHammerTheSource) {
   ManualClock clock;
   auto source = std::make_shared<CountingProvider>(
@@ -713,6 +744,14 @@ TEST(DefaultCredentials, OrderAndAggregatedError) {
   EXPECT_THAT(m, HasSubstr("profile"));
   EXPECT_THAT(m, HasSubstr("container"));
   EXPECT_THAT(m, HasSubstr("imds"));
+
+  // No default profile (no files, or only [profile other]): skipped, not an error.
+  dir.write(".aws/config", "[profile other]\nregion = eu-west-1\n");
+  EXPECT_EQ(make({})->get_credentials().provider, "imds");
+  // A profile the user names that does not exist stops the chain with a clear error.
+  const std::string named = credentials_error([&] { make({{"AWS_PROFILE", "missing"}})->get_credentials(); });
+  EXPECT_THAT(named, HasSubstr("'missing'"));
+  EXPECT_THAT(named, HasSubstr("AWS_PROFILE"));
 
   // An STS-based provider slots in right after the environment.
   DefaultCredentialsConfig config;

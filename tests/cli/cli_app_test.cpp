@@ -100,6 +100,89 @@ TEST_F(CliTest, AwsErrorIsExit1WithCodeAndNoSecret) {
   EXPECT_NE(r.err.find("rid-9"), std::string::npos) << r.err;
 }
 
+// A server that answers 200 with the wrong content: another parameter, or nothing at all.
+class WrongAnswerClient : public testing::FakeAwsClient {
+ public:
+  explicit WrongAnswerClient(std::vector<ParameterRecord> answer) : answer_(std::move(answer)) {}
+  GetParametersResult get_parameters(const std::vector<std::string>&, bool) override {
+    GetParametersResult r;
+    r.parameters = answer_;
+    return r;
+  }
+
+ private:
+  std::vector<ParameterRecord> answer_;
+};
+
+TEST_F(CliTest, AnAnswerWithoutTheAskedParameterIsExit1NotEmptyOutput) {
+  fake = std::make_shared<WrongAnswerClient>(std::vector<ParameterRecord>{});
+  auto r = run({"get", "/app/prod/port"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("did not return /app/prod/port"), std::string::npos) << r.err;
+
+  ParameterRecord other;
+  other.name = "/app/other";
+  other.value = "x";
+  fake = std::make_shared<WrongAnswerClient>(std::vector<ParameterRecord>{other});
+  r = run({"get", "/app/prod/port"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("returned /app/other, which was not asked for"), std::string::npos) << r.err;
+  r = run({"exec", "--name", "/app/prod/port", "--", "true"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_FALSE(exec_request);
+
+  // Asked by ARN, answered by name: that is the asked parameter.
+  other.name = "/app/prod/port";
+  fake = std::make_shared<WrongAnswerClient>(std::vector<ParameterRecord>{other});
+  r = run({"get", "arn:aws:ssm:us-east-1:123456789012:parameter/app/prod/port"});
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST_F(CliTest, NoDecryptionOnASecretReferenceIsExplainedBeforeAnyCall) {
+  auto r = run({"--no-decryption", "get", "/app/prod/port", "/aws/reference/secretsmanager/prod/db"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--no-decryption cannot read /aws/reference/secretsmanager/prod/db"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("ssm-cache secret prod/db"), std::string::npos) << r.err;
+  EXPECT_EQ(run({"--no-decryption", "exec", "--name", "/aws/reference/secretsmanager/x", "--", "true"}).code, 2);
+  EXPECT_EQ(fake->total_calls(), 0);
+}
+
+TEST_F(CliTest, ANonAwsErrorBodyGivesStatusEndpointAndHint) {
+  // What the library throws for a proxy's HTML 404 (json_protocol's parse_error_response).
+  fake->fail_with(AwsError(
+      "GetParameters (/app/prod/port) on https://proxy.corp.example/ failed: no AWS error code (HTTP 404): "
+      "the body (153 bytes, text/html) is not an AWS error document",
+      "", "", 404, ""));
+  auto r = run({"get", "/app/prod/port"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("HTTP 404"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("proxy.corp.example"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Hint:"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(":  (HTTP"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ConfigurationErrorsNameFlagsAndVariablesNotLibraryOptions) {
+  std::ostringstream out, err;
+  const int code = run_cli(
+      {"ssm-cache", "get", "/x"},
+      [](const AwsClientOptions&) -> std::shared_ptr<AwsClient> {
+        throw ConfigurationError(
+            "no AWS region configured: set AwsClientOptions::region, AWS_REGION, AWS_DEFAULT_REGION or 'region' "
+            "in profile 'default' of /h/.aws/config");
+      },
+      out, err);
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(err.str().find("set --region, AWS_REGION"), std::string::npos) << err.str();
+  EXPECT_EQ(err.str().find("AwsClientOptions"), std::string::npos) << err.str();
+  EXPECT_EQ(cli_wording("the AWS profile 'x' named by the profile option is not in ..."),
+            "the AWS profile 'x' named by --profile is not in ...");
+  EXPECT_EQ(cli_wording("AwsClientOptions::ssm_endpoint_url 'ftp://x' is not http(s)"),
+            "--endpoint-url 'ftp://x' is not http(s)");
+}
+
 TEST_F(CliTest, UsageErrorsAreExit2) {
   EXPECT_EQ(run({}).code, 2);
   EXPECT_EQ(run({"get"}).code, 2);
@@ -110,6 +193,8 @@ TEST_F(CliTest, UsageErrorsAreExit2) {
   EXPECT_EQ(run({"path", "/app", "--filter", "garbage"}).code, 2);
   EXPECT_EQ(run({"path", "relative"}).code, 2);
   EXPECT_EQ(run({"get", "x", "--", "y"}).code, 2);
+  EXPECT_EQ(run({"get", "x", "--timeout", "0"}).code, 2);
+  EXPECT_EQ(run({"get", "x", "--timeout", "soon"}).code, 2);
   EXPECT_EQ(fake->total_calls(), 0) << "usage errors must not call AWS";
   EXPECT_EQ(run({"--help"}).code, 0);
 }

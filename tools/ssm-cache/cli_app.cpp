@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <map>
 #include <ostream>
@@ -17,6 +21,7 @@
 #include "serve_command.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/filters.hpp"
+#include "ssm_cache/parameter.hpp"
 
 namespace ssm_cache::cli {
 
@@ -43,6 +48,21 @@ std::vector<ParameterRecord> in_request_order(const std::vector<std::string>& na
   return ordered;
 }
 
+// Parameter Store hands out Secrets Manager secrets only decrypted: asking with
+// WithDecryption=false is refused by the service with a ValidationException that does not say
+// which flag to drop. Names the first such reference, or "".
+std::string secret_reference_without_decryption(const std::vector<std::string>& names, bool decrypt) {
+  if (decrypt) return {};
+  for (const auto& n : names) {
+    if (n.starts_with(SecretsManagerParameter::kPrefix)) {
+      return "--no-decryption cannot read " + n +
+             ": Parameter Store returns Secrets Manager references only decrypted; drop --no-decryption "
+             "or read it with `ssm-cache secret " + n.substr(SecretsManagerParameter::kPrefix.size()) + "`";
+    }
+  }
+  return {};
+}
+
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (const auto& s : v) {
@@ -52,7 +72,76 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return out;
 }
 
+// Whether `record` answers the asked name: the same name (and selector), or, for a name asked
+// by ARN ("arn:aws:ssm:REGION:ACCOUNT:parameter/NAME"), the ARN or the name it ends with.
+bool answers(const std::string& asked, const ParameterRecord& record) {
+  const std::string answered = record.name + record.selector;
+  if (answered == asked) return true;
+  if (!asked.starts_with("arn:")) return false;
+  const std::size_t at = asked.find(":parameter");
+  if (at == std::string::npos) return false;
+  const std::string tail = asked.substr(at + std::string_view(":parameter").size());  // "/x" or "/app/x"
+  return answered == tail || "/" + answered == tail;
+}
+
+// A 200 answer must hold exactly what was asked: an empty or foreign answer (a proxy, a wrong
+// endpoint, a broken stand-in) is an error, never empty output. Returns the problem, or "".
+std::string answer_mismatch(const std::vector<std::string>& names, const std::vector<ParameterRecord>& records) {
+  std::vector<std::string> missing, foreign;
+  for (const auto& n : names) {
+    if (std::none_of(records.begin(), records.end(), [&](const auto& r) { return answers(n, r); })) missing.push_back(n);
+  }
+  for (const auto& r : records) {
+    if (std::none_of(names.begin(), names.end(), [&](const auto& n) { return answers(n, r); })) {
+      foreign.push_back(r.name + r.selector);
+    }
+  }
+  if (missing.empty() && foreign.empty()) return {};
+  std::string why = "the service answered without error but ";
+  if (!missing.empty()) why += "did not return " + join(missing, ", ");
+  if (!missing.empty() && !foreign.empty()) why += " and ";
+  if (!foreign.empty()) why += "returned " + join(foreign, ", ") + ", which was not asked for";
+  return why + ": check --endpoint-url / AWS_ENDPOINT_URL_SSM";
+}
+
+// Bounds the whole command (credential lookups, retries, pages), which no per-call timeout
+// does: when `limit` passes first, says so and ends the process with exit 1. Disarmed when
+// destroyed, and before exec hands the process to the command.
+class CommandDeadline {
+ public:
+  explicit CommandDeadline(std::chrono::milliseconds limit) {
+    if (limit.count() <= 0) return;
+    thread_ = std::thread([this, limit] {
+      std::unique_lock lock(mutex_);
+      if (disarmed_changed_.wait_for(lock, limit, [this] { return disarmed_; })) return;
+      const std::string message = "ssm-cache: gave up: the command did not finish within --timeout " +
+                                  std::to_string(limit.count() / 1000.0).substr(0, 6) + " s\n";
+      [[maybe_unused]] const auto written = ::write(2, message.data(), message.size());
+      ::_exit(kExitAwsError);
+    });
+  }
+  ~CommandDeadline() { disarm(); }
+  CommandDeadline(const CommandDeadline&) = delete;
+  CommandDeadline& operator=(const CommandDeadline&) = delete;
+
+  void disarm() {
+    {
+      std::lock_guard lock(mutex_);
+      disarmed_ = true;
+    }
+    disarmed_changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable disarmed_changed_;
+  bool disarmed_ = false;
+  std::thread thread_;
+};
+
 struct Globals {
+  double timeout_seconds = 0;
   std::string region;
   std::string endpoint_url;
   std::string profile;
@@ -60,7 +149,33 @@ struct Globals {
   bool no_decryption = false;
 };
 
+/// Prints "ssm-cache: DOING: MESSAGE" in the command line's words; returns `code`.
+int report(std::ostream& err, const std::string& doing, const std::string& message, int code) {
+  err << "ssm-cache: " << doing << (doing.empty() ? "" : ": ") << cli_wording(message) << "\n";
+  return code;
+}
+
 }  // namespace
+
+std::string cli_wording(std::string message) {
+  static const std::pair<const char*, const char*> kWords[] = {
+      {"AwsClientOptions::secrets_manager_endpoint_url", "--endpoint-url"},
+      {"AwsClientOptions::ssm_endpoint_url", "--endpoint-url"},
+      {"AwsClientOptions::region", "--region"},
+      {"AwsClientOptions::ca_bundle", "AWS_CA_BUNDLE"},
+      {"AwsClientOptions::max_attempts", "AWS_MAX_ATTEMPTS"},
+      {"AwsClientOptions::profile", "--profile"},
+      {"the profile option", "--profile"},
+  };
+  for (const auto& [library, cli] : kWords) {
+    const std::string from = library;
+    for (std::size_t at = message.find(from); at != std::string::npos; at = message.find(from, at)) {
+      message.replace(at, from.size(), cli);
+      at += std::string_view(cli).size();
+    }
+  }
+  return message;
+}
 
 int exec_replace_process(const ExecRequest& request, std::ostream& err) {
   for (const auto& [k, v] : request.environment) {
@@ -97,8 +212,12 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
   app.add_option("--profile", g.profile, "Shared config/credentials profile");
   app.add_option("-o,--output", g.output, "Output format")
       ->check(CLI::IsMember({"text", "json", "env"}));
+  app.add_option("--timeout", g.timeout_seconds,
+                 "Give up after this many seconds, whatever the command is waiting for (exit 1); "
+                 "exec's command itself is not limited")
+      ->check(CLI::PositiveNumber);
   app.add_flag("--no-decryption", g.no_decryption,
-               "Do not decrypt SecureString values (secret references are always decrypted)");
+               "Do not decrypt SecureString values (not for /aws/reference/secretsmanager/ names)");
 
   auto* get = app.add_subcommand("get", "Print parameters (NAME, NAME:VERSION or NAME:LABEL)");
   std::vector<std::string> get_names;
@@ -196,17 +315,31 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
   if (serve->parsed()) {
     return run_serve(so, aws, factory, out, err);
   }
+  const auto limit = std::chrono::milliseconds(static_cast<long long>(g.timeout_seconds * 1000));
+  if (limit.count() > 0) {
+    // The library's own bounds first, so that it usually fails cleanly before the deadline.
+    aws.call_deadline = std::min(aws.call_deadline, limit);
+    aws.attempt_timeout = std::min(aws.attempt_timeout, limit);
+    aws.connect_timeout = std::min(aws.connect_timeout, limit);
+  }
+  CommandDeadline deadline(limit);
 
   std::string doing;  // for messages: what was asked
   try {
     if (get->parsed()) {
       doing = "get " + join(get_names, " ");
+      if (auto why = secret_reference_without_decryption(get_names, decrypt); !why.empty()) {
+        return report(err, doing, why, kExitUsage);
+      }
       auto client = factory(aws);
       auto result = client->get_parameters(get_names, decrypt);
       if (!result.invalid_parameters.empty()) {
         err << "ssm-cache: get: ParameterNotFound: " << join(result.invalid_parameters, ", ")
             << "\n";
         return kExitAwsError;
+      }
+      if (auto why = answer_mismatch(get_names, result.parameters); !why.empty()) {
+        return report(err, doing, why, kExitAwsError);
       }
       out << format_parameters(in_request_order(get_names, std::move(result.parameters)), format,
                                true);
@@ -270,11 +403,17 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
       }
       if (!exec_names.empty()) {
         doing = "exec --name " + join(exec_names, " --name ");
+        if (auto why = secret_reference_without_decryption(exec_names, decrypt); !why.empty()) {
+          return report(err, doing, why, kExitUsage);
+        }
         auto result = client->get_parameters(exec_names, decrypt);
         if (!result.invalid_parameters.empty()) {
           err << "ssm-cache: exec: ParameterNotFound: " << join(result.invalid_parameters, ", ")
               << "\n";
           return kExitAwsError;
+        }
+        if (auto why = answer_mismatch(exec_names, result.parameters); !why.empty()) {
+          return report(err, doing, why, kExitAwsError);
         }
         sources.push_back(EnvSource{"--name", in_request_order(exec_names,
                                                                std::move(result.parameters))});
@@ -285,38 +424,40 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
         request.environment.emplace_back(std::move(v.name), std::move(v.value));
       }
       out.flush();
+      deadline.disarm();
       return exec_fn ? exec_fn(request) : exec_replace_process(request, err);
     }
   } catch (const AwsError& e) {
+    if (e.code().empty()) {
+      // Not an AWS error document (a proxy's page, a wrong endpoint): the library's message
+      // has the status, the URL and what the body was, never the body itself.
+      return report(err, doing,
+                    std::string(e.what()) + ". Hint: the endpoint does not look like AWS: check "
+                    "--endpoint-url, AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_SECRETS_MANAGER, "
+                    "--region and any HTTPS_PROXY",
+                    kExitAwsError);
+    }
     err << "ssm-cache: " << doing << ": " << e.code() << ": " << e.aws_message() << " (HTTP "
         << e.http_status();
     if (!e.request_id().empty()) err << ", request id " << e.request_id();
     err << ")\n";
     return kExitAwsError;
   } catch (const InvalidParameterError& e) {
-    err << "ssm-cache: " << doing << ": ParameterNotFound: " << join(e.names(), ", ") << "\n";
-    return kExitAwsError;
+    return report(err, doing, "ParameterNotFound: " + join(e.names(), ", "), kExitAwsError);
   } catch (const InvalidFilterError& e) {
-    err << "ssm-cache: " << doing << ": " << e.what() << "\n";
-    return kExitUsage;
+    return report(err, doing, e.what(), kExitUsage);
   } catch (const InvalidPathError& e) {
-    err << "ssm-cache: " << doing << ": " << e.what() << "\n";
-    return kExitUsage;
+    return report(err, doing, e.what(), kExitUsage);
   } catch (const InvalidVersionError& e) {
-    err << "ssm-cache: " << doing << ": " << e.what() << "\n";
-    return kExitUsage;
+    return report(err, doing, e.what(), kExitUsage);
   } catch (const InvalidNameError& e) {
-    err << "ssm-cache: " << doing << ": " << e.what() << "\n";
-    return kExitUsage;
+    return report(err, doing, e.what(), kExitUsage);
   } catch (const ConfigurationError& e) {
-    err << "ssm-cache: " << doing << ": " << e.what() << "\n";
-    return kExitUsage;
+    return report(err, doing, e.what(), kExitUsage);
   } catch (const Error& e) {
-    err << "ssm-cache: " << doing << ": " << e.what() << "\n";
-    return kExitAwsError;
+    return report(err, doing, e.what(), kExitAwsError);
   } catch (const std::runtime_error& e) {  // env-name collisions
-    err << "ssm-cache: " << doing << ": " << e.what() << "\n";
-    return kExitAwsError;
+    return report(err, doing, e.what(), kExitAwsError);
   }
   return kExitUsage;
 }

@@ -32,6 +32,11 @@ using ExecFn = std::function<int(const ExecRequest&)>;
 int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, std::ostream& out,
             std::ostream& err, const ExecFn& exec_fn = {});
 
+/// A library message reworded for the command line: the library names its settings as code
+/// sees them (AwsClientOptions::region, "the profile option"); a CLI user sets --region,
+/// --profile, --endpoint-url or an AWS_* variable instead.
+std::string cli_wording(std::string message);
+
 /// The default ExecFn: setenv each variable, then execvp. Returns 127 (not found) or 126
 /// (not executable) only when execvp fails.
 int exec_replace_process(const ExecRequest& request, std::ostream& err);
