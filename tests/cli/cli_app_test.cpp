@@ -1,5 +1,6 @@
 // Tests of the whole command line against a fake AWS client: commands, outputs, options after
 // the subcommand, exit codes (0 ok, 1 AWS errors naming parameter and code, 2 usage), exec.
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -181,6 +182,27 @@ TEST_F(CliTest, ConfigurationErrorsNameFlagsAndVariablesNotLibraryOptions) {
             "the AWS profile 'x' named by --profile is not in ...");
   EXPECT_EQ(cli_wording("AwsClientOptions::ssm_endpoint_url 'ftp://x' is not http(s)"),
             "--endpoint-url 'ftp://x' is not http(s)");
+}
+
+TEST_F(CliTest, ExecNeverTakesPathFromAParameterNameButAnExplicitMapping) {
+  fake->put("/app/prod/path", "/tmp/evil");
+  fake->put("/ops/bin-path", "/opt/bin:/usr/bin");
+  auto r = run({"exec", "--path", "/app/prod", "--", "env"});
+  EXPECT_EQ(r.code, 42) << r.err;
+  ASSERT_TRUE(exec_request);
+  for (const auto& [k, v] : exec_request->environment) EXPECT_NE(k, "PATH");
+  EXPECT_NE(r.err.find("warning: parameter '/app/prod/path' would set PATH"), std::string::npos) << r.err;
+
+  exec_request.reset();
+  r = run({"exec", "--path", "/app/prod", "--env", "PATH=/ops/bin-path", "--", "env"});
+  EXPECT_EQ(r.code, 42) << r.err;
+  ASSERT_TRUE(exec_request);
+  std::map<std::string, std::string> env(exec_request->environment.begin(), exec_request->environment.end());
+  EXPECT_EQ(env["PATH"], "/opt/bin:/usr/bin");
+  EXPECT_EQ(env["DB_URL"], "postgres://db");
+
+  EXPECT_EQ(run({"exec", "--env", "1BAD=/ops/bin-path", "--", "env"}).code, 2);
+  EXPECT_EQ(run({"exec", "--env", "X=/nope", "--", "env"}).code, 1);
 }
 
 TEST_F(CliTest, UsageErrorsAreExit2) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <cstring>
 #include <map>
@@ -155,6 +156,33 @@ int report(std::ostream& err, const std::string& doing, const std::string& messa
   return code;
 }
 
+// The parameters of `--env NAME=/param`, fetched in one call, as an EnvSource whose records
+// carry the user's names. Prints why and returns nothing when one is missing.
+std::optional<EnvSource> explicit_env_source(AwsClient& client,
+                                             const std::vector<std::pair<std::string, std::string>>& mappings,
+                                             bool decrypt, std::string& doing, std::ostream& err) {
+  std::vector<std::string> names;
+  for (const auto& [_, parameter] : mappings) names.push_back(parameter);
+  doing = "exec --env";
+  auto result = client.get_parameters(names, decrypt);
+  if (!result.invalid_parameters.empty()) {
+    report(err, doing, "ParameterNotFound: " + join(result.invalid_parameters, ", "), kExitAwsError);
+    return std::nullopt;
+  }
+  EnvSource source{"--env", {}, {}};
+  for (const auto& [variable, parameter] : mappings) {
+    const auto it = std::find_if(result.parameters.begin(), result.parameters.end(),
+                                 [&](const ParameterRecord& r) { return answers(parameter, r); });
+    if (it == result.parameters.end()) {
+      report(err, doing, answer_mismatch(names, result.parameters), kExitAwsError);
+      return std::nullopt;
+    }
+    source.records.push_back(*it);
+    source.explicit_names.push_back(variable);
+  }
+  return source;
+}
+
 }  // namespace
 
 std::string cli_wording(std::string message) {
@@ -247,6 +275,10 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
   bool exec_no_recursive = false;
   exec->add_option("--path", exec_paths, "Load every parameter under this path (repeatable)");
   exec->add_option("--name", exec_names, "Load this parameter (repeatable)");
+  std::vector<std::string> exec_mappings;
+  exec->add_option("--env", exec_mappings,
+                   "NAME=/param: set NAME from this parameter, even a variable of the deny list "
+                   "(PATH, HOME, LD_*, ...) that names derived from parameters never set (repeatable)");
   exec->add_flag("--override", override_earlier,
                  "A later --path (then --name) overrides a variable of an earlier one");
   exec->add_flag("--no-recursive", exec_no_recursive, "Only parameters directly under each path");
@@ -381,9 +413,22 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
         err << "ssm-cache: exec: no command given (ssm-cache exec --path P -- COMMAND ARGS...)\n";
         return kExitUsage;
       }
-      if (exec_paths.empty() && exec_names.empty()) {
-        err << "ssm-cache: exec: give at least one --path or --name\n";
+      if (exec_paths.empty() && exec_names.empty() && exec_mappings.empty()) {
+        err << "ssm-cache: exec: give at least one --path, --name or --env\n";
         return kExitUsage;
+      }
+      std::vector<std::pair<std::string, std::string>> mappings;
+      std::vector<std::string> mapped;
+      for (const auto& m : exec_mappings) {
+        try {
+          mappings.push_back(parse_env_mapping(m));
+        } catch (const std::invalid_argument& e) {
+          return report(err, "exec", e.what(), kExitUsage);
+        }
+        mapped.push_back(mappings.back().second);
+      }
+      if (auto why = secret_reference_without_decryption(mapped, decrypt); !why.empty()) {
+        return report(err, "exec --env", why, kExitUsage);
       }
       for (const auto& p : exec_paths) {
         if (p.empty() || p.front() != '/') {
@@ -418,9 +463,19 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
         sources.push_back(EnvSource{"--name", in_request_order(exec_names,
                                                                std::move(result.parameters))});
       }
+      if (!mappings.empty()) {
+        if (auto source = explicit_env_source(*client, mappings, decrypt, doing, err); source) {
+          sources.push_back(std::move(*source));
+        } else {
+          return kExitAwsError;
+        }
+      }
       ExecRequest request;
       request.command = command;
-      for (auto& v : build_exec_environment(sources, override_earlier)) {
+      std::vector<std::string> warnings;
+      auto variables = build_exec_environment(sources, override_earlier, &warnings);
+      for (const auto& w : warnings) err << "ssm-cache: exec: warning: " << w << "\n";
+      for (auto& v : variables) {
         request.environment.emplace_back(std::move(v.name), std::move(v.value));
       }
       out.flush();

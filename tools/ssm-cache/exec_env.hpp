@@ -21,7 +21,23 @@ Filter parse_filter(std::string_view text);
 struct EnvSource {
   std::string origin;
   std::vector<ParameterRecord> records;
+  /// For `--env NAME=/param`: the variable each record (same order) goes to, chosen by the
+  /// user, so the deny list does not apply and it wins over any derived name. Empty: names
+  /// derived by env_name().
+  std::vector<std::string> explicit_names{};
 };
+
+/// Whether a variable is on exec's deny list: ones that change how the child starts or finds
+/// code, files, certificates or credentials (PATH, HOME, SHELL, IFS, ENV, BASH_ENV, LD_*,
+/// DYLD_*, BASH_FUNC_*, GLIBC_TUNABLES, PYTHONPATH, NODE_OPTIONS, proxies, AWS credential
+/// settings, ...; docs/cli.md lists them). A parameter sets one only through --env NAME=/param.
+bool is_denied_env_name(std::string_view name);
+
+/// A POSIX portable variable name: [A-Za-z_][A-Za-z0-9_]*.
+bool is_valid_env_name(std::string_view name);
+
+/// "NAME=/param" of --env: throws std::invalid_argument naming the bad part.
+std::pair<std::string, std::string> parse_env_mapping(std::string_view text);
 
 /// One environment variable for the child.
 struct EnvVar {
@@ -30,11 +46,14 @@ struct EnvVar {
   std::string parameter;  ///< the parameter it came from (for messages)
 };
 
-/// Maps parameters to variables by env_name(). Two parameters of one source with the same
-/// variable name: error naming both. A later source redefining a variable of an earlier one:
-/// it wins when `override_earlier`, else error naming both. Throws std::runtime_error.
-/// The result is sorted by variable name.
+/// Maps parameters to variables by env_name() (or the explicit names). Two parameters of one
+/// source with the same variable name: error naming both. A later source redefining a variable
+/// of an earlier one: it wins when `override_earlier`, else error naming both; an explicit
+/// mapping always wins. A derived name on the deny list, or without a letter or digit, is
+/// skipped with a warning naming the parameter (appended to `warnings` when given). Throws
+/// std::runtime_error. The result is sorted by variable name.
 std::vector<EnvVar> build_exec_environment(const std::vector<EnvSource>& sources,
-                                           bool override_earlier);
+                                           bool override_earlier,
+                                           std::vector<std::string>* warnings = nullptr);
 
 }  // namespace ssm_cache::cli
