@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ssm_cache/client.hpp"
@@ -33,6 +35,11 @@ struct AwsClientOptions {
   std::size_t max_concurrent_requests = 4;     ///< GetParameters chunks in flight at once
   std::string ca_bundle{};                     ///< else AWS_CA_BUNDLE, else the system store
   std::size_t max_response_bytes = 16u << 20;
+  /// Called with one line before and one after each HTTP exchange, the credential endpoints'
+  /// (container, IMDS, STS) included: method, URL without its query, X-Amz-Target, sizes,
+  /// status, request id, duration. Never a header value that authenticates, never a body.
+  /// Called from the threads that make the calls, possibly at once.
+  std::function<void(std::string_view)> http_log{};
 };
 
 /// A Secrets Manager secret version, as GetSecretValue returns it.

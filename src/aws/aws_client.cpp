@@ -6,6 +6,7 @@
 
 #include "aws/aws_client_impl.hpp"
 #include "aws/config.hpp"
+#include "http/logging_transport.hpp"
 #include "ssm_cache/aws.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
@@ -53,6 +54,7 @@ std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options) {
   // One connection pool for the services and the credential endpoints; AWS_CA_BUNDLE applies
   // to every HTTPS connection, as in the AWS SDKs.
   s.transport = http::make_curl_transport({.ca_bundle = cfg.ca_bundle});
+  if (options.http_log) s.transport = http::make_logging_transport(s.transport, options.http_log);
   if (options.credentials) {
     s.credentials = options.credentials;
   } else {

@@ -7,11 +7,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "aws/fake_sts.hpp"
@@ -356,6 +359,61 @@ TEST(DeployNowhere, ANamedProfileThatIsMissingIsAClearError) {
   EXPECT_THAT(r.err, HasSubstr("'missing'"));
   EXPECT_THAT(r.err, HasSubstr("--profile"));
   EXPECT_TRUE(agent.seen().empty());  // the chain stops at the named profile
+}
+
+/// A container agent that never answers in time (held until the test ends).
+class HangingContainerStandIn : public StandIn {
+ public:
+  HangingContainerStandIn() {
+    server().Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      for (int i = 0; i < 200 && !released_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      res.status = 503;
+    });
+    start();
+  }
+  ~HangingContainerStandIn() { released_ = true; }
+
+ private:
+  std::atomic<bool> released_{false};
+};
+
+TEST(DeployCli, DebugShowsEachExchangeAndNoSecret) {
+  SsmStandIn ssm;
+  ContainerStandIn agent(kEcs);
+  ImdsStandIn imds(&kEc2);
+  TempHome home(false);
+  auto env = base_env(home, ssm, imds);
+  env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url() + "/creds?task=1";
+  env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "Basic ecs-full-uri-token";
+  const ProgramResult r = run_clean({program("SSM_CACHE_BIN"), "--debug", "get", kParameter}, env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string(kValue) + "\n");  // the log goes to stderr only
+  EXPECT_THAT(r.err, HasSubstr("debug: > GET " + agent.url() + "/creds ("));
+  EXPECT_THAT(r.err, HasSubstr("debug: < HTTP 200 from " + agent.url() + "/creds"));
+  EXPECT_THAT(r.err, HasSubstr("(AmazonSSM.GetParameter"));
+  EXPECT_THAT(r.err, HasSubstr("debug: < HTTP 200 from " + ssm.url()));
+  for (const std::string& secret : {std::string("ecs-full-uri-token"), kEcs.secret, kEcs.token, std::string(kValue),
+                                    std::string("task=1"), std::string("Signature=")}) {
+    EXPECT_THAT(r.err, Not(HasSubstr(secret)));
+  }
+}
+
+TEST(DeployCli, TimeoutBoundsTheWholeCommandCredentialLookupIncluded) {
+  SsmStandIn ssm;
+  HangingContainerStandIn agent;
+  ImdsStandIn imds(&kEc2);
+  TempHome home(false);
+  auto env = base_env(home, ssm, imds);
+  env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url() + "/creds";
+  const auto start = std::chrono::steady_clock::now();
+  const ProgramResult r = run_clean({program("SSM_CACHE_BIN"), "--timeout", "1", "get", kParameter}, env);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--timeout 1"));
+  // Without the deadline the container lookup alone takes 2 attempts x 2 s; a generous bound.
+  EXPECT_LT(took, std::chrono::milliseconds(3500));
+  EXPECT_FALSE(agent.seen().empty());
 }
 
 }  // namespace

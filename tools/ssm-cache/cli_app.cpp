@@ -142,6 +142,7 @@ class CommandDeadline {
 };
 
 struct Globals {
+  bool debug = false;
   double timeout_seconds = 0;
   std::string region;
   std::string endpoint_url;
@@ -244,6 +245,9 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
                  "Give up after this many seconds, whatever the command is waiting for (exit 1); "
                  "exec's command itself is not limited")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--debug", g.debug,
+               "Print each HTTP exchange (method, URL, target, status, sizes, request id, time) on "
+               "stderr; never a credential, a token or a value");
   app.add_flag("--no-decryption", g.no_decryption,
                "Do not decrypt SecureString values (not for /aws/reference/secretsmanager/ names)");
 
@@ -337,6 +341,14 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
   aws.profile = g.profile;
   aws.ssm_endpoint_url = g.endpoint_url;
   aws.secrets_manager_endpoint_url = g.endpoint_url;
+  if (g.debug) {
+    // Exchanges of concurrent calls (GetParameters chunks) come from several threads.
+    auto lock = std::make_shared<std::mutex>();
+    aws.http_log = [lock, &err](std::string_view line) {
+      std::lock_guard guard(*lock);
+      err << "ssm-cache: debug: " << line << "\n" << std::flush;
+    };
+  }
   const bool decrypt = !g.no_decryption;
   const OutputFormat format = parse_output_format(g.output);
 
