@@ -442,6 +442,17 @@ std::map<std::string, std::string> load_services_section(const Environment& env,
   return it->second;
 }
 
+std::map<std::string, std::string> load_sso_session_section(const Environment& env, const std::string& name) {
+  const std::string path = config_file_path(env);
+  const Sections config = path.empty() ? Sections{} : load_file(path, "config");
+  const auto it = config.find("sso-session " + name);
+  if (it == config.end()) {
+    throw ConfigurationError("'sso_session = " + name + "' names an [sso-session " + name +
+                             "] section that is not in " + (path.empty() ? "(no config file: HOME is not set)" : path));
+  }
+  return it->second;
+}
+
 bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why) {
   url = trim(url);
   if (url.empty()) {

@@ -76,6 +76,10 @@ std::map<std::string, std::map<std::string, std::string>> parse_ini(std::string_
 std::map<std::string, std::string> load_services_section(const Environment& env,
                                                          const Profile& profile);
 
+/// The [sso-session NAME] section of the config file; throws ConfigurationError naming the
+/// file when there is none.
+std::map<std::string, std::string> load_sso_session_section(const Environment& env, const std::string& name);
+
 /// Path of the config / credentials file: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, else
 /// $HOME/.aws/config / credentials ("~/" expanded with HOME).
 std::string config_file_path(const Environment& env);

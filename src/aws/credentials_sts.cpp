@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "aws/config.hpp"
+#include "aws/credentials_sso.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/retry.hpp"
 #include "aws/sigv4.hpp"
@@ -355,10 +356,14 @@ class ProfileResolver {
       return std::make_shared<WebIdentityProvider>(std::move(web), profile);
     }
     if (!role_arn.empty()) return assume_role(name, values, profile, {name});
-    const std::string key = !value_of(values, "sso_session").empty() ? "sso_session" : "sso_start_url";
-    throw CredentialsError(where + " uses '" + key +
-                           "', which needs AWS SSO: not supported by this build of ssm-cache; use static keys, "
-                           "credential_process, a role or another profile");
+    if (!value_of(values, "sso_session").empty() || !value_of(values, "sso_start_url").empty()) {
+      aws::SsoProviderConfig sso{.settings = aws::sso_settings_of(name, values, config_.environment),
+                                 .environment = config_.environment,
+                                 .transport = config_.transport,
+                                 .clock = config_.clock};
+      return cached(aws::make_sso_credentials_provider(std::move(sso)), config_.clock);
+    }
+    throw CredentialsError(where + " has no web_identity_token_file, role_arn, sso_session or sso_start_url");
   }
 
  private:
