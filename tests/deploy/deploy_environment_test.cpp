@@ -34,6 +34,7 @@ struct Keys {
 const Keys kEcs{"ASIAECSTASK", "ecs-task-secret-value", "ecs-task-session-token"};
 const Keys kPod{"ASIAPODIDENTITY", "pod-identity-secret-value", "pod-identity-session-token"};
 const Keys kEc2{"ASIAEC2ROLE", "ec2-role-secret-value", "ec2-role-session-token"};
+const Keys kSso{"ASIASSOLAPTOP", "sso-laptop-secret-value", "sso-laptop-session-token"};
 // What testing_aws::sts_success_xml hands out (the token is XML-escaped there).
 const Keys kIrsa{"ASIAIRSA", "sts-secret-key", "sts-session-token&more"};
 
@@ -67,7 +68,7 @@ class SsmStandIn {
                                   .dump())),
         process_({program("SSM_CACHE_LOCAL_BIN"), "--port", "0", "--quiet", "--data", data_, "--credentials",
                   kEcs.id + ":" + kEcs.secret, kPod.id + ":" + kPod.secret, kEc2.id + ":" + kEc2.secret,
-                  kIrsa.id + ":" + kIrsa.secret}) {
+                  kIrsa.id + ":" + kIrsa.secret, kSso.id + ":" + kSso.secret}) {
     url_ = process_.wait_for_url();
   }
   ~SsmStandIn() { std::filesystem::remove(data_); }
@@ -359,6 +360,99 @@ TEST(DeployNowhere, ANamedProfileThatIsMissingIsAClearError) {
   EXPECT_THAT(r.err, HasSubstr("'missing'"));
   EXPECT_THAT(r.err, HasSubstr("--profile"));
   EXPECT_TRUE(agent.seen().empty());  // the chain stops at the named profile
+}
+
+/// The IAM Identity Center portal: GetRoleCredentials for one bearer token, 401 for others.
+class SsoPortalStandIn : public StandIn {
+ public:
+  static constexpr const char* kAccessToken = "aoaAAAAAGlaptopSsoAccessToken";
+  SsoPortalStandIn() {
+    server().Get("/federation/credentials", [this](const httplib::Request& req, httplib::Response& res) {
+      record(req);
+      if (req.get_header_value("x-amz-sso_bearer_token") != kAccessToken) {
+        res.status = 401;
+        res.set_header("x-amzn-ErrorType", "UnauthorizedException");
+        res.set_content(R"({"message":"Session token not found or invalid"})", "application/json");
+        return;
+      }
+      res.set_content(nlohmann::json{{"roleCredentials",
+                                      {{"accessKeyId", kSso.id},
+                                       {"secretAccessKey", kSso.secret},
+                                       {"sessionToken", kSso.token},
+                                       {"expiration", 4102444800000LL}}}}
+                          .dump(),
+                      "application/json");
+    });
+    start();
+  }
+};
+
+/// ~/.aws as `aws configure sso` and `aws sso login` leave it: an SSO profile, its
+/// sso-session, and the token cache file named by the SHA-1 of the session name (botocore's
+/// rule, checked in tests/aws/credentials_sso_test.cpp).
+void write_sso_login(const TempHome& home, const std::string& profile_section, const std::string& expires_at) {
+  std::filesystem::create_directories(home.path() + "/.aws/sso/cache");
+  std::ofstream(home.path() + "/.aws/config")
+      << "[profile other]\nregion = eu-west-1\n"
+      << profile_section << "\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = ReadParams\n"
+      << "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n";
+  std::ofstream(home.path() + "/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
+      << nlohmann::json{{"startUrl", "https://corp.awsapps.com/start"},
+                        {"region", "eu-west-1"},
+                        {"accessToken", SsoPortalStandIn::kAccessToken},
+                        {"expiresAt", expires_at}}
+             .dump();
+}
+
+TEST(DeployLaptop, SsoLoginTokenIsExchangedAtThePortal) {
+  SsmStandIn ssm;
+  SsoPortalStandIn portal;
+  ImdsStandIn imds(&kEc2);
+  int runs = 0;
+  // The SSO profile as [default], and as a named profile chosen by AWS_PROFILE and by --profile.
+  for (const std::string section : {"[default]", "[profile dev]"}) {
+    TempHome home(false);
+    write_sso_login(home, section, "2099-01-01T00:00:00Z");
+    auto env = base_env(home, ssm, imds);
+    env["AWS_ENDPOINT_URL_SSO"] = portal.url();
+    if (section == "[profile dev]") env["AWS_PROFILE"] = "dev";
+    for (const auto& argv : readers()) {
+      const ProgramResult r = run_clean(argv, env);
+      EXPECT_EQ(r.code, 0) << section << " " << argv[0] << "\n" << r.err;
+      EXPECT_THAT(r.out, HasSubstr(kValue));
+      ++runs;
+    }
+    if (section == "[profile dev]") {
+      env.erase("AWS_PROFILE");
+      const ProgramResult r = run_clean({program("SSM_CACHE_BIN"), "--profile", "dev", "get", kParameter}, env);
+      EXPECT_EQ(r.code, 0) << r.err;
+      ++runs;
+    }
+  }
+  const auto seen = portal.seen();
+  ASSERT_EQ(static_cast<int>(seen.size()), runs);
+  for (const auto& request : seen) EXPECT_EQ(request.path, "/federation/credentials");
+  EXPECT_TRUE(imds.seen().empty());
+}
+
+TEST(DeployLaptop, AnExpiredSsoTokenSaysToLogInAgain) {
+  SsmStandIn ssm;
+  SsoPortalStandIn portal;
+  ImdsStandIn imds(&kEc2);
+  TempHome home(false);
+  write_sso_login(home, "[profile dev]", "2020-01-01T00:00:00Z");
+  auto env = base_env(home, ssm, imds);
+  env["AWS_ENDPOINT_URL_SSO"] = portal.url();
+  env["AWS_PROFILE"] = "dev";
+  for (const auto& argv : readers()) {
+    const ProgramResult r = run_clean(argv, env);
+    EXPECT_EQ(r.code, 1) << argv[0];
+    EXPECT_THAT(r.err, HasSubstr("expired")) << argv[0];
+    EXPECT_THAT(r.err, HasSubstr("aws sso login --profile dev")) << argv[0];
+    EXPECT_THAT(r.err, Not(HasSubstr(SsoPortalStandIn::kAccessToken)));
+  }
+  EXPECT_TRUE(portal.seen().empty());  // an expired token is never sent
+  EXPECT_TRUE(imds.seen().empty());    // nor does the chain fall through to other credentials
 }
 
 /// A container agent that never answers in time (held until the test ends).
