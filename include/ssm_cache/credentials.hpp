@@ -83,7 +83,7 @@ std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
 /// A later provider for profiles that need STS (role_arn + source_profile / credential_source,
 /// web_identity_token_file, sso_*). Given the profile name and its merged values, returns a
 /// provider for it. Unset in ProfileCredentialsConfig: make_default_sts_profile_resolver over
-/// the provider's environment (web identity and AssumeRole profiles; SSO ones fail saying so).
+/// the provider's environment (web identity, AssumeRole and SSO profiles).
 using StsProfileResolver = std::function<std::shared_ptr<CredentialsProvider>(
     const std::string& profile, const std::map<std::string, std::string>& values)>;
 
@@ -172,7 +172,11 @@ struct StsProfileResolverConfig {
 /// Ec2InstanceMetadata, EcsContainer) get an AssumeRole provider (`role_session_name`,
 /// `external_id`, `duration_seconds` apply; `mfa_serial` is not supported). The profile's
 /// `region`, `sts_regional_endpoints` and `endpoint_url` choose the STS endpoint. SSO profiles
-/// and broken configurations get a provider that throws a CredentialsError saying why. The
+/// (`sso_session` + its [sso-session] section, or the legacy `sso_start_url` + `sso_region`;
+/// with `sso_account_id` and `sso_role_name`) read the token `aws sso login` cached in
+/// ~/.aws/sso/cache and get the role's credentials from the SSO portal (AWS_ENDPOINT_URL_SSO
+/// moves it); an expired or missing token says to run `aws sso login --profile NAME`. Broken
+/// configurations get a provider that throws a CredentialsError saying why. The
 /// files are read when a profile is first resolved: restart to pick up edits.
 StsProfileResolver make_default_sts_profile_resolver(StsProfileResolverConfig config = {});
 
@@ -187,7 +191,8 @@ struct ContainerCredentialsConfig {
   std::chrono::milliseconds timeout{2000};
   int max_attempts = 2;
 };
-/// GET AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (on 169.254.170.2) or _FULL_URI (https: any
+/// GET AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (on 169.254.170.2, or AWS_CONTAINER_SERVICE_ENDPOINT
+/// when set and relative_uri_base is left as is) or _FULL_URI (https: any
 /// host; http: loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23 only), with
 /// Authorization from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN.
 std::shared_ptr<CredentialsProvider> make_container_credentials_provider(
@@ -247,7 +252,10 @@ struct DefaultCredentialsConfig {
   WallClock clock{};
 };
 /// cached(chain(environment, web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN),
-/// after_environment..., profile, container, IMDS)), botocore's order.
+/// after_environment..., profile, container, IMDS)), botocore's order. The profile step is
+/// skipped when no profile is named (`profile`, AWS_PROFILE, AWS_DEFAULT_PROFILE) and there is
+/// no default profile; a named profile that does not exist stops the chain with an error.
+/// Credentials that arrive already expired are an error naming their provider.
 std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
     DefaultCredentialsConfig config = {});
 
