@@ -5,6 +5,8 @@ include(CMakePackageConfigHelpers)
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/ssm_cache"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   FILES_MATCHING PATTERN "*.hpp")
+install(FILES "${SSM_CACHE_GENERATED_INCLUDE_DIR}/ssm_cache/version.hpp"
+  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/ssm_cache")
 
 install(TARGETS ssm_cache
   EXPORT ssm_cacheTargets

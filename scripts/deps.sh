@@ -1,32 +1,74 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build, the tests, the demo and the benchmarks need,
-# only when some are missing. Sourced by scripts/test.sh and scripts/demo.sh.
+# The Debian packages each job needs, installed only when some are missing:
+#   demo     build the library and the programs, run scripts/demo.sh;
+#   test     the test suite, sanitizers, fuzzers, benchmarks and their comparisons;
+#   package  scripts/package.sh: the .deb (CPack, lintian, man pages) and the Lambda layer zip.
+# Sourced by scripts/demo.sh (ssm_cache_install_deps demo), scripts/package.sh
+# (ssm_cache_install_deps demo package) and scripts/test.sh (ssm_cache_install_deps: all).
+# With SSM_CACHE_NO_INSTALL=1 a missing package is an error instead of an apt-get (offline).
+#
+# Usage: scripts/deps.sh [demo|test|package]...   (no argument: all of them)
 set -euo pipefail
 
-SSM_CACHE_PACKAGES=(
-  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
+SSM_CACHE_DEMO_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config curl ca-certificates
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libevent-dev
+)
+SSM_CACHE_TEST_PACKAGES=(
+  git
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   awscli python3 python3-botocore
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   wrk nginx-light gnuplot-nox hyperfine
 )
+SSM_CACHE_PACKAGE_PACKAGES=(
+  dpkg-dev lintian help2man zip unzip binutils file
+  libcurl4-openssl-dev libssl-dev
+)
 
-ssm_cache_install_deps() {
-  local missing=()
-  for p in "${SSM_CACHE_PACKAGES[@]}"; do
+# The packages of the named jobs (all jobs when none is named), one per line.
+ssm_cache_packages_for() {
+  local jobs=("$@")
+  if [ ${#jobs[@]} -eq 0 ]; then jobs=(demo test package); fi
+  local job
+  for job in "${jobs[@]}"; do
+    case "$job" in
+      demo) printf '%s\n' "${SSM_CACHE_DEMO_PACKAGES[@]}" ;;
+      test) printf '%s\n' "${SSM_CACHE_TEST_PACKAGES[@]}" ;;
+      package) printf '%s\n' "${SSM_CACHE_PACKAGE_PACKAGES[@]}" ;;
+      *) echo "scripts/deps.sh: unknown job '$job' (demo, test, package)" >&2; return 2 ;;
+    esac
+  done | sort -u
+}
+
+# The packages of the named jobs that are not installed, space-separated.
+ssm_cache_missing_packages() {
+  local wanted missing=() p
+  wanted="$(ssm_cache_packages_for "$@")" || return 2
+  for p in $wanted; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  if [ ${#missing[@]} -eq 0 ]; then
+  echo "${missing[*]}"
+}
+
+ssm_cache_install_deps() {
+  local missing
+  missing="$(ssm_cache_missing_packages "$@")" || return 2
+  if [ -z "$missing" ]; then
     return 0
   fi
-  echo "== installing Debian packages: ${missing[*]}"
+  if [ "${SSM_CACHE_NO_INSTALL:-0}" = 1 ]; then
+    echo "missing Debian packages (SSM_CACHE_NO_INSTALL=1, not installing): $missing" >&2
+    return 1
+  fi
+  echo "== installing Debian packages: $missing"
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # shellcheck disable=SC2086  # one word per package
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  ssm_cache_install_deps
+  ssm_cache_install_deps "$@"
 fi

@@ -21,6 +21,7 @@
 #include "aws/json_protocol.hpp"
 #include "aws/sigv4.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/version.hpp"
 
 namespace ssm_cache::aws {
 
@@ -30,7 +31,7 @@ constexpr std::size_t kGetParametersChunk = 10;
 constexpr std::size_t kBatchSecretsChunk = 20;
 constexpr int kMaxPages = 100000;  // a server that never stops paginating is a broken server
 constexpr std::chrono::seconds kSkewThreshold{60};
-constexpr const char* kUserAgent = "ssm-cache-cpp/0.1";
+constexpr const char* kUserAgent = "ssm-cache-cpp/" SSM_CACHE_VERSION_STRING;
 
 class FixedCredentials final : public CredentialsProvider {
  public:

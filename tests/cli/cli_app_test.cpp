@@ -8,6 +8,8 @@
 
 #include "cli/fake_aws_client.hpp"
 #include "cli_app.hpp"
+#include "help_topics.hpp"
+#include "ssm_cache/version.hpp"
 
 namespace ssm_cache::cli {
 namespace {
@@ -219,6 +221,40 @@ TEST_F(CliTest, UsageErrorsAreExit2) {
   EXPECT_EQ(run({"get", "x", "--timeout", "soon"}).code, 2);
   EXPECT_EQ(fake->total_calls(), 0) << "usage errors must not call AWS";
   EXPECT_EQ(run({"--help"}).code, 0);
+}
+
+TEST_F(CliTest, VersionIsTheProjectVersion) {
+  auto r = run({"--version"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string("ssm-cache ") + SSM_CACHE_VERSION_STRING + "\n");
+  EXPECT_EQ(fake->total_calls(), 0);
+}
+
+TEST_F(CliTest, HelpListsSubcommandsAndTopics) {
+  auto r = run({"help"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  for (const char* name : {"get", "path", "secret", "exec", "serve"}) {
+    EXPECT_NE(r.out.find(std::string("  ") + name + "\n"), std::string::npos) << name << r.out;
+  }
+  for (const auto& t : help_topics()) {
+    EXPECT_NE(r.out.find(std::string(t.name) + ": " + std::string(t.summary)), std::string::npos)
+        << t.name;
+  }
+}
+
+TEST_F(CliTest, HelpTopicPrintsItsText) {
+  auto r = run({"help", "exit-status"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string(find_help_topic("exit-status")->text));
+  // A subcommand's topic is its own --help.
+  r = run({"help", "exec"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("--override"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out, run({"exec", "--help"}).out);
+  r = run({"help", "no-such-topic"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("no-such-topic"), std::string::npos);
+  EXPECT_EQ(fake->total_calls(), 0);
 }
 
 TEST_F(CliTest, PathRecursiveAndNot) {

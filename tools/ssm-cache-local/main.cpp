@@ -21,6 +21,7 @@
 
 #include "local_server.hpp"
 #include "persistence.hpp"
+#include "ssm_cache/version.hpp"
 
 namespace {
 
@@ -125,7 +126,9 @@ std::string describe(const HttpRequest& request, const HttpResponse& response,
 
 int main(int argc, char** argv) {
   CLI::App app{"ssm-cache-local: a local AWS Parameter Store and Secrets Manager server "
-               "(JSON 1.1 protocol, SigV4-verified) for offline development and tests."};
+               "(JSON 1.1 protocol, SigV4-verified) for offline development and tests.",
+               "ssm-cache-local"};
+  app.set_version_flag("--version", std::string("ssm-cache-local ") + ssm_cache::kVersion);
   std::string host = "127.0.0.1";
   int port = 4583;
   std::string data_file;

@@ -18,11 +18,13 @@
 #include <CLI/CLI.hpp>
 
 #include "exec_env.hpp"
+#include "help_topics.hpp"
 #include "output.hpp"
 #include "serve_command.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/filters.hpp"
 #include "ssm_cache/parameter.hpp"
+#include "ssm_cache/version.hpp"
 
 namespace ssm_cache::cli {
 
@@ -141,6 +143,32 @@ class CommandDeadline {
   std::thread thread_;
 };
 
+// `ssm-cache help [TOPIC]`: a subcommand's own --help, a text topic, or the list of both.
+int print_help_topic(const CLI::App& app, const std::string& topic, std::ostream& out,
+                     std::ostream& err) {
+  if (topic.empty()) {
+    out << "ssm-cache help TOPIC, where TOPIC is a subcommand:\n";
+    for (const auto* sub : app.get_subcommands([](const CLI::App* s) { return s->get_name() != "help"; })) {
+      out << "  " << sub->get_name() << "\n";
+    }
+    out << "or one of:\n";
+    for (const auto& t : help_topics()) out << "  " << t.name << ": " << t.summary << "\n";
+    return kExitOk;
+  }
+  if (const auto* t = find_help_topic(topic)) {
+    out << t->text;
+    return kExitOk;
+  }
+  for (const auto* sub : app.get_subcommands({})) {
+    if (sub->get_name() == topic && topic != "help") {
+      out << sub->help(app.get_name());
+      return kExitOk;
+    }
+  }
+  err << "ssm-cache: help: no topic '" << topic << "' (ssm-cache help lists them)\n";
+  return kExitUsage;
+}
+
 struct Globals {
   bool debug = false;
   double timeout_seconds = 0;
@@ -232,6 +260,7 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
                "and Secrets Lambda Extension).",
                "ssm-cache"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("ssm-cache ") + kVersion);
   app.fallthrough();  // global options may follow the subcommand
 
   Globals g;
@@ -320,6 +349,12 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
                     "How long past expiry a value is served while upstream fails (default: "
                     "unbounded; 0: never)");
 
+  auto* help = app.add_subcommand(
+      "help", "Show help on a subcommand or a topic (output, exit-status, credentials, "
+              "environment, filters); no TOPIC: the list");
+  std::string help_topic;
+  help->add_option("topic", help_topic, "Subcommand or topic");
+
   std::vector<std::string> argv_storage(args.begin(), args.end());
   if (auto dashdash = std::find(argv_storage.begin() + (argv_storage.empty() ? 0 : 1),
                                 argv_storage.end(), "--");
@@ -355,6 +390,9 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
   if (!command.empty() && !exec->parsed()) {
     err << "ssm-cache: arguments after '--' are only for exec\n";
     return kExitUsage;
+  }
+  if (help->parsed()) {
+    return print_help_topic(app, help_topic, out, err);
   }
   if (serve->parsed()) {
     return run_serve(so, aws, factory, out, err);
