@@ -2,7 +2,10 @@
 //
 // Cheap to copy; copies share one group. Thread-safe. A group has one refresh time; a refresh
 // is one batch round (GetParameters in calls of at most 10 names, plus GetParametersByPath to
-// the last page for each path the group holds) and is all-or-nothing.
+// the last page for each path the group holds), all-or-nothing for transient failures. A name
+// found missing fails only itself: the other members keep serving their fresh values, its
+// reads throw InvalidParameterError, remembered for a growing per-entry backoff (no API call
+// per read), and it is served again once it reappears.
 #pragma once
 
 #include <cstddef>
@@ -40,8 +43,8 @@ class SSMParameterGroup {
   /// Number of distinct parameters in the group (duplicates counted once).
   [[nodiscard]] std::size_t size() const;
 
-  /// Refreshes every parameter and path of the group now (all-or-nothing; throws on failure
-  /// and keeps every cached value).
+  /// Refreshes every parameter and path of the group now. A transient failure changes nothing
+  /// and throws; missing names fail only themselves, then InvalidParameterError names them.
   void refresh() const;
 
   template <class E = std::exception, class Fn, std::invocable Callback = NoCallback>

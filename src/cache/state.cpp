@@ -69,6 +69,49 @@ Settings settings_from(const Options& o) {
   return s;
 }
 
+/// Matches the records of one GetParameters answer to the entries asked for: by name and
+/// selector; where a server omits Selector, by name when that is unambiguous; an entry named
+/// by ARN by the ARN in the answer (Name or ARN field: shared parameters come back under
+/// their ARN) or, for the caller's own account, by the name the ARN designates.
+class RecordMatcher {
+ public:
+  RecordMatcher(GetParametersResult& result, const std::vector<Entry*>& asked)
+      : invalid_(result.invalid_parameters.begin(), result.invalid_parameters.end()) {
+    for (auto& rec : result.parameters) {
+      by_name_.emplace(std::pair{rec.name, rec.selector}, &rec);
+      if (!rec.arn.empty()) by_arn_.emplace(std::pair{rec.arn, rec.selector}, &rec);
+    }
+    for (const Entry* e : asked) ++asked_per_name_[e->name];
+  }
+
+  ParameterRecord* find(const Entry& e) const {
+    if (invalid_.count(e.full_name) != 0) return nullptr;
+    const std::string sel = e.selector.empty() ? std::string() : ":" + e.selector;
+    if (ParameterRecord* rec = find_with(e, sel)) return rec;
+    // A server that omits Selector: match by name when that is unambiguous.
+    if (!e.selector.empty() && asked_per_name_.at(e.name) == 1) return find_with(e, {});
+    return nullptr;
+  }
+
+ private:
+  using Key = std::pair<std::string, std::string>;
+
+  ParameterRecord* find_with(const Entry& e, const std::string& sel) const {
+    if (auto it = by_name_.find({e.name, sel}); it != by_name_.end()) return it->second;
+    if (!e.name.starts_with("arn:")) return nullptr;
+    if (auto it = by_arn_.find({e.name, sel}); it != by_arn_.end()) return it->second;
+    const std::string name = name_in_arn(e.name);  // "/a/b" or "/x" (stored as "x")
+    if (auto it = by_name_.find({name, sel}); it != by_name_.end()) return it->second;
+    if (auto it = by_name_.find({name.substr(1), sel}); it != by_name_.end()) return it->second;
+    return nullptr;
+  }
+
+  std::set<std::string> invalid_;
+  std::map<Key, ParameterRecord*> by_name_;
+  std::map<Key, ParameterRecord*> by_arn_;
+  std::map<std::string, int> asked_per_name_;
+};
+
 }  // namespace
 
 Settings make_settings(const ParameterOptions& options) { return settings_from(options); }
@@ -122,14 +165,24 @@ bool GroupState::stale_allowed(std::int64_t now) const {
   return now - d < *settings.max_stale_ns;
 }
 
-void GroupState::note_failure(std::int64_t now) {
+std::int64_t GroupState::backoff_ns(int consecutive) const {
+  // 1 s, 2 s, 4 s ... capped at max_age (a minute when values never expire): no call on
+  // every read while the source is down or a name is missing.
+  constexpr std::int64_t kCapWithoutMaxAge = 60 * kSecond;
+  const int shift = std::clamp(consecutive - 1, 0, 30);
+  const std::int64_t cap = settings.max_age_ns > 0 ? settings.max_age_ns : kCapWithoutMaxAge;
+  return std::min(kSecond << shift, cap);
+}
+
+void GroupState::note_failure(std::int64_t now, std::exception_ptr error, bool transient) {
   failures.fetch_add(1, std::memory_order_relaxed);
   ++consecutive_failures;
-  // 1 s, 2 s, 4 s ... capped at max_age: no call on every read while the source is down.
-  const int shift = std::min(consecutive_failures - 1, 30);
-  std::int64_t backoff = kSecond << shift;
-  if (settings.max_age_ns > 0) backoff = std::min(backoff, settings.max_age_ns);
-  next_attempt.store(now + backoff, std::memory_order_release);
+  {
+    std::lock_guard lock(error_mutex);
+    round_error = std::move(error);
+    round_error_transient = transient;
+  }
+  next_attempt.store(now + backoff_ns(consecutive_failures), std::memory_order_release);
 }
 
 void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
@@ -155,6 +208,10 @@ void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
 }
 
 void GroupState::publish(Entry& e, ParameterRecord record) {
+  if (e.consecutive_errors != 0) {
+    e.consecutive_errors = 0;
+    e.retry_after.store(kNone, std::memory_order_release);
+  }
   if (e.latest != nullptr && same_record(e.latest->record, record)) {
     // Same value and version: no new snapshot, memory grows only with real changes.
     if (e.current.load(std::memory_order_relaxed) != e.latest) {
@@ -170,23 +227,26 @@ void GroupState::publish(Entry& e, ParameterRecord record) {
   e.current.store(e.latest, std::memory_order_release);
 }
 
-std::vector<std::pair<Entry*, ParameterRecord>> GroupState::fetch_names(
-    ParameterClient& client, const std::vector<Entry*>& wanted, Mode mode) {
-  std::vector<std::pair<Entry*, ParameterRecord>> found;
-  if (wanted.empty()) return found;
-  const std::int64_t now = now_ns(clock);
-  if (mode == Mode::kImplicit) {
-    std::vector<std::string> remembered;
-    for (Entry* e : wanted) {
-      if (e->missing_until.load(std::memory_order_acquire) > now) {
-        remembered.push_back(e->full_name);
-      }
-    }
-    if (!remembered.empty()) throw InvalidParameterError(std::move(remembered));
+void GroupState::mark_missing(Entry& e, std::int64_t now) {
+  // A missing name fails only itself: its reads throw ParameterNotFound, remembered for a
+  // growing per-entry backoff (or negative_cache_ttl when set), so no read calls the API.
+  ++e.consecutive_errors;
+  const std::int64_t wait = settings.negative_cache_ttl_ns > 0
+                                ? settings.negative_cache_ttl_ns
+                                : backoff_ns(e.consecutive_errors);
+  {
+    std::lock_guard lock(error_mutex);
+    e.error = std::make_exception_ptr(InvalidParameterError(
+        "parameter not found: '" + e.full_name + "'", {e.full_name}));
   }
+  e.retry_after.store(now + wait, std::memory_order_release);
+  e.current.store(nullptr, std::memory_order_release);
+}
 
-  std::vector<std::string> missing;
-  std::vector<Entry*> missing_entries;
+GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
+                                            const std::vector<Entry*>& wanted) {
+  Fetched out;
+  if (wanted.empty()) return out;
   // Secret references are always decrypted (AWS rejects them otherwise).
   for (const bool decrypt : {true, false}) {
     std::vector<Entry*> part;
@@ -198,46 +258,29 @@ std::vector<std::pair<Entry*, ParameterRecord>> GroupState::fetch_names(
     names.reserve(part.size());
     for (Entry* e : part) names.push_back(e->full_name);
     GetParametersResult result = client.get_parameters(names, decrypt);
-
-    std::set<std::string> invalid(result.invalid_parameters.begin(),
-                                  result.invalid_parameters.end());
-    std::map<std::pair<std::string, std::string>, ParameterRecord*> by_key;
-    std::map<std::string, int> requested_per_name;
-    for (auto& rec : result.parameters) by_key.emplace(std::pair{rec.name, rec.selector}, &rec);
-    for (Entry* e : part) ++requested_per_name[e->name];
+    const RecordMatcher matcher(result, part);
     for (Entry* e : part) {
-      ParameterRecord* rec = nullptr;
-      if (invalid.count(e->full_name) == 0) {
-        const std::string sel = e->selector.empty() ? std::string() : ":" + e->selector;
-        if (auto it = by_key.find({e->name, sel}); it != by_key.end()) {
-          rec = it->second;
-        } else if (!e->selector.empty() && requested_per_name[e->name] == 1) {
-          // A server that omits Selector: match by name when that is unambiguous.
-          if (auto plain = by_key.find({e->name, std::string()}); plain != by_key.end()) {
-            rec = plain->second;
-          }
-        }
-      }
-      if (rec == nullptr) {
-        missing.push_back(e->full_name);
-        missing_entries.push_back(e);
+      if (ParameterRecord* rec = matcher.find(*e)) {
+        out.found.emplace_back(e, *rec);  // a copy: two entries may match one record
       } else {
-        found.emplace_back(e, *rec);
+        out.missing.push_back(e);
       }
     }
   }
-  if (!missing.empty()) {
-    if (settings.negative_cache_ttl_ns > 0) {
-      for (Entry* e : missing_entries) {
-        e->missing_until.store(now + settings.negative_cache_ttl_ns, std::memory_order_release);
-      }
-    }
-    throw InvalidParameterError(std::move(missing));
-  }
-  return found;
+  return out;
 }
 
-void GroupState::refresh_all(Mode mode) {
+std::vector<std::string> GroupState::commit_names(Fetched fetched, std::int64_t now) {
+  for (auto& [e, rec] : fetched.found) publish(*e, std::move(rec));
+  std::vector<std::string> missing;
+  for (Entry* e : fetched.missing) {
+    mark_missing(*e, now);
+    missing.push_back(e->full_name);
+  }
+  return missing;
+}
+
+std::vector<std::string> GroupState::refresh_all() {
   const auto client = resolve_client();
   std::vector<Entry*> wanted;
   {
@@ -246,72 +289,75 @@ void GroupState::refresh_all(Mode mode) {
       if (e->explicit_member) wanted.push_back(e);
     }
   }
-  auto found = fetch_names(*client, wanted, mode);
+  // Everything is fetched before anything changes: a transient failure changes nothing.
+  Fetched fetched = fetch_names(*client, wanted);
   std::vector<std::vector<ParameterRecord>> by_path;
   by_path.reserve(paths.size());
   for (const auto& p : paths) {
     by_path.push_back(client->get_parameters_by_path(p.path, p.recursive, p.filters,
                                                      settings.with_decryption));
   }
-  // Everything fetched: commit.
-  for (auto& [e, rec] : found) publish(*e, std::move(rec));
+  const std::int64_t now = now_ns(clock);
+  auto missing = commit_names(std::move(fetched), now);
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    std::vector<Entry*> members;
-    for (auto& rec : by_path[i]) {
-      ParsedName parsed;
-      parsed.name = rec.name;
-      parsed.full_name = rec.name;
-      parsed.secret = rec.name.starts_with(kSecretPrefix);
-      Entry& e = entry(std::move(parsed), false);
-      publish(e, std::move(rec));
-      members.push_back(&e);
-    }
-    std::lock_guard lock(members_mutex);
-    for (Entry* e : members) ++e->path_refs;
-    for (Entry* e : paths[i].members) --e->path_refs;
-    for (Entry* e : members) e->active.store(true, std::memory_order_release);
-    for (Entry* e : paths[i].members) {
-      if (e->path_refs == 0 && !e->explicit_member) {
-        // Deleted from Parameter Store: no longer a member; old views stay valid.
-        e->active.store(false, std::memory_order_release);
-        e->current.store(nullptr, std::memory_order_release);
-      }
-    }
-    paths[i].members = std::move(members);
+    adopt_path_members(paths[i], std::move(by_path[i]));
   }
-  for (Entry* e : wanted) e->missing_until.store(kNone, std::memory_order_relaxed);
-  mark_refreshed(now_ns(clock), false);
+  mark_refreshed(now, false);
+  return missing;
 }
 
-void GroupState::fetch_missing(Mode mode) {
+void GroupState::fetch_missing() {
   const auto client = resolve_client();
+  const std::int64_t now = now_ns(clock);
   std::vector<Entry*> wanted;
   {
     std::lock_guard lock(members_mutex);
     for (Entry* e : order) {
-      if (e->explicit_member && e->current.load(std::memory_order_relaxed) == nullptr) {
+      if (e->explicit_member && e->current.load(std::memory_order_relaxed) == nullptr &&
+          e->retry_after.load(std::memory_order_relaxed) <= now) {
         wanted.push_back(e);
       }
     }
   }
-  auto found = fetch_names(*client, wanted, mode);
-  for (auto& [e, rec] : found) publish(*e, std::move(rec));
+  commit_names(fetch_names(*client, wanted), now_ns(clock));
   mark_refreshed(now_ns(clock), true);
 }
 
-const Snapshot& GroupState::read_slow(Entry& e) {
-  const auto gone = [&e] {
-    return InvalidParameterError("parameter '" + e.full_name +
-                                     "' is no longer in Parameter Store under the group's paths",
-                                 {e.full_name});
-  };
-  std::int64_t now = now_ns(clock);
-  const Snapshot* s = e.current.load(std::memory_order_acquire);
-  if (!e.active.load(std::memory_order_acquire)) throw gone();
-  if (s != nullptr && !expired(now)) return *s;
-  if (s != nullptr && next_attempt.load(std::memory_order_acquire) > now && stale_allowed(now)) {
-    return *s;  // backing off after a transient failure
+const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
+  if (!e.active.load(std::memory_order_acquire)) {
+    throw InvalidParameterError("parameter '" + e.full_name +
+                                    "' is no longer in Parameter Store under the group's paths",
+                                {e.full_name});
   }
+  const Snapshot* s = e.current.load(std::memory_order_acquire);
+  if (s == nullptr && e.retry_after.load(std::memory_order_acquire) > now) {
+    std::exception_ptr remembered;
+    {
+      std::lock_guard lock(error_mutex);
+      remembered = e.error;
+    }
+    if (remembered) std::rethrow_exception(remembered);
+  }
+  if (s != nullptr && !expired(now)) return s;
+  if (next_attempt.load(std::memory_order_acquire) > now) {
+    // Backing off after a failed round: stale value (transient) or the remembered error.
+    std::exception_ptr remembered;
+    bool transient = false;
+    {
+      std::lock_guard lock(error_mutex);
+      remembered = round_error;
+      transient = round_error_transient;
+    }
+    if (s != nullptr && transient && stale_allowed(now)) return s;
+    if (remembered && !transient) std::rethrow_exception(remembered);
+  }
+  return nullptr;
+}
+
+const Snapshot& GroupState::read_slow(Entry& e) {
+  std::int64_t now = now_ns(clock);
+  if (const Snapshot* s = cached_or_remembered(e, now)) return *s;
+  const Snapshot* s = e.current.load(std::memory_order_acquire);
   std::unique_lock lock(refresh_mutex, std::defer_lock);
   if (s != nullptr && settings.serve_stale_while_refreshing && stale_allowed(now)) {
     if (!lock.try_lock()) return *s;  // another thread is refreshing: serve the old value
@@ -320,42 +366,37 @@ const Snapshot& GroupState::read_slow(Entry& e) {
   }
   // Single flight: whoever held the lock may have refreshed already.
   now = now_ns(clock);
+  if (const Snapshot* cached = cached_or_remembered(e, now)) return *cached;
   s = e.current.load(std::memory_order_acquire);
-  if (!e.active.load(std::memory_order_acquire)) throw gone();
-  if (s != nullptr && !expired(now)) return *s;
-  if (s != nullptr && next_attempt.load(std::memory_order_acquire) > now && stale_allowed(now)) {
-    return *s;
-  }
   try {
     if (s == nullptr && last_refresh.load(std::memory_order_acquire) != kNone && !expired(now)) {
-      fetch_missing(Mode::kImplicit);  // the group is fresh: fetch only what has no value
+      fetch_missing();  // the group is fresh: fetch only what has no value
     } else {
-      refresh_all(Mode::kImplicit);
+      refresh_all();
     }
   } catch (const Error& err) {
-    if (s != nullptr && err.transient() && stale_allowed(now)) {
-      note_failure(now);
-      return *s;  // stale-if-error
-    }
+    const bool serve_stale = s != nullptr && err.transient() && stale_allowed(now);
+    // Remember the failure: stale value or the error until the backoff is over. A first
+    // fetch failing transiently is not remembered (nothing to serve; the caller may retry).
+    if (serve_stale || !err.transient()) note_failure(now, std::current_exception(), serve_stale);
+    if (serve_stale) return *s;
     throw;
   }
+  if (const Snapshot* fresh = cached_or_remembered(e, now_ns(clock))) return *fresh;
   const Snapshot* fresh = e.current.load(std::memory_order_acquire);
-  if (fresh == nullptr) throw gone();
+  if (fresh == nullptr) throw InvalidParameterError({e.full_name});
   return *fresh;
 }
 
 void GroupState::refresh() {
   std::lock_guard lock(refresh_mutex);
-  refresh_all(Mode::kExplicit);
+  auto missing = refresh_all();
+  if (!missing.empty()) throw InvalidParameterError(std::move(missing));
 }
 
-std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive,
-                                           std::vector<Filter> filters) {
-  std::lock_guard lock(refresh_mutex);
-  const auto client = resolve_client();
-  auto records =
-      client->get_parameters_by_path(full_path, recursive, filters, settings.with_decryption);
+void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records) {
   std::vector<Entry*> members;
+  members.reserve(records.size());
   for (auto& rec : records) {
     ParsedName parsed;
     parsed.name = rec.name;
@@ -365,6 +406,27 @@ std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive
     publish(e, std::move(rec));
     members.push_back(&e);
   }
+  std::lock_guard lock(members_mutex);
+  for (Entry* e : members) ++e->path_refs;
+  for (Entry* e : spec.members) --e->path_refs;
+  for (Entry* e : members) e->active.store(true, std::memory_order_release);
+  for (Entry* e : spec.members) {
+    if (e->path_refs == 0 && !e->explicit_member) {
+      // Deleted from Parameter Store: no longer a member.
+      e->active.store(false, std::memory_order_release);
+      e->current.store(nullptr, std::memory_order_release);
+    }
+  }
+  spec.members = std::move(members);
+}
+
+std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive,
+                                           std::vector<Filter> filters) {
+  std::lock_guard lock(refresh_mutex);
+  const auto client = resolve_client();
+  auto records =
+      client->get_parameters_by_path(full_path, recursive, filters, settings.with_decryption);
+  PathSpec* spec = nullptr;
   {
     std::lock_guard members_lock(members_mutex);
     auto it = std::find_if(paths.begin(), paths.end(), [&](const PathSpec& p) {
@@ -374,20 +436,12 @@ std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive
       paths.push_back(PathSpec{std::move(full_path), recursive, std::move(filters), {}});
       it = std::prev(paths.end());
     }
-    for (Entry* e : members) ++e->path_refs;
-    for (Entry* e : it->members) --e->path_refs;
-    for (Entry* e : members) e->active.store(true, std::memory_order_release);
-    for (Entry* e : it->members) {
-      if (e->path_refs == 0 && !e->explicit_member) {
-        e->active.store(false, std::memory_order_release);
-        e->current.store(nullptr, std::memory_order_release);
-      }
-    }
-    it->members = members;
+    spec = &*it;
   }
+  adopt_path_members(*spec, std::move(records));
   // The group expires when its first-fetched values do.
   mark_refreshed(now_ns(clock), true);
-  return members;
+  return spec->members;
 }
 
 }  // namespace ssm_cache::detail

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -65,14 +66,18 @@ struct Entry {
   const std::string selector;
   const bool secret;
 
-  /// The value readers see; null before the first fetch and after the entry left the group.
+  /// The value readers see; null before the first fetch, after the entry left the group and
+  /// while its name is missing from Parameter Store.
   std::atomic<const Snapshot*> current{nullptr};
   /// Still a member (explicitly added, or found under one of the group's paths).
   std::atomic<bool> active{false};
-  /// Negative cache: reads before this time throw InvalidParameterError without a call.
-  std::atomic<std::int64_t> missing_until{kNone};
+  /// Per-entry backoff after a definitive error (a missing name): reads of an entry without
+  /// a value before this time rethrow `error` without a call (kNone: no backoff).
+  std::atomic<std::int64_t> retry_after{kNone};
+  std::exception_ptr error;  ///< guarded by group->error_mutex
 
   // Guarded by group->refresh_mutex.
+  int consecutive_errors = 0;
   std::vector<std::unique_ptr<const Snapshot>> retained;
   const Snapshot* latest = nullptr;
   // Guarded by group->members_mutex.
@@ -116,9 +121,13 @@ struct GroupState {
   std::atomic<std::int64_t> deadline{kNever};
   /// Time of the oldest values of the group (kNone: never refreshed).
   std::atomic<std::int64_t> last_refresh{kNone};
-  /// After a transient failure, implicit refreshes wait until then (kNone: no backoff).
+  /// After a failed round, implicit refreshes wait until then (kNone: no backoff): reads
+  /// serve the stale value (transient error) or rethrow `round_error` (definitive error).
   std::atomic<std::int64_t> next_attempt{kNone};
   std::atomic<std::uint64_t> failures{0};
+  mutable std::mutex error_mutex;  ///< short: round_error and every Entry::error
+  std::exception_ptr round_error;
+  bool round_error_transient = false;
 
   std::mutex refresh_mutex;  ///< single flight: held for a whole refresh round
   mutable std::mutex members_mutex;  ///< short: the maps below
@@ -142,24 +151,37 @@ struct GroupState {
   }
   const Snapshot& read_slow(Entry& e);
 
-  /// Explicit refresh: one batch round, all-or-nothing, throws on failure.
+  /// Explicit refresh: one batch round. A transient failure changes nothing; names found
+  /// missing fail only themselves (the others take their fresh values), then it throws
+  /// InvalidParameterError naming every missing name.
   void refresh();
   /// GetParametersByPath now; keeps the path for later refreshes.
   std::vector<Entry*> fetch_path(std::string full_path, bool recursive,
                                  std::vector<Filter> filters);
 
  private:
-  enum class Mode { kExplicit, kImplicit };
+  struct Fetched {
+    std::vector<std::pair<Entry*, ParameterRecord>> found;
+    std::vector<Entry*> missing;
+  };
   std::shared_ptr<ParameterClient> resolve_client() const;
-  void refresh_all(Mode mode);     // refresh_mutex held
-  void fetch_missing(Mode mode);   // refresh_mutex held
-  /// GetParameters for the entries (split by decryption flag); all-or-nothing.
-  std::vector<std::pair<Entry*, ParameterRecord>> fetch_names(ParameterClient& client,
-                                                               const std::vector<Entry*>& wanted,
-                                                               Mode mode);
+  /// Every member and path; returns the names found missing. refresh_mutex held.
+  std::vector<std::string> refresh_all();
+  /// Only the members without a value and out of their backoff. refresh_mutex held.
+  void fetch_missing();
+  /// GetParameters for the entries (split by decryption flag); throws only for the whole call.
+  Fetched fetch_names(ParameterClient& client, const std::vector<Entry*>& wanted);
+  /// Publishes found values, marks missing entries; returns the missing names.
+  std::vector<std::string> commit_names(Fetched fetched, std::int64_t now);
+  /// The snapshot a read can return without refreshing, or null; rethrows remembered errors.
+  const Snapshot* cached_or_remembered(Entry& e, std::int64_t now);
   void publish(Entry& e, ParameterRecord record);  // refresh_mutex held
+  void mark_missing(Entry& e, std::int64_t now);   // refresh_mutex held
+  /// Publishes a path's records and updates membership. refresh_mutex held.
+  void adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records);
   void mark_refreshed(std::int64_t now, bool keep_oldest);
-  void note_failure(std::int64_t now);
+  void note_failure(std::int64_t now, std::exception_ptr error, bool transient);
+  std::int64_t backoff_ns(int consecutive) const;
   bool stale_allowed(std::int64_t now) const;
   bool expired(std::int64_t now) const {
     const std::int64_t d = deadline.load(std::memory_order_acquire);
