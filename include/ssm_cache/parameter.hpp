@@ -30,7 +30,9 @@ class SSMParameterGroup;
 
 class SSMParameter {
  public:
-  /// name: "my_param", "/app/db", "name:3" (version) or "name:label". Validated at once
+  /// name: "my_param", "/app/db", "name:3" (version) or "name:label", or a parameter ARN
+  /// ("arn:aws:ssm:REGION:ACCOUNT:parameter/app/db", selectors allowed after it: shared
+  /// parameters of another account can only be read by ARN). Validated at once
   /// (InvalidNameError, InvalidVersionError); nothing is fetched until the first read.
   explicit SSMParameter(std::string_view name, ParameterOptions options = {});
 
@@ -45,7 +47,8 @@ class SSMParameter {
   /// The version of the cached value (fetches like value()).
   [[nodiscard]] std::int64_t version() const;
 
-  /// The name without selector, as sent to Parameter Store ("/app/db").
+  /// The name without selector, as given and as sent to Parameter Store ("/app/db", or the
+  /// ARN for a parameter given by ARN).
   [[nodiscard]] const std::string& name() const noexcept;
   /// The name with its selector, if any ("/app/db:3", "/app/db:prod").
   [[nodiscard]] const std::string& full_name() const noexcept;
