@@ -2,12 +2,19 @@
 //
 // A handle is cheap to copy; copies share one cache entry. Every member function is safe to
 // call from many threads at once. A read of a fresh value makes no API call and takes no lock:
-// one atomic load of an immutable snapshot and one coarse clock read. When the value expires,
-// exactly one refresh runs however many threads read it (single flight).
+// one atomic load of an immutable snapshot and one coarse clock read, inside an epoch section
+// (two thread-local stores). When the value expires, exactly one refresh runs however many
+// threads read it (single flight).
+//
+// Memory: a value replaced by a refresh is freed once no reader can hold it (epoch-based
+// reclamation, see src/cache/reclaim.hpp for why this scheme), and its bytes are zeroed before
+// the memory is released. Cached values live in memory marked MADV_DONTDUMP (not written to a
+// core dump). Copies you make with value(), values() and record() are yours to wipe.
 #pragma once
 
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -28,6 +35,55 @@ struct Entry;
 
 class SSMParameterGroup;
 
+/// A zero-copy view of a cached value that keeps the value alive: the bytes stay valid and
+/// unchanged for the ValueView's whole life, whatever refreshes, clear() or handle
+/// destructions happen meanwhile; a later read may return a newer value.
+///
+/// Rules: destroy it on the thread that created it (move it within that thread only), and
+/// hold it for the duration of a use, not for good: while a thread holds one, values retired
+/// since it was taken (of every parameter) wait to be freed and zeroed. Converting a
+/// temporary ValueView to std::string_view does not compile (it would dangle):
+///   auto view = param.value_view();  use(view.view());      // fine
+///   std::string_view v = param.value_view();                 // error: deleted
+class ValueView {
+ public:
+  ValueView(ValueView&& other) noexcept : value_(other.value_), pin_(other.pin_) {
+    other.pin_ = nullptr;
+  }
+  ValueView& operator=(ValueView&& other) noexcept {
+    if (this != &other) {
+      release();
+      value_ = other.value_;
+      pin_ = other.pin_;
+      other.pin_ = nullptr;
+    }
+    return *this;
+  }
+  ValueView(const ValueView&) = delete;
+  ValueView& operator=(const ValueView&) = delete;
+  ~ValueView() { release(); }
+
+  [[nodiscard]] std::string_view view() const& noexcept { return value_; }
+  std::string_view view() const&& = delete;
+  operator std::string_view() const& noexcept { return value_; }  // NOLINT: implicit by design
+  operator std::string_view() const&& = delete;
+  [[nodiscard]] const char* data() const noexcept { return value_.data(); }
+  [[nodiscard]] std::size_t size() const noexcept { return value_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return value_.empty(); }
+
+  friend bool operator==(const ValueView& a, std::string_view b) noexcept {
+    return a.value_ == b;
+  }
+
+ private:
+  friend class SSMParameter;
+  ValueView(std::string_view value, void* pin) noexcept : value_(value), pin_(pin) {}
+  void release() noexcept;
+
+  std::string_view value_;
+  void* pin_ = nullptr;  ///< the creating thread's epoch record (detail::reclaim)
+};
+
 class SSMParameter {
  public:
   /// name: "my_param", "/app/db", "name:3" (version) or "name:label", or a parameter ARN
@@ -38,8 +94,9 @@ class SSMParameter {
 
   /// The value, fetched on first use and after max_age. For a StringList, the raw string.
   [[nodiscard]] std::string value() const;
-  /// Zero-copy read: valid as long as any handle to this parameter (or its group) lives.
-  [[nodiscard]] std::string_view value_view() const;
+  /// Zero-copy read: a ValueView pinning the value (see ValueView for its lifetime rule).
+  /// Costs about as much as value() on a short string, without the copy.
+  [[nodiscard]] ValueView value_view() const;
   /// A StringList split on commas (a String gives one item).
   [[nodiscard]] std::vector<std::string> values() const;
   /// The whole record of the cached value (type, version, arn, ...).

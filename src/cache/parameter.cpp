@@ -38,21 +38,38 @@ SSMParameter::SSMParameter(std::shared_ptr<detail::Entry> entry) noexcept
     : entry_(std::move(entry)) {}
 
 std::string SSMParameter::value() const {
-  return entry_->group->read(*entry_).record.value;
+  return entry_->group->with_snapshot(
+      *entry_, [](const detail::Snapshot& s) { return std::string(s.value.data(), s.value.size()); });
 }
 
-std::string_view SSMParameter::value_view() const {
-  return entry_->group->read(*entry_).record.value;
+ValueView SSMParameter::value_view() const {
+  auto& r = detail::reclaim::this_thread();
+  return entry_->group->with_snapshot(
+      *entry_, [&r](const detail::Snapshot& s) { return ValueView(s.value, &r); },
+      /*keep_section=*/true);
 }
 
 std::vector<std::string> SSMParameter::values() const {
-  return entry_->group->read(*entry_).items;
+  return entry_->group->with_snapshot(*entry_, [](const detail::Snapshot& s) {
+    if (s.record.type != "StringList") return std::vector<std::string>{std::string(s.value)};
+    return std::vector<std::string>(s.items.begin(), s.items.end());
+  });
 }
 
-ParameterRecord SSMParameter::record() const { return entry_->group->read(*entry_).record; }
+ParameterRecord SSMParameter::record() const {
+  return entry_->group->with_snapshot(*entry_,
+                                      [](const detail::Snapshot& s) { return s.to_record(); });
+}
 
 std::int64_t SSMParameter::version() const {
-  return entry_->group->read(*entry_).record.version;
+  return entry_->group->with_snapshot(
+      *entry_, [](const detail::Snapshot& s) { return s.record.version; });
+}
+
+void ValueView::release() noexcept {
+  if (pin_ == nullptr) return;
+  detail::reclaim::leave_and_collect(*static_cast<detail::reclaim::ThreadRecord*>(pin_));
+  pin_ = nullptr;
 }
 
 const std::string& SSMParameter::name() const noexcept { return entry_->name; }

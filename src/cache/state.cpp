@@ -20,26 +20,14 @@ using std::chrono::nanoseconds;
 
 constexpr std::int64_t kSecond = 1'000'000'000;
 
-std::vector<std::string> split_items(const ParameterRecord& record) {
-  std::vector<std::string> items;
-  if (record.type != "StringList") {
-    items.push_back(record.value);
-    return items;
-  }
-  std::size_t start = 0;
-  for (;;) {
-    const auto comma = record.value.find(',', start);
-    items.push_back(record.value.substr(start, comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return items;
+bool same_metadata(const ParameterRecord& a, const ParameterRecord& b) {
+  return a.version == b.version && a.type == b.type && a.name == b.name &&
+         a.selector == b.selector && a.arn == b.arn && a.last_modified == b.last_modified &&
+         a.data_type == b.data_type;
 }
 
-bool same_record(const ParameterRecord& a, const ParameterRecord& b) {
-  return a.version == b.version && a.value == b.value && a.type == b.type && a.name == b.name &&
-         a.selector == b.selector && a.arn == b.arn && a.last_modified == b.last_modified &&
-         a.data_type == b.data_type && a.source_result == b.source_result;
+bool same_bytes(const SecureString& a, const std::string& b) {
+  return std::string_view(a) == std::string_view(b);
 }
 
 double jitter_fraction(double max_fraction) {
@@ -123,7 +111,40 @@ Settings make_settings(const GroupOptions& options) {
   return s;
 }
 
+Snapshot::Snapshot(ParameterRecord&& fetched)
+    : value(fetched.value.data(), fetched.value.size()),
+      source_result(fetched.source_result.data(), fetched.source_result.size()) {
+  // StringList items; other types keep no second copy (values() gives {value}).
+  std::string_view rest(value);
+  while (fetched.type == "StringList") {
+    const auto comma = rest.find(',');
+    items.emplace_back(rest.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  wipe(fetched.value);
+  wipe(fetched.source_result);
+  record = std::move(fetched);
+}
+
+ParameterRecord Snapshot::to_record() const {
+  ParameterRecord out = record;
+  out.value.assign(value.data(), value.size());
+  out.source_result.assign(source_result.data(), source_result.size());
+  return out;
+}
+
+bool Snapshot::same_as(const ParameterRecord& fetched) const {
+  return same_metadata(record, fetched) && same_bytes(value, fetched.value) &&
+         same_bytes(source_result, fetched.source_result);
+}
+
 GroupState::GroupState(Settings s) : settings(std::move(s)), clock(settings.clock.get()) {}
+
+GroupState::~GroupState() {
+  // Views may still pin these snapshots (a ValueView outliving every handle): retire them.
+  for (auto& [name, e] : entries) reclaim::retire(e->latest, &Snapshot::destroy);
+}
 
 std::shared_ptr<Entry> make_handle(const std::shared_ptr<GroupState>& group, Entry& e) {
   return std::shared_ptr<Entry>(group, &e);
@@ -212,19 +233,24 @@ void GroupState::publish(Entry& e, ParameterRecord record) {
     e.consecutive_errors = 0;
     e.retry_after.store(kNone, std::memory_order_release);
   }
-  if (e.latest != nullptr && same_record(e.latest->record, record)) {
+  if (e.latest != nullptr && e.latest->same_as(record)) {
     // Same value and version: no new snapshot, memory grows only with real changes.
+    wipe(record.value);
+    wipe(record.source_result);
     if (e.current.load(std::memory_order_relaxed) != e.latest) {
-      e.current.store(e.latest, std::memory_order_release);
+      e.current.store(e.latest, std::memory_order_seq_cst);
     }
     return;
   }
-  auto snap = std::make_unique<Snapshot>();
-  snap->items = split_items(record);
-  snap->record = std::move(record);
-  e.latest = snap.get();
-  e.retained.push_back(std::move(snap));
-  e.current.store(e.latest, std::memory_order_release);
+  Snapshot* replaced = e.latest;
+  e.latest = new Snapshot(std::move(record));
+  e.current.store(e.latest, std::memory_order_seq_cst);  // unlink before retiring
+  reclaim::retire(replaced, &Snapshot::destroy);
+}
+
+void GroupState::unpublish(Entry& e) {
+  e.current.store(nullptr, std::memory_order_seq_cst);
+  reclaim::retire(std::exchange(e.latest, nullptr), &Snapshot::destroy);
 }
 
 void GroupState::mark_missing(Entry& e, std::int64_t now) {
@@ -240,7 +266,7 @@ void GroupState::mark_missing(Entry& e, std::int64_t now) {
         "parameter not found: '" + e.full_name + "'", {e.full_name}));
   }
   e.retry_after.store(now + wait, std::memory_order_release);
-  e.current.store(nullptr, std::memory_order_release);
+  unpublish(e);
 }
 
 GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
@@ -265,6 +291,10 @@ GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
       } else {
         out.missing.push_back(e);
       }
+    }
+    for (auto& rec : result.parameters) {
+      wipe(rec.value);
+      wipe(rec.source_result);
     }
   }
   return out;
@@ -354,38 +384,50 @@ const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
   return nullptr;
 }
 
-const Snapshot& GroupState::read_slow(Entry& e) {
+const Snapshot* GroupState::read_slow(Entry& e, reclaim::ThreadRecord& r) {
+  // Refresh outside the section, so that what this refresh retires can be freed at once.
+  reclaim::leave(r);
+  prepare_read(e);
+  reclaim::enter(r);
+  if (const Snapshot* s = e.current.load(std::memory_order_seq_cst)) return s;
+  // Removed between the refresh and this load (another refresh found it missing).
+  reclaim::leave(r);
+  (void)cached_or_remembered(e, now_ns(clock));
+  throw InvalidParameterError({e.full_name});
+}
+
+void GroupState::prepare_read(Entry& e) {
   std::int64_t now = now_ns(clock);
-  if (const Snapshot* s = cached_or_remembered(e, now)) return *s;
+  if (cached_or_remembered(e, now) != nullptr) return;
   const Snapshot* s = e.current.load(std::memory_order_acquire);
   std::unique_lock lock(refresh_mutex, std::defer_lock);
   if (s != nullptr && settings.serve_stale_while_refreshing && stale_allowed(now)) {
-    if (!lock.try_lock()) return *s;  // another thread is refreshing: serve the old value
+    if (!lock.try_lock()) return;  // another thread is refreshing: serve the old value
   } else {
     lock.lock();
   }
   // Single flight: whoever held the lock may have refreshed already.
   now = now_ns(clock);
-  if (const Snapshot* cached = cached_or_remembered(e, now)) return *cached;
-  s = e.current.load(std::memory_order_acquire);
+  if (cached_or_remembered(e, now) != nullptr) return;
+  const bool had_value = e.current.load(std::memory_order_acquire) != nullptr;
   try {
-    if (s == nullptr && last_refresh.load(std::memory_order_acquire) != kNone && !expired(now)) {
+    if (!had_value && last_refresh.load(std::memory_order_acquire) != kNone && !expired(now)) {
       fetch_missing();  // the group is fresh: fetch only what has no value
     } else {
       refresh_all();
     }
   } catch (const Error& err) {
-    const bool serve_stale = s != nullptr && err.transient() && stale_allowed(now);
+    const bool serve_stale = had_value && err.transient() && stale_allowed(now);
     // Remember the failure: stale value or the error until the backoff is over. A first
     // fetch failing transiently is not remembered (nothing to serve; the caller may retry).
     if (serve_stale || !err.transient()) note_failure(now, std::current_exception(), serve_stale);
-    if (serve_stale) return *s;
+    if (serve_stale) return;
     throw;
   }
-  if (const Snapshot* fresh = cached_or_remembered(e, now_ns(clock))) return *fresh;
-  const Snapshot* fresh = e.current.load(std::memory_order_acquire);
-  if (fresh == nullptr) throw InvalidParameterError({e.full_name});
-  return *fresh;
+  if (cached_or_remembered(e, now_ns(clock)) != nullptr) return;
+  if (e.current.load(std::memory_order_acquire) == nullptr) {
+    throw InvalidParameterError({e.full_name});
+  }
 }
 
 void GroupState::refresh() {
@@ -414,7 +456,7 @@ void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord>
     if (e->path_refs == 0 && !e->explicit_member) {
       // Deleted from Parameter Store: no longer a member.
       e->active.store(false, std::memory_order_release);
-      e->current.store(nullptr, std::memory_order_release);
+      unpublish(*e);
     }
   }
   spec.members = std::move(members);

@@ -2,8 +2,9 @@
 // snapshots, and the group that refreshes them (single flight, expiry, stale-if-error).
 //
 // Thread-safe. A fresh read costs one acquire load of the group deadline, one of the entry's
-// snapshot and one coarse clock read (none when max_age is 0). Replaced snapshots live as long
-// as their entry, so views handed out stay valid without reference counting.
+// snapshot and one coarse clock read (none when max_age is 0), inside an epoch section
+// (reclaim.hpp: two thread-local stores). A replaced snapshot is retired to the epoch domain
+// and freed, zeroed, once no reader can hold it; snapshots live in MADV_DONTDUMP memory.
 #pragma once
 
 #include <time.h>
@@ -21,6 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cache/reclaim.hpp"
+#include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/clock.hpp"
@@ -43,10 +46,26 @@ inline std::int64_t now_ns(const Clock* clock) noexcept {
       .count();
 }
 
-/// One fetched value, never modified after publication.
+/// One fetched value, never modified after publication. The object and its value bytes live
+/// in secure memory (excluded from core dumps, zeroed when freed).
 struct Snapshot {
-  ParameterRecord record;
-  std::vector<std::string> items;  ///< StringList items (one item for other types)
+  ParameterRecord record;      ///< metadata; its value and source_result are empty
+  SecureString value;
+  SecureString source_result;
+  /// StringList items; empty for other types (their one item is `value`).
+  std::vector<SecureString, SecureAllocator<SecureString>> items;
+
+  /// Takes the record's value into secure memory and wipes the record's copy.
+  explicit Snapshot(ParameterRecord&& fetched);
+  /// The whole record (value included), as ParameterRecord.
+  [[nodiscard]] ParameterRecord to_record() const;
+  /// Same value, version and metadata as a freshly fetched record.
+  [[nodiscard]] bool same_as(const ParameterRecord& fetched) const;
+
+  static void* operator new(std::size_t bytes) { return secure_allocate(bytes); }
+  static void operator delete(void* p, std::size_t bytes) noexcept { secure_free(p, bytes); }
+  /// The destroy function handed to reclaim::retire.
+  static void destroy(void* p) noexcept { delete static_cast<Snapshot*>(p); }
 };
 
 struct GroupState;
@@ -78,8 +97,7 @@ struct Entry {
 
   // Guarded by group->refresh_mutex.
   int consecutive_errors = 0;
-  std::vector<std::unique_ptr<const Snapshot>> retained;
-  const Snapshot* latest = nullptr;
+  Snapshot* latest = nullptr;  ///< the last published snapshot, owned; retired when replaced
   // Guarded by group->members_mutex.
   bool explicit_member = false;
   int path_refs = 0;
@@ -111,6 +129,7 @@ struct PathSpec {
 
 struct GroupState {
   explicit GroupState(Settings s);
+  ~GroupState();
   GroupState(const GroupState&) = delete;
   GroupState& operator=(const GroupState&) = delete;
 
@@ -141,15 +160,36 @@ struct GroupState {
   /// Number of active entries.
   std::size_t size() const;
 
-  /// The current snapshot of e, refreshing first if needed. Never null; throws on failure
-  /// as DESIGN.md section 2 says.
-  const Snapshot& read(Entry& e) {
-    const std::int64_t d = deadline.load(std::memory_order_acquire);
-    const Snapshot* s = e.current.load(std::memory_order_acquire);
-    if (s != nullptr && (d == kNever || now_ns(clock) < d)) [[likely]] return *s;
-    return read_slow(e);
+  /// Calls use(snapshot) with e's current snapshot, refreshing first if needed (DESIGN.md
+  /// section 2: throws on failure), inside an epoch section: the snapshot stays alive until
+  /// use returns. With keep_section, the section is left open (a ValueView closes it).
+  template <class Use>
+  decltype(auto) with_snapshot(Entry& e, Use&& use, bool keep_section = false) {
+    reclaim::ThreadRecord& r = reclaim::this_thread();
+    reclaim::enter(r);
+    const Snapshot* s = read_fast(e);
+    if (s == nullptr) [[unlikely]] s = read_slow(e, r);
+    struct Leave {
+      reclaim::ThreadRecord& r;
+      bool keep;
+      ~Leave() {
+        if (!keep) reclaim::leave(r);
+      }
+    } leave{r, keep_section};
+    return use(*s);
   }
-  const Snapshot& read_slow(Entry& e);
+
+  /// The snapshot a hit returns (fresh, or no max_age), else null. Inside a section.
+  const Snapshot* read_fast(const Entry& e) const noexcept {
+    const std::int64_t d = deadline.load(std::memory_order_acquire);
+    const Snapshot* s = e.current.load(std::memory_order_seq_cst);  // pairs with reclaim
+    if (s != nullptr && (d == kNever || now_ns(clock) < d)) [[likely]] return s;
+    return nullptr;
+  }
+  /// Leaves the section, refreshes as needed, re-enters; returns the snapshot to serve.
+  const Snapshot* read_slow(Entry& e, reclaim::ThreadRecord& r);
+  /// Refreshes e's group as needed; returns when e.current may be served. Throws.
+  void prepare_read(Entry& e);
 
   /// Explicit refresh: one batch round. A transient failure changes nothing; names found
   /// missing fail only themselves (the others take their fresh values), then it throws
@@ -176,6 +216,7 @@ struct GroupState {
   /// The snapshot a read can return without refreshing, or null; rethrows remembered errors.
   const Snapshot* cached_or_remembered(Entry& e, std::int64_t now);
   void publish(Entry& e, ParameterRecord record);  // refresh_mutex held
+  void unpublish(Entry& e);                        // refresh_mutex held: no value
   void mark_missing(Entry& e, std::int64_t now);   // refresh_mutex held
   /// Publishes a path's records and updates membership. refresh_mutex held.
   void adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records);

@@ -219,7 +219,7 @@ TEST_F(ParameterTest, CustomClientImplementation) {
 
 TEST_F(ParameterTest, UnchangedValueKeepsSnapshotChangedValueKeepsOldViewsValid) {
   SSMParameter p("my_param", opts());
-  const std::string_view first = p.value_view();
+  const auto first = p.value_view();
   p.refresh();  // same version and value: the same snapshot
   EXPECT_EQ(p.value_view().data(), first.data());
   fake->put("my_param", std::string(100, 'z'));

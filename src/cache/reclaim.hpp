@@ -1,0 +1,96 @@
+// Epoch-based reclamation of retired snapshots, with an asymmetric fence.
+//
+// Readers enter a critical section before loading a snapshot pointer and leave it when done
+// (value() around its copy; a ValueView for its whole life). Entering publishes the global
+// epoch in the thread's record with a plain store; the writer, which is rare (a refresh that
+// changed a value), pays for the ordering instead: membarrier(PRIVATE_EXPEDITED) makes every
+// running thread execute a full barrier before the writer scans the records. A snapshot
+// retired at epoch E is freed once no thread is inside a section entered at epoch <= E.
+//
+// Why this scheme (measured in bench/cache_read_bench, docs/BENCHMARKS.md): the reader's cost
+// is two thread-local stores (about 1 ns). Reference-counted snapshots cost an atomic
+// increment and decrement on a counter shared by every reader of the parameter (a cache line
+// bouncing between cores: tens of ns with two threads); hazard pointers need a store-load
+// fence per read (an xchg, ~5-10 ns) unless made asymmetric, and then cost the same as this
+// while needing one slot per live view. Where membarrier is unavailable (old kernel, seccomp)
+// and under ThreadSanitizer (which does not model it), readers use a sequentially consistent
+// store instead.
+//
+// Thread-safe. Threads register on their first read (a mutex, once) and release their
+// record when they exit.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace ssm_cache::detail::reclaim {
+
+inline constexpr std::uint64_t kIdle = ~std::uint64_t{0};
+
+struct alignas(64) ThreadRecord {
+  std::atomic<std::uint64_t> epoch{kIdle};  ///< epoch entered at; kIdle outside a section
+  std::uint32_t depth = 0;                  ///< nesting, owner thread only
+  std::atomic<bool> in_use{false};
+  ThreadRecord* next = nullptr;             ///< immutable once published
+};
+
+extern std::atomic<std::uint64_t> g_epoch;
+extern std::atomic<bool> g_asymmetric;
+extern std::atomic<bool> g_pending;  ///< retired snapshots wait for a reader to leave
+inline thread_local ThreadRecord* t_record = nullptr;
+
+ThreadRecord& register_thread();
+
+inline ThreadRecord& this_thread() noexcept {
+  ThreadRecord* r = t_record;
+  if (r == nullptr) [[unlikely]] r = &register_thread();
+  return *r;
+}
+
+inline void enter(ThreadRecord& r) noexcept {
+  if (r.depth++ != 0) return;
+  const std::uint64_t e = g_epoch.load(std::memory_order_acquire);
+#if defined(__SANITIZE_THREAD__)
+  r.epoch.store(e, std::memory_order_seq_cst);
+#else
+  if (g_asymmetric.load(std::memory_order_relaxed)) [[likely]] {
+    r.epoch.store(e, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);  // the writer's membarrier pairs
+  } else {
+    r.epoch.store(e, std::memory_order_seq_cst);
+  }
+#endif
+}
+
+void leave_slow() noexcept;
+
+inline void leave(ThreadRecord& r) noexcept {
+  if (--r.depth != 0) return;
+  r.epoch.store(kIdle, std::memory_order_release);
+}
+
+/// Leaves, and frees what waited for this thread if anything did (used by ValueView).
+inline void leave_and_collect(ThreadRecord& r) noexcept {
+  leave(r);
+  if (r.depth == 0 && g_pending.load(std::memory_order_relaxed)) [[unlikely]] leave_slow();
+}
+
+/// RAII section for one read.
+class Section {
+ public:
+  Section() noexcept : record_(this_thread()) { enter(record_); }
+  ~Section() { leave(record_); }
+  Section(const Section&) = delete;
+  Section& operator=(const Section&) = delete;
+
+ private:
+  ThreadRecord& record_;
+};
+
+/// Hands an unlinked object to the domain: destroy(p) runs once no reader can hold it (at
+/// once when no thread is inside a section). Call after the last store that published it.
+void retire(void* p, void (*destroy)(void*));
+/// Frees every retired object no reader can hold; returns how many are still waiting.
+std::size_t collect() noexcept;
+
+}  // namespace ssm_cache::detail::reclaim
