@@ -47,6 +47,10 @@ class SSMParameterGroup {
   /// and throws; missing names fail only themselves, then InvalidParameterError names them.
   void refresh() const;
 
+  /// Drops every cached value of the group, with remembered errors and backoffs; members and
+  /// paths stay: the next read fetches (one batch round). No call is made by clear() itself.
+  void clear() const;
+
   template <class E = std::exception, class Fn, std::invocable Callback = NoCallback>
   [[nodiscard]] auto refresh_on_error(Fn fn, Callback callback = {}) const {
     return detail::RefreshOnError<E, SSMParameterGroup, Fn, Callback>(*this, std::move(fn),
@@ -61,6 +65,10 @@ class SSMParameterGroup {
  private:
   std::shared_ptr<detail::GroupState> state_;
 };
+
+/// Clears every parameter and group of the process, as their clear() does (Powertools'
+/// clear_caches()): the next read of each fetches. Thread-safe; makes no call.
+void clear_caches();
 
 /// Seed-compatible alias (the seed's README calls it SSMGroup in places).
 using SSMGroup = SSMParameterGroup;

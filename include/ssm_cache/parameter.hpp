@@ -116,6 +116,10 @@ class SSMParameter {
   /// Throws on failure and keeps the cached value.
   void refresh() const;
 
+  /// Drops the cached value (a grouped parameter: its whole group's values, remembered
+  /// errors and backoff): the next read fetches. Handles stay valid; no call is made.
+  void clear() const;
+
   /// See refresh_on_error.hpp. fn may take (args..., bool is_retry) or (args...).
   template <class E = std::exception, class Fn, std::invocable Callback = NoCallback>
   [[nodiscard]] auto refresh_on_error(Fn fn, Callback callback = {}) const {

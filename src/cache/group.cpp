@@ -9,7 +9,7 @@
 namespace ssm_cache {
 
 SSMParameterGroup::SSMParameterGroup(GroupOptions options)
-    : state_(std::make_shared<detail::GroupState>(detail::make_settings(options))) {}
+    : state_(detail::make_group(detail::make_settings(options))) {}
 
 SSMParameter SSMParameterGroup::parameter(std::string_view path, bool add_prefix) {
   std::string name;
@@ -57,6 +57,13 @@ SecretsManagerParameter SSMParameterGroup::secret(std::string_view name) {
 std::size_t SSMParameterGroup::size() const { return state_->size(); }
 
 void SSMParameterGroup::refresh() const { state_->refresh(); }
+
+void SSMParameterGroup::clear() const { state_->clear(); }
+
+void clear_caches() {
+  for (const auto& group : detail::live_groups()) group->clear();
+  detail::reclaim::collect();
+}
 
 const std::string& SSMParameterGroup::base_path() const noexcept {
   return state_->settings.base_path;

@@ -13,7 +13,7 @@ std::shared_ptr<detail::Entry> make_standalone(std::string_view name,
                                                const ParameterOptions& options) {
   detail::ParsedName parsed = detail::parse_name(name);
   // A stand-alone parameter is a private group of one.
-  auto group = std::make_shared<detail::GroupState>(detail::make_settings(options));
+  auto group = detail::make_group(detail::make_settings(options));
   detail::Entry& e = group->entry(std::move(parsed), true);
   return detail::make_handle(group, e);
 }
@@ -77,6 +77,8 @@ const std::string& SSMParameter::full_name() const noexcept { return entry_->ful
 const std::string& SSMParameter::selector() const noexcept { return entry_->selector; }
 
 void SSMParameter::refresh() const { entry_->group->refresh(); }
+
+void SSMParameter::clear() const { entry_->group->clear(); }
 
 SecretsManagerParameter::SecretsManagerParameter(std::string_view secret_name,
                                                  ParameterOptions options)

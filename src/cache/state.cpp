@@ -146,6 +146,61 @@ GroupState::~GroupState() {
   for (auto& [name, e] : entries) reclaim::retire(e->latest, &Snapshot::destroy);
 }
 
+namespace {
+
+struct GroupRegistry {
+  std::mutex mutex;
+  std::vector<std::weak_ptr<GroupState>> groups;
+  std::size_t prune_at = 64;
+};
+
+GroupRegistry& registry() {
+  static GroupRegistry* r = new GroupRegistry;  // never destroyed: handles may outlive main
+  return *r;
+}
+
+}  // namespace
+
+std::shared_ptr<GroupState> make_group(Settings settings) {
+  auto group = std::make_shared<GroupState>(std::move(settings));
+  GroupRegistry& r = registry();
+  std::lock_guard lock(r.mutex);
+  if (r.groups.size() >= r.prune_at) {
+    std::erase_if(r.groups, [](const auto& g) { return g.expired(); });
+    r.prune_at = std::max<std::size_t>(64, 2 * r.groups.size());
+  }
+  r.groups.push_back(group);
+  return group;
+}
+
+std::vector<std::shared_ptr<GroupState>> live_groups() {
+  GroupRegistry& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<std::shared_ptr<GroupState>> out;
+  for (const auto& weak : r.groups) {
+    if (auto g = weak.lock()) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+void GroupState::clear() {
+  std::lock_guard lock(refresh_mutex);
+  {
+    std::lock_guard members_lock(members_mutex);
+    for (Entry* e : order) {
+      e->consecutive_errors = 0;
+      e->retry_after.store(kNone, std::memory_order_release);
+      if (e->latest != nullptr || e->current.load(std::memory_order_relaxed) != nullptr) {
+        unpublish(*e);
+      }
+    }
+  }
+  consecutive_failures = 0;
+  next_attempt.store(kNone, std::memory_order_release);
+  last_refresh.store(kNone, std::memory_order_release);
+  deadline.store(kNever, std::memory_order_release);
+}
+
 std::shared_ptr<Entry> make_handle(const std::shared_ptr<GroupState>& group, Entry& e) {
   return std::shared_ptr<Entry>(group, &e);
 }

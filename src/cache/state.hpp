@@ -195,6 +195,9 @@ struct GroupState {
   /// missing fail only themselves (the others take their fresh values), then it throws
   /// InvalidParameterError naming every missing name.
   void refresh();
+  /// Drops every cached value, remembered error and backoff (paths and members stay): the
+  /// next read fetches. Values are retired (freed and zeroed once no reader holds them).
+  void clear();
   /// GetParametersByPath now; keeps the path for later refreshes.
   std::vector<Entry*> fetch_path(std::string full_path, bool recursive,
                                  std::vector<Filter> filters);
@@ -229,6 +232,11 @@ struct GroupState {
     return d != kNever && now >= d;
   }
 };
+
+/// A new group, registered for clear_caches().
+std::shared_ptr<GroupState> make_group(Settings settings);
+/// Every live group (for clear_caches()).
+std::vector<std::shared_ptr<GroupState>> live_groups();
 
 /// A handle's entry: owns the group, points at the entry.
 std::shared_ptr<Entry> make_handle(const std::shared_ptr<GroupState>& group, Entry& e);
