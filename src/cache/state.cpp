@@ -3,11 +3,14 @@
 #include "cache/state.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
 #include <utility>
 
+#include "aws/config.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/parameter.hpp"
 
@@ -36,11 +39,40 @@ double jitter_fraction(double max_fraction) {
   return dist(rng);
 }
 
+constexpr const char* kMaxAgeVariable = "SSM_CACHE_MAX_AGE";
+constexpr const char* kDecryptVariable = "SSM_CACHE_DECRYPT";
+
+/// SSM_CACHE_MAX_AGE: whole seconds; unset or empty: 0 (cache forever).
+std::int64_t max_age_from_environment() {
+  const char* text = std::getenv(kMaxAgeVariable);
+  if (text == nullptr || *text == '\0') return 0;
+  const std::string_view v(text);
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  constexpr std::int64_t kMaxSeconds = 100LL * 365 * 24 * 3600;
+  if (ec != std::errc() || end != v.data() + v.size() || seconds < 0 || seconds > kMaxSeconds) {
+    throw ConfigurationError(std::string(kMaxAgeVariable) +
+                             " must be a whole number of seconds (0 = cache forever), got " +
+                             quote_input(v));
+  }
+  return seconds * kSecond;
+}
+
+/// SSM_CACHE_DECRYPT: true / false; unset or empty: true.
+bool decrypt_from_environment() {
+  const char* text = std::getenv(kDecryptVariable);
+  if (text == nullptr || *text == '\0') return true;
+  return aws::parse_bool_setting(text, kDecryptVariable, "the environment");
+}
+
 template <class Options>
 Settings settings_from(const Options& o) {
   Settings s;
-  s.max_age_ns = std::max<std::int64_t>(0, duration_cast<nanoseconds>(o.max_age).count());
-  s.with_decryption = o.with_decryption;
+  // The option set in code wins over the environment, which wins over the default.
+  s.max_age_ns = o.max_age ? std::max<std::int64_t>(
+                                 0, duration_cast<nanoseconds>(*o.max_age).count())
+                           : max_age_from_environment();
+  s.with_decryption = o.with_decryption ? *o.with_decryption : decrypt_from_environment();
   s.client = o.client;
   if (o.max_stale) {
     s.max_stale_ns = std::max<std::int64_t>(0, duration_cast<nanoseconds>(*o.max_stale).count());
