@@ -47,6 +47,9 @@ class SSMParameterGroup {
   /// and throws; missing names fail only themselves, then InvalidParameterError names them.
   void refresh() const;
 
+  /// The group's counters: its members' summed, and its rounds and API calls.
+  [[nodiscard]] CacheStats stats() const;
+
   /// Drops every cached value of the group, with remembered errors and backoffs; members and
   /// paths stay: the next read fetches (one batch round). No call is made by clear() itself.
   void clear() const;

@@ -19,6 +19,7 @@
 
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/clock.hpp"
+#include "ssm_cache/observability.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache {
@@ -47,6 +48,8 @@ struct ParameterOptions {
   std::chrono::milliseconds negative_cache_ttl{0};
   /// Time source; empty: the coarse monotonic clock.
   std::shared_ptr<Clock> clock{};
+  /// Told of refreshes, changes and errors, outside the cache's locks (observability.hpp).
+  std::shared_ptr<CacheListener> listener{};
 };
 
 /// Options of an SSMParameterGroup: the parameter options plus a base path.
@@ -62,6 +65,7 @@ struct GroupOptions {
   double ttl_jitter = 0.0;
   std::chrono::milliseconds negative_cache_ttl{0};
   std::shared_ptr<Clock> clock{};
+  std::shared_ptr<CacheListener> listener{};
 };
 
 /// Options of SSMParameterGroup::parameters(path, ...).

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ssm_cache/client.hpp"
+#include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/refresh_on_error.hpp"
 #include "ssm_cache/types.hpp"
@@ -115,6 +116,10 @@ class SSMParameter {
   /// Fetches now, whatever the age. Refreshing a grouped parameter refreshes its whole group.
   /// Throws on failure and keeps the cached value.
   void refresh() const;
+
+  /// This handle's counters (hits, misses, stale serves, names found missing), with its
+  /// group's refresh rounds, failed rounds and API calls. See observability.hpp.
+  [[nodiscard]] CacheStats stats() const;
 
   /// Drops the cached value (a grouped parameter: its whole group's values, remembered
   /// errors and backoff): the next read fetches. Handles stay valid; no call is made.

@@ -80,6 +80,8 @@ void SSMParameter::refresh() const { entry_->group->refresh(); }
 
 void SSMParameter::clear() const { entry_->group->clear(); }
 
+CacheStats SSMParameter::stats() const { return entry_->group->entry_stats(*entry_); }
+
 SecretsManagerParameter::SecretsManagerParameter(std::string_view secret_name,
                                                  ParameterOptions options)
     : SSMParameter(secret_reference(secret_name), std::move(options)) {}

@@ -114,6 +114,8 @@ ThreadRecord& register_thread() {
   }
   if (found == nullptr) {
     found = new ThreadRecord;  // kept for reuse by later threads
+    const ThreadRecord* head = d.head.load(std::memory_order_relaxed);
+    found->index = head == nullptr ? 0 : head->index + 1;
     found->in_use.store(true, std::memory_order_relaxed);
     found->next = d.head.load(std::memory_order_relaxed);
     d.head.store(found, std::memory_order_release);
@@ -139,6 +141,15 @@ std::size_t collect() noexcept {
   Domain& d = domain();
   std::lock_guard lock(d.mutex);
   return collect_locked(d);
+}
+
+std::uint64_t total_hits() noexcept {
+  std::uint64_t sum = 0;
+  for (ThreadRecord* r = domain().head.load(std::memory_order_acquire); r != nullptr;
+       r = r->next) {
+    sum += r->hits.load(std::memory_order_relaxed);
+  }
+  return sum;
 }
 
 void leave_slow() noexcept {

@@ -31,6 +31,8 @@ struct alignas(64) ThreadRecord {
   std::atomic<std::uint64_t> epoch{kIdle};  ///< epoch entered at; kIdle outside a section
   std::uint32_t depth = 0;                  ///< nesting, owner thread only
   std::atomic<bool> in_use{false};
+  std::atomic<std::uint64_t> hits{0};       ///< cache hits of the threads that used it
+  std::uint32_t index = 0;                  ///< registration order (hit counter sharding)
   ThreadRecord* next = nullptr;             ///< immutable once published
 };
 
@@ -92,5 +94,7 @@ class Section {
 void retire(void* p, void (*destroy)(void*));
 /// Frees every retired object no reader can hold; returns how many are still waiting.
 std::size_t collect() noexcept;
+/// Sum of every thread record's hits.
+std::uint64_t total_hits() noexcept;
 
 }  // namespace ssm_cache::detail::reclaim

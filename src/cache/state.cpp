@@ -86,6 +86,7 @@ Settings settings_from(const Options& o) {
   s.negative_cache_ttl_ns =
       std::max<std::int64_t>(0, duration_cast<nanoseconds>(o.negative_cache_ttl).count());
   s.clock = o.clock;
+  s.listener = o.listener;
   return s;
 }
 
@@ -192,6 +193,101 @@ GroupRegistry& registry() {
 }
 
 }  // namespace
+
+GlobalCounters& global_counters() noexcept {
+  static GlobalCounters counters;
+  return counters;
+}
+
+namespace {
+
+void count(std::atomic<std::uint64_t>& group_or_entry, std::atomic<std::uint64_t> GlobalCounters::*global,
+           std::uint64_t k = 1) {
+  group_or_entry.fetch_add(k, std::memory_order_relaxed);
+  (global_counters().*global).fetch_add(k, std::memory_order_relaxed);
+}
+
+std::uint64_t load(const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); }
+
+/// Where a failed round's error is counted.
+std::atomic<std::uint64_t> GlobalCounters::*error_counter(const Error& err) {
+  if (err.transient()) return &GlobalCounters::errors_transient;
+  if (dynamic_cast<const InvalidParameterError*>(&err) != nullptr) {
+    return &GlobalCounters::errors_not_found;
+  }
+  return &GlobalCounters::errors_other;
+}
+
+}  // namespace
+
+CacheStats GroupState::entry_stats(const Entry& e) const {
+  CacheStats out;
+  for (const auto& slot : e.hit_slots) out.hits += slot.hits.get();
+  out.misses = load(e.misses);
+  out.stale_serves = load(e.stale_serves);
+  out.errors_not_found = load(e.errors_not_found);
+  out.refreshes = load(refreshes);
+  out.errors_transient = load(errors_transient);
+  out.errors_other = load(errors_other);
+  out.aws_calls = load(aws_calls);
+  return out;
+}
+
+CacheStats GroupState::group_stats() const {
+  CacheStats out;
+  {
+    std::lock_guard lock(members_mutex);
+    for (const Entry* e : order) {
+      const CacheStats one = entry_stats(*e);
+      out.hits += one.hits;
+      out.misses += one.misses;
+      out.stale_serves += one.stale_serves;
+      out.errors_not_found += one.errors_not_found;
+    }
+  }
+  out.refreshes = load(refreshes);
+  out.errors_transient = load(errors_transient);
+  out.errors_other = load(errors_other);
+  out.aws_calls = load(aws_calls);
+  return out;
+}
+
+void GroupState::record_event(ListenerEvent event) {
+  if (!settings.listener) return;
+  std::lock_guard lock(error_mutex);
+  events.push_back(std::move(event));
+}
+
+void GroupState::deliver_events() noexcept {
+  if (!settings.listener) return;
+  std::vector<ListenerEvent> ready;
+  {
+    std::lock_guard lock(error_mutex);
+    ready.swap(events);
+  }
+  CacheListener& listener = *settings.listener;
+  for (const auto& ev : ready) {
+    try {
+      switch (ev.kind) {
+        case ListenerEvent::Kind::kRefresh:
+          listener.on_refresh(ev.count);
+          break;
+        case ListenerEvent::Kind::kChange:
+          listener.on_change(ev.name, ev.old_version, ev.new_version);
+          break;
+        case ListenerEvent::Kind::kError:
+          try {
+            std::rethrow_exception(ev.error);
+          } catch (const Error& err) {
+            listener.on_error(err);
+          }
+          break;
+      }
+    } catch (...) {
+      // A listener must not break the read that refreshed.
+    }
+  }
+}
 
 std::shared_ptr<GroupState> make_group(Settings settings) {
   auto group = std::make_shared<GroupState>(std::move(settings));
@@ -331,6 +427,10 @@ void GroupState::publish(Entry& e, ParameterRecord record) {
   }
   Snapshot* replaced = e.latest;
   e.latest = new Snapshot(std::move(record));
+  if (replaced != nullptr) {
+    record_event({ListenerEvent::Kind::kChange, e.full_name, replaced->record.version,
+                  e.latest->record.version, 0, nullptr});
+  }
   e.current.store(e.latest, std::memory_order_seq_cst);  // unlink before retiring
   reclaim::retire(replaced, &Snapshot::destroy);
 }
@@ -344,6 +444,7 @@ void GroupState::mark_missing(Entry& e, std::int64_t now) {
   // A missing name fails only itself: its reads throw ParameterNotFound, remembered for a
   // growing per-entry backoff (or negative_cache_ttl when set), so no read calls the API.
   ++e.consecutive_errors;
+  count(e.errors_not_found, &GlobalCounters::errors_not_found);
   const std::int64_t wait = settings.negative_cache_ttl_ns > 0
                                 ? settings.negative_cache_ttl_ns
                                 : backoff_ns(e.consecutive_errors);
@@ -370,6 +471,7 @@ GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
     std::vector<std::string> names;
     names.reserve(part.size());
     for (Entry* e : part) names.push_back(e->full_name);
+    count(aws_calls, &GlobalCounters::aws_calls, (names.size() + 9) / 10);  // 10 names a call
     GetParametersResult result = client.get_parameters(names, decrypt);
     const RecordMatcher matcher(result, part);
     for (Entry* e : part) {
@@ -394,6 +496,10 @@ std::vector<std::string> GroupState::commit_names(Fetched fetched, std::int64_t 
     mark_missing(*e, now);
     missing.push_back(e->full_name);
   }
+  if (!missing.empty()) {
+    record_event({ListenerEvent::Kind::kError, {}, 0, 0, missing.size(),
+                  std::make_exception_ptr(InvalidParameterError(missing))});
+  }
   return missing;
 }
 
@@ -411,15 +517,20 @@ std::vector<std::string> GroupState::refresh_all() {
   std::vector<std::vector<ParameterRecord>> by_path;
   by_path.reserve(paths.size());
   for (const auto& p : paths) {
+    count(aws_calls, &GlobalCounters::aws_calls);
     by_path.push_back(client->get_parameters_by_path(p.path, p.recursive, p.filters,
                                                      settings.with_decryption));
   }
   const std::int64_t now = now_ns(clock);
+  std::size_t fetched_count = fetched.found.size();
+  for (const auto& records : by_path) fetched_count += records.size();
   auto missing = commit_names(std::move(fetched), now);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     adopt_path_members(paths[i], std::move(by_path[i]));
   }
   mark_refreshed(now, false);
+  count(refreshes, &GlobalCounters::refreshes);
+  record_event({ListenerEvent::Kind::kRefresh, {}, 0, 0, fetched_count, nullptr});
   return missing;
 }
 
@@ -436,8 +547,12 @@ void GroupState::fetch_missing() {
       }
     }
   }
-  commit_names(fetch_names(*client, wanted), now_ns(clock));
+  Fetched fetched = fetch_names(*client, wanted);
+  const std::size_t fetched_count = fetched.found.size();
+  commit_names(std::move(fetched), now_ns(clock));
   mark_refreshed(now_ns(clock), true);
+  count(refreshes, &GlobalCounters::refreshes);
+  record_event({ListenerEvent::Kind::kRefresh, {}, 0, 0, fetched_count, nullptr});
 }
 
 const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
@@ -474,18 +589,42 @@ const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
 const Snapshot* GroupState::read_slow(Entry& e, reclaim::ThreadRecord& r) {
   // Refresh outside the section, so that what this refresh retires can be freed at once.
   reclaim::leave(r);
+  count(e.misses, &GlobalCounters::misses);
   prepare_read(e);
   reclaim::enter(r);
-  if (const Snapshot* s = e.current.load(std::memory_order_seq_cst)) return s;
+  if (const Snapshot* s = e.current.load(std::memory_order_seq_cst)) {
+    if (expired(now_ns(clock))) count(e.stale_serves, &GlobalCounters::stale_serves);
+    return s;
+  }
   // Removed between the refresh and this load (another refresh found it missing).
   reclaim::leave(r);
   (void)cached_or_remembered(e, now_ns(clock));
   throw InvalidParameterError({e.full_name});
 }
 
+namespace {
+/// Delivers listener events when leaving the scope: declared before the lock, it runs after
+/// the lock is released, also when an exception leaves.
+struct DeliverOnExit {
+  GroupState& group;
+  ~DeliverOnExit() { group.deliver_events(); }
+};
+}  // namespace
+
+void GroupState::count_round_error(const Error& err) {
+  auto counter = error_counter(err);
+  if (counter == &GlobalCounters::errors_transient) {
+    count(errors_transient, counter);
+  } else if (counter == &GlobalCounters::errors_other) {
+    count(errors_other, counter);
+  }
+  record_event({ListenerEvent::Kind::kError, {}, 0, 0, 0, std::current_exception()});
+}
+
 void GroupState::prepare_read(Entry& e) {
   std::int64_t now = now_ns(clock);
   if (cached_or_remembered(e, now) != nullptr) return;
+  DeliverOnExit deliver{*this};
   const Snapshot* s = e.current.load(std::memory_order_acquire);
   std::unique_lock lock(refresh_mutex, std::defer_lock);
   if (s != nullptr && settings.serve_stale_while_refreshing && stale_allowed(now)) {
@@ -504,6 +643,7 @@ void GroupState::prepare_read(Entry& e) {
       refresh_all();
     }
   } catch (const Error& err) {
+    count_round_error(err);
     const bool serve_stale = had_value && err.transient() && stale_allowed(now);
     // Remember the failure: stale value or the error until the backoff is over. A first
     // fetch failing transiently is not remembered (nothing to serve; the caller may retry).
@@ -518,8 +658,15 @@ void GroupState::prepare_read(Entry& e) {
 }
 
 void GroupState::refresh() {
+  DeliverOnExit deliver{*this};
   std::lock_guard lock(refresh_mutex);
-  auto missing = refresh_all();
+  std::vector<std::string> missing;
+  try {
+    missing = refresh_all();
+  } catch (const Error& err) {
+    count_round_error(err);
+    throw;
+  }
   if (!missing.empty()) throw InvalidParameterError(std::move(missing));
 }
 
@@ -551,8 +698,10 @@ void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord>
 
 std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive,
                                            std::vector<Filter> filters) {
+  DeliverOnExit deliver{*this};
   std::lock_guard lock(refresh_mutex);
   const auto client = resolve_client();
+  count(aws_calls, &GlobalCounters::aws_calls);
   auto records =
       client->get_parameters_by_path(full_path, recursive, filters, settings.with_decryption);
   PathSpec* spec = nullptr;
@@ -567,9 +716,12 @@ std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive
     }
     spec = &*it;
   }
+  const std::size_t fetched_count = records.size();
   adopt_path_members(*spec, std::move(records));
   // The group expires when its first-fetched values do.
   mark_refreshed(now_ns(clock), true);
+  count(refreshes, &GlobalCounters::refreshes);
+  record_event({ListenerEvent::Kind::kRefresh, {}, 0, 0, fetched_count, nullptr});
   return spec->members;
 }
 

@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -26,7 +27,9 @@
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
 #include "ssm_cache/client.hpp"
+#include "ssm_cache/errors.hpp"
 #include "ssm_cache/clock.hpp"
+#include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/types.hpp"
 
@@ -70,6 +73,22 @@ struct Snapshot {
 
 struct GroupState;
 
+/// A relaxed counter bumped by load + store: no locked instruction (a cache hit must stay a
+/// few ns). Exact when one thread writes it; used for rare events under a lock, too.
+struct Counter {
+  std::atomic<std::uint64_t> n{0};
+  void bump() noexcept { n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  void add(std::uint64_t k) noexcept { n.fetch_add(k, std::memory_order_relaxed); }
+  std::uint64_t get() const noexcept { return n.load(std::memory_order_relaxed); }
+};
+
+/// Process-wide counters of events off the hit path (hits are in the thread records).
+struct GlobalCounters {
+  std::atomic<std::uint64_t> misses{0}, refreshes{0}, stale_serves{0}, errors_transient{0},
+      errors_not_found{0}, errors_other{0}, aws_calls{0};
+};
+GlobalCounters& global_counters() noexcept;
+
 /// One cache entry: a name (with its selector) inside a group.
 struct Entry {
   Entry(GroupState* owner, ParsedName parsed)
@@ -95,6 +114,16 @@ struct Entry {
   std::atomic<std::int64_t> retry_after{kNone};
   std::exception_ptr error;  ///< guarded by group->error_mutex
 
+  /// Hits, sharded by thread (reclaim::ThreadRecord::index) so two readers of one parameter
+  /// write different cache lines.
+  struct alignas(64) HitSlot {
+    Counter hits;
+  };
+  std::array<HitSlot, 4> hit_slots{};
+  std::atomic<std::uint64_t> misses{0};
+  std::atomic<std::uint64_t> stale_serves{0};
+  std::atomic<std::uint64_t> errors_not_found{0};
+
   // Guarded by group->refresh_mutex.
   int consecutive_errors = 0;
   Snapshot* latest = nullptr;  ///< the last published snapshot, owned; retired when replaced
@@ -114,6 +143,7 @@ struct Settings {
   double ttl_jitter = 0.0;
   std::int64_t negative_cache_ttl_ns = 0;
   std::shared_ptr<Clock> clock;
+  std::shared_ptr<CacheListener> listener;
 };
 
 Settings make_settings(const ParameterOptions& options);
@@ -125,6 +155,16 @@ struct PathSpec {
   bool recursive = true;
   std::vector<Filter> filters;
   std::vector<Entry*> members;
+};
+
+/// A listener event recorded under the refresh lock, delivered after it is released.
+struct ListenerEvent {
+  enum class Kind { kRefresh, kChange, kError } kind = Kind::kRefresh;
+  std::string name;
+  std::int64_t old_version = 0;
+  std::int64_t new_version = 0;
+  std::size_t count = 0;
+  std::exception_ptr error;
 };
 
 struct GroupState {
@@ -144,7 +184,11 @@ struct GroupState {
   /// serve the stale value (transient error) or rethrow `round_error` (definitive error).
   std::atomic<std::int64_t> next_attempt{kNone};
   std::atomic<std::uint64_t> failures{0};
-  mutable std::mutex error_mutex;  ///< short: round_error and every Entry::error
+  std::atomic<std::uint64_t> refreshes{0};
+  std::atomic<std::uint64_t> aws_calls{0};
+  std::atomic<std::uint64_t> errors_transient{0};
+  std::atomic<std::uint64_t> errors_other{0};
+  mutable std::mutex error_mutex;  ///< short: round_error, every Entry::error, events
   std::exception_ptr round_error;
   bool round_error_transient = false;
 
@@ -154,6 +198,7 @@ struct GroupState {
   std::vector<Entry*> order;                                          // insertion order
   std::vector<PathSpec> paths;  ///< modified only with refresh_mutex and members_mutex held
   int consecutive_failures = 0;  ///< guarded by refresh_mutex
+  std::vector<ListenerEvent> events;  ///< guarded by error_mutex
 
   /// The entry for a parsed name, created if needed; explicit marks it a member.
   Entry& entry(ParsedName parsed, bool explicit_member);
@@ -168,7 +213,12 @@ struct GroupState {
     reclaim::ThreadRecord& r = reclaim::this_thread();
     reclaim::enter(r);
     const Snapshot* s = read_fast(e);
-    if (s == nullptr) [[unlikely]] s = read_slow(e, r);
+    if (s != nullptr) [[likely]] {
+      r.hits.store(r.hits.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      e.hit_slots[r.index % e.hit_slots.size()].hits.bump();
+    } else {
+      s = read_slow(e, r);
+    }
     struct Leave {
       reclaim::ThreadRecord& r;
       bool keep;
@@ -190,6 +240,14 @@ struct GroupState {
   const Snapshot* read_slow(Entry& e, reclaim::ThreadRecord& r);
   /// Refreshes e's group as needed; returns when e.current may be served. Throws.
   void prepare_read(Entry& e);
+
+  /// Counters of one entry (with its group's rounds), and of the whole group.
+  CacheStats entry_stats(const Entry& e) const;
+  CacheStats group_stats() const;
+
+  void record_event(ListenerEvent event);  // no-op without a listener
+  /// Delivers the recorded events to the listener; call with no cache lock held.
+  void deliver_events() noexcept;
 
   /// Explicit refresh: one batch round. A transient failure changes nothing; names found
   /// missing fail only themselves (the others take their fresh values), then it throws
@@ -225,6 +283,8 @@ struct GroupState {
   void adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records);
   void mark_refreshed(std::int64_t now, bool keep_oldest);
   void note_failure(std::int64_t now, std::exception_ptr error, bool transient);
+  /// Counts a failed round and records it for the listener (inside its catch block).
+  void count_round_error(const Error& err);
   std::int64_t backoff_ns(int consecutive) const;
   bool stale_allowed(std::int64_t now) const;
   bool expired(std::int64_t now) const {
