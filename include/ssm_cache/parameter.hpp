@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ssm_cache/client.hpp"
+#include "ssm_cache/detail/epoch_record.hpp"
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/refresh_on_error.hpp"
@@ -78,11 +79,15 @@ class ValueView {
 
  private:
   friend class SSMParameter;
-  ValueView(std::string_view value, void* pin) noexcept : value_(value), pin_(pin) {}
-  void release() noexcept;
+  ValueView(std::string_view value, detail::reclaim::ThreadRecord* pin) noexcept
+      : value_(value), pin_(pin) {}
+  void release() noexcept {
+    if (pin_ != nullptr) detail::reclaim::leave_and_collect(*pin_);
+    pin_ = nullptr;
+  }
 
   std::string_view value_;
-  void* pin_ = nullptr;  ///< the creating thread's epoch record (detail::reclaim)
+  detail::reclaim::ThreadRecord* pin_ = nullptr;  ///< the creating thread's epoch record
 };
 
 class SSMParameter {

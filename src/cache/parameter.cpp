@@ -66,12 +66,6 @@ std::int64_t SSMParameter::version() const {
       *entry_, [](const detail::Snapshot& s) { return s.record.version; });
 }
 
-void ValueView::release() noexcept {
-  if (pin_ == nullptr) return;
-  detail::reclaim::leave_and_collect(*static_cast<detail::reclaim::ThreadRecord*>(pin_));
-  pin_ = nullptr;
-}
-
 const std::string& SSMParameter::name() const noexcept { return entry_->name; }
 const std::string& SSMParameter::full_name() const noexcept { return entry_->full_name; }
 const std::string& SSMParameter::selector() const noexcept { return entry_->selector; }
