@@ -11,7 +11,8 @@ namespace {
 ssm_cache::SSMParameter param("my_param_name", {.max_age = 300s});
 
 std::string lambda_handler(const std::string& /*event*/) {
-  const std::string_view secret_value = param.value_view();  // zero-copy
+  // Zero-copy: the view pins the value until it goes out of scope, whatever refreshes.
+  const auto secret_value = param.value_view();
   return "Hello from Lambda with a secret of " + std::to_string(secret_value.size()) + " bytes";
 }
 }  // namespace

@@ -2,7 +2,10 @@
 //
 // Cheap to copy; copies share one group. Thread-safe. A group has one refresh time; a refresh
 // is one batch round (GetParameters in calls of at most 10 names, plus GetParametersByPath to
-// the last page for each path the group holds) and is all-or-nothing.
+// the last page for each path the group holds), all-or-nothing for transient failures. A name
+// found missing fails only itself: the other members keep serving their fresh values, its
+// reads throw InvalidParameterError, remembered for a growing per-entry backoff (no API call
+// per read), and it is served again once it reappears.
 #pragma once
 
 #include <cstddef>
@@ -40,9 +43,16 @@ class SSMParameterGroup {
   /// Number of distinct parameters in the group (duplicates counted once).
   [[nodiscard]] std::size_t size() const;
 
-  /// Refreshes every parameter and path of the group now (all-or-nothing; throws on failure
-  /// and keeps every cached value).
+  /// Refreshes every parameter and path of the group now. A transient failure changes nothing
+  /// and throws; missing names fail only themselves, then InvalidParameterError names them.
   void refresh() const;
+
+  /// The group's counters: its members' summed, and its rounds and API calls.
+  [[nodiscard]] CacheStats stats() const;
+
+  /// Drops every cached value of the group, with remembered errors and backoffs; members and
+  /// paths stay: the next read fetches (one batch round). No call is made by clear() itself.
+  void clear() const;
 
   template <class E = std::exception, class Fn, std::invocable Callback = NoCallback>
   [[nodiscard]] auto refresh_on_error(Fn fn, Callback callback = {}) const {
@@ -58,6 +68,10 @@ class SSMParameterGroup {
  private:
   std::shared_ptr<detail::GroupState> state_;
 };
+
+/// Clears every parameter and group of the process, as their clear() does (Powertools'
+/// clear_caches()): the next read of each fetches. Thread-safe; makes no call.
+void clear_caches();
 
 /// Seed-compatible alias (the seed's README calls it SSMGroup in places).
 using SSMGroup = SSMParameterGroup;

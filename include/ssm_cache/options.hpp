@@ -2,6 +2,13 @@
 //
 // Every field has a default member initializer, so designated initializers naming only some
 // fields compile without warnings: SSMParameter p("x", {.max_age = 300s});
+//
+// Environment defaults, for programs that cannot change their code: where the code leaves
+// max_age or with_decryption unset, SSM_CACHE_MAX_AGE (whole seconds, 0 = cache forever) and
+// SSM_CACHE_DECRYPT (true / false) apply, read when the parameter or group is constructed.
+// Precedence: the option set in code > the environment variable > the built-in default
+// (max_age 0, with_decryption true). An invalid value throws ConfigurationError naming the
+// variable at construction.
 #pragma once
 
 #include <chrono>
@@ -12,17 +19,19 @@
 
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/clock.hpp"
+#include "ssm_cache/observability.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache {
 
 /// Options of a stand-alone SSMParameter / SecretsManagerParameter.
 struct ParameterOptions {
-  /// Zero (the default): cached forever after the first fetch. Positive: refreshed on the
-  /// first read after last refresh + max_age.
-  std::chrono::milliseconds max_age{0};
-  /// Fetch SecureString values decrypted. Secret references are always decrypted.
-  bool with_decryption = true;
+  /// Zero: cached forever after the first fetch. Positive: refreshed on the first read after
+  /// last refresh + max_age. Unset: SSM_CACHE_MAX_AGE, else zero.
+  std::optional<std::chrono::milliseconds> max_age{};
+  /// Fetch SecureString values decrypted (secret references always are). Unset:
+  /// SSM_CACHE_DECRYPT, else true.
+  std::optional<bool> with_decryption{};
   /// Source of values; empty: the process default (set_ssm_client, else AWS from environment).
   std::shared_ptr<ParameterClient> client{};
   /// Stale-if-error bound: how long past expiry value() may still serve the last good value
@@ -39,12 +48,15 @@ struct ParameterOptions {
   std::chrono::milliseconds negative_cache_ttl{0};
   /// Time source; empty: the coarse monotonic clock.
   std::shared_ptr<Clock> clock{};
+  /// Told of refreshes, changes and errors, outside the cache's locks (observability.hpp).
+  std::shared_ptr<CacheListener> listener{};
 };
 
 /// Options of an SSMParameterGroup: the parameter options plus a base path.
 struct GroupOptions {
-  std::chrono::milliseconds max_age{0};
-  bool with_decryption = true;
+  std::optional<std::chrono::milliseconds> max_age{};  ///< as ParameterOptions::max_age
+  std::optional<bool> with_decryption{};               ///< as ParameterOptions
+
   /// Prefixed to names and paths given to parameter() and parameters() ("/Foo").
   std::string base_path{};
   std::shared_ptr<ParameterClient> client{};
@@ -53,6 +65,7 @@ struct GroupOptions {
   double ttl_jitter = 0.0;
   std::chrono::milliseconds negative_cache_ttl{0};
   std::shared_ptr<Clock> clock{};
+  std::shared_ptr<CacheListener> listener{};
 };
 
 /// Options of SSMParameterGroup::parameters(path, ...).

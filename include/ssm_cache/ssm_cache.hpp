@@ -8,6 +8,7 @@
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/filters.hpp"
 #include "ssm_cache/group.hpp"
+#include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/parameter.hpp"
 #include "ssm_cache/types.hpp"

@@ -9,7 +9,7 @@
 namespace ssm_cache {
 
 SSMParameterGroup::SSMParameterGroup(GroupOptions options)
-    : state_(std::make_shared<detail::GroupState>(detail::make_settings(options))) {}
+    : state_(detail::make_group(detail::make_settings(options))) {}
 
 SSMParameter SSMParameterGroup::parameter(std::string_view path, bool add_prefix) {
   std::string name;
@@ -57,6 +57,32 @@ SecretsManagerParameter SSMParameterGroup::secret(std::string_view name) {
 std::size_t SSMParameterGroup::size() const { return state_->size(); }
 
 void SSMParameterGroup::refresh() const { state_->refresh(); }
+
+void SSMParameterGroup::clear() const { state_->clear(); }
+
+CacheStats SSMParameterGroup::stats() const { return state_->group_stats(); }
+
+CacheStats cache_stats() {
+  const auto& g = detail::global_counters();
+  const auto load = [](const std::atomic<std::uint64_t>& c) {
+    return c.load(std::memory_order_relaxed);
+  };
+  CacheStats out;
+  out.hits = detail::reclaim::total_hits();
+  out.misses = load(g.misses);
+  out.refreshes = load(g.refreshes);
+  out.stale_serves = load(g.stale_serves);
+  out.errors_transient = load(g.errors_transient);
+  out.errors_not_found = load(g.errors_not_found);
+  out.errors_other = load(g.errors_other);
+  out.aws_calls = load(g.aws_calls);
+  return out;
+}
+
+void clear_caches() {
+  for (const auto& group : detail::live_groups()) group->clear();
+  detail::reclaim::collect();
+}
 
 const std::string& SSMParameterGroup::base_path() const noexcept {
   return state_->settings.base_path;

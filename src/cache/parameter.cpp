@@ -13,7 +13,7 @@ std::shared_ptr<detail::Entry> make_standalone(std::string_view name,
                                                const ParameterOptions& options) {
   detail::ParsedName parsed = detail::parse_name(name);
   // A stand-alone parameter is a private group of one.
-  auto group = std::make_shared<detail::GroupState>(detail::make_settings(options));
+  auto group = detail::make_group(detail::make_settings(options));
   detail::Entry& e = group->entry(std::move(parsed), true);
   return detail::make_handle(group, e);
 }
@@ -38,21 +38,32 @@ SSMParameter::SSMParameter(std::shared_ptr<detail::Entry> entry) noexcept
     : entry_(std::move(entry)) {}
 
 std::string SSMParameter::value() const {
-  return entry_->group->read(*entry_).record.value;
+  return entry_->group->with_snapshot(
+      *entry_, [](const detail::Snapshot& s) { return std::string(s.value.data(), s.value.size()); });
 }
 
-std::string_view SSMParameter::value_view() const {
-  return entry_->group->read(*entry_).record.value;
+ValueView SSMParameter::value_view() const {
+  auto& r = detail::reclaim::this_thread();
+  return entry_->group->with_snapshot(
+      *entry_, [&r](const detail::Snapshot& s) { return ValueView(s.value, &r); },
+      /*keep_section=*/true);
 }
 
 std::vector<std::string> SSMParameter::values() const {
-  return entry_->group->read(*entry_).items;
+  return entry_->group->with_snapshot(*entry_, [](const detail::Snapshot& s) {
+    if (s.record.type != "StringList") return std::vector<std::string>{std::string(s.value)};
+    return std::vector<std::string>(s.items.begin(), s.items.end());
+  });
 }
 
-ParameterRecord SSMParameter::record() const { return entry_->group->read(*entry_).record; }
+ParameterRecord SSMParameter::record() const {
+  return entry_->group->with_snapshot(*entry_,
+                                      [](const detail::Snapshot& s) { return s.to_record(); });
+}
 
 std::int64_t SSMParameter::version() const {
-  return entry_->group->read(*entry_).record.version;
+  return entry_->group->with_snapshot(
+      *entry_, [](const detail::Snapshot& s) { return s.record.version; });
 }
 
 const std::string& SSMParameter::name() const noexcept { return entry_->name; }
@@ -60,6 +71,10 @@ const std::string& SSMParameter::full_name() const noexcept { return entry_->ful
 const std::string& SSMParameter::selector() const noexcept { return entry_->selector; }
 
 void SSMParameter::refresh() const { entry_->group->refresh(); }
+
+void SSMParameter::clear() const { entry_->group->clear(); }
+
+CacheStats SSMParameter::stats() const { return entry_->group->entry_stats(*entry_); }
 
 SecretsManagerParameter::SecretsManagerParameter(std::string_view secret_name,
                                                  ParameterOptions options)

@@ -3,11 +3,14 @@
 #include "cache/state.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
 #include <utility>
 
+#include "aws/config.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/parameter.hpp"
 
@@ -20,26 +23,14 @@ using std::chrono::nanoseconds;
 
 constexpr std::int64_t kSecond = 1'000'000'000;
 
-std::vector<std::string> split_items(const ParameterRecord& record) {
-  std::vector<std::string> items;
-  if (record.type != "StringList") {
-    items.push_back(record.value);
-    return items;
-  }
-  std::size_t start = 0;
-  for (;;) {
-    const auto comma = record.value.find(',', start);
-    items.push_back(record.value.substr(start, comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return items;
+bool same_metadata(const ParameterRecord& a, const ParameterRecord& b) {
+  return a.version == b.version && a.type == b.type && a.name == b.name &&
+         a.selector == b.selector && a.arn == b.arn && a.last_modified == b.last_modified &&
+         a.data_type == b.data_type;
 }
 
-bool same_record(const ParameterRecord& a, const ParameterRecord& b) {
-  return a.version == b.version && a.value == b.value && a.type == b.type && a.name == b.name &&
-         a.selector == b.selector && a.arn == b.arn && a.last_modified == b.last_modified &&
-         a.data_type == b.data_type && a.source_result == b.source_result;
+bool same_bytes(const SecureString& a, const std::string& b) {
+  return std::string_view(a) == std::string_view(b);
 }
 
 double jitter_fraction(double max_fraction) {
@@ -48,11 +39,40 @@ double jitter_fraction(double max_fraction) {
   return dist(rng);
 }
 
+constexpr const char* kMaxAgeVariable = "SSM_CACHE_MAX_AGE";
+constexpr const char* kDecryptVariable = "SSM_CACHE_DECRYPT";
+
+/// SSM_CACHE_MAX_AGE: whole seconds; unset or empty: 0 (cache forever).
+std::int64_t max_age_from_environment() {
+  const char* text = std::getenv(kMaxAgeVariable);
+  if (text == nullptr || *text == '\0') return 0;
+  const std::string_view v(text);
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  constexpr std::int64_t kMaxSeconds = 100LL * 365 * 24 * 3600;
+  if (ec != std::errc() || end != v.data() + v.size() || seconds < 0 || seconds > kMaxSeconds) {
+    throw ConfigurationError(std::string(kMaxAgeVariable) +
+                             " must be a whole number of seconds (0 = cache forever), got " +
+                             quote_input(v));
+  }
+  return seconds * kSecond;
+}
+
+/// SSM_CACHE_DECRYPT: true / false; unset or empty: true.
+bool decrypt_from_environment() {
+  const char* text = std::getenv(kDecryptVariable);
+  if (text == nullptr || *text == '\0') return true;
+  return aws::parse_bool_setting(text, kDecryptVariable, "the environment");
+}
+
 template <class Options>
 Settings settings_from(const Options& o) {
   Settings s;
-  s.max_age_ns = std::max<std::int64_t>(0, duration_cast<nanoseconds>(o.max_age).count());
-  s.with_decryption = o.with_decryption;
+  // The option set in code wins over the environment, which wins over the default.
+  s.max_age_ns = o.max_age ? std::max<std::int64_t>(
+                                 0, duration_cast<nanoseconds>(*o.max_age).count())
+                           : max_age_from_environment();
+  s.with_decryption = o.with_decryption ? *o.with_decryption : decrypt_from_environment();
   s.client = o.client;
   if (o.max_stale) {
     s.max_stale_ns = std::max<std::int64_t>(0, duration_cast<nanoseconds>(*o.max_stale).count());
@@ -66,8 +86,52 @@ Settings settings_from(const Options& o) {
   s.negative_cache_ttl_ns =
       std::max<std::int64_t>(0, duration_cast<nanoseconds>(o.negative_cache_ttl).count());
   s.clock = o.clock;
+  s.listener = o.listener;
   return s;
 }
+
+/// Matches the records of one GetParameters answer to the entries asked for: by name and
+/// selector; where a server omits Selector, by name when that is unambiguous; an entry named
+/// by ARN by the ARN in the answer (Name or ARN field: shared parameters come back under
+/// their ARN) or, for the caller's own account, by the name the ARN designates.
+class RecordMatcher {
+ public:
+  RecordMatcher(GetParametersResult& result, const std::vector<Entry*>& asked)
+      : invalid_(result.invalid_parameters.begin(), result.invalid_parameters.end()) {
+    for (auto& rec : result.parameters) {
+      by_name_.emplace(std::pair{rec.name, rec.selector}, &rec);
+      if (!rec.arn.empty()) by_arn_.emplace(std::pair{rec.arn, rec.selector}, &rec);
+    }
+    for (const Entry* e : asked) ++asked_per_name_[e->name];
+  }
+
+  ParameterRecord* find(const Entry& e) const {
+    if (invalid_.count(e.full_name) != 0) return nullptr;
+    const std::string sel = e.selector.empty() ? std::string() : ":" + e.selector;
+    if (ParameterRecord* rec = find_with(e, sel)) return rec;
+    // A server that omits Selector: match by name when that is unambiguous.
+    if (!e.selector.empty() && asked_per_name_.at(e.name) == 1) return find_with(e, {});
+    return nullptr;
+  }
+
+ private:
+  using Key = std::pair<std::string, std::string>;
+
+  ParameterRecord* find_with(const Entry& e, const std::string& sel) const {
+    if (auto it = by_name_.find({e.name, sel}); it != by_name_.end()) return it->second;
+    if (!e.name.starts_with("arn:")) return nullptr;
+    if (auto it = by_arn_.find({e.name, sel}); it != by_arn_.end()) return it->second;
+    const std::string name = name_in_arn(e.name);  // "/a/b" or "/x" (stored as "x")
+    if (auto it = by_name_.find({name, sel}); it != by_name_.end()) return it->second;
+    if (auto it = by_name_.find({name.substr(1), sel}); it != by_name_.end()) return it->second;
+    return nullptr;
+  }
+
+  std::set<std::string> invalid_;
+  std::map<Key, ParameterRecord*> by_name_;
+  std::map<Key, ParameterRecord*> by_arn_;
+  std::map<std::string, int> asked_per_name_;
+};
 
 }  // namespace
 
@@ -80,7 +144,190 @@ Settings make_settings(const GroupOptions& options) {
   return s;
 }
 
+Snapshot::Snapshot(ParameterRecord&& fetched)
+    : value(fetched.value.data(), fetched.value.size()),
+      source_result(fetched.source_result.data(), fetched.source_result.size()) {
+  // StringList items; other types keep no second copy (values() gives {value}).
+  std::string_view rest(value);
+  while (fetched.type == "StringList") {
+    const auto comma = rest.find(',');
+    items.emplace_back(rest.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  wipe(fetched.value);
+  wipe(fetched.source_result);
+  record = std::move(fetched);
+}
+
+ParameterRecord Snapshot::to_record() const {
+  ParameterRecord out = record;
+  out.value.assign(value.data(), value.size());
+  out.source_result.assign(source_result.data(), source_result.size());
+  return out;
+}
+
+bool Snapshot::same_as(const ParameterRecord& fetched) const {
+  return same_metadata(record, fetched) && same_bytes(value, fetched.value) &&
+         same_bytes(source_result, fetched.source_result);
+}
+
 GroupState::GroupState(Settings s) : settings(std::move(s)), clock(settings.clock.get()) {}
+
+GroupState::~GroupState() {
+  // Views may still pin these snapshots (a ValueView outliving every handle): retire them.
+  for (auto& [name, e] : entries) reclaim::retire(e->latest, &Snapshot::destroy);
+}
+
+namespace {
+
+struct GroupRegistry {
+  std::mutex mutex;
+  std::vector<std::weak_ptr<GroupState>> groups;
+  std::size_t prune_at = 64;
+};
+
+GroupRegistry& registry() {
+  static GroupRegistry* r = new GroupRegistry;  // never destroyed: handles may outlive main
+  return *r;
+}
+
+}  // namespace
+
+GlobalCounters& global_counters() noexcept {
+  static GlobalCounters counters;
+  return counters;
+}
+
+namespace {
+
+void count(std::atomic<std::uint64_t>& group_or_entry, std::atomic<std::uint64_t> GlobalCounters::*global,
+           std::uint64_t k = 1) {
+  group_or_entry.fetch_add(k, std::memory_order_relaxed);
+  (global_counters().*global).fetch_add(k, std::memory_order_relaxed);
+}
+
+std::uint64_t load(const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); }
+
+/// Where a failed round's error is counted.
+std::atomic<std::uint64_t> GlobalCounters::*error_counter(const Error& err) {
+  if (err.transient()) return &GlobalCounters::errors_transient;
+  if (dynamic_cast<const InvalidParameterError*>(&err) != nullptr) {
+    return &GlobalCounters::errors_not_found;
+  }
+  return &GlobalCounters::errors_other;
+}
+
+}  // namespace
+
+CacheStats GroupState::entry_stats(const Entry& e) const {
+  CacheStats out;
+  for (const auto& slot : e.hit_slots) out.hits += slot.hits.get();
+  out.misses = load(e.misses);
+  out.stale_serves = load(e.stale_serves);
+  out.errors_not_found = load(e.errors_not_found);
+  out.refreshes = load(refreshes);
+  out.errors_transient = load(errors_transient);
+  out.errors_other = load(errors_other);
+  out.aws_calls = load(aws_calls);
+  return out;
+}
+
+CacheStats GroupState::group_stats() const {
+  CacheStats out;
+  {
+    std::lock_guard lock(members_mutex);
+    for (const Entry* e : order) {
+      const CacheStats one = entry_stats(*e);
+      out.hits += one.hits;
+      out.misses += one.misses;
+      out.stale_serves += one.stale_serves;
+      out.errors_not_found += one.errors_not_found;
+    }
+  }
+  out.refreshes = load(refreshes);
+  out.errors_transient = load(errors_transient);
+  out.errors_other = load(errors_other);
+  out.aws_calls = load(aws_calls);
+  return out;
+}
+
+void GroupState::record_event(ListenerEvent event) {
+  if (!settings.listener) return;
+  std::lock_guard lock(error_mutex);
+  events.push_back(std::move(event));
+}
+
+void GroupState::deliver_events() noexcept {
+  if (!settings.listener) return;
+  std::vector<ListenerEvent> ready;
+  {
+    std::lock_guard lock(error_mutex);
+    ready.swap(events);
+  }
+  CacheListener& listener = *settings.listener;
+  for (const auto& ev : ready) {
+    try {
+      switch (ev.kind) {
+        case ListenerEvent::Kind::kRefresh:
+          listener.on_refresh(ev.count);
+          break;
+        case ListenerEvent::Kind::kChange:
+          listener.on_change(ev.name, ev.old_version, ev.new_version);
+          break;
+        case ListenerEvent::Kind::kError:
+          try {
+            std::rethrow_exception(ev.error);
+          } catch (const Error& err) {
+            listener.on_error(err);
+          }
+          break;
+      }
+    } catch (...) {
+      // A listener must not break the read that refreshed.
+    }
+  }
+}
+
+std::shared_ptr<GroupState> make_group(Settings settings) {
+  auto group = std::make_shared<GroupState>(std::move(settings));
+  GroupRegistry& r = registry();
+  std::lock_guard lock(r.mutex);
+  if (r.groups.size() >= r.prune_at) {
+    std::erase_if(r.groups, [](const auto& g) { return g.expired(); });
+    r.prune_at = std::max<std::size_t>(64, 2 * r.groups.size());
+  }
+  r.groups.push_back(group);
+  return group;
+}
+
+std::vector<std::shared_ptr<GroupState>> live_groups() {
+  GroupRegistry& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<std::shared_ptr<GroupState>> out;
+  for (const auto& weak : r.groups) {
+    if (auto g = weak.lock()) out.push_back(std::move(g));
+  }
+  return out;
+}
+
+void GroupState::clear() {
+  std::lock_guard lock(refresh_mutex);
+  {
+    std::lock_guard members_lock(members_mutex);
+    for (Entry* e : order) {
+      e->consecutive_errors = 0;
+      e->retry_after.store(kNone, std::memory_order_release);
+      if (e->latest != nullptr || e->current.load(std::memory_order_relaxed) != nullptr) {
+        unpublish(*e);
+      }
+    }
+  }
+  consecutive_failures = 0;
+  next_attempt.store(kNone, std::memory_order_release);
+  last_refresh.store(kNone, std::memory_order_release);
+  deadline.store(kNever, std::memory_order_release);
+}
 
 std::shared_ptr<Entry> make_handle(const std::shared_ptr<GroupState>& group, Entry& e) {
   return std::shared_ptr<Entry>(group, &e);
@@ -122,14 +369,24 @@ bool GroupState::stale_allowed(std::int64_t now) const {
   return now - d < *settings.max_stale_ns;
 }
 
-void GroupState::note_failure(std::int64_t now) {
+std::int64_t GroupState::backoff_ns(int consecutive) const {
+  // 1 s, 2 s, 4 s ... capped at max_age (a minute when values never expire): no call on
+  // every read while the source is down or a name is missing.
+  constexpr std::int64_t kCapWithoutMaxAge = 60 * kSecond;
+  const int shift = std::clamp(consecutive - 1, 0, 30);
+  const std::int64_t cap = settings.max_age_ns > 0 ? settings.max_age_ns : kCapWithoutMaxAge;
+  return std::min(kSecond << shift, cap);
+}
+
+void GroupState::note_failure(std::int64_t now, std::exception_ptr error, bool transient) {
   failures.fetch_add(1, std::memory_order_relaxed);
   ++consecutive_failures;
-  // 1 s, 2 s, 4 s ... capped at max_age: no call on every read while the source is down.
-  const int shift = std::min(consecutive_failures - 1, 30);
-  std::int64_t backoff = kSecond << shift;
-  if (settings.max_age_ns > 0) backoff = std::min(backoff, settings.max_age_ns);
-  next_attempt.store(now + backoff, std::memory_order_release);
+  {
+    std::lock_guard lock(error_mutex);
+    round_error = std::move(error);
+    round_error_transient = transient;
+  }
+  next_attempt.store(now + backoff_ns(consecutive_failures), std::memory_order_release);
 }
 
 void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
@@ -155,38 +412,55 @@ void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
 }
 
 void GroupState::publish(Entry& e, ParameterRecord record) {
-  if (e.latest != nullptr && same_record(e.latest->record, record)) {
+  if (e.consecutive_errors != 0) {
+    e.consecutive_errors = 0;
+    e.retry_after.store(kNone, std::memory_order_release);
+  }
+  if (e.latest != nullptr && e.latest->same_as(record)) {
     // Same value and version: no new snapshot, memory grows only with real changes.
+    wipe(record.value);
+    wipe(record.source_result);
     if (e.current.load(std::memory_order_relaxed) != e.latest) {
-      e.current.store(e.latest, std::memory_order_release);
+      e.current.store(e.latest, std::memory_order_seq_cst);
     }
     return;
   }
-  auto snap = std::make_unique<Snapshot>();
-  snap->items = split_items(record);
-  snap->record = std::move(record);
-  e.latest = snap.get();
-  e.retained.push_back(std::move(snap));
-  e.current.store(e.latest, std::memory_order_release);
+  Snapshot* replaced = e.latest;
+  e.latest = new Snapshot(std::move(record));
+  if (replaced != nullptr) {
+    record_event({ListenerEvent::Kind::kChange, e.full_name, replaced->record.version,
+                  e.latest->record.version, 0, nullptr});
+  }
+  e.current.store(e.latest, std::memory_order_seq_cst);  // unlink before retiring
+  reclaim::retire(replaced, &Snapshot::destroy);
 }
 
-std::vector<std::pair<Entry*, ParameterRecord>> GroupState::fetch_names(
-    ParameterClient& client, const std::vector<Entry*>& wanted, Mode mode) {
-  std::vector<std::pair<Entry*, ParameterRecord>> found;
-  if (wanted.empty()) return found;
-  const std::int64_t now = now_ns(clock);
-  if (mode == Mode::kImplicit) {
-    std::vector<std::string> remembered;
-    for (Entry* e : wanted) {
-      if (e->missing_until.load(std::memory_order_acquire) > now) {
-        remembered.push_back(e->full_name);
-      }
-    }
-    if (!remembered.empty()) throw InvalidParameterError(std::move(remembered));
-  }
+void GroupState::unpublish(Entry& e) {
+  e.current.store(nullptr, std::memory_order_seq_cst);
+  reclaim::retire(std::exchange(e.latest, nullptr), &Snapshot::destroy);
+}
 
-  std::vector<std::string> missing;
-  std::vector<Entry*> missing_entries;
+void GroupState::mark_missing(Entry& e, std::int64_t now) {
+  // A missing name fails only itself: its reads throw ParameterNotFound, remembered for a
+  // growing per-entry backoff (or negative_cache_ttl when set), so no read calls the API.
+  ++e.consecutive_errors;
+  count(e.errors_not_found, &GlobalCounters::errors_not_found);
+  const std::int64_t wait = settings.negative_cache_ttl_ns > 0
+                                ? settings.negative_cache_ttl_ns
+                                : backoff_ns(e.consecutive_errors);
+  {
+    std::lock_guard lock(error_mutex);
+    e.error = std::make_exception_ptr(InvalidParameterError(
+        "parameter not found: '" + e.full_name + "'", {e.full_name}));
+  }
+  e.retry_after.store(now + wait, std::memory_order_release);
+  unpublish(e);
+}
+
+GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
+                                            const std::vector<Entry*>& wanted) {
+  Fetched out;
+  if (wanted.empty()) return out;
   // Secret references are always decrypted (AWS rejects them otherwise).
   for (const bool decrypt : {true, false}) {
     std::vector<Entry*> part;
@@ -197,47 +471,39 @@ std::vector<std::pair<Entry*, ParameterRecord>> GroupState::fetch_names(
     std::vector<std::string> names;
     names.reserve(part.size());
     for (Entry* e : part) names.push_back(e->full_name);
+    count(aws_calls, &GlobalCounters::aws_calls, (names.size() + 9) / 10);  // 10 names a call
     GetParametersResult result = client.get_parameters(names, decrypt);
-
-    std::set<std::string> invalid(result.invalid_parameters.begin(),
-                                  result.invalid_parameters.end());
-    std::map<std::pair<std::string, std::string>, ParameterRecord*> by_key;
-    std::map<std::string, int> requested_per_name;
-    for (auto& rec : result.parameters) by_key.emplace(std::pair{rec.name, rec.selector}, &rec);
-    for (Entry* e : part) ++requested_per_name[e->name];
+    const RecordMatcher matcher(result, part);
     for (Entry* e : part) {
-      ParameterRecord* rec = nullptr;
-      if (invalid.count(e->full_name) == 0) {
-        const std::string sel = e->selector.empty() ? std::string() : ":" + e->selector;
-        if (auto it = by_key.find({e->name, sel}); it != by_key.end()) {
-          rec = it->second;
-        } else if (!e->selector.empty() && requested_per_name[e->name] == 1) {
-          // A server that omits Selector: match by name when that is unambiguous.
-          if (auto plain = by_key.find({e->name, std::string()}); plain != by_key.end()) {
-            rec = plain->second;
-          }
-        }
-      }
-      if (rec == nullptr) {
-        missing.push_back(e->full_name);
-        missing_entries.push_back(e);
+      if (ParameterRecord* rec = matcher.find(*e)) {
+        out.found.emplace_back(e, *rec);  // a copy: two entries may match one record
       } else {
-        found.emplace_back(e, *rec);
+        out.missing.push_back(e);
       }
     }
-  }
-  if (!missing.empty()) {
-    if (settings.negative_cache_ttl_ns > 0) {
-      for (Entry* e : missing_entries) {
-        e->missing_until.store(now + settings.negative_cache_ttl_ns, std::memory_order_release);
-      }
+    for (auto& rec : result.parameters) {
+      wipe(rec.value);
+      wipe(rec.source_result);
     }
-    throw InvalidParameterError(std::move(missing));
   }
-  return found;
+  return out;
 }
 
-void GroupState::refresh_all(Mode mode) {
+std::vector<std::string> GroupState::commit_names(Fetched fetched, std::int64_t now) {
+  for (auto& [e, rec] : fetched.found) publish(*e, std::move(rec));
+  std::vector<std::string> missing;
+  for (Entry* e : fetched.missing) {
+    mark_missing(*e, now);
+    missing.push_back(e->full_name);
+  }
+  if (!missing.empty()) {
+    record_event({ListenerEvent::Kind::kError, {}, 0, 0, missing.size(),
+                  std::make_exception_ptr(InvalidParameterError(missing))});
+  }
+  return missing;
+}
+
+std::vector<std::string> GroupState::refresh_all() {
   const auto client = resolve_client();
   std::vector<Entry*> wanted;
   {
@@ -246,116 +512,167 @@ void GroupState::refresh_all(Mode mode) {
       if (e->explicit_member) wanted.push_back(e);
     }
   }
-  auto found = fetch_names(*client, wanted, mode);
+  // Everything is fetched before anything changes: a transient failure changes nothing.
+  Fetched fetched = fetch_names(*client, wanted);
   std::vector<std::vector<ParameterRecord>> by_path;
   by_path.reserve(paths.size());
   for (const auto& p : paths) {
+    count(aws_calls, &GlobalCounters::aws_calls);
     by_path.push_back(client->get_parameters_by_path(p.path, p.recursive, p.filters,
                                                      settings.with_decryption));
   }
-  // Everything fetched: commit.
-  for (auto& [e, rec] : found) publish(*e, std::move(rec));
+  const std::int64_t now = now_ns(clock);
+  std::size_t fetched_count = fetched.found.size();
+  for (const auto& records : by_path) fetched_count += records.size();
+  auto missing = commit_names(std::move(fetched), now);
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    std::vector<Entry*> members;
-    for (auto& rec : by_path[i]) {
-      ParsedName parsed;
-      parsed.name = rec.name;
-      parsed.full_name = rec.name;
-      parsed.secret = rec.name.starts_with(kSecretPrefix);
-      Entry& e = entry(std::move(parsed), false);
-      publish(e, std::move(rec));
-      members.push_back(&e);
-    }
-    std::lock_guard lock(members_mutex);
-    for (Entry* e : members) ++e->path_refs;
-    for (Entry* e : paths[i].members) --e->path_refs;
-    for (Entry* e : members) e->active.store(true, std::memory_order_release);
-    for (Entry* e : paths[i].members) {
-      if (e->path_refs == 0 && !e->explicit_member) {
-        // Deleted from Parameter Store: no longer a member; old views stay valid.
-        e->active.store(false, std::memory_order_release);
-        e->current.store(nullptr, std::memory_order_release);
-      }
-    }
-    paths[i].members = std::move(members);
+    adopt_path_members(paths[i], std::move(by_path[i]));
   }
-  for (Entry* e : wanted) e->missing_until.store(kNone, std::memory_order_relaxed);
-  mark_refreshed(now_ns(clock), false);
+  mark_refreshed(now, false);
+  count(refreshes, &GlobalCounters::refreshes);
+  record_event({ListenerEvent::Kind::kRefresh, {}, 0, 0, fetched_count, nullptr});
+  return missing;
 }
 
-void GroupState::fetch_missing(Mode mode) {
+void GroupState::fetch_missing() {
   const auto client = resolve_client();
+  const std::int64_t now = now_ns(clock);
   std::vector<Entry*> wanted;
   {
     std::lock_guard lock(members_mutex);
     for (Entry* e : order) {
-      if (e->explicit_member && e->current.load(std::memory_order_relaxed) == nullptr) {
+      if (e->explicit_member && e->current.load(std::memory_order_relaxed) == nullptr &&
+          e->retry_after.load(std::memory_order_relaxed) <= now) {
         wanted.push_back(e);
       }
     }
   }
-  auto found = fetch_names(*client, wanted, mode);
-  for (auto& [e, rec] : found) publish(*e, std::move(rec));
+  Fetched fetched = fetch_names(*client, wanted);
+  const std::size_t fetched_count = fetched.found.size();
+  commit_names(std::move(fetched), now_ns(clock));
   mark_refreshed(now_ns(clock), true);
+  count(refreshes, &GlobalCounters::refreshes);
+  record_event({ListenerEvent::Kind::kRefresh, {}, 0, 0, fetched_count, nullptr});
 }
 
-const Snapshot& GroupState::read_slow(Entry& e) {
-  const auto gone = [&e] {
-    return InvalidParameterError("parameter '" + e.full_name +
-                                     "' is no longer in Parameter Store under the group's paths",
-                                 {e.full_name});
-  };
-  std::int64_t now = now_ns(clock);
-  const Snapshot* s = e.current.load(std::memory_order_acquire);
-  if (!e.active.load(std::memory_order_acquire)) throw gone();
-  if (s != nullptr && !expired(now)) return *s;
-  if (s != nullptr && next_attempt.load(std::memory_order_acquire) > now && stale_allowed(now)) {
-    return *s;  // backing off after a transient failure
+const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
+  if (!e.active.load(std::memory_order_acquire)) {
+    throw InvalidParameterError("parameter '" + e.full_name +
+                                    "' is no longer in Parameter Store under the group's paths",
+                                {e.full_name});
   }
+  const Snapshot* s = e.current.load(std::memory_order_acquire);
+  if (s == nullptr && e.retry_after.load(std::memory_order_acquire) > now) {
+    std::exception_ptr remembered;
+    {
+      std::lock_guard lock(error_mutex);
+      remembered = e.error;
+    }
+    if (remembered) std::rethrow_exception(remembered);
+  }
+  if (s != nullptr && !expired(now)) return s;
+  if (next_attempt.load(std::memory_order_acquire) > now) {
+    // Backing off after a failed round: stale value (transient) or the remembered error.
+    std::exception_ptr remembered;
+    bool transient = false;
+    {
+      std::lock_guard lock(error_mutex);
+      remembered = round_error;
+      transient = round_error_transient;
+    }
+    if (s != nullptr && transient && stale_allowed(now)) return s;
+    if (remembered && !transient) std::rethrow_exception(remembered);
+  }
+  return nullptr;
+}
+
+const Snapshot* GroupState::read_slow(Entry& e, reclaim::ThreadRecord& r) {
+  // Refresh outside the section, so that what this refresh retires can be freed at once.
+  reclaim::leave(r);
+  count(e.misses, &GlobalCounters::misses);
+  prepare_read(e);
+  reclaim::enter(r);
+  if (const Snapshot* s = e.current.load(std::memory_order_seq_cst)) {
+    if (expired(now_ns(clock))) count(e.stale_serves, &GlobalCounters::stale_serves);
+    return s;
+  }
+  // Removed between the refresh and this load (another refresh found it missing).
+  reclaim::leave(r);
+  (void)cached_or_remembered(e, now_ns(clock));
+  throw InvalidParameterError({e.full_name});
+}
+
+namespace {
+/// Delivers listener events when leaving the scope: declared before the lock, it runs after
+/// the lock is released, also when an exception leaves.
+struct DeliverOnExit {
+  GroupState& group;
+  ~DeliverOnExit() { group.deliver_events(); }
+};
+}  // namespace
+
+void GroupState::count_round_error(const Error& err) {
+  auto counter = error_counter(err);
+  if (counter == &GlobalCounters::errors_transient) {
+    count(errors_transient, counter);
+  } else if (counter == &GlobalCounters::errors_other) {
+    count(errors_other, counter);
+  }
+  record_event({ListenerEvent::Kind::kError, {}, 0, 0, 0, std::current_exception()});
+}
+
+void GroupState::prepare_read(Entry& e) {
+  std::int64_t now = now_ns(clock);
+  if (cached_or_remembered(e, now) != nullptr) return;
+  DeliverOnExit deliver{*this};
+  const Snapshot* s = e.current.load(std::memory_order_acquire);
   std::unique_lock lock(refresh_mutex, std::defer_lock);
   if (s != nullptr && settings.serve_stale_while_refreshing && stale_allowed(now)) {
-    if (!lock.try_lock()) return *s;  // another thread is refreshing: serve the old value
+    if (!lock.try_lock()) return;  // another thread is refreshing: serve the old value
   } else {
     lock.lock();
   }
   // Single flight: whoever held the lock may have refreshed already.
   now = now_ns(clock);
-  s = e.current.load(std::memory_order_acquire);
-  if (!e.active.load(std::memory_order_acquire)) throw gone();
-  if (s != nullptr && !expired(now)) return *s;
-  if (s != nullptr && next_attempt.load(std::memory_order_acquire) > now && stale_allowed(now)) {
-    return *s;
-  }
+  if (cached_or_remembered(e, now) != nullptr) return;
+  const bool had_value = e.current.load(std::memory_order_acquire) != nullptr;
   try {
-    if (s == nullptr && last_refresh.load(std::memory_order_acquire) != kNone && !expired(now)) {
-      fetch_missing(Mode::kImplicit);  // the group is fresh: fetch only what has no value
+    if (!had_value && last_refresh.load(std::memory_order_acquire) != kNone && !expired(now)) {
+      fetch_missing();  // the group is fresh: fetch only what has no value
     } else {
-      refresh_all(Mode::kImplicit);
+      refresh_all();
     }
   } catch (const Error& err) {
-    if (s != nullptr && err.transient() && stale_allowed(now)) {
-      note_failure(now);
-      return *s;  // stale-if-error
-    }
+    count_round_error(err);
+    const bool serve_stale = had_value && err.transient() && stale_allowed(now);
+    // Remember the failure: stale value or the error until the backoff is over. A first
+    // fetch failing transiently is not remembered (nothing to serve; the caller may retry).
+    if (serve_stale || !err.transient()) note_failure(now, std::current_exception(), serve_stale);
+    if (serve_stale) return;
     throw;
   }
-  const Snapshot* fresh = e.current.load(std::memory_order_acquire);
-  if (fresh == nullptr) throw gone();
-  return *fresh;
+  if (cached_or_remembered(e, now_ns(clock)) != nullptr) return;
+  if (e.current.load(std::memory_order_acquire) == nullptr) {
+    throw InvalidParameterError({e.full_name});
+  }
 }
 
 void GroupState::refresh() {
+  DeliverOnExit deliver{*this};
   std::lock_guard lock(refresh_mutex);
-  refresh_all(Mode::kExplicit);
+  std::vector<std::string> missing;
+  try {
+    missing = refresh_all();
+  } catch (const Error& err) {
+    count_round_error(err);
+    throw;
+  }
+  if (!missing.empty()) throw InvalidParameterError(std::move(missing));
 }
 
-std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive,
-                                           std::vector<Filter> filters) {
-  std::lock_guard lock(refresh_mutex);
-  const auto client = resolve_client();
-  auto records =
-      client->get_parameters_by_path(full_path, recursive, filters, settings.with_decryption);
+void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records) {
   std::vector<Entry*> members;
+  members.reserve(records.size());
   for (auto& rec : records) {
     ParsedName parsed;
     parsed.name = rec.name;
@@ -365,6 +682,29 @@ std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive
     publish(e, std::move(rec));
     members.push_back(&e);
   }
+  std::lock_guard lock(members_mutex);
+  for (Entry* e : members) ++e->path_refs;
+  for (Entry* e : spec.members) --e->path_refs;
+  for (Entry* e : members) e->active.store(true, std::memory_order_release);
+  for (Entry* e : spec.members) {
+    if (e->path_refs == 0 && !e->explicit_member) {
+      // Deleted from Parameter Store: no longer a member.
+      e->active.store(false, std::memory_order_release);
+      unpublish(*e);
+    }
+  }
+  spec.members = std::move(members);
+}
+
+std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive,
+                                           std::vector<Filter> filters) {
+  DeliverOnExit deliver{*this};
+  std::lock_guard lock(refresh_mutex);
+  const auto client = resolve_client();
+  count(aws_calls, &GlobalCounters::aws_calls);
+  auto records =
+      client->get_parameters_by_path(full_path, recursive, filters, settings.with_decryption);
+  PathSpec* spec = nullptr;
   {
     std::lock_guard members_lock(members_mutex);
     auto it = std::find_if(paths.begin(), paths.end(), [&](const PathSpec& p) {
@@ -374,20 +714,15 @@ std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive
       paths.push_back(PathSpec{std::move(full_path), recursive, std::move(filters), {}});
       it = std::prev(paths.end());
     }
-    for (Entry* e : members) ++e->path_refs;
-    for (Entry* e : it->members) --e->path_refs;
-    for (Entry* e : members) e->active.store(true, std::memory_order_release);
-    for (Entry* e : it->members) {
-      if (e->path_refs == 0 && !e->explicit_member) {
-        e->active.store(false, std::memory_order_release);
-        e->current.store(nullptr, std::memory_order_release);
-      }
-    }
-    it->members = members;
+    spec = &*it;
   }
+  const std::size_t fetched_count = records.size();
+  adopt_path_members(*spec, std::move(records));
   // The group expires when its first-fetched values do.
   mark_refreshed(now_ns(clock), true);
-  return members;
+  count(refreshes, &GlobalCounters::refreshes);
+  record_event({ListenerEvent::Kind::kRefresh, {}, 0, 0, fetched_count, nullptr});
+  return spec->members;
 }
 
 }  // namespace ssm_cache::detail

@@ -2,15 +2,18 @@
 // snapshots, and the group that refreshes them (single flight, expiry, stale-if-error).
 //
 // Thread-safe. A fresh read costs one acquire load of the group deadline, one of the entry's
-// snapshot and one coarse clock read (none when max_age is 0). Replaced snapshots live as long
-// as their entry, so views handed out stay valid without reference counting.
+// snapshot and one coarse clock read (none when max_age is 0), inside an epoch section
+// (reclaim.hpp: two thread-local stores). A replaced snapshot is retired to the epoch domain
+// and freed, zeroed, once no reader can hold it; snapshots live in MADV_DONTDUMP memory.
 #pragma once
 
 #include <time.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -20,9 +23,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cache/reclaim.hpp"
+#include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
 #include "ssm_cache/client.hpp"
+#include "ssm_cache/errors.hpp"
 #include "ssm_cache/clock.hpp"
+#include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/types.hpp"
 
@@ -42,13 +49,45 @@ inline std::int64_t now_ns(const Clock* clock) noexcept {
       .count();
 }
 
-/// One fetched value, never modified after publication.
+/// One fetched value, never modified after publication. The object and its value bytes live
+/// in secure memory (excluded from core dumps, zeroed when freed).
 struct Snapshot {
-  ParameterRecord record;
-  std::vector<std::string> items;  ///< StringList items (one item for other types)
+  ParameterRecord record;      ///< metadata; its value and source_result are empty
+  SecureString value;
+  SecureString source_result;
+  /// StringList items; empty for other types (their one item is `value`).
+  std::vector<SecureString, SecureAllocator<SecureString>> items;
+
+  /// Takes the record's value into secure memory and wipes the record's copy.
+  explicit Snapshot(ParameterRecord&& fetched);
+  /// The whole record (value included), as ParameterRecord.
+  [[nodiscard]] ParameterRecord to_record() const;
+  /// Same value, version and metadata as a freshly fetched record.
+  [[nodiscard]] bool same_as(const ParameterRecord& fetched) const;
+
+  static void* operator new(std::size_t bytes) { return secure_allocate(bytes); }
+  static void operator delete(void* p, std::size_t bytes) noexcept { secure_free(p, bytes); }
+  /// The destroy function handed to reclaim::retire.
+  static void destroy(void* p) noexcept { delete static_cast<Snapshot*>(p); }
 };
 
 struct GroupState;
+
+/// A relaxed counter bumped by load + store: no locked instruction (a cache hit must stay a
+/// few ns). Exact when one thread writes it; used for rare events under a lock, too.
+struct Counter {
+  std::atomic<std::uint64_t> n{0};
+  void bump() noexcept { n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  void add(std::uint64_t k) noexcept { n.fetch_add(k, std::memory_order_relaxed); }
+  std::uint64_t get() const noexcept { return n.load(std::memory_order_relaxed); }
+};
+
+/// Process-wide counters of events off the hit path (hits are in the thread records).
+struct GlobalCounters {
+  std::atomic<std::uint64_t> misses{0}, refreshes{0}, stale_serves{0}, errors_transient{0},
+      errors_not_found{0}, errors_other{0}, aws_calls{0};
+};
+GlobalCounters& global_counters() noexcept;
 
 /// One cache entry: a name (with its selector) inside a group.
 struct Entry {
@@ -65,16 +104,29 @@ struct Entry {
   const std::string selector;
   const bool secret;
 
-  /// The value readers see; null before the first fetch and after the entry left the group.
+  /// The value readers see; null before the first fetch, after the entry left the group and
+  /// while its name is missing from Parameter Store.
   std::atomic<const Snapshot*> current{nullptr};
   /// Still a member (explicitly added, or found under one of the group's paths).
   std::atomic<bool> active{false};
-  /// Negative cache: reads before this time throw InvalidParameterError without a call.
-  std::atomic<std::int64_t> missing_until{kNone};
+  /// Per-entry backoff after a definitive error (a missing name): reads of an entry without
+  /// a value before this time rethrow `error` without a call (kNone: no backoff).
+  std::atomic<std::int64_t> retry_after{kNone};
+  std::exception_ptr error;  ///< guarded by group->error_mutex
+
+  /// Hits, sharded by thread (reclaim::ThreadRecord::index) so two readers of one parameter
+  /// write different cache lines.
+  struct alignas(64) HitSlot {
+    Counter hits;
+  };
+  std::array<HitSlot, 4> hit_slots{};
+  std::atomic<std::uint64_t> misses{0};
+  std::atomic<std::uint64_t> stale_serves{0};
+  std::atomic<std::uint64_t> errors_not_found{0};
 
   // Guarded by group->refresh_mutex.
-  std::vector<std::unique_ptr<const Snapshot>> retained;
-  const Snapshot* latest = nullptr;
+  int consecutive_errors = 0;
+  Snapshot* latest = nullptr;  ///< the last published snapshot, owned; retired when replaced
   // Guarded by group->members_mutex.
   bool explicit_member = false;
   int path_refs = 0;
@@ -91,6 +143,7 @@ struct Settings {
   double ttl_jitter = 0.0;
   std::int64_t negative_cache_ttl_ns = 0;
   std::shared_ptr<Clock> clock;
+  std::shared_ptr<CacheListener> listener;
 };
 
 Settings make_settings(const ParameterOptions& options);
@@ -104,8 +157,19 @@ struct PathSpec {
   std::vector<Entry*> members;
 };
 
+/// A listener event recorded under the refresh lock, delivered after it is released.
+struct ListenerEvent {
+  enum class Kind { kRefresh, kChange, kError } kind = Kind::kRefresh;
+  std::string name;
+  std::int64_t old_version = 0;
+  std::int64_t new_version = 0;
+  std::size_t count = 0;
+  std::exception_ptr error;
+};
+
 struct GroupState {
   explicit GroupState(Settings s);
+  ~GroupState();
   GroupState(const GroupState&) = delete;
   GroupState& operator=(const GroupState&) = delete;
 
@@ -116,9 +180,17 @@ struct GroupState {
   std::atomic<std::int64_t> deadline{kNever};
   /// Time of the oldest values of the group (kNone: never refreshed).
   std::atomic<std::int64_t> last_refresh{kNone};
-  /// After a transient failure, implicit refreshes wait until then (kNone: no backoff).
+  /// After a failed round, implicit refreshes wait until then (kNone: no backoff): reads
+  /// serve the stale value (transient error) or rethrow `round_error` (definitive error).
   std::atomic<std::int64_t> next_attempt{kNone};
   std::atomic<std::uint64_t> failures{0};
+  std::atomic<std::uint64_t> refreshes{0};
+  std::atomic<std::uint64_t> aws_calls{0};
+  std::atomic<std::uint64_t> errors_transient{0};
+  std::atomic<std::uint64_t> errors_other{0};
+  mutable std::mutex error_mutex;  ///< short: round_error, every Entry::error, events
+  std::exception_ptr round_error;
+  bool round_error_transient = false;
 
   std::mutex refresh_mutex;  ///< single flight: held for a whole refresh round
   mutable std::mutex members_mutex;  ///< short: the maps below
@@ -126,46 +198,105 @@ struct GroupState {
   std::vector<Entry*> order;                                          // insertion order
   std::vector<PathSpec> paths;  ///< modified only with refresh_mutex and members_mutex held
   int consecutive_failures = 0;  ///< guarded by refresh_mutex
+  std::vector<ListenerEvent> events;  ///< guarded by error_mutex
 
   /// The entry for a parsed name, created if needed; explicit marks it a member.
   Entry& entry(ParsedName parsed, bool explicit_member);
   /// Number of active entries.
   std::size_t size() const;
 
-  /// The current snapshot of e, refreshing first if needed. Never null; throws on failure
-  /// as DESIGN.md section 2 says.
-  const Snapshot& read(Entry& e) {
-    const std::int64_t d = deadline.load(std::memory_order_acquire);
-    const Snapshot* s = e.current.load(std::memory_order_acquire);
-    if (s != nullptr && (d == kNever || now_ns(clock) < d)) [[likely]] return *s;
-    return read_slow(e);
+  /// Calls use(snapshot) with e's current snapshot, refreshing first if needed (DESIGN.md
+  /// section 2: throws on failure), inside an epoch section: the snapshot stays alive until
+  /// use returns. With keep_section, the section is left open (a ValueView closes it).
+  template <class Use>
+  decltype(auto) with_snapshot(Entry& e, Use&& use, bool keep_section = false) {
+    reclaim::ThreadRecord& r = reclaim::this_thread();
+    reclaim::enter(r);
+    const Snapshot* s = read_fast(e);
+    if (s != nullptr) [[likely]] {
+      r.hits.store(r.hits.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      e.hit_slots[r.index % e.hit_slots.size()].hits.bump();
+    } else {
+      s = read_slow(e, r);
+    }
+    struct Leave {
+      reclaim::ThreadRecord& r;
+      bool keep;
+      ~Leave() {
+        if (!keep) reclaim::leave(r);
+      }
+    } leave{r, keep_section};
+    return use(*s);
   }
-  const Snapshot& read_slow(Entry& e);
 
-  /// Explicit refresh: one batch round, all-or-nothing, throws on failure.
+  /// The snapshot a hit returns (fresh, or no max_age), else null. Inside a section.
+  const Snapshot* read_fast(const Entry& e) const noexcept {
+    const std::int64_t d = deadline.load(std::memory_order_acquire);
+    const Snapshot* s = e.current.load(std::memory_order_seq_cst);  // pairs with reclaim
+    if (s != nullptr && (d == kNever || now_ns(clock) < d)) [[likely]] return s;
+    return nullptr;
+  }
+  /// Leaves the section, refreshes as needed, re-enters; returns the snapshot to serve.
+  const Snapshot* read_slow(Entry& e, reclaim::ThreadRecord& r);
+  /// Refreshes e's group as needed; returns when e.current may be served. Throws.
+  void prepare_read(Entry& e);
+
+  /// Counters of one entry (with its group's rounds), and of the whole group.
+  CacheStats entry_stats(const Entry& e) const;
+  CacheStats group_stats() const;
+
+  void record_event(ListenerEvent event);  // no-op without a listener
+  /// Delivers the recorded events to the listener; call with no cache lock held.
+  void deliver_events() noexcept;
+
+  /// Explicit refresh: one batch round. A transient failure changes nothing; names found
+  /// missing fail only themselves (the others take their fresh values), then it throws
+  /// InvalidParameterError naming every missing name.
   void refresh();
+  /// Drops every cached value, remembered error and backoff (paths and members stay): the
+  /// next read fetches. Values are retired (freed and zeroed once no reader holds them).
+  void clear();
   /// GetParametersByPath now; keeps the path for later refreshes.
   std::vector<Entry*> fetch_path(std::string full_path, bool recursive,
                                  std::vector<Filter> filters);
 
  private:
-  enum class Mode { kExplicit, kImplicit };
+  struct Fetched {
+    std::vector<std::pair<Entry*, ParameterRecord>> found;
+    std::vector<Entry*> missing;
+  };
   std::shared_ptr<ParameterClient> resolve_client() const;
-  void refresh_all(Mode mode);     // refresh_mutex held
-  void fetch_missing(Mode mode);   // refresh_mutex held
-  /// GetParameters for the entries (split by decryption flag); all-or-nothing.
-  std::vector<std::pair<Entry*, ParameterRecord>> fetch_names(ParameterClient& client,
-                                                               const std::vector<Entry*>& wanted,
-                                                               Mode mode);
+  /// Every member and path; returns the names found missing. refresh_mutex held.
+  std::vector<std::string> refresh_all();
+  /// Only the members without a value and out of their backoff. refresh_mutex held.
+  void fetch_missing();
+  /// GetParameters for the entries (split by decryption flag); throws only for the whole call.
+  Fetched fetch_names(ParameterClient& client, const std::vector<Entry*>& wanted);
+  /// Publishes found values, marks missing entries; returns the missing names.
+  std::vector<std::string> commit_names(Fetched fetched, std::int64_t now);
+  /// The snapshot a read can return without refreshing, or null; rethrows remembered errors.
+  const Snapshot* cached_or_remembered(Entry& e, std::int64_t now);
   void publish(Entry& e, ParameterRecord record);  // refresh_mutex held
+  void unpublish(Entry& e);                        // refresh_mutex held: no value
+  void mark_missing(Entry& e, std::int64_t now);   // refresh_mutex held
+  /// Publishes a path's records and updates membership. refresh_mutex held.
+  void adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records);
   void mark_refreshed(std::int64_t now, bool keep_oldest);
-  void note_failure(std::int64_t now);
+  void note_failure(std::int64_t now, std::exception_ptr error, bool transient);
+  /// Counts a failed round and records it for the listener (inside its catch block).
+  void count_round_error(const Error& err);
+  std::int64_t backoff_ns(int consecutive) const;
   bool stale_allowed(std::int64_t now) const;
   bool expired(std::int64_t now) const {
     const std::int64_t d = deadline.load(std::memory_order_acquire);
     return d != kNever && now >= d;
   }
 };
+
+/// A new group, registered for clear_caches().
+std::shared_ptr<GroupState> make_group(Settings settings);
+/// Every live group (for clear_caches()).
+std::vector<std::shared_ptr<GroupState>> live_groups();
 
 /// A handle's entry: owns the group, points at the entry.
 std::shared_ptr<Entry> make_handle(const std::shared_ptr<GroupState>& group, Entry& e);

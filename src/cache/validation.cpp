@@ -115,6 +115,13 @@ ParsedName parse_name(std::string_view full) {
   return out;
 }
 
+std::string name_in_arn(std::string_view arn) {
+  constexpr std::string_view kMarker = ":parameter/";
+  const auto at = arn.find(kMarker);
+  if (!arn.starts_with("arn:") || at == std::string_view::npos) return {};
+  return std::string(arn.substr(at + kMarker.size() - 1));
+}
+
 void validate_path(std::string_view path) {
   if (path.empty() || path.front() != '/') {
     throw InvalidPathError("invalid path " + quote_input(path) + ": a path starts with '/'");

@@ -24,6 +24,10 @@ struct ParsedName {
 /// bad character) or InvalidVersionError ("a:", "a:0", "a:-1", "a:1:2", bad label).
 ParsedName parse_name(std::string_view full_name);
 
+/// The parameter an ARN designates, with a leading '/': "arn:aws:ssm:r:1:parameter/a/b" ->
+/// "/a/b", "...:parameter/x" -> "/x" (a parameter stored as "x"). Empty when not an ARN.
+std::string name_in_arn(std::string_view arn);
+
 /// Checks a hierarchy path: leading '/', allowed characters, at most 15 levels. Throws
 /// InvalidPathError.
 void validate_path(std::string_view path);

@@ -1,5 +1,6 @@
 // Error rules of DESIGN.md section 2 and the options beyond the seed: stale-if-error with a
-// growing backoff, max_stale, definitive errors, all-or-nothing groups, negative caching,
+// growing backoff, max_stale, definitive errors remembered for a backoff, groups all-or-nothing
+// for transient errors (missing names fail only themselves), negative caching,
 // TTL jitter, partial fetches.
 #include <gtest/gtest.h>
 
@@ -82,7 +83,11 @@ TEST_F(ErrorsTest, DefinitiveErrorThrowsEvenWithCachedValue) {
   clock->advance(11s);
   fake->fail_next_with(1, access_denied());
   EXPECT_THROW((void)p.value(), AwsError);
-  EXPECT_EQ(p.value(), "a1");  // next read tries again and succeeds
+  EXPECT_THROW((void)p.value(), AwsError);  // remembered for the backoff: no call
+  EXPECT_EQ(get_calls(), 2u);
+  clock->advance(1s);
+  EXPECT_EQ(p.value(), "a1");  // after the backoff the next read tries again and succeeds
+  EXPECT_EQ(get_calls(), 3u);
 }
 
 TEST_F(ErrorsTest, DeletedParameterThrowsAfterExpiry) {
@@ -139,7 +144,20 @@ TEST_F(ErrorsTest, MaxStaleZeroNeverServesStale) {
   EXPECT_EQ(p.value(), "a1");
 }
 
-TEST_F(ErrorsTest, GroupRefreshIsAllOrNothing) {
+TEST_F(ErrorsTest, GroupRefreshIsAllOrNothingForTransientErrors) {
+  SSMParameterGroup group(gopts());
+  auto a = group.parameter("a");
+  auto b = group.parameter("b");
+  EXPECT_EQ(a.value(), "a1");
+  fake->put("a", "a2");
+  fake->put("b", "b2");
+  fake->fail_next_with(1, FakeParameterClient::throttling());
+  EXPECT_THROW(group.refresh(), AwsError);
+  EXPECT_EQ(a.value(), "a1");  // nothing changed
+  EXPECT_EQ(b.value(), "b1");
+}
+
+TEST_F(ErrorsTest, GroupRefreshMissingNameFailsOnlyItself) {
   SSMParameterGroup group(gopts());
   auto a = group.parameter("a");
   auto b = group.parameter("b");
@@ -152,8 +170,8 @@ TEST_F(ErrorsTest, GroupRefreshIsAllOrNothing) {
   } catch (const InvalidParameterError& e) {
     EXPECT_EQ(e.names(), std::vector<std::string>{"b"});
   }
-  EXPECT_EQ(a.value(), "a1");  // nothing changed
-  EXPECT_EQ(b.value(), "b1");
+  EXPECT_EQ(a.value(), "a2");  // the others take their fresh values
+  EXPECT_THROW((void)b.value(), InvalidParameterError);
 }
 
 TEST_F(ErrorsTest, NewMemberOfFreshGroupFetchesOnlyWhatHasNoValue) {
@@ -186,11 +204,21 @@ TEST_F(ErrorsTest, NegativeCacheRemembersMissingNames) {
   EXPECT_EQ(get_calls(), 2u);
 }
 
-TEST_F(ErrorsTest, NegativeCacheOffByDefault) {
+TEST_F(ErrorsTest, MissingNameRememberedForGrowingBackoffByDefault) {
   SSMParameter missing("nope", opts());
   EXPECT_THROW((void)missing.value(), InvalidParameterError);
   EXPECT_THROW((void)missing.value(), InvalidParameterError);
+  EXPECT_EQ(get_calls(), 1u);
+  clock->advance(1s);  // first backoff: 1 s
+  EXPECT_THROW((void)missing.value(), InvalidParameterError);
   EXPECT_EQ(get_calls(), 2u);
+  clock->advance(1s);  // second backoff: 2 s
+  EXPECT_THROW((void)missing.value(), InvalidParameterError);
+  EXPECT_EQ(get_calls(), 2u);
+  fake->put("nope", "here");
+  clock->advance(1s);
+  EXPECT_EQ(missing.value(), "here");
+  EXPECT_EQ(get_calls(), 3u);
 }
 
 TEST_F(ErrorsTest, TtlJitterShortensExpiryWithinBounds) {

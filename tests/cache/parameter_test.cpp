@@ -21,8 +21,8 @@ TEST_F(ParameterTest, Creation) {
   EXPECT_EQ(p.selector(), "");
   EXPECT_EQ(fake->call_count(), 0u);  // lazy: nothing fetched before the first read
   ParameterOptions defaults;
-  EXPECT_TRUE(defaults.with_decryption);
-  EXPECT_EQ(defaults.max_age, 0ms);
+  EXPECT_FALSE(defaults.with_decryption.has_value());  // environment, else true
+  EXPECT_FALSE(defaults.max_age.has_value());          // environment, else 0
   EXPECT_THROW(SSMParameter(""), InvalidNameError);
   SSMParameterGroup group(gopts());
   EXPECT_NO_THROW(group.parameter("my_param"));
@@ -219,7 +219,7 @@ TEST_F(ParameterTest, CustomClientImplementation) {
 
 TEST_F(ParameterTest, UnchangedValueKeepsSnapshotChangedValueKeepsOldViewsValid) {
   SSMParameter p("my_param", opts());
-  const std::string_view first = p.value_view();
+  const auto first = p.value_view();
   p.refresh();  // same version and value: the same snapshot
   EXPECT_EQ(p.value_view().data(), first.data());
   fake->put("my_param", std::string(100, 'z'));

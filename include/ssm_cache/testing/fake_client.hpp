@@ -5,7 +5,10 @@
 // NextToken), versions that grow on put, labels, selectors name:N and name:label (answered
 // with Selector ":N" / ":label"), SecureString returned as opaque ciphertext unless decrypted,
 // Secrets Manager references (/aws/reference/secretsmanager/<id>, rejected without
-// decryption with a ValidationException like AWS). It records every simulated API call, can
+// decryption with a ValidationException like AWS), names given as ARNs
+// (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME[:selector]): an ARN of the fake's own account
+// (kAccountId) is answered under the plain name, an ARN of another account as a shared
+// parameter, under the ARN itself. It records every simulated API call, can
 // fail the next N calls with a given exception and can add latency.
 //
 // Thread-safe (one mutex; latency and hooks run outside it). Header-only.
@@ -50,6 +53,7 @@ class FakeParameterClient : public ParameterClient {
   static constexpr std::size_t kPageSize = 10;
   static constexpr std::string_view kSecretPrefix = "/aws/reference/secretsmanager/";
   static constexpr std::string_view kDefaultKeyId = "alias/aws/ssm";
+  static constexpr std::string_view kAccountId = "123456789012";
 
   /// Creates the parameter or adds a version; returns the new version (1, 2, ...).
   /// type: "String", "StringList" or "SecureString" (key_id defaults to alias/aws/ssm).
@@ -177,16 +181,19 @@ class FakeParameterClient : public ParameterClient {
         }
       }
       for (const auto& asked : call.names) {
-        const auto colon = asked.find(':');
-        const std::string name = asked.substr(0, colon);
-        const std::string selector = colon == std::string::npos ? "" : asked.substr(colon + 1);
-        const Version* v = find_version(name, selector);
+        Asked a = split_asked(asked);
+        const Version* v = find_version(a.name, a.selector);
+        if (v == nullptr && a.from_arn && a.name.starts_with('/')) {
+          v = find_version(a.name.substr(1), a.selector);  // "...:parameter/x" names "x"
+          if (v != nullptr) a.name.erase(0, 1);
+        }
         if (v == nullptr) {
           out.invalid_parameters.push_back(asked);
           continue;
         }
-        auto rec = to_record(name, *v, with_decryption);
-        if (colon != std::string::npos) rec.selector = ":" + selector;
+        auto rec = to_record(a.name, *v, with_decryption);
+        if (a.shared) rec.name = rec.arn = a.arn;  // shared parameters come back as asked
+        if (a.has_selector) rec.selector = ":" + a.selector;
         out.parameters.push_back(std::move(rec));
       }
     }
@@ -272,6 +279,40 @@ class FakeParameterClient : public ParameterClient {
     if (hook) hook(call);
     if (latency.count() > 0) std::this_thread::sleep_for(latency);
     if (failure) std::rethrow_exception(failure);
+  }
+
+  struct Asked {
+    std::string name;  ///< the stored name (ARN resolved)
+    std::string selector;
+    bool has_selector = false;
+    bool from_arn = false;
+    bool shared = false;  ///< an ARN of another account
+    std::string arn;      ///< the ARN without selector
+  };
+
+  static Asked split_asked(const std::string& asked) {
+    Asked a;
+    std::string rest = asked;
+    if (asked.starts_with("arn:")) {
+      const auto at = asked.find(":parameter/");
+      if (at != std::string::npos) {
+        a.from_arn = true;
+        rest = asked.substr(at + std::string_view(":parameter").size());
+        const auto selector_colon = rest.find(':');
+        a.arn = asked.substr(0, at + std::string_view(":parameter").size()) +
+                rest.substr(0, selector_colon);
+        // arn:PARTITION:ssm:REGION:ACCOUNT:parameter/...
+        std::size_t pos = 0;
+        for (int i = 0; i < 4 && pos != std::string::npos; ++i) pos = asked.find(':', pos) + 1;
+        a.shared = asked.compare(pos, kAccountId.size(), kAccountId) != 0 ||
+                   asked[pos + kAccountId.size()] != ':';
+      }
+    }
+    const auto colon = rest.find(':');
+    a.name = rest.substr(0, colon);
+    a.has_selector = colon != std::string::npos;
+    if (a.has_selector) a.selector = rest.substr(colon + 1);
+    return a;
   }
 
   const Version* find_version(const std::string& name, const std::string& selector) const {
