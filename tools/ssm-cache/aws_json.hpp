@@ -11,12 +11,13 @@
 
 namespace ssm_cache::cli {
 
-/// {"Parameter": {"ARN", "DataType", "LastModifiedDate" (epoch seconds), "Name", "Selector"?,
-/// "SourceResult"?, "Type", "Value", "Version"}, "ResultMetadata": {}}
+/// {"Parameter": {"ARN", "DataType", "LastModifiedDate" (ISO 8601, ms, UTC), "Name",
+/// "Selector" (or null), "SourceResult" (or null), "Type", "Value", "Version"},
+/// "ResultMetadata": {}} — the AWS extension's field order.
 std::string get_parameter_body(const ParameterRecord& record);
 
-/// {"ARN", "CreatedDate", "Name", "SecretString" | "SecretBinary" (base64), "VersionId",
-/// "VersionStages", "ResultMetadata": {}}
+/// {"ARN", "CreatedDate" (ISO 8601), "Name", "SecretBinary" (base64 or null), "SecretString"
+/// (or null), "VersionId", "VersionStages", "ResultMetadata": {}}
 std::string get_secret_value_body(const SecretValue& secret);
 
 /// AWS JSON 1.1 error shape: {"__type": code, "message": message}.

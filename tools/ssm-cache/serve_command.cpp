@@ -4,10 +4,14 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -59,6 +63,103 @@ std::string trim_token(std::string s) {
 
 }  // namespace
 
+namespace {
+
+// The settings: the extension's environment variables, command-line options on top. Throws
+// std::invalid_argument naming what is wrong.
+SidecarConfig resolve_config(const ServeOptions& o) {
+  SidecarConfig config = sidecar_config_from_env(process_env());
+  if (o.port) config.port = *o.port;
+  if (o.ssm_ttl) config.ssm_ttl = parse_duration(*o.ssm_ttl);
+  if (o.secrets_ttl) config.secrets_ttl = parse_duration(*o.secrets_ttl);
+  if (o.cache_size) config.cache_size = *o.cache_size;
+  if (o.log_level) config.log_level = parse_log_level(*o.log_level);
+  if (o.threads) config.threads = *o.threads;
+  if (o.max_connections) config.max_connections = *o.max_connections;
+  if (o.no_stale_while_refresh) config.stale_while_refresh = false;
+  if (o.max_stale_if_error) config.max_stale_if_error = parse_duration(*o.max_stale_if_error);
+  if (o.request_timeout) config.request_timeout = parse_duration(*o.request_timeout);
+  if (o.shutdown_grace) config.shutdown_grace = parse_duration(*o.shutdown_grace);
+  if (o.log_format) config.log_format = parse_log_format(*o.log_format);
+  if (config.request_timeout.count() <= 0) {
+    throw std::invalid_argument("--request-timeout must be more than 0");
+  }
+  config.prefetch = o.prefetch;
+  if (o.token) {
+    config.token = *o.token;
+  } else if (o.token_file) {
+    std::ifstream in(*o.token_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in) throw std::invalid_argument("cannot read --token-file " + *o.token_file);
+    config.token = trim_token(ss.str());
+  }
+  return config;
+}
+
+// The libevent front (event loops answer from the cache, workers wait for AWS) by default;
+// SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
+// many connections (docs/bench/sidecar.md), kept as a fallback.
+bool httplib_front_selected() {
+  const char* front = std::getenv("SSM_CACHE_SERVE_FRONT");
+  if (front == nullptr) return false;
+  const std::string_view name = front;
+  if (name == "httplib") return true;
+  if (!name.empty() && name != "event") {
+    throw std::invalid_argument("SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
+                                std::string(name) + "'");
+  }
+  return false;
+}
+
+// One of the two HTTP fronts.
+class Front {
+ public:
+  Front(SidecarService& service, bool use_httplib) {
+    if (use_httplib) {
+      h_ = std::make_unique<SidecarServer>(service);
+    } else {
+      e_ = std::make_unique<SidecarEventServer>(service);
+    }
+  }
+  int bind(int p) { return h_ ? h_->bind(p) : e_->bind(p); }
+  bool run() { return h_ ? h_->run() : e_->run(); }
+  void stop() { h_ ? h_->stop() : e_->stop(); }
+
+ private:
+  std::unique_ptr<SidecarServer> h_;
+  std::unique_ptr<SidecarEventServer> e_;
+};
+
+AwsClientOptions with_timeout(AwsClientOptions opt, std::chrono::milliseconds t) {
+  if (t.count() <= 0) return opt;
+  opt.call_deadline = t;
+  opt.attempt_timeout = std::min(opt.attempt_timeout, t);
+  opt.connect_timeout = std::min(opt.connect_timeout, t);
+  return opt;
+}
+
+// Blocks until Lambda sends SHUTDOWN (0) or the Extensions API fails (kExitAwsError; not an
+// error once `stopping` says the process is stopping anyway).
+int run_lambda_events(LambdaExtensionClient& lambda, Logger& log,
+                      const std::function<bool()>& stopping) {
+  for (;;) {
+    try {
+      auto event = lambda.next_event();
+      if (event.type == ExtensionEvent::Type::kShutdown) {
+        log.info("Lambda SHUTDOWN (" + event.shutdown_reason + ")");
+        return kExitOk;
+      }
+    } catch (const std::exception& e) {
+      if (stopping()) return kExitOk;
+      log.error(e.what());
+      return kExitAwsError;
+    }
+  }
+}
+
+}  // namespace
+
 int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFactory& factory,
               std::ostream& out, std::ostream& err) {
   // Before any thread exists, so that every thread inherits the mask.
@@ -69,40 +170,10 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   SidecarConfig config;
-  // The libevent front (event loops answer from the cache, workers wait for AWS) by default;
-  // SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
-  // many connections (docs/bench/sidecar.md), kept as a fallback.
-  bool httplib_front_selected = false;
+  bool use_httplib = false;
   try {
-    if (const char* front = std::getenv("SSM_CACHE_SERVE_FRONT")) {
-      const std::string_view name = front;
-      if (name == "httplib") {
-        httplib_front_selected = true;
-      } else if (!name.empty() && name != "event") {
-        throw std::invalid_argument("SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
-                                    std::string(name) + "'");
-      }
-    }
-    config = sidecar_config_from_env(process_env());
-    if (o.port) config.port = *o.port;
-    if (o.ssm_ttl) config.ssm_ttl = parse_duration(*o.ssm_ttl);
-    if (o.secrets_ttl) config.secrets_ttl = parse_duration(*o.secrets_ttl);
-    if (o.cache_size) config.cache_size = *o.cache_size;
-    if (o.log_level) config.log_level = parse_log_level(*o.log_level);
-    if (o.threads) config.threads = *o.threads;
-    if (o.max_connections) config.max_connections = *o.max_connections;
-    if (o.no_stale_while_refresh) config.stale_while_refresh = false;
-    if (o.max_stale_if_error) config.max_stale_if_error = parse_duration(*o.max_stale_if_error);
-    config.prefetch = o.prefetch;
-    if (o.token) {
-      config.token = *o.token;
-    } else if (o.token_file) {
-      std::ifstream in(*o.token_file);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      if (!in) throw std::invalid_argument("cannot read --token-file " + *o.token_file);
-      config.token = trim_token(ss.str());
-    }
+    use_httplib = httplib_front_selected();
+    config = resolve_config(o);
   } catch (const std::invalid_argument& e) {
     err << "ssm-cache: serve: " << e.what() << "\n";
     return kExitUsage;
@@ -112,91 +183,77 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
            "(every request must carry it in X-Aws-Parameters-Secrets-Token)\n";
     return kExitUsage;
   }
-  auto log = std::make_shared<Logger>(config.log_level);
+  auto log = std::make_shared<Logger>(config.log_level, stderr, config.log_format);
 
+  // Under Lambda the port is bound and served before registering: Lambda runs the function's
+  // init code once every extension has registered, and that code may call us at once.
   std::unique_ptr<LambdaExtensionClient> lambda;
   if (const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API"); api != nullptr && *api != '\0') {
     try {
       lambda = std::make_unique<LambdaExtensionClient>(api, o.extension_name);
-      lambda->register_extension();
-      log->info("registered with the Lambda Extensions API as " + o.extension_name);
     } catch (const std::exception& e) {
       log->error(e.what());
       return kExitAwsError;
     }
   }
+  // A failure before registering: register anyway (best effort) so that Lambda reports why.
   auto fail_init = [&](const std::string& type, const std::string& message, int code) {
     log->error(message);
-    if (lambda) lambda->init_error(type, message);
+    if (lambda) {
+      try {
+        if (lambda->identifier().empty()) lambda->register_extension();
+        lambda->init_error(type, message);
+      } catch (const std::exception&) {
+      }
+    }
     return code;
   };
 
   std::shared_ptr<AwsClient> ssm, secrets;
   try {
-    AwsClientOptions ssm_options = aws;
-    AwsClientOptions secrets_options = aws;
-    auto apply_timeout = [](AwsClientOptions& opt, std::chrono::milliseconds t) {
-      if (t.count() <= 0) return;
-      opt.call_deadline = t;
-      opt.attempt_timeout = std::min(opt.attempt_timeout, t);
-      opt.connect_timeout = std::min(opt.connect_timeout, t);
-    };
-    apply_timeout(ssm_options, config.ssm_timeout);
-    apply_timeout(secrets_options, config.secrets_timeout);
-    ssm = factory(ssm_options);
-    secrets = config.ssm_timeout == config.secrets_timeout ? ssm : factory(secrets_options);
+    ssm = factory(with_timeout(aws, config.ssm_timeout));
+    secrets = config.ssm_timeout == config.secrets_timeout
+                  ? ssm
+                  : factory(with_timeout(aws, config.secrets_timeout));
   } catch (const std::exception& e) {
     return fail_init("Extension.ConfigurationError",
                      std::string("cannot create the AWS client: ") + e.what(), kExitUsage);
   }
 
   SidecarService service(config, ssm, secrets, log);
-  std::unique_ptr<SidecarServer> httplib_front;
-  std::unique_ptr<SidecarEventServer> event_front;
-  try {
-    if (httplib_front_selected) {
-      httplib_front = std::make_unique<SidecarServer>(service);
-    } else {
-      event_front = std::make_unique<SidecarEventServer>(service);
-    }
-  } catch (const std::exception& e) {
-    return fail_init("Extension.BindError", e.what(), kExitAwsError);
-  }
-  struct {
-    SidecarServer* h;
-    SidecarEventServer* e;
-    int bind(int p) { return h ? h->bind(p) : e->bind(p); }
-    bool run() { return h ? h->run() : e->run(); }
-    void stop() { h ? h->stop() : e->stop(); }
-  } server{httplib_front.get(), event_front.get()};
+  std::unique_ptr<Front> server;
   int port = 0;
   try {
-    port = server.bind(config.port);
+    server = std::make_unique<Front>(service, use_httplib);
+    port = server->bind(config.port);
   } catch (const std::exception& e) {
     return fail_init("Extension.BindError", e.what(), kExitAwsError);
-  }
-  if (!config.prefetch.empty()) {
-    auto report = service.prefetch(config.prefetch);
-    log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
-    for (const auto& p : report.problems) log->warn("prefetch: " + p);
   }
 
   std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;
+  std::chrono::steady_clock::time_point stop_began{};
+  auto is_stopping = [&] {
+    std::lock_guard lock(mu);
+    return stopping;
+  };
   auto request_stop = [&] {
     {
       std::lock_guard lock(mu);
       if (stopping) return;
       stopping = true;
+      stop_began = std::chrono::steady_clock::now();
     }
     cv.notify_all();
-    server.stop();
+    // First: no new upstream call, waits end within the grace; then the front stops.
+    service.begin_shutdown();
+    server->stop();
     if (lambda) lambda->stop();
   };
   std::atomic<bool> server_failed{false};
   std::thread server_thread([&] {
-    if (!server.run()) server_failed.store(true);
+    if (!server->run()) server_failed.store(true);
     request_stop();
   });
   SignalWatcher signals([&](int sig) {
@@ -213,32 +270,43 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
 
   int code = kExitOk;
   if (lambda) {
-    for (;;) {
-      try {
-        auto event = lambda->next_event();
-        if (event.type == ExtensionEvent::Type::kShutdown) {
-          log->info("Lambda SHUTDOWN (" + event.shutdown_reason + ")");
-          break;
-        }
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu);
-        if (!stopping) {
-          log->error(e.what());
-          code = kExitAwsError;
-        }
-        break;
-      }
+    try {
+      lambda->register_extension();
+      log->info("registered with the Lambda Extensions API as " + o.extension_name);
+    } catch (const std::exception& e) {
+      log->error(e.what());
+      code = kExitAwsError;
+      request_stop();
     }
+  }
+  if (code == kExitOk && !config.prefetch.empty()) {
+    auto report = service.prefetch(config.prefetch);
+    log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
+    for (const auto& p : report.problems) log->warn("prefetch: " + p);
+  }
+  if (code == kExitOk && lambda) {
+    code = run_lambda_events(*lambda, *log, is_stopping);
     request_stop();
   } else {
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return stopping; });
   }
   server_thread.join();
-  service.cache().wait_idle();
   if (server_failed.load() && code == kExitOk) {
     log->error("the HTTP server stopped unexpectedly");
     code = kExitAwsError;
+  }
+  // An upstream call that hangs cannot be interrupted: past the grace, exit without joining
+  // it (destroying the service would wait for it, up to the AWS call deadline).
+  const auto grace_left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      stop_began + config.shutdown_grace - std::chrono::steady_clock::now());
+  if (!service.cache().wait_idle_for(std::max(grace_left, std::chrono::milliseconds{0}))) {
+    log->warn("exiting with upstream calls still in flight (shutdown grace " +
+              std::to_string(config.shutdown_grace.count()) + " ms over)");
+    out.flush();
+    err.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
   }
   log->info("stopped");
   return code;

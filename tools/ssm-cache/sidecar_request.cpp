@@ -17,12 +17,12 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string percent_decode(std::string_view s) {
+std::string percent_decode(std::string_view s, bool plus_is_space = true) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out.push_back(' ');
     } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
                hex_value(s[i + 2]) >= 0) {
@@ -94,7 +94,28 @@ QueryParams parse_query_string(std::string_view raw) {
   return out;
 }
 
+bool is_token_header(std::string_view name) {
+  auto same = [&](std::string_view want) {
+    return name.size() == want.size() &&
+           std::equal(name.begin(), name.end(), want.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) ==
+                    std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  return same(kTokenHeader) || same(kVaultTokenHeader);
+}
+
+RequestTarget parse_request_target(std::string_view target) {
+  target = target.substr(0, target.find('#'));
+  const auto q = target.find('?');
+  RequestTarget out;
+  out.path = percent_decode(target.substr(0, q), /*plus_is_space=*/false);
+  if (q != std::string_view::npos) out.query = parse_query_string(target.substr(q + 1));
+  return out;
+}
+
 std::variant<Endpoint, RequestError> route(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (path == kParametersPath) return Endpoint::kParameter;
   if (path == kSecretsPath) return Endpoint::kSecret;
   if (path == kMetricsPath) return Endpoint::kMetrics;
@@ -122,9 +143,7 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
   }
   std::map<std::string, std::string, std::less<>> fields;
   for (const auto& [key, value] : query) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return bad("InvalidQueryParameter", "unknown query parameter '" + key + "'");
-    }
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) continue;
     if (!fields.emplace(key, value).second) {
       return bad("RepeatedQueryParameter", "query parameter '" + key + "' is repeated");
     }

@@ -14,6 +14,11 @@ inline constexpr std::string_view kParametersPath = "/systemsmanager/parameters/
 inline constexpr std::string_view kSecretsPath = "/secretsmanager/get";
 inline constexpr std::string_view kMetricsPath = "/metrics";
 inline constexpr std::string_view kTokenHeader = "X-Aws-Parameters-Secrets-Token";
+/// The Secrets Manager Agent's alternative token header: accepted the same way.
+inline constexpr std::string_view kVaultTokenHeader = "X-Vault-Token";
+
+/// Whether a request header carries the token (either name, any case).
+bool is_token_header(std::string_view name);
 
 enum class Endpoint { kParameter, kSecret, kMetrics };
 
@@ -44,11 +49,22 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 /// Splits and percent-decodes a raw query string ("a=1&b=%2Fx"); '+' is a space.
 QueryParams parse_query_string(std::string_view raw);
 
-/// The endpoint a path names, or a 404 RequestError.
+/// A request target ("/path?query#fragment") as the service takes it: the percent-decoded
+/// path ('+' kept) and the parsed query; the fragment is dropped. The event front's only
+/// parser, and the one fuzz/fuzz_sidecar_query.cpp exercises.
+struct RequestTarget {
+  std::string path{};
+  QueryParams query{};
+};
+RequestTarget parse_request_target(std::string_view target);
+
+/// The endpoint a path names (a trailing slash, as published client code writes
+/// "/secretsmanager/get/?secretId=", names the same one), or a 404 RequestError.
 std::variant<Endpoint, RequestError> route(std::string_view path);
 
-/// Validates the query of an endpoint: missing or repeated parameters, unknown parameters,
-/// both version and label (or versionId and versionStage), bad booleans or versions: 400.
+/// Validates the query of an endpoint: missing or repeated parameters, both version and label
+/// (or versionId and versionStage), bad booleans or versions: 400. Unknown parameters are
+/// ignored, as the AWS extension ignores them.
 std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoint,
                                                                  const QueryParams& query);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "aws_json.hpp"
+#include "sidecar_scrub.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::cli {
@@ -29,7 +30,17 @@ SidecarCacheOptions cache_options(const SidecarConfig& c) {
   o.capacity = c.cache_enabled ? c.cache_size : 0;
   o.stale_while_refresh = c.stale_while_refresh;
   o.max_stale_if_error = c.max_stale_if_error;
+  // Fetches run on the cache's threads, one per upstream slot (PARAMETERS_SECRETS_EXTENSION_
+  // MAX_CONNECTIONS); requests wait for them at most the request timeout.
+  o.refresh_threads = c.max_connections == 0 ? 1 : c.max_connections;
+  o.wait_budget = c.request_timeout;
   return o;
+}
+
+std::vector<std::string> scrubbed_values(const SidecarConfig& c) {
+  std::vector<std::string> v = c.scrub;
+  v.push_back(c.token);
+  return v;
 }
 
 const char* source_name(CacheSource s) {
@@ -62,8 +73,13 @@ SidecarService::SidecarService(SidecarConfig config, std::shared_ptr<AwsClient> 
       ssm_(std::move(ssm)),
       secrets_(std::move(secrets)),
       log_(logger ? std::move(logger) : std::make_shared<Logger>(LogLevel::kNone)),
+      scrub_(scrubbed_values(config_)),
       limiter_(config_.max_connections),
       cache_(cache_options(config_)) {}
+
+void SidecarService::begin_shutdown() {
+  cache_.shutdown(SidecarCache::Clock::now() + config_.shutdown_grace);
+}
 
 bool SidecarService::token_ok(const std::vector<std::string>& tokens) const {
   if (tokens.size() != 1 || config_.token.empty()) return false;
@@ -87,8 +103,9 @@ ServiceResponse SidecarService::refuse(int status, std::string_view code,
 
 ServiceResponse SidecarService::handle(std::string_view method, std::string_view path,
                                        const QueryParams& query,
-                                       const std::vector<std::string>& tokens) {
-  return *answer(method, path, query, tokens, /*may_wait=*/true);
+                                       const std::vector<std::string>& tokens,
+                                       const ClientGone& client_gone) {
+  return *answer(method, path, query, tokens, /*may_wait=*/true, client_gone);
 }
 
 std::optional<ServiceResponse> SidecarService::try_handle(std::string_view method,
@@ -102,7 +119,8 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
                                                       std::string_view path,
                                                       const QueryParams& query,
                                                       const std::vector<std::string>& tokens,
-                                                      bool may_wait) {
+                                                      bool may_wait,
+                                                      const ClientGone& client_gone) {
   auto routed = route(path);
   if (auto* err = std::get_if<RequestError>(&routed)) {
     return refuse(err->status, err->code, err->message);
@@ -112,10 +130,13 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
     return refuse(405, "MethodNotAllowed", "only GET is supported");
   }
   if (!token_ok(tokens)) {
-    log_->warn("refused a request without a valid " + std::string(kTokenHeader) + " header");
+    log_->warn_limited("unauthorized", "refused a request without a valid " +
+                                           std::string(kTokenHeader) + " header");
     return refuse(401, "Unauthorized",
-                  "missing or invalid " + std::string(kTokenHeader) +
-                      " header (it must equal AWS_SESSION_TOKEN)");
+                  "missing or invalid " + std::string(kTokenHeader) + " (or " +
+                      std::string(kVaultTokenHeader) +
+                      ") header (it must equal AWS_SESSION_TOKEN, else "
+                      "AWS_CONTAINER_AUTHORIZATION_TOKEN, or --token)");
   }
   auto parsed = parse_sidecar_request(endpoint, query);
   if (auto* err = std::get_if<RequestError>(&parsed)) {
@@ -138,7 +159,7 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
   const std::string key = req.cache_key();
   std::optional<CacheResult> found;
   if (may_wait) {
-    found = cache_.get(key, ttl_for(endpoint), req.refresh_now, fetch);
+    found = cache_.get(key, ttl_for(endpoint), req.refresh_now, fetch, client_gone);
   } else {
     found = cache_.try_get(key, ttl_for(endpoint), req.refresh_now, fetch);
     if (!found) return std::nullopt;
@@ -170,12 +191,15 @@ Outcome SidecarService::upstream(const char* action, const std::string& what, Ca
     ~Release() { l.release(); }
   } release{limiter_};
   metrics_.count_upstream_call(action);
-  auto fail = [&](int status, const std::string& code, const std::string& message,
+  // Upstream text may reflect the signed request: scrubbed before it goes anywhere.
+  auto fail = [&](int status, const std::string& raw_code, const std::string& message,
                   bool transient) {
+    const std::string code = scrub_secrets(raw_code, scrub_);
     metrics_.count_upstream_error(action, code);
-    log_->warn(std::string(action) + " " + what + " failed: " + code + " (HTTP " +
-               std::to_string(status) + ")");
-    return Outcome{status, error_body(code, message), code, transient};
+    log_->warn_limited(std::string(action) + '\0' + code,
+                       std::string(action) + " " + what + " failed: " + code + " (HTTP " +
+                           std::to_string(status) + ")");
+    return Outcome{status, error_body(code, scrub_secrets(message, scrub_)), code, transient};
   };
   try {
     return Outcome{200, call(), {}, false};
