@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(err->status >= 400 && err->status < 500 && !err->code.empty());
   }
   // Every endpoint's validation, whatever the path said.
-  for (const auto endpoint : {cli::Endpoint::kParameter, cli::Endpoint::kSecret}) {
+  for (const auto endpoint :
+       {cli::Endpoint::kParameter, cli::Endpoint::kSecret, cli::Endpoint::kPath}) {
     const auto parsed = cli::parse_sidecar_request(endpoint, query);
     if (const auto* err = std::get_if<cli::RequestError>(&parsed)) {
       check(err->status >= 400 && err->status < 500 && !err->code.empty());

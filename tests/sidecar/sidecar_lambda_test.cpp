@@ -5,7 +5,10 @@
 // name), that the HTTP port answers before the extension registers (function init code runs
 // once every extension has registered), that a parameter is served, and that SHUTDOWN ends the
 // process.
-#include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -32,9 +35,19 @@ constexpr const char* kSessionToken = "lambda-session-token";
 // A free loopback port (bound then released): the sidecar's port is fixed by the environment
 // as under Lambda (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).
 int free_port() {
-  httplib::Server probe;
-  const int port = probe.bind_to_any_port("127.0.0.1");
-  return port;
+  // A plain socket, closed before returning (not an httplib::Server: its destructor leaves the
+  // listening socket open, and with SO_REUSEPORT the kernel would share connections with it).
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throw std::runtime_error("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
 }
 
 // The Lambda Extensions API (2020-01-01) as an extension sees it, on loopback.
@@ -167,7 +180,7 @@ class LambdaExtension : public ::testing::Test {
     c.set_read_timeout(10);
     auto r = c.Get("/systemsmanager/parameters/get?name=/app/prod/db-url",
                    {{"X-Aws-Parameters-Secrets-Token", kSessionToken}});
-    ASSERT_TRUE(r);
+    ASSERT_TRUE(r) << httplib::to_string(r.error()) << "\n" << ext.stderr_text();
     ASSERT_EQ(r->status, 200) << r->body;
     EXPECT_EQ(nlohmann::json::parse(r->body)["Parameter"]["Value"],
               "postgres://db.internal/app");

@@ -19,11 +19,10 @@ template <typename Json>
 std::string dump(const Json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-}  // namespace
 
 // Field order and nulls as the AWS extension writes them (tests/sidecar cites recordings).
-std::string get_parameter_body(const ParameterRecord& r) {
-  nlohmann::ordered_json p = {{"ARN", r.arn},
+nlohmann::ordered_json parameter_json(const ParameterRecord& r) {
+  return nlohmann::ordered_json{{"ARN", r.arn},
                               {"DataType", r.data_type.empty() ? "text" : r.data_type},
                               {"LastModifiedDate", iso8601_utc_ms(r.last_modified)},
                               {"Name", r.name},
@@ -32,7 +31,18 @@ std::string get_parameter_body(const ParameterRecord& r) {
                               {"Type", r.type},
                               {"Value", r.value},
                               {"Version", r.version}};
-  nlohmann::ordered_json body = {{"Parameter", std::move(p)},
+}
+
+nlohmann::ordered_json parameter_list(const std::vector<ParameterRecord>& records) {
+  auto list = nlohmann::ordered_json::array();
+  for (const auto& r : records) list.push_back(parameter_json(r));
+  return list;
+}
+
+}  // namespace
+
+std::string get_parameter_body(const ParameterRecord& r) {
+  nlohmann::ordered_json body = {{"Parameter", parameter_json(r)},
                                  {"ResultMetadata", nlohmann::ordered_json::object()}};
   return dump(body);
 }
@@ -50,6 +60,33 @@ std::string get_secret_value_body(const SecretValue& s) {
       {"VersionStages", s.version_stages},
       {"ResultMetadata", nlohmann::ordered_json::object()}};
   return dump(body);
+}
+
+std::string get_parameters_body(const GetParametersResult& result) {
+  nlohmann::ordered_json body = {{"InvalidParameters", result.invalid_parameters},
+                                 {"Parameters", parameter_list(result.parameters)},
+                                 {"ResultMetadata", nlohmann::ordered_json::object()}};
+  return dump(body);
+}
+
+std::string get_parameters_by_path_body(const std::vector<ParameterRecord>& records) {
+  nlohmann::ordered_json body = {{"Parameters", parameter_list(records)},
+                                 {"ResultMetadata", nlohmann::ordered_json::object()}};
+  return dump(body);
+}
+
+std::optional<std::string> secret_body_json_key(const std::string& body, const std::string& key) {
+  auto secret = nlohmann::ordered_json::parse(body, nullptr, false);
+  if (secret.is_discarded() || !secret.is_object() || !secret.contains("SecretString") ||
+      !secret["SecretString"].is_string()) {
+    return std::nullopt;
+  }
+  auto fields =
+      nlohmann::ordered_json::parse(secret["SecretString"].get<std::string>(), nullptr, false);
+  if (fields.is_discarded() || !fields.is_object() || !fields.contains(key)) return std::nullopt;
+  const auto& field = fields[key];
+  secret["SecretString"] = field.is_string() ? field.get<std::string>() : dump(field);
+  return dump(secret);
 }
 
 std::string error_body(std::string_view code, std::string_view message) {

@@ -261,13 +261,6 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
               ", shutting down");
     request_stop();
   });
-  out << "listening on http://127.0.0.1:" << port << std::endl;
-  log->info("serving on 127.0.0.1:" + std::to_string(port) + " (parameter TTL " +
-            std::to_string(config.ssm_ttl.count()) + " ms, secret TTL " +
-            std::to_string(config.secrets_ttl.count()) + " ms, cache " +
-            (config.cache_enabled ? std::to_string(config.cache_size) + " entries" : "disabled") +
-            ")");
-
   int code = kExitOk;
   if (lambda) {
     try {
@@ -284,6 +277,13 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
     log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
     for (const auto& p : report.problems) log->warn("prefetch: " + p);
   }
+  // Printed once prefetched: scripts (and tests) waiting for it find the cache warm.
+  out << "listening on http://127.0.0.1:" << port << std::endl;
+  log->info("serving on 127.0.0.1:" + std::to_string(port) + " (parameter TTL " +
+            std::to_string(config.ssm_ttl.count()) + " ms, secret TTL " +
+            std::to_string(config.secrets_ttl.count()) + " ms, cache " +
+            (config.cache_enabled ? std::to_string(config.cache_size) + " entries" : "disabled") +
+            ")");
   if (code == kExitOk && lambda) {
     code = run_lambda_events(*lambda, *log, is_stopping);
     request_stop();

@@ -13,6 +13,9 @@ namespace ssm_cache::cli {
 inline constexpr std::string_view kParametersPath = "/systemsmanager/parameters/get";
 inline constexpr std::string_view kSecretsPath = "/secretsmanager/get";
 inline constexpr std::string_view kMetricsPath = "/metrics";
+// Extensions to the AWS extension's API (docs/sidecar.md).
+inline constexpr std::string_view kPathsPath = "/systemsmanager/parameters/path";
+inline constexpr std::string_view kPingPath = "/ping";
 inline constexpr std::string_view kTokenHeader = "X-Aws-Parameters-Secrets-Token";
 /// The Secrets Manager Agent's alternative token header: accepted the same way.
 inline constexpr std::string_view kVaultTokenHeader = "X-Vault-Token";
@@ -20,7 +23,7 @@ inline constexpr std::string_view kVaultTokenHeader = "X-Vault-Token";
 /// Whether a request header carries the token (either name, any case).
 bool is_token_header(std::string_view name);
 
-enum class Endpoint { kParameter, kSecret, kMetrics };
+enum class Endpoint { kParameter, kSecret, kMetrics, kPath, kPing };
 
 /// A validated request.
 struct SidecarRequest {
@@ -30,6 +33,11 @@ struct SidecarRequest {
   std::string label{};    ///< parameter label or secret versionStage
   bool with_decryption = false;  ///< parameters only; the extension's default is false
   bool refresh_now = false;
+  /// names=a,b,c on the parameters endpoint (one GetParameters batch); `name` then holds the
+  /// list as given.
+  std::vector<std::string> names{};
+  bool recursive = false;  ///< kPath: recursive=true
+  std::string json_key{};  ///< secrets: jsonKey=field, one field of a JSON SecretString
 
   /// "name", "name:3" or "name:label": what GetParameter is asked for.
   [[nodiscard]] std::string parameter_selector_name() const;

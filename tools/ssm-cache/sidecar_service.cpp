@@ -129,6 +129,10 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
   if (method != "GET") {
     return refuse(405, "MethodNotAllowed", "only GET is supported");
   }
+  if (endpoint == Endpoint::kPing) {
+    // Health checks: no token (a load balancer or kubelet has none), no upstream call.
+    return ServiceResponse{200, R"({"status":"ok"})", "application/json", {}};
+  }
   if (!token_ok(tokens)) {
     log_->warn_limited("unauthorized", "refused a request without a valid " +
                                            std::string(kTokenHeader) + " header");
@@ -150,12 +154,7 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
     return r;
   }
 
-  SidecarCache::Fetch fetch;
-  if (endpoint == Endpoint::kParameter) {
-    fetch = [this, req] { return fetch_parameter(req); };
-  } else {
-    fetch = [this, req] { return fetch_secret(req); };
-  }
+  SidecarCache::Fetch fetch = fetch_for(req);
   const std::string key = req.cache_key();
   std::optional<CacheResult> found;
   if (may_wait) {
@@ -174,10 +173,13 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
   ServiceResponse r;
   r.status = result.outcome->status;
   r.body = result.outcome->body;
+  apply_json_key(req, r);
   if (r.status != 200) metrics_.count_response_error(r.status);
   if (log_->enabled(LogLevel::kDebug)) {
-    log_->debug(std::string(endpoint == Endpoint::kSecret ? "secret " : "parameter ") +
-                (endpoint == Endpoint::kSecret ? req.name : req.parameter_selector_name()) +
+    log_->debug(std::string(endpoint == Endpoint::kSecret ? "secret "
+                            : endpoint == Endpoint::kPath ? "path "
+                                                          : "parameter ") +
+                (endpoint == Endpoint::kParameter ? req.parameter_selector_name() : req.name) +
                 " -> " + std::to_string(r.status) + " " + source_name(result.source));
   }
   return r;
@@ -238,10 +240,83 @@ Outcome SidecarService::fetch_secret(const SidecarRequest& req) {
   });
 }
 
+SidecarCache::Fetch SidecarService::fetch_for(const SidecarRequest& req) {
+  switch (req.endpoint) {
+    case Endpoint::kSecret: return [this, req] { return fetch_secret(req); };
+    case Endpoint::kPath: return [this, req] { return fetch_path(req); };
+    default:
+      if (!req.names.empty()) return [this, req] { return fetch_names(req); };
+      return [this, req] { return fetch_parameter(req); };
+  }
+}
+
+// jsonKey=field: the cached secret, with SecretString narrowed to one field.
+void SidecarService::apply_json_key(const SidecarRequest& req, ServiceResponse& r) {
+  if (req.json_key.empty() || r.status != 200) return;
+  if (auto narrowed = secret_body_json_key(r.body, req.json_key)) {
+    r.body = std::move(*narrowed);
+    return;
+  }
+  r.status = 400;
+  r.body = error_body("JsonKeyNotFound", "the SecretString of " + req.name +
+                                             " is not a JSON object with the key '" +
+                                             req.json_key + "'");
+}
+
+// names=a,b,c: one answer, GetParameters in chunks of 10 (the API's limit).
+Outcome SidecarService::fetch_names(const SidecarRequest& req) {
+  return upstream("GetParameters", req.names.front(), [&] {
+    GetParametersResult all;
+    for (std::size_t i = 0; i < req.names.size(); i += 10) {
+      const auto end = std::min(req.names.size(), i + 10);
+      std::vector<std::string> chunk(req.names.begin() + static_cast<std::ptrdiff_t>(i),
+                                     req.names.begin() + static_cast<std::ptrdiff_t>(end));
+      auto part = ssm_->get_parameters(chunk, req.with_decryption);
+      for (auto& p : part.parameters) all.parameters.push_back(std::move(p));
+      for (auto& n : part.invalid_parameters) all.invalid_parameters.push_back(std::move(n));
+    }
+    return get_parameters_body(all);
+  });
+}
+
+Outcome SidecarService::fetch_path(const SidecarRequest& req) {
+  return upstream("GetParametersByPath", req.name, [&] {
+    return get_parameters_by_path_body(
+        ssm_->get_parameters_by_path(req.name, req.recursive, {}, req.with_decryption));
+  });
+}
+
+void SidecarService::prefetch_secrets(const std::vector<std::string>& ids,
+                                      PrefetchReport& report) {
+  if (ids.empty()) return;
+  BatchSecretsResult batch;
+  auto out = upstream("BatchGetSecretValue", ids.front(), [&] {
+    batch = secrets_->batch_get_secret_value(ids);
+    return std::string{};
+  });
+  if (!out.ok()) {
+    for (const auto& id : ids) report.problems.push_back("secret:" + id + ": " + out.error_code);
+    return;
+  }
+  for (const auto& id : ids) {
+    auto found = std::find_if(batch.secrets.begin(), batch.secrets.end(),
+                              [&](const SecretValue& s) { return s.name == id || s.arn == id; });
+    if (found == batch.secrets.end()) {
+      report.problems.push_back("secret:" + id + ": ResourceNotFoundException");
+      continue;
+    }
+    SidecarRequest req;
+    req.endpoint = Endpoint::kSecret;
+    req.name = id;
+    cache_.put(req.cache_key(), ttl_for(Endpoint::kSecret),
+               Outcome{200, get_secret_value_body(*found), {}, false});
+    ++report.loaded;
+  }
+}
+
 PrefetchReport SidecarService::prefetch(const std::vector<std::string>& items) {
   PrefetchReport report;
   const auto ssm_ttl = ttl_for(Endpoint::kParameter);
-  const auto secrets_ttl = ttl_for(Endpoint::kSecret);
   auto store = [&](const ParameterRecord& r) {
     SidecarRequest req;
     req.endpoint = Endpoint::kParameter;
@@ -267,22 +342,14 @@ PrefetchReport SidecarService::prefetch(const std::vector<std::string>& items) {
   };
 
   std::vector<std::string> names;
+  std::vector<std::string> secret_ids;
   for (const auto& raw : items) {
     std::string item = raw;
     item.erase(0, item.find_first_not_of(" \t"));
     item.erase(item.find_last_not_of(" \t") + 1);
     if (item.empty()) continue;
     if (item.rfind("secret:", 0) == 0) {
-      SidecarRequest req;
-      req.endpoint = Endpoint::kSecret;
-      req.name = item.substr(7);
-      auto out = fetch_secret(req);
-      if (out.ok()) {
-        cache_.put(req.cache_key(), secrets_ttl, std::move(out));
-        ++report.loaded;
-      } else {
-        report.problems.push_back(item + ": " + out.error_code);
-      }
+      secret_ids.push_back(item.substr(7));
     } else if (item.size() > 1 && item.back() == '/') {
       load_path(item);
     } else {
@@ -313,6 +380,7 @@ PrefetchReport SidecarService::prefetch(const std::vector<std::string>& items) {
       }
     }
   }
+  prefetch_secrets(secret_ids, report);
   return report;
 }
 

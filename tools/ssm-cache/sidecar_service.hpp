@@ -72,7 +72,8 @@ class SidecarService {
   ServiceResponse refuse(int status, std::string_view code, std::string_view message);
 
   /// Loads items before the first request: "NAME" (GetParameters, 10 per call), "/path/"
-  /// (trailing slash: GetParametersByPath, recursive), "secret:ID" (GetSecretValue). A name
+  /// (trailing slash: GetParametersByPath, recursive), "secret:ID" (BatchGetSecretValue, 20
+  /// per call). A name
   /// starting with '/' that does not exist is tried as a path. Fills the decrypted entry of
   /// every parameter and the plain entry of those that are not SecureString.
   PrefetchReport prefetch(const std::vector<std::string>& items);
@@ -93,6 +94,11 @@ class SidecarService {
                                         const ClientGone& client_gone = {});
   Outcome fetch_parameter(const SidecarRequest& req);
   Outcome fetch_secret(const SidecarRequest& req);
+  Outcome fetch_names(const SidecarRequest& req);
+  Outcome fetch_path(const SidecarRequest& req);
+  SidecarCache::Fetch fetch_for(const SidecarRequest& req);
+  void apply_json_key(const SidecarRequest& req, ServiceResponse& r);
+  void prefetch_secrets(const std::vector<std::string>& ids, PrefetchReport& report);
   template <typename Call>
   Outcome upstream(const char* action, const std::string& what, Call&& call);
   bool token_ok(const std::vector<std::string>& tokens) const;
