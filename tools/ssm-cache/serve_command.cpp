@@ -158,6 +158,68 @@ int run_lambda_events(LambdaExtensionClient& lambda, Logger& log,
   }
 }
 
+// Stopping, from whichever thread asks first (a signal, the server ending, Lambda SHUTDOWN):
+// runs `on_stop` once and wakes wait().
+class Stopper {
+ public:
+  explicit Stopper(std::function<void()> on_stop) : on_stop_(std::move(on_stop)) {}
+  void request() {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+      began_ = std::chrono::steady_clock::now();
+    }
+    cv_.notify_all();
+    on_stop_();
+  }
+  bool stopping() {
+    std::lock_guard lock(mu_);
+    return stopping_;
+  }
+  void wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return stopping_; });
+  }
+  /// What is left of `grace` since the stop began.
+  std::chrono::milliseconds left_of(std::chrono::milliseconds grace) {
+    std::lock_guard lock(mu_);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        began_ + grace - std::chrono::steady_clock::now());
+    return std::max(left, std::chrono::milliseconds{0});
+  }
+
+ private:
+  std::function<void()> on_stop_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point began_{};
+};
+
+void announce(std::ostream& out, Logger& log, int port, const SidecarConfig& config) {
+  out << "listening on http://127.0.0.1:" << port << std::endl;
+  log.info("serving on 127.0.0.1:" + std::to_string(port) + " (parameter TTL " +
+           std::to_string(config.ssm_ttl.count()) + " ms, secret TTL " +
+           std::to_string(config.secrets_ttl.count()) + " ms, cache " +
+           (config.cache_enabled ? std::to_string(config.cache_size) + " entries" : "disabled") +
+           ")");
+}
+
+// An upstream call that hangs cannot be interrupted: past the grace, exit without joining it
+// (destroying the service would wait for it, up to the AWS call deadline).
+void exit_if_upstream_hangs(SidecarService& service, Logger& log, std::chrono::milliseconds left,
+                            std::chrono::milliseconds grace, int code, std::ostream& out,
+                            std::ostream& err) {
+  if (service.cache().wait_idle_for(left)) return;
+  log.warn("exiting with upstream calls still in flight (shutdown grace " +
+           std::to_string(grace.count()) + " ms over)");
+  out.flush();
+  err.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFactory& factory,
@@ -230,36 +292,21 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
     return fail_init("Extension.BindError", e.what(), kExitAwsError);
   }
 
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
-  std::chrono::steady_clock::time_point stop_began{};
-  auto is_stopping = [&] {
-    std::lock_guard lock(mu);
-    return stopping;
-  };
-  auto request_stop = [&] {
-    {
-      std::lock_guard lock(mu);
-      if (stopping) return;
-      stopping = true;
-      stop_began = std::chrono::steady_clock::now();
-    }
-    cv.notify_all();
+  Stopper stopper([&] {
     // First: no new upstream call, waits end within the grace; then the front stops.
     service.begin_shutdown();
     server->stop();
     if (lambda) lambda->stop();
-  };
+  });
   std::atomic<bool> server_failed{false};
   std::thread server_thread([&] {
     if (!server->run()) server_failed.store(true);
-    request_stop();
+    stopper.request();
   });
   SignalWatcher signals([&](int sig) {
     log->info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
               ", shutting down");
-    request_stop();
+    stopper.request();
   });
   int code = kExitOk;
   if (lambda) {
@@ -269,7 +316,7 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
     } catch (const std::exception& e) {
       log->error(e.what());
       code = kExitAwsError;
-      request_stop();
+      stopper.request();
     }
   }
   if (code == kExitOk && !config.prefetch.empty()) {
@@ -277,37 +324,21 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
     log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
     for (const auto& p : report.problems) log->warn("prefetch: " + p);
   }
-  // Printed once prefetched: scripts (and tests) waiting for it find the cache warm.
-  out << "listening on http://127.0.0.1:" << port << std::endl;
-  log->info("serving on 127.0.0.1:" + std::to_string(port) + " (parameter TTL " +
-            std::to_string(config.ssm_ttl.count()) + " ms, secret TTL " +
-            std::to_string(config.secrets_ttl.count()) + " ms, cache " +
-            (config.cache_enabled ? std::to_string(config.cache_size) + " entries" : "disabled") +
-            ")");
+  // Announced once prefetched: scripts (and tests) waiting for it find the cache warm.
+  announce(out, *log, port, config);
   if (code == kExitOk && lambda) {
-    code = run_lambda_events(*lambda, *log, is_stopping);
-    request_stop();
+    code = run_lambda_events(*lambda, *log, [&] { return stopper.stopping(); });
+    stopper.request();
   } else {
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return stopping; });
+    stopper.wait();
   }
   server_thread.join();
   if (server_failed.load() && code == kExitOk) {
     log->error("the HTTP server stopped unexpectedly");
     code = kExitAwsError;
   }
-  // An upstream call that hangs cannot be interrupted: past the grace, exit without joining
-  // it (destroying the service would wait for it, up to the AWS call deadline).
-  const auto grace_left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      stop_began + config.shutdown_grace - std::chrono::steady_clock::now());
-  if (!service.cache().wait_idle_for(std::max(grace_left, std::chrono::milliseconds{0}))) {
-    log->warn("exiting with upstream calls still in flight (shutdown grace " +
-              std::to_string(config.shutdown_grace.count()) + " ms over)");
-    out.flush();
-    err.flush();
-    std::fflush(nullptr);
-    std::_Exit(code);
-  }
+  exit_if_upstream_hangs(service, *log, stopper.left_of(config.shutdown_grace),
+                         config.shutdown_grace, code, out, err);
   log->info("stopped");
   return code;
 }
