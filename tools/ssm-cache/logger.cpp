@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "output.hpp"  // iso8601
+
 namespace ssm_cache::cli {
 
 namespace {
@@ -23,21 +25,6 @@ std::string lower(std::string_view text) {
 }
 
 }  // namespace
-
-std::string iso8601_utc_ms(std::chrono::system_clock::time_point t) {
-  using namespace std::chrono;
-  const auto ms = floor<milliseconds>(t);
-  const auto day = floor<days>(ms);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{ms - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                static_cast<int>(hms.subseconds().count()));
-  return buf;
-}
 
 LogLevel parse_log_level(std::string_view text) {
   const std::string t = lower(text);
@@ -84,7 +71,7 @@ void Logger::warn_limited(std::string_view key, std::string_view message) {
 void Logger::write(LogLevel level, std::string_view message, std::uint64_t repeated) {
   static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR", "NONE"};
   static constexpr const char* kJsonNames[] = {"debug", "info", "warn", "error", "none"};
-  const std::string time = iso8601_utc_ms(now());
+  const std::string time = iso8601(now());
   std::string line;
   if (format_ == LogFormat::kJson) {
     nlohmann::ordered_json j = {{"time", time},

@@ -31,10 +31,6 @@ LogLevel parse_log_level(std::string_view text);
 /// "text" | "json"; throws std::invalid_argument otherwise.
 LogFormat parse_log_format(std::string_view text);
 
-/// ISO 8601 UTC with milliseconds: "2022-11-16T08:22:40.362Z" (log lines, and the dates of
-/// the sidecar's answers, as the AWS extension writes them).
-std::string iso8601_utc_ms(std::chrono::system_clock::time_point t);
-
 class Logger {
  public:
   using Clock = std::chrono::system_clock;
