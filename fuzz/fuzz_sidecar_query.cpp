@@ -1,6 +1,6 @@
 // fuzz/fuzz_sidecar_query.cpp — libFuzzer target for the sidecar's request parsing
-// (tools/ssm-cache/sidecar_request): "PATH?QUERY" in, a validated request or a RequestError
-// out. Contracts checked: no exception escapes these pure functions; a RequestError is a 4xx
+// (tools/ssm-cache/sidecar_request, the parser `ssm-cache serve`'s event front uses): a request
+// target "PATH?QUERY#FRAGMENT" in, a validated request or a RequestError out. Contracts checked: no exception escapes these pure functions; a RequestError is a 4xx
 // with a code; a request that validates has a name and a cache key that distinguishes it.
 #include <cstddef>
 #include <cstdint>
@@ -20,17 +20,16 @@ void check(bool ok) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace cli = ssm_cache::cli;
   const std::string_view in(reinterpret_cast<const char*>(data), size);
-  const auto q = in.find('?');
-  const std::string_view path = in.substr(0, q);
-  const std::string_view raw = q == std::string_view::npos ? std::string_view{} : in.substr(q + 1);
-
-  const cli::QueryParams query = cli::parse_query_string(raw);
-  const auto routed = cli::route(path);
+  // The parser the event front runs on every request target.
+  const cli::RequestTarget target = cli::parse_request_target(in);
+  const cli::QueryParams& query = target.query;
+  const auto routed = cli::route(target.path);
   if (const auto* err = std::get_if<cli::RequestError>(&routed)) {
     check(err->status >= 400 && err->status < 500 && !err->code.empty());
   }
   // Every endpoint's validation, whatever the path said.
-  for (const auto endpoint : {cli::Endpoint::kParameter, cli::Endpoint::kSecret}) {
+  for (const auto endpoint :
+       {cli::Endpoint::kParameter, cli::Endpoint::kSecret, cli::Endpoint::kPath}) {
     const auto parsed = cli::parse_sidecar_request(endpoint, query);
     if (const auto* err = std::get_if<cli::RequestError>(&parsed)) {
       check(err->status >= 400 && err->status < 500 && !err->code.empty());

@@ -13,6 +13,9 @@
 #   SERVER_CPUS, WRK_CPUS  CPU lists (taskset -c) to keep the load generator off the servers'
 #       cores, e.g. SERVER_CPUS=0 WRK_CPUS=1; nginx then runs one worker per server CPU.
 #       Unset: everything shares all cores.
+#   HUNG_MISS_CONNECTIONS=N  while the sidecar is measured, the upstream hangs (ssm-cache-local
+#       latency fault, 60 s) and a second wrk keeps N connections asking for names never
+#       cached (each answered 504 at the request timeout): the hits' p99 under a hung upstream.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -65,7 +68,7 @@ cat > "$TMP/data.json" <<'JSON'
 {"format": "ssm-cache-local", "version": 1,
  "parameters": [{"Name": "/bench/db-url", "Type": "String", "Value": "postgres://db.internal:5432/app"}]}
 JSON
-"$LOCAL" --port 0 --data "$TMP/data.json" --quiet > "$TMP/local.out" 2> "$TMP/local.err" &
+"$LOCAL" --port 0 --admin --data "$TMP/data.json" --quiet > "$TMP/local.out" 2> "$TMP/local.err" &
 PIDS+=($!)
 LOCAL_URL="$(wait_line "$TMP/local.out" 'listening on' | sed 's/.*listening on //')"
 
@@ -130,7 +133,29 @@ run_wrk() {  # name url -> "rps p99"
 echo "== body (${#BODY} bytes): $BODY"
 echo "== wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, machine: $(nproc) CPUs${SERVER_CPUS:+, servers on CPU $SERVER_CPUS}${WRK_CPUS:+, wrk on CPU $WRK_CPUS}${SIDECAR_ARGS:+, serve $SIDECAR_ARGS}"
 read -r NGINX_RPS NGINX_P99 < <(run_wrk nginx "$NGINX_URL")
+MISSES=""
+if [ -n "${HUNG_MISS_CONNECTIONS:-}" ]; then
+  curl -sf -X PUT "$LOCAL_URL/_local/faults" -d '{"latency_ms": 60000}' > /dev/null
+  # Every request a name never asked before: a miss that waits for the hung upstream.
+  cat > "$TMP/miss.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/systemsmanager/parameters/get?name=%2Fmiss%2F" .. math.random(1, 1e9) .. "-" .. n)
+end
+LUA
+  ( on_cpus "$WRK_CPUS" wrk -t1 -c"$HUNG_MISS_CONNECTIONS" -d"$((DURATION + 3))s" --timeout 10s \
+      -s "$TMP/miss.lua" -H 'X-Aws-Parameters-Secrets-Token: bench-token' \
+      "http://127.0.0.1:$SIDECAR_PORT/" > "$TMP/wrk-misses.txt" 2>&1 ) &
+  MISS_PID=$!
+  sleep 2  # the misses are waiting before the hits are measured
+fi
 read -r SIDECAR_RPS SIDECAR_P99 < <(run_wrk sidecar "$SIDECAR_URL")
+if [ -n "${HUNG_MISS_CONNECTIONS:-}" ]; then
+  wait "$MISS_PID" || true
+  MISSES="$(awk '/requests in/ {print $1} /Non-2xx/ {print "non-2xx " $NF}' "$TMP/wrk-misses.txt" | paste -sd' ')"
+  echo "== misses against the hung upstream: $MISSES (requests, non-2xx = 504 at the request timeout)"
+fi
 UPSTREAM_CALLS="$(curl -sf -H 'X-Aws-Parameters-Secrets-Token: bench-token' \
   "http://127.0.0.1:$SIDECAR_PORT/metrics" | awk '/^ssm_cache_sidecar_upstream_calls_total/ {s += $2} END {print s+0}')"
 RATIO="$(/usr/bin/python3 -c "print(f'{$SIDECAR_RPS / $NGINX_RPS:.2f}')")"

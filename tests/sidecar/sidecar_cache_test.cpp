@@ -1,6 +1,8 @@
 // Tests of the sidecar cache with a manual clock: TTL, LRU, single flight, stale-while-refresh,
 // stale-if-error with backoff, definitive errors, refreshNow, caching off.
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -67,13 +69,119 @@ TEST_F(SidecarCacheTest, StaleWhileRefreshServesOldValueAndRefreshesInBackground
   EXPECT_EQ(r.outcome->body, "v2");
 }
 
-TEST_F(SidecarCacheTest, LongExpiredEntryIsFetchedSynchronously) {
-  SidecarCache cache(options());
+// Issue 14: however long ago the entry expired, it is answered at once while one refresh runs,
+// up to max_stale; beyond that the request waits for the fetch.
+TEST_F(SidecarCacheTest, LongExpiredEntryServedStaleUpToMaxStale) {
+  SidecarCacheOptions o = options();
+  o.max_stale_if_error = 10s;
+  SidecarCache cache(o);
   cache.get("k", 1000ms, false, counting("v"));
-  now_ms += 5000;  // beyond the stale-while-refresh window
+  now_ms += 5000;  // four TTLs past expiry, within max_stale
   auto r = cache.get("k", 1000ms, false, counting("v"));
+  EXPECT_EQ(r.source, CacheSource::kStale);
+  EXPECT_EQ(r.outcome->body, "v1");
+  cache.wait_idle();
+  EXPECT_EQ(fetches, 2);
+  now_ms += 20000;  // beyond max_stale
+  r = cache.get("k", 1000ms, false, counting("v"));
   EXPECT_EQ(r.source, CacheSource::kMiss);
-  EXPECT_EQ(r.outcome->body, "v2");
+  EXPECT_EQ(r.outcome->body, "v3");
+}
+
+// A fetch that never ends: released by the test (so the cache's threads can be joined).
+struct Gate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  std::atomic<int> calls{0};
+  SidecarCache::Fetch fetch(std::string body) {
+    return [this, body] {
+      ++calls;
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return open; });
+      return Outcome{200, body, {}, false};
+    };
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu);
+      open = true;
+    }
+    cv.notify_all();
+  }
+};
+
+TEST_F(SidecarCacheTest, HungFetchAnswers504AtTheBudget) {
+  SidecarCacheOptions o = options();
+  o.wait_budget = 200ms;
+  SidecarCache cache(o);
+  Gate gate;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = cache.get("k", 10s, false, gate.fetch("v"));
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(r.outcome->status, 504);
+  EXPECT_NE(r.outcome->body.find("RequestTimeout"), std::string::npos) << r.outcome->body;
+  EXPECT_GE(waited, 200ms);
+  EXPECT_LT(waited, 5s);  // a hang bound, not a speed assertion
+  gate.release();
+  cache.wait_idle();
+  // The fetch went on and filled the cache.
+  EXPECT_EQ(cache.get("k", 10s, false, counting("v")).outcome->body, "v");
+}
+
+TEST_F(SidecarCacheTest, HungRefreshWithoutStaleWhileRefreshServesStaleAtTheBudget) {
+  SidecarCacheOptions o = options();
+  o.stale_while_refresh = false;
+  o.wait_budget = 100ms;
+  SidecarCache cache(o);
+  cache.get("k", 1000ms, false, counting("v"));
+  now_ms += 2000;
+  Gate gate;
+  auto r = cache.get("k", 1000ms, false, gate.fetch("new"));
+  EXPECT_EQ(r.source, CacheSource::kStale);
+  EXPECT_EQ(r.outcome->body, "v1");
+  gate.release();
+}
+
+TEST_F(SidecarCacheTest, QueuedFetchNobodyWaitsForIsDropped) {
+  SidecarCacheOptions o = options();
+  o.refresh_threads = 1;
+  o.wait_budget = 100ms;
+  SidecarCache cache(o);
+  Gate gate;
+  EXPECT_EQ(cache.get("a", 10s, false, gate.fetch("a")).outcome->status, 504);  // holds the thread
+  EXPECT_EQ(cache.get("b", 10s, false, counting("b"), [] { return true; }).outcome->status, 504);
+  EXPECT_EQ(cache.get("c", 10s, false, counting("c")).outcome->status, 504);  // timed out
+  gate.release();
+  cache.wait_idle();
+  EXPECT_EQ(gate.calls, 1);
+  EXPECT_EQ(fetches, 0) << "b's client left and c's request timed out: no upstream call";
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST_F(SidecarCacheTest, ShutdownRefusesNewFetchesAndEndsWaits) {
+  SidecarCacheOptions o = options();
+  o.wait_budget = 60s;
+  SidecarCache cache(o);
+  cache.get("cached", 1000ms, false, counting("v"));
+  Gate gate;
+  std::thread waiter([&] {
+    auto r = cache.get("hung", 10s, false, gate.fetch("h"));
+    EXPECT_EQ(r.outcome->status, 503);
+  });
+  while (gate.calls.load() == 0) std::this_thread::sleep_for(1ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  cache.shutdown(SidecarCache::Clock::now() + 100ms);
+  waiter.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);  // not the 60 s budget
+  EXPECT_EQ(cache.get("new", 10s, false, counting("n")).outcome->status, 503);
+  EXPECT_EQ(cache.get("cached", 1000ms, false, counting("v")).outcome->body, "v1");
+  now_ms += 5000;  // expired: still served, no refresh started
+  EXPECT_EQ(cache.get("cached", 1000ms, false, counting("v")).outcome->body, "v1");
+  EXPECT_EQ(fetches, 1);
+  EXPECT_FALSE(cache.wait_idle_for(10ms));  // the hung fetch
+  gate.release();
+  EXPECT_TRUE(cache.wait_idle_for(10s));
 }
 
 TEST_F(SidecarCacheTest, LruEvictsLeastRecentlyUsed) {
@@ -194,7 +302,9 @@ TEST_F(SidecarCacheTest, PutPrefillsAndThrowingFetchBecomes500) {
 // try_get is what event loops call: it answers only what needs no waiting, and otherwise
 // leaves no trace (no entry, no fetch), so that get() on a worker does the work once.
 TEST_F(SidecarCacheTest, TryGetAnswersOnlyWithoutWaiting) {
-  SidecarCache cache(options());
+  SidecarCacheOptions o = options();
+  o.max_stale_if_error = 2000ms;
+  SidecarCache cache(o);
   EXPECT_FALSE(cache.try_get("k", 1000ms, false, counting("v")));
   EXPECT_EQ(cache.size(), 0u);
   EXPECT_EQ(fetches, 0);
@@ -213,7 +323,7 @@ TEST_F(SidecarCacheTest, TryGetAnswersOnlyWithoutWaiting) {
   EXPECT_EQ(stale->outcome->body, "v1");
   cache.wait_idle();
   EXPECT_EQ(fetches, 2);
-  // Expired beyond that: a fetch is needed.
+  // Expired beyond max_stale: a fetch is needed.
   now_ms += 5000;
   EXPECT_FALSE(cache.try_get("k", 1000ms, false, counting("v")));
   EXPECT_EQ(fetches, 2);

@@ -53,6 +53,53 @@ TEST(SidecarCacheConcurrency, ManyThreadsFewFetches) {
   EXPECT_LE(cache.size(), 6u);
 }
 
+// Issue 14's paths under contention: fetches slower than the wait budget (timeouts, stale
+// answers, queued fetches dropped because their waiters left), clients leaving, and shutdown
+// ending every wait, all at once. Every answer is the value, a stale value, a 504 or a 503.
+TEST(SidecarCacheConcurrency, BoundedWaitsClientsLeavingAndShutdown) {
+  SidecarCacheOptions o;
+  o.capacity = 16;
+  o.refresh_threads = 2;
+  o.wait_budget = 5ms;
+  o.max_stale_if_error = 10s;
+  SidecarCache cache(o);
+  std::atomic<int> bad{0};
+  std::atomic<int> reads{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      int i = 0;
+      while (!stop.load()) {
+        const std::string key = "k" + std::to_string((t * 7 + i) % 12);
+        const bool leaves = i % 5 == 0;
+        auto r = cache.get(
+            key, 2ms, i % 31 == 0,
+            [key] {
+              std::this_thread::sleep_for(3ms);  // about the budget: some wait, some time out
+              return Outcome{200, "value of " + key, {}, false};
+            },
+            [leaves] { return leaves; });
+        const int status = r.outcome ? r.outcome->status : 0;
+        if (!(status == 504 || status == 503 ||
+              (status == 200 && r.outcome->body == "value of " + key))) {
+          ++bad;
+        }
+        ++reads;
+        ++i;
+      }
+    });
+  }
+  std::this_thread::sleep_for(300ms);
+  cache.shutdown(SidecarCache::Clock::now() + 20ms);
+  std::this_thread::sleep_for(100ms);
+  stop = true;
+  for (auto& th : threads) th.join();
+  EXPECT_TRUE(cache.wait_idle_for(10s));
+  EXPECT_EQ(bad, 0);
+  EXPECT_GT(reads.load(), 100);
+}
+
 TEST(SidecarEventServerConcurrency, LoopsAndWorkersServeEveryRequest) {
   auto fake = std::make_shared<testing::FakeAwsClient>();
   for (int k = 0; k < 12; ++k) fake->put("/k/" + std::to_string(k), "value " + std::to_string(k));

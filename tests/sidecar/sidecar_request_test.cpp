@@ -1,8 +1,11 @@
 // Tests of the sidecar's query parsing and validation (the AWS extension's API).
+#include <map>
+#include <optional>
 #include <set>
 
 #include <gtest/gtest.h>
 
+#include "sidecar_config.hpp"
 #include "sidecar_request.hpp"
 
 namespace ssm_cache::cli {
@@ -40,7 +43,6 @@ TEST(Route, KnownPathsElse404) {
   EXPECT_EQ(std::get<Endpoint>(route("/systemsmanager/parameters/get")), Endpoint::kParameter);
   EXPECT_EQ(std::get<Endpoint>(route("/secretsmanager/get")), Endpoint::kSecret);
   EXPECT_EQ(std::get<Endpoint>(route("/metrics")), Endpoint::kMetrics);
-  EXPECT_EQ(std::get<RequestError>(route("/secretsmanager/get/")).status, 404);
   EXPECT_EQ(std::get<RequestError>(route("/")).status, 404);
 }
 
@@ -82,8 +84,9 @@ TEST(ParseParameterRequest, BadInputIs400) {
   EXPECT_EQ(bad(Endpoint::kParameter, {{"name", "/a"}, {"version", "0"}}).status, 400);
   EXPECT_EQ(bad(Endpoint::kParameter, {{"name", "/a"}, {"version", "x"}}).status, 400);
   EXPECT_EQ(bad(Endpoint::kParameter, {{"name", "/a"}, {"withDecryption", "yes"}}).status, 400);
-  EXPECT_EQ(bad(Endpoint::kParameter, {{"name", "/a"}, {"withdecryption", "true"}}).code,
-            "InvalidQueryParameter");
+  // Unknown parameters are ignored, as the AWS extension does (a misspelt one too).
+  EXPECT_FALSE(ok(Endpoint::kParameter, {{"name", "/a"}, {"withdecryption", "true"}, {"x", ""}})
+                   .with_decryption);
   EXPECT_EQ(bad(Endpoint::kParameter, {{"name", std::string(3000, 'a')}}).status, 400);
   EXPECT_EQ(bad(Endpoint::kParameter, {{"name", "/a\n"}}).status, 400);
 }
@@ -92,11 +95,60 @@ TEST(ParseSecretRequest, FieldsAndBadInput) {
   auto r = ok(Endpoint::kSecret, {{"secretId", "prod/db"}, {"versionStage", "AWSPREVIOUS"}});
   EXPECT_EQ(r.name, "prod/db");
   EXPECT_EQ(r.label, "AWSPREVIOUS");
-  EXPECT_EQ(bad(Endpoint::kSecret, {{"name", "x"}}).status, 400);
+  EXPECT_EQ(bad(Endpoint::kSecret, {{"name", "x"}}).code, "MissingParameter");
+  EXPECT_EQ(ok(Endpoint::kSecret, {{"secretId", "x"}, {"unknown", "1"}}).name, "x");
   EXPECT_EQ(bad(Endpoint::kSecret, {{"secretId", "x"}, {"versionId", "a"}, {"versionStage", "b"}})
                 .status,
             400);
   EXPECT_EQ(bad(Endpoint::kSecret, {{"secretId", "x"}, {"secretId", "x"}}).status, 400);
+}
+
+// The event front's one parser (also the fuzz target's): '+' is a space in the query only.
+TEST(ParseRequestTarget, PathQueryAndFragment) {
+  auto t = parse_request_target("/secretsmanager/get%2F?secretId=a+b%2Fc&x#frag?y=1");
+  EXPECT_EQ(t.path, "/secretsmanager/get/");
+  ASSERT_EQ(t.query.size(), 2u);
+  EXPECT_EQ(t.query[0], (std::pair<std::string, std::string>{"secretId", "a b/c"}));
+  EXPECT_EQ(t.query[1], (std::pair<std::string, std::string>{"x", ""}));
+  EXPECT_EQ(parse_request_target("/a+b").path, "/a+b");
+  EXPECT_TRUE(parse_request_target("/metrics").query.empty());
+  EXPECT_EQ(parse_request_target("/p?bad=%zz%4").query[0].second, "%zz%4");
+}
+
+// Published client code writes "/systemsmanager/parameters/get/?name=" and
+// "/secretsmanager/get/?secretId=" (with a slash before the query).
+TEST(Route, TrailingSlashNamesTheSameEndpoint) {
+  EXPECT_EQ(std::get<Endpoint>(route("/systemsmanager/parameters/get/")), Endpoint::kParameter);
+  EXPECT_EQ(std::get<Endpoint>(route("/secretsmanager/get/")), Endpoint::kSecret);
+  EXPECT_EQ(std::get<Endpoint>(route("/secretsmanager/get")), Endpoint::kSecret);
+  EXPECT_EQ(std::get<RequestError>(route("/secretsmanager/get//")).status, 404);
+  EXPECT_EQ(std::get<RequestError>(route("/")).status, 404);
+}
+
+TEST(TokenHeader, BothNamesAnyCase) {
+  EXPECT_TRUE(is_token_header("X-Aws-Parameters-Secrets-Token"));
+  EXPECT_TRUE(is_token_header("x-aws-parameters-secrets-token"));
+  EXPECT_TRUE(is_token_header("X-Vault-Token"));
+  EXPECT_TRUE(is_token_header("x-vault-token"));
+  EXPECT_FALSE(is_token_header("X-Vault-Tokens"));
+  EXPECT_FALSE(is_token_header("Authorization"));
+}
+
+// Token sources as the Secrets Manager Agent documents them: AWS_SESSION_TOKEN, else
+// AWS_CONTAINER_AUTHORIZATION_TOKEN (SnapStart).
+TEST(SidecarConfigToken, SessionTokenElseContainerAuthorizationToken) {
+  auto from = [](std::map<std::string, std::string> vars) {
+    return sidecar_config_from_env([vars](std::string_view k) -> std::optional<std::string> {
+             auto it = vars.find(std::string(k));
+             if (it == vars.end()) return std::nullopt;
+             return it->second;
+           })
+        .token;
+  };
+  EXPECT_EQ(from({{"AWS_SESSION_TOKEN", "s"}, {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "c"}}), "s");
+  EXPECT_EQ(from({{"AWS_CONTAINER_AUTHORIZATION_TOKEN", "c"}}), "c");
+  EXPECT_EQ(from({{"AWS_SESSION_TOKEN", ""}, {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "c"}}), "c");
+  EXPECT_EQ(from({}), "");
 }
 
 }  // namespace

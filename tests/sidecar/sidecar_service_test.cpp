@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "aws_json.hpp"
 #include "cli/fake_aws_client.hpp"
 #include "sidecar_service.hpp"
 
@@ -43,7 +44,8 @@ TEST_F(SidecarServiceTest, ParameterBodyLikeGetParameterAndCached) {
   EXPECT_EQ(j["Parameter"]["Type"], "String");
   EXPECT_EQ(j["Parameter"]["Version"], 1);
   EXPECT_EQ(j["Parameter"]["DataType"], "text");
-  EXPECT_TRUE(j["Parameter"]["LastModifiedDate"].is_number());
+  EXPECT_TRUE(j["Parameter"]["LastModifiedDate"].is_string());
+  EXPECT_TRUE(j["Parameter"]["Selector"].is_null());
   EXPECT_TRUE(j["Parameter"]["ARN"].is_string());
   EXPECT_TRUE(j["ResultMetadata"].is_object());
   get(*s, "/systemsmanager/parameters/get", {{"name", "/app/db"}});
@@ -82,7 +84,88 @@ TEST_F(SidecarServiceTest, SecretBodyLikeGetSecretValue) {
   EXPECT_EQ(j["Name"], "prod/db");
   EXPECT_EQ(j["SecretString"], "{\"password\":\"pw\"}");
   EXPECT_EQ(j["VersionStages"][0], "AWSCURRENT");
-  EXPECT_TRUE(j["CreatedDate"].is_number());
+  EXPECT_TRUE(j["CreatedDate"].is_string());
+  EXPECT_TRUE(j["SecretBinary"].is_null());
+}
+
+// Recorded answers of the real AWS Parameters and Secrets Lambda Extension, as published in
+// fedonev/lambda-params-secrets, data/test-responses.json (commit ed0211099fc8, captured from
+// the extension in us-east-1; also quoted in that project's README). Our bodies for the same
+// records must match them field by field: ISO 8601 dates with milliseconds, explicit nulls,
+// the same field order.
+std::chrono::system_clock::time_point at_ms(std::int64_t ms) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+void expect_same_fields(const std::string& ours, const std::string& recorded) {
+  auto a = nlohmann::ordered_json::parse(ours);
+  auto b = nlohmann::ordered_json::parse(recorded);
+  EXPECT_EQ(a, b) << "ours:     " << a.dump() << "\nrecorded: " << b.dump();
+  for (const auto& [key, value] : b.items()) {
+    ASSERT_TRUE(a.contains(key)) << key;
+    EXPECT_EQ(a[key].type(), value.type()) << key;  // null stays null, string stays string
+  }
+}
+
+TEST(ExtensionAnswerShape, ParameterMatchesRecordedExtensionResponse) {
+  ParameterRecord r;
+  r.arn = "arn:aws:ssm:us-east-1:123456789012:parameter/lambda-ext-test-param/dummy-string-list";
+  r.data_type = "text";
+  r.last_modified = at_ms(1668586960089);  // 2022-11-16T08:22:40.089Z
+  r.name = "/lambda-ext-test-param/dummy-string-list";
+  r.type = "StringList";
+  r.value = "listval-0,listval-1,listval-2";
+  r.version = 1;
+  expect_same_fields(get_parameter_body(r), R"({"Parameter": {
+      "ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/lambda-ext-test-param/dummy-string-list",
+      "DataType": "text", "LastModifiedDate": "2022-11-16T08:22:40.089Z",
+      "Name": "/lambda-ext-test-param/dummy-string-list", "Selector": null,
+      "SourceResult": null, "Type": "StringList", "Value": "listval-0,listval-1,listval-2",
+      "Version": 1}, "ResultMetadata": {}})");
+  r.selector = ":1";
+  EXPECT_EQ(json::parse(get_parameter_body(r))["Parameter"]["Selector"], ":1");
+}
+
+TEST(ExtensionAnswerShape, SecretsMatchRecordedExtensionResponses) {
+  SecretValue s;
+  s.arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dummy-string-secret-MFUBmH";
+  s.created_date = at_ms(1668586960499);  // 2022-11-16T08:22:40.499Z
+  s.name = "dummy-string-secret";
+  s.secret_string = "an-insecure-string-secret-value";
+  s.version_id = "b1c367b9-7f53-4a47-82c4-be51a054b953";
+  s.version_stages = {"AWSCURRENT"};
+  const std::string body = get_secret_value_body(s);
+  expect_same_fields(body, R"({
+      "ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dummy-string-secret-MFUBmH",
+      "CreatedDate": "2022-11-16T08:22:40.499Z", "Name": "dummy-string-secret",
+      "SecretBinary": null, "SecretString": "an-insecure-string-secret-value",
+      "VersionId": "b1c367b9-7f53-4a47-82c4-be51a054b953", "VersionStages": ["AWSCURRENT"],
+      "ResultMetadata": {}})");
+  // Same order as the extension writes (ResultMetadata last, not sorted).
+  EXPECT_LT(body.find("\"VersionStages\""), body.find("\"ResultMetadata\""));
+
+  SecretValue b;
+  b.arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dummy-binary-secret-yTDWrV";
+  b.created_date = at_ms(1668587047032);  // 2022-11-16T08:24:07.032Z
+  b.name = "dummy-binary-secret";
+  const std::string raw = "a string secret value to be saved as binary";
+  b.secret_binary = raw;
+  b.version_id = "fdfc9fe2-e172-498e-b306-ad660c887b7a";
+  b.version_stages = {"AWSPREVIOUS"};
+  expect_same_fields(get_secret_value_body(b), R"({
+      "ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dummy-binary-secret-yTDWrV",
+      "CreatedDate": "2022-11-16T08:24:07.032Z", "Name": "dummy-binary-secret",
+      "SecretBinary": "YSBzdHJpbmcgc2VjcmV0IHZhbHVlIHRvIGJlIHNhdmVkIGFzIGJpbmFyeQ==",
+      "SecretString": null, "VersionId": "fdfc9fe2-e172-498e-b306-ad660c887b7a",
+      "VersionStages": ["AWSPREVIOUS"], "ResultMetadata": {}})");
+}
+
+TEST_F(SidecarServiceTest, TrailingSlashPathsAndUnknownParameters) {
+  auto s = make();
+  auto r = get(*s, "/systemsmanager/parameters/get/", {{"name", "/app/db"}, {"extra", "1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = get(*s, "/secretsmanager/get/", {{"secretId", "prod/db"}, {"unknown", "x"}});
+  ASSERT_EQ(r.status, 200) << r.body;
 }
 
 TEST_F(SidecarServiceTest, TokenChecked401AndNothingFetched) {

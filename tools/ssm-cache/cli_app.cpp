@@ -348,6 +348,14 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
   serve->add_option("--max-stale-if-error", so.max_stale_if_error,
                     "How long past expiry a value is served while upstream fails (default: "
                     "unbounded; 0: never)");
+  serve->add_option("--request-timeout", so.request_timeout,
+                    "Longest a request waits for AWS before a stale value or 504 (default 2s)");
+  serve->add_option("--shutdown-grace", so.shutdown_grace,
+                    "After SIGTERM, how long requests may still wait for AWS (default 2s)");
+  serve->add_option("--log-format", so.log_format, "text (default) or json: one object per line");
+  serve->add_option("--extension-name", so.extension_name,
+                    "Lambda-Extension-Name to register under (default: the program's file name "
+                    "when Lambda starts it without arguments)");
 
   auto* help = app.add_subcommand(
       "help", "Show help on a subcommand or a topic (output, exit-status, credentials, "

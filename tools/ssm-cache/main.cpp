@@ -1,4 +1,5 @@
 // main.cpp — the ssm-cache program: the command line over the real AWS client.
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,6 +8,14 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
+  // Lambda starts /opt/extensions/<file> with no arguments and requires the extension to
+  // register under that file name: run as the extension, named after how it was started.
+  if (const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
+      args.size() == 1 && api != nullptr && *api != '\0') {
+    const std::string& self = args[0];
+    const std::string name = self.substr(self.find_last_of('/') + 1);
+    args = {self, "serve", "--extension-name", name.empty() ? "ssm-cache" : name};
+  }
   return ssm_cache::cli::run_cli(
       args,
       [](const ssm_cache::AwsClientOptions& options) {

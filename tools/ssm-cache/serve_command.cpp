@@ -4,10 +4,14 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -59,6 +63,165 @@ std::string trim_token(std::string s) {
 
 }  // namespace
 
+namespace {
+
+// The settings: the extension's environment variables, command-line options on top. Throws
+// std::invalid_argument naming what is wrong.
+SidecarConfig resolve_config(const ServeOptions& o) {
+  SidecarConfig config = sidecar_config_from_env(process_env());
+  if (o.port) config.port = *o.port;
+  if (o.ssm_ttl) config.ssm_ttl = parse_duration(*o.ssm_ttl);
+  if (o.secrets_ttl) config.secrets_ttl = parse_duration(*o.secrets_ttl);
+  if (o.cache_size) config.cache_size = *o.cache_size;
+  if (o.log_level) config.log_level = parse_log_level(*o.log_level);
+  if (o.threads) config.threads = *o.threads;
+  if (o.max_connections) config.max_connections = *o.max_connections;
+  if (o.no_stale_while_refresh) config.stale_while_refresh = false;
+  if (o.max_stale_if_error) config.max_stale_if_error = parse_duration(*o.max_stale_if_error);
+  if (o.request_timeout) config.request_timeout = parse_duration(*o.request_timeout);
+  if (o.shutdown_grace) config.shutdown_grace = parse_duration(*o.shutdown_grace);
+  if (o.log_format) config.log_format = parse_log_format(*o.log_format);
+  if (config.request_timeout.count() <= 0) {
+    throw std::invalid_argument("--request-timeout must be more than 0");
+  }
+  config.prefetch = o.prefetch;
+  if (o.token) {
+    config.token = *o.token;
+  } else if (o.token_file) {
+    std::ifstream in(*o.token_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in) throw std::invalid_argument("cannot read --token-file " + *o.token_file);
+    config.token = trim_token(ss.str());
+  }
+  return config;
+}
+
+// The libevent front (event loops answer from the cache, workers wait for AWS) by default;
+// SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
+// many connections (docs/bench/sidecar.md), kept as a fallback.
+bool httplib_front_selected() {
+  const char* front = std::getenv("SSM_CACHE_SERVE_FRONT");
+  if (front == nullptr) return false;
+  const std::string_view name = front;
+  if (name == "httplib") return true;
+  if (!name.empty() && name != "event") {
+    throw std::invalid_argument("SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
+                                std::string(name) + "'");
+  }
+  return false;
+}
+
+// One of the two HTTP fronts.
+class Front {
+ public:
+  Front(SidecarService& service, bool use_httplib) {
+    if (use_httplib) {
+      h_ = std::make_unique<SidecarServer>(service);
+    } else {
+      e_ = std::make_unique<SidecarEventServer>(service);
+    }
+  }
+  int bind(int p) { return h_ ? h_->bind(p) : e_->bind(p); }
+  bool run() { return h_ ? h_->run() : e_->run(); }
+  void stop() { h_ ? h_->stop() : e_->stop(); }
+
+ private:
+  std::unique_ptr<SidecarServer> h_;
+  std::unique_ptr<SidecarEventServer> e_;
+};
+
+AwsClientOptions with_timeout(AwsClientOptions opt, std::chrono::milliseconds t) {
+  if (t.count() <= 0) return opt;
+  opt.call_deadline = t;
+  opt.attempt_timeout = std::min(opt.attempt_timeout, t);
+  opt.connect_timeout = std::min(opt.connect_timeout, t);
+  return opt;
+}
+
+// Blocks until Lambda sends SHUTDOWN (0) or the Extensions API fails (kExitAwsError; not an
+// error once `stopping` says the process is stopping anyway).
+int run_lambda_events(LambdaExtensionClient& lambda, Logger& log,
+                      const std::function<bool()>& stopping) {
+  for (;;) {
+    try {
+      auto event = lambda.next_event();
+      if (event.type == ExtensionEvent::Type::kShutdown) {
+        log.info("Lambda SHUTDOWN (" + event.shutdown_reason + ")");
+        return kExitOk;
+      }
+    } catch (const std::exception& e) {
+      if (stopping()) return kExitOk;
+      log.error(e.what());
+      return kExitAwsError;
+    }
+  }
+}
+
+// Stopping, from whichever thread asks first (a signal, the server ending, Lambda SHUTDOWN):
+// runs `on_stop` once and wakes wait().
+class Stopper {
+ public:
+  explicit Stopper(std::function<void()> on_stop) : on_stop_(std::move(on_stop)) {}
+  void request() {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+      began_ = std::chrono::steady_clock::now();
+    }
+    cv_.notify_all();
+    on_stop_();
+  }
+  bool stopping() {
+    std::lock_guard lock(mu_);
+    return stopping_;
+  }
+  void wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return stopping_; });
+  }
+  /// What is left of `grace` since the stop began.
+  std::chrono::milliseconds left_of(std::chrono::milliseconds grace) {
+    std::lock_guard lock(mu_);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        began_ + grace - std::chrono::steady_clock::now());
+    return std::max(left, std::chrono::milliseconds{0});
+  }
+
+ private:
+  std::function<void()> on_stop_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point began_{};
+};
+
+void announce(std::ostream& out, Logger& log, int port, const SidecarConfig& config) {
+  out << "listening on http://127.0.0.1:" << port << std::endl;
+  log.info("serving on 127.0.0.1:" + std::to_string(port) + " (parameter TTL " +
+           std::to_string(config.ssm_ttl.count()) + " ms, secret TTL " +
+           std::to_string(config.secrets_ttl.count()) + " ms, cache " +
+           (config.cache_enabled ? std::to_string(config.cache_size) + " entries" : "disabled") +
+           ")");
+}
+
+// An upstream call that hangs cannot be interrupted: past the grace, exit without joining it
+// (destroying the service would wait for it, up to the AWS call deadline).
+void exit_if_upstream_hangs(SidecarService& service, Logger& log, std::chrono::milliseconds left,
+                            std::chrono::milliseconds grace, int code, std::ostream& out,
+                            std::ostream& err) {
+  if (service.cache().wait_idle_for(left)) return;
+  log.warn("exiting with upstream calls still in flight (shutdown grace " +
+           std::to_string(grace.count()) + " ms over)");
+  out.flush();
+  err.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
+}  // namespace
+
 int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFactory& factory,
               std::ostream& out, std::ostream& err) {
   // Before any thread exists, so that every thread inherits the mask.
@@ -69,40 +232,10 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   SidecarConfig config;
-  // The libevent front (event loops answer from the cache, workers wait for AWS) by default;
-  // SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
-  // many connections (docs/bench/sidecar.md), kept as a fallback.
-  bool httplib_front_selected = false;
+  bool use_httplib = false;
   try {
-    if (const char* front = std::getenv("SSM_CACHE_SERVE_FRONT")) {
-      const std::string_view name = front;
-      if (name == "httplib") {
-        httplib_front_selected = true;
-      } else if (!name.empty() && name != "event") {
-        throw std::invalid_argument("SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
-                                    std::string(name) + "'");
-      }
-    }
-    config = sidecar_config_from_env(process_env());
-    if (o.port) config.port = *o.port;
-    if (o.ssm_ttl) config.ssm_ttl = parse_duration(*o.ssm_ttl);
-    if (o.secrets_ttl) config.secrets_ttl = parse_duration(*o.secrets_ttl);
-    if (o.cache_size) config.cache_size = *o.cache_size;
-    if (o.log_level) config.log_level = parse_log_level(*o.log_level);
-    if (o.threads) config.threads = *o.threads;
-    if (o.max_connections) config.max_connections = *o.max_connections;
-    if (o.no_stale_while_refresh) config.stale_while_refresh = false;
-    if (o.max_stale_if_error) config.max_stale_if_error = parse_duration(*o.max_stale_if_error);
-    config.prefetch = o.prefetch;
-    if (o.token) {
-      config.token = *o.token;
-    } else if (o.token_file) {
-      std::ifstream in(*o.token_file);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      if (!in) throw std::invalid_argument("cannot read --token-file " + *o.token_file);
-      config.token = trim_token(ss.str());
-    }
+    use_httplib = httplib_front_selected();
+    config = resolve_config(o);
   } catch (const std::invalid_argument& e) {
     err << "ssm-cache: serve: " << e.what() << "\n";
     return kExitUsage;
@@ -112,134 +245,100 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
            "(every request must carry it in X-Aws-Parameters-Secrets-Token)\n";
     return kExitUsage;
   }
-  auto log = std::make_shared<Logger>(config.log_level);
+  auto log = std::make_shared<Logger>(config.log_level, stderr, config.log_format);
 
+  // Under Lambda the port is bound and served before registering: Lambda runs the function's
+  // init code once every extension has registered, and that code may call us at once.
   std::unique_ptr<LambdaExtensionClient> lambda;
   if (const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API"); api != nullptr && *api != '\0') {
     try {
       lambda = std::make_unique<LambdaExtensionClient>(api, o.extension_name);
-      lambda->register_extension();
-      log->info("registered with the Lambda Extensions API as " + o.extension_name);
     } catch (const std::exception& e) {
       log->error(e.what());
       return kExitAwsError;
     }
   }
+  // A failure before registering: register anyway (best effort) so that Lambda reports why.
   auto fail_init = [&](const std::string& type, const std::string& message, int code) {
     log->error(message);
-    if (lambda) lambda->init_error(type, message);
+    if (lambda) {
+      try {
+        if (lambda->identifier().empty()) lambda->register_extension();
+        lambda->init_error(type, message);
+      } catch (const std::exception&) {
+      }
+    }
     return code;
   };
 
   std::shared_ptr<AwsClient> ssm, secrets;
   try {
-    AwsClientOptions ssm_options = aws;
-    AwsClientOptions secrets_options = aws;
-    auto apply_timeout = [](AwsClientOptions& opt, std::chrono::milliseconds t) {
-      if (t.count() <= 0) return;
-      opt.call_deadline = t;
-      opt.attempt_timeout = std::min(opt.attempt_timeout, t);
-      opt.connect_timeout = std::min(opt.connect_timeout, t);
-    };
-    apply_timeout(ssm_options, config.ssm_timeout);
-    apply_timeout(secrets_options, config.secrets_timeout);
-    ssm = factory(ssm_options);
-    secrets = config.ssm_timeout == config.secrets_timeout ? ssm : factory(secrets_options);
+    ssm = factory(with_timeout(aws, config.ssm_timeout));
+    secrets = config.ssm_timeout == config.secrets_timeout
+                  ? ssm
+                  : factory(with_timeout(aws, config.secrets_timeout));
   } catch (const std::exception& e) {
     return fail_init("Extension.ConfigurationError",
                      std::string("cannot create the AWS client: ") + e.what(), kExitUsage);
   }
 
   SidecarService service(config, ssm, secrets, log);
-  std::unique_ptr<SidecarServer> httplib_front;
-  std::unique_ptr<SidecarEventServer> event_front;
-  try {
-    if (httplib_front_selected) {
-      httplib_front = std::make_unique<SidecarServer>(service);
-    } else {
-      event_front = std::make_unique<SidecarEventServer>(service);
-    }
-  } catch (const std::exception& e) {
-    return fail_init("Extension.BindError", e.what(), kExitAwsError);
-  }
-  struct {
-    SidecarServer* h;
-    SidecarEventServer* e;
-    int bind(int p) { return h ? h->bind(p) : e->bind(p); }
-    bool run() { return h ? h->run() : e->run(); }
-    void stop() { h ? h->stop() : e->stop(); }
-  } server{httplib_front.get(), event_front.get()};
+  std::unique_ptr<Front> server;
   int port = 0;
   try {
-    port = server.bind(config.port);
+    server = std::make_unique<Front>(service, use_httplib);
+    port = server->bind(config.port);
   } catch (const std::exception& e) {
     return fail_init("Extension.BindError", e.what(), kExitAwsError);
   }
-  if (!config.prefetch.empty()) {
-    auto report = service.prefetch(config.prefetch);
-    log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
-    for (const auto& p : report.problems) log->warn("prefetch: " + p);
-  }
 
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
-  auto request_stop = [&] {
-    {
-      std::lock_guard lock(mu);
-      if (stopping) return;
-      stopping = true;
-    }
-    cv.notify_all();
-    server.stop();
+  Stopper stopper([&] {
+    // First: no new upstream call, waits end within the grace; then the front stops.
+    service.begin_shutdown();
+    server->stop();
     if (lambda) lambda->stop();
-  };
+  });
   std::atomic<bool> server_failed{false};
   std::thread server_thread([&] {
-    if (!server.run()) server_failed.store(true);
-    request_stop();
+    if (!server->run()) server_failed.store(true);
+    stopper.request();
   });
   SignalWatcher signals([&](int sig) {
     log->info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
               ", shutting down");
-    request_stop();
+    stopper.request();
   });
-  out << "listening on http://127.0.0.1:" << port << std::endl;
-  log->info("serving on 127.0.0.1:" + std::to_string(port) + " (parameter TTL " +
-            std::to_string(config.ssm_ttl.count()) + " ms, secret TTL " +
-            std::to_string(config.secrets_ttl.count()) + " ms, cache " +
-            (config.cache_enabled ? std::to_string(config.cache_size) + " entries" : "disabled") +
-            ")");
-
   int code = kExitOk;
   if (lambda) {
-    for (;;) {
-      try {
-        auto event = lambda->next_event();
-        if (event.type == ExtensionEvent::Type::kShutdown) {
-          log->info("Lambda SHUTDOWN (" + event.shutdown_reason + ")");
-          break;
-        }
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu);
-        if (!stopping) {
-          log->error(e.what());
-          code = kExitAwsError;
-        }
-        break;
-      }
+    try {
+      lambda->register_extension();
+      log->info("registered with the Lambda Extensions API as " + o.extension_name);
+    } catch (const std::exception& e) {
+      log->error(e.what());
+      code = kExitAwsError;
+      stopper.request();
     }
-    request_stop();
+  }
+  if (code == kExitOk && !config.prefetch.empty()) {
+    auto report = service.prefetch(config.prefetch);
+    log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
+    for (const auto& p : report.problems) log->warn("prefetch: " + p);
+  }
+  // Announced once prefetched: scripts (and tests) waiting for it find the cache warm.
+  announce(out, *log, port, config);
+  if (code == kExitOk && lambda) {
+    code = run_lambda_events(*lambda, *log, [&] { return stopper.stopping(); });
+    stopper.request();
   } else {
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return stopping; });
+    stopper.wait();
   }
   server_thread.join();
-  service.cache().wait_idle();
   if (server_failed.load() && code == kExitOk) {
     log->error("the HTTP server stopped unexpectedly");
     code = kExitAwsError;
   }
+  exit_if_upstream_hangs(service, *log, stopper.left_of(config.shutdown_grace),
+                         config.shutdown_grace, code, out, err);
   log->info("stopped");
   return code;
 }

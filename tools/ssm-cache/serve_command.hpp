@@ -27,6 +27,11 @@ struct ServeOptions {
   std::optional<std::size_t> max_connections{};
   bool no_stale_while_refresh = false;
   std::optional<std::string> max_stale_if_error{};
+  std::optional<std::string> request_timeout{};
+  std::optional<std::string> shutdown_grace{};
+  std::optional<std::string> log_format{};
+  /// Lambda-Extension-Name: the file name in /opt/extensions Lambda started (main() passes
+  /// basename(argv[0]) when started with no arguments; a launcher script passes its own).
   std::string extension_name = "ssm-cache";
 };
 

@@ -23,6 +23,21 @@ Outcome SidecarCache::run(const Fetch& fetch) noexcept {
   }
 }
 
+OutcomePtr SidecarCache::shutting_down() {
+  static const OutcomePtr kAnswer = std::make_shared<const Outcome>(
+      Outcome{503, error_body("ServiceUnavailable", "the server is shutting down"),
+              "ServiceUnavailable", true});
+  return kAnswer;
+}
+
+OutcomePtr SidecarCache::timed_out(std::chrono::milliseconds budget) {
+  return std::make_shared<const Outcome>(
+      Outcome{504,
+              error_body("RequestTimeout", "no answer from AWS within the request timeout (" +
+                                               std::to_string(budget.count()) + " ms)"),
+              "RequestTimeout", true});
+}
+
 bool SidecarCache::stale_allowed(const Entry& e, Clock::time_point t) const {
   if (!e.value) return false;
   if (!options_.max_stale_if_error) return true;
@@ -54,8 +69,9 @@ void SidecarCache::evict_locked(const std::string& keep) {
 }
 
 CacheResult SidecarCache::get(const std::string& key, std::chrono::milliseconds ttl,
-                              bool refresh_now, const Fetch& fetch) {
-  return *lookup(key, ttl, refresh_now, fetch, /*may_wait=*/true);
+                              bool refresh_now, const Fetch& fetch,
+                              const ClientGone& client_gone) {
+  return *lookup(key, ttl, refresh_now, fetch, /*may_wait=*/true, client_gone);
 }
 
 std::optional<CacheResult> SidecarCache::try_get(const std::string& key,
@@ -66,10 +82,18 @@ std::optional<CacheResult> SidecarCache::try_get(const std::string& key,
 
 std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
                                                 std::chrono::milliseconds ttl, bool refresh_now,
-                                                const Fetch& fetch, bool may_wait) {
+                                                const Fetch& fetch, bool may_wait,
+                                                const ClientGone& client_gone) {
   if (ttl.count() <= 0 || options_.capacity == 0) {
     if (!may_wait) return std::nullopt;
-    return CacheResult{std::make_shared<const Outcome>(run(fetch)), CacheSource::kBypass};
+    if (stopping_.load()) return CacheResult{shutting_down(), CacheSource::kBypass};
+    // Not stored, but bounded and single-flighted like any other fetch, under a key of its own.
+    auto flight = std::make_shared<Flight>();
+    flight->waiters = 1;
+    start({}, flight, ttl, refresh_now, fetch);
+    auto r = wait_for({}, flight, nullptr, refresh_now, client_gone);
+    r.source = CacheSource::kBypass;
+    return r;
   }
   std::unique_lock lock(mu_);
   const auto t = now();
@@ -79,17 +103,20 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
     lru_.splice(lru_.begin(), lru_, e->lru);
     if (e->value && !refresh_now) {
       if (t < e->expires) return CacheResult{e->value, CacheSource::kHit};
-      if (e->flight) return CacheResult{e->value, CacheSource::kStale};
+      if (e->flight && stale_allowed(*e, t)) return CacheResult{e->value, CacheSource::kStale};
       if (t < e->retry_after && stale_allowed(*e, t)) {
         return CacheResult{e->value, CacheSource::kStale};
       }
-      if (options_.stale_while_refresh && t < e->expires + e->ttl) {
+      if (stopping_.load() && stale_allowed(*e, t)) {
+        return CacheResult{e->value, CacheSource::kStale};
+      }
+      if (options_.stale_while_refresh && !e->flight && stale_allowed(*e, t)) {
         auto flight = std::make_shared<Flight>();
+        flight->background = true;
         e->flight = flight;
         OutcomePtr stale = e->value;
         lock.unlock();
-        refreshes_.submit(
-            [this, key, flight, ttl, fetch] { complete(key, flight, run(fetch), ttl, false); });
+        start(key, flight, ttl, false, fetch);
         return CacheResult{stale, CacheSource::kStale};
       }
     }
@@ -97,19 +124,118 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
     if (e->flight) {
       auto flight = e->flight;
       OutcomePtr before = e->value;
+      {
+        std::lock_guard flight_lock(flight->mu);
+        ++flight->waiters;
+      }
       lock.unlock();
-      OutcomePtr served = flight->future.get();
-      return CacheResult{served,
-                         served == before && before ? CacheSource::kStale : CacheSource::kMiss};
+      return wait_for(key, flight, before, refresh_now, client_gone);
     }
   } else {
     if (!may_wait) return std::nullopt;
+    if (stopping_.load()) return CacheResult{shutting_down(), CacheSource::kMiss};
     e = &insert_locked(key);
   }
+  if (stopping_.load()) {
+    OutcomePtr kept = refresh_now ? nullptr : e->value;
+    if (kept && stale_allowed(*e, t)) return CacheResult{kept, CacheSource::kStale};
+    return CacheResult{shutting_down(), CacheSource::kMiss};
+  }
   auto flight = std::make_shared<Flight>();
+  flight->waiters = 1;
   e->flight = flight;
+  OutcomePtr before = e->value;
   lock.unlock();
-  return complete(key, flight, run(fetch), ttl, refresh_now);
+  start(key, flight, ttl, refresh_now, fetch);
+  return wait_for(key, flight, before, refresh_now, client_gone);
+}
+
+// Queues the fetch on the cache's threads. When it starts, a fetch nobody waits for any more
+// (and that is no background refresh), or any fetch once shutdown() has begun, is dropped:
+// it never reaches upstream.
+void SidecarCache::start(const std::string& key, const std::shared_ptr<Flight>& flight,
+                         std::chrono::milliseconds ttl, bool refresh_now, const Fetch& fetch) {
+  const bool queued = refreshes_.submit([this, key, flight, ttl, refresh_now, fetch] {
+    bool wanted = false;
+    {
+      std::lock_guard lock(flight->mu);
+      wanted = flight->background || flight->waiters > 0;
+    }
+    if (stopping_.load()) {
+      abandon(key, flight, *shutting_down());
+    } else if (!wanted) {
+      abandon(key, flight, *timed_out(options_.wait_budget));
+    } else if (key.empty()) {
+      flight->finish(std::make_shared<const Outcome>(run(fetch)));  // caching off
+    } else {
+      complete(key, flight, run(fetch), ttl, refresh_now);
+    }
+  });
+  if (!queued) abandon(key, flight, *shutting_down());
+}
+
+// Ends a flight without calling upstream: the entry keeps its value (if any) and may start
+// another fetch later.
+void SidecarCache::abandon(const std::string& key, const std::shared_ptr<Flight>& flight,
+                           Outcome why) {
+  if (!key.empty()) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(key);
+    if (it != map_.end() && it->second.flight == flight) {
+      it->second.flight.reset();
+      if (!it->second.value) {
+        lru_.erase(it->second.lru);
+        map_.erase(it);
+      }
+    }
+  }
+  flight->finish(std::make_shared<const Outcome>(std::move(why)));
+}
+
+// Waits for `flight` at most the budget (and never past shutdown's deadline). A flight that
+// does not finish in time leaves this request with the stale value when one may be served,
+// else a 504; the fetch goes on for the cache's sake unless nobody else waits.
+CacheResult SidecarCache::wait_for(const std::string& key, const std::shared_ptr<Flight>& flight,
+                                   OutcomePtr before, bool refresh_now,
+                                   const ClientGone& client_gone) {
+  const auto own_deadline = Clock::now() + options_.wait_budget;
+  // How often a request whose client may leave checks whether it has.
+  constexpr auto kGonePoll = std::chrono::milliseconds{50};
+  std::unique_lock lock(flight->mu);
+  for (;;) {
+    if (flight->done) {
+      --flight->waiters;
+      OutcomePtr served = flight->result;
+      const bool stale = served == before && before;
+      return CacheResult{served, stale ? CacheSource::kStale : CacheSource::kMiss};
+    }
+    if (client_gone && client_gone()) break;
+    const auto deadline = std::min(
+        own_deadline, Clock::time_point(Clock::duration(shutdown_deadline_.load())));
+    const auto t = Clock::now();
+    if (t >= deadline) break;
+    flight->cv.wait_until(lock, client_gone ? std::min(deadline, t + kGonePoll) : deadline);
+  }
+  --flight->waiters;
+  lock.unlock();
+  if (before && !refresh_now && !key.empty()) {
+    std::lock_guard cache_lock(mu_);
+    auto it = map_.find(key);
+    if (it != map_.end() && it->second.value && stale_allowed(it->second, now())) {
+      return CacheResult{it->second.value, CacheSource::kStale};
+    }
+  }
+  return CacheResult{stopping_.load() ? shutting_down() : timed_out(options_.wait_budget),
+                     CacheSource::kMiss};
+}
+
+void SidecarCache::Flight::finish(OutcomePtr r) {
+  {
+    std::lock_guard lock(mu);
+    result = std::move(r);
+    done = true;
+  }
+  cv.notify_all();
 }
 
 CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr<Flight>& flight,
@@ -153,7 +279,7 @@ CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr
       }
     }
   }
-  flight->promise.set_value(served.outcome);
+  flight->finish(served.outcome);
   return served;
 }
 
@@ -181,5 +307,26 @@ std::uint64_t SidecarCache::evictions() const {
 }
 
 void SidecarCache::wait_idle() { refreshes_.wait_idle(); }
+
+bool SidecarCache::wait_idle_for(std::chrono::milliseconds timeout) {
+  return refreshes_.wait_idle_for(timeout);
+}
+
+void SidecarCache::shutdown(Clock::time_point deadline) {
+  shutdown_deadline_.store(deadline.time_since_epoch().count());
+  stopping_.store(true);
+  // Waiters re-read the deadline when woken.
+  std::vector<std::shared_ptr<Flight>> flights;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, e] : map_) {
+      if (e.flight) flights.push_back(e.flight);
+    }
+  }
+  for (auto& f : flights) {
+    std::lock_guard lock(f->mu);
+    f->cv.notify_all();
+  }
+}
 
 }  // namespace ssm_cache::cli

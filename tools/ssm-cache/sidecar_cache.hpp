@@ -1,18 +1,24 @@
 // sidecar_cache.hpp — the sidecar's response cache: LRU of ready-to-send responses keyed by
 // endpoint + name + version/label + decryption, with per-entry TTL, single flight (one upstream
-// call per key however many requests wait), stale-while-refresh (a hot entry that expires is
-// refreshed in the background while requests keep getting the old value, within one more TTL),
-// stale-if-error (a transient upstream failure keeps serving the last good value, retried
-// with a backoff growing up to the TTL) and forced refreshes (refreshNow=true).
+// call per key however many requests wait), stale-while-refresh (an entry that expires is
+// refreshed in the background while requests keep getting the old value at once, up to
+// max_stale past expiry), stale-if-error (a transient upstream failure keeps serving the last
+// good value, retried with a backoff growing up to the TTL) and forced refreshes.
+//
+// Every answer is bounded in time whatever upstream does: fetches run on the cache's own
+// threads and a request waits for one at most `wait_budget` (then a stale value if allowed,
+// else 504). A queued fetch nobody waits for any more is dropped before it calls upstream.
+// shutdown() refuses new fetches and ends every wait by a deadline.
 //
 // Thread-safe. A hit costs one mutex section (hash lookup + LRU splice) and a shared_ptr copy;
 // the response body is shared, never copied.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <future>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -50,17 +56,23 @@ struct CacheResult {
 
 struct SidecarCacheOptions {
   std::size_t capacity = 1000;  ///< entries; 0 turns caching off
-  /// Serve an expired entry while one background refresh runs, up to one TTL past expiry.
+  /// Serve an expired entry at once while one background refresh runs (up to max_stale).
   bool stale_while_refresh = true;
-  /// How long past expiry a value may be served when refreshing fails transiently.
-  /// Unset: unbounded. Zero: never.
+  /// How long past expiry a value may be served, while it is refreshed or while refreshing
+  /// fails transiently. Unset: unbounded. Zero: never.
   std::optional<std::chrono::milliseconds> max_stale_if_error{};
   /// First wait before retrying after a transient failure; doubles up to the entry's TTL.
   std::chrono::milliseconds initial_backoff{1000};
+  /// Threads running fetches (misses and refreshes); at most this many upstream calls at once.
   std::size_t refresh_threads = 2;
+  /// Longest a request waits for a fetch (real time); then a stale value or a 504.
+  std::chrono::milliseconds wait_budget{2000};
   /// Time source for tests; empty: std::chrono::steady_clock.
   std::function<std::chrono::steady_clock::time_point()> now{};
 };
+
+/// Whether the client of a waiting request has left (polled while it waits); empty: never.
+using ClientGone = std::function<bool()>;
 
 class SidecarCache {
  public:
@@ -76,8 +88,10 @@ class SidecarCache {
   /// stored. `refresh_now`: fetch whatever the cache holds (joins a fetch already running).
   /// `fetch` must not throw (a throw becomes a 500 outcome); it may run on a background thread,
   /// so it must own what it captures.
+  /// `client_gone`, when set, is polled while waiting: once true the request stops waiting
+  /// (its answer is not sent), so that a queued fetch nobody waits for is dropped.
   CacheResult get(const std::string& key, std::chrono::milliseconds ttl, bool refresh_now,
-                  const Fetch& fetch);
+                  const Fetch& fetch, const ClientGone& client_gone = {});
 
   /// The same answer as get() when it needs no waiting on the calling thread: a fresh hit, or
   /// a stale value (starting a background refresh if one is due). Empty when get() would
@@ -95,11 +109,25 @@ class SidecarCache {
   [[nodiscard]] std::uint64_t evictions() const;
   /// Blocks until no background refresh is queued or running (tests, shutdown).
   void wait_idle();
+  /// wait_idle() for at most `timeout`; false if a fetch is still running (a hung upstream).
+  bool wait_idle_for(std::chrono::milliseconds timeout);
+
+  /// From now on no fetch starts (a miss answers 503, a stale value is served if allowed), and
+  /// every request still waiting for a fetch gets its answer by `deadline` at the latest.
+  void shutdown(Clock::time_point deadline);
 
  private:
+  // One fetch and the requests waiting for it. `waiters` counts requests still waiting; a
+  // queued fetch that has none (they timed out or left) and is no background refresh is
+  // dropped before it calls upstream.
   struct Flight {
-    std::promise<OutcomePtr> promise;
-    std::shared_future<OutcomePtr> future = promise.get_future().share();
+    std::mutex mu;
+    std::condition_variable cv;
+    OutcomePtr result;  // set once, with done
+    bool done = false;
+    int waiters = 0;
+    bool background = false;
+    void finish(OutcomePtr r);
   };
   struct Entry {
     OutcomePtr value;  // last good response; null until the first fetch succeeds
@@ -113,19 +141,29 @@ class SidecarCache {
 
   Clock::time_point now() const { return options_.now ? options_.now() : Clock::now(); }
   std::optional<CacheResult> lookup(const std::string& key, std::chrono::milliseconds ttl,
-                                    bool refresh_now, const Fetch& fetch, bool may_wait);
+                                    bool refresh_now, const Fetch& fetch, bool may_wait,
+                                    const ClientGone& client_gone = {});
   bool stale_allowed(const Entry& e, Clock::time_point t) const;
   Entry& insert_locked(const std::string& key);
   void evict_locked(const std::string& keep);
   CacheResult complete(const std::string& key, const std::shared_ptr<Flight>& flight,
                        Outcome outcome, std::chrono::milliseconds ttl, bool refresh_now);
+  void start(const std::string& key, const std::shared_ptr<Flight>& flight,
+             std::chrono::milliseconds ttl, bool refresh_now, const Fetch& fetch);
+  void abandon(const std::string& key, const std::shared_ptr<Flight>& flight, Outcome why);
+  CacheResult wait_for(const std::string& key, const std::shared_ptr<Flight>& flight,
+                       OutcomePtr before, bool refresh_now, const ClientGone& client_gone);
   static Outcome run(const Fetch& fetch) noexcept;
+  static OutcomePtr shutting_down();
+  static OutcomePtr timed_out(std::chrono::milliseconds budget);
 
   SidecarCacheOptions options_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> map_;
   std::list<std::string> lru_;  // front: most recently used
   std::uint64_t evictions_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<Clock::rep> shutdown_deadline_{Clock::time_point::max().time_since_epoch().count()};
 
   // Background refreshes (last: destroyed first, after the destructor has stopped it).
   TaskPool refreshes_;

@@ -101,7 +101,17 @@ SidecarConfig sidecar_config_from_env(const EnvLookup& env) {
   read(env, "SECRETS_MANAGER_TIMEOUT_MILLIS", [&](const std::string& v) {
     c.secrets_timeout = std::chrono::milliseconds(parse_uint(v));
   });
-  if (auto token = env("AWS_SESSION_TOKEN")) c.token = *token;
+  for (const char* name : {"AWS_SESSION_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+                           "AWS_CONTAINER_AUTHORIZATION_TOKEN"}) {
+    if (auto v = env(name); v && !v->empty()) c.scrub.push_back(*v);
+  }
+  // As the Secrets Manager Agent: the session token, else the container authorization token
+  // (Lambda SnapStart and container credentials set it instead).
+  if (auto token = env("AWS_SESSION_TOKEN"); token && !token->empty()) {
+    c.token = *token;
+  } else if (auto container = env("AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
+    c.token = *container;
+  }
   return c;
 }
 

@@ -33,6 +33,15 @@ struct SidecarConfig {
   std::size_t threads = 0;               ///< HTTP worker threads; 0: automatic
   std::size_t keep_alive_max_requests = 1000000;  ///< per connection
   std::size_t max_request_bytes = 8192;  ///< request line + headers; larger: 431 / 414
+  /// Longest a request waits for AWS (--request-timeout); then a stale value or 504.
+  std::chrono::milliseconds request_timeout{2000};
+  /// After SIGTERM / Lambda SHUTDOWN, how long requests may still wait for AWS
+  /// (--shutdown-grace); then they are answered and the process exits.
+  std::chrono::milliseconds shutdown_grace{2000};
+  LogFormat log_format = LogFormat::kText;  ///< --log-format
+  /// Credentials from the environment (session token, keys, container token): removed from
+  /// upstream error text before it is logged or answered.
+  std::vector<std::string> scrub{};
 };
 
 using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;

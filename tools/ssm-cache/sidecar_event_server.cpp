@@ -4,10 +4,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -41,6 +41,17 @@ struct SidecarEventServer::Job {
   QueryParams query;
   std::vector<std::string> tokens;
   ServiceResponse response;
+  int fd = -1;  // the connection's socket: open until the answer is sent (on the loop)
+
+  // Whether the client has closed its end. evhttp stops reading a connection while its
+  // request is answered, so it would notice only when writing the answer; the socket itself
+  // says so at once (POLLRDHUP: the peer's FIN). A worker drops a request whose client left
+  // before calling upstream for it, and stops waiting for one.
+  bool client_gone() const {
+    if (fd < 0) return false;
+    pollfd p{fd, POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+  }
 };
 
 struct SidecarEventServer::Loop {
@@ -95,41 +106,6 @@ const char* reason_phrase(int status) {
   }
 }
 
-// Percent-decodes [s, s+n); '+' becomes a space only in the query (as cpp-httplib does, so
-// that both fronts see the same names).
-std::string decode(std::string_view s, bool plus_is_space) {
-  if (s.find('%') == std::string_view::npos &&
-      (!plus_is_space || s.find('+') == std::string_view::npos)) {
-    return std::string(s);
-  }
-  std::string in(s);
-  std::size_t n = 0;
-  char* out = evhttp_uridecode(in.c_str(), plus_is_space ? 1 : 0, &n);
-  if (out == nullptr) throw std::bad_alloc();
-  std::string r(out, n);
-  std::free(out);
-  return r;
-}
-
-// Splits "a=1&b=2&a=3" keeping order and repeats (the service rejects repeated keys); a key
-// without '=' has an empty value.
-QueryParams parse_query(std::string_view q) {
-  QueryParams params;
-  while (!q.empty()) {
-    auto amp = q.find('&');
-    auto part = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-    if (part.empty()) continue;
-    auto eq = part.find('=');
-    if (eq == std::string_view::npos) {
-      params.emplace_back(decode(part, true), std::string{});
-    } else {
-      params.emplace_back(decode(part.substr(0, eq), true), decode(part.substr(eq + 1), true));
-    }
-  }
-  return params;
-}
-
 void send(evhttp_request* req, const ServiceResponse& r) {
   evkeyvalq* out = evhttp_request_get_output_headers(req);
   evhttp_add_header(out, "Content-Type", r.content_type.c_str());
@@ -175,7 +151,7 @@ ParsedRequest parse(SidecarEventServer::Loop& loop, evhttp_request* req) {
   const evkeyvalq* in = evhttp_request_get_input_headers(req);
   for (const evkeyval* h = in->tqh_first; h != nullptr; h = h->next.tqe_next) {
     header_bytes += std::strlen(h->key) + std::strlen(h->value) + 4;
-    if (::strcasecmp(h->key, kTokenHeader.data()) == 0) parsed.tokens.emplace_back(h->value);
+    if (is_token_header(h->key)) parsed.tokens.emplace_back(h->value);
   }
   if (header_bytes > limit) {
     parsed.refused =
@@ -191,14 +167,9 @@ ParsedRequest parse(SidecarEventServer::Loop& loop, evhttp_request* req) {
                                         " bytes");
     return parsed;
   }
-  std::string_view path = target.substr(0, target.find_first_of("?#"));
-  std::string_view query;
-  if (auto q = target.find('?'); q != std::string_view::npos) {
-    query = target.substr(q + 1);
-    query = query.substr(0, query.find('#'));
-  }
-  parsed.path = decode(path, false);
-  parsed.query = parse_query(query);
+  RequestTarget split = parse_request_target(target);
+  parsed.path = std::move(split.path);
+  parsed.query = std::move(split.query);
   return parsed;
 }
 
@@ -240,6 +211,9 @@ void SidecarEventServer::on_request(evhttp_request* req, void* arg) {
     job->path = std::move(parsed.path);
     job->query = std::move(parsed.query);
     job->tokens = std::move(parsed.tokens);
+    if (evhttp_connection* conn = evhttp_request_get_connection(req)) {
+      job->fd = bufferevent_getfd(evhttp_connection_get_bufferevent(conn));
+    }
     loop.server->submit(std::move(job));
   } catch (const std::exception&) {
     send(req, loop.service->refuse(500, "InternalServerError", "internal error"));
@@ -270,7 +244,14 @@ void SidecarEventServer::submit(std::shared_ptr<Job> job) {
 // On a worker: the answer, then back to the loop that owns the request.
 void SidecarEventServer::answer(const std::shared_ptr<Job>& job) {
   try {
-    job->response = service_.handle(job->method, job->path, job->query, job->tokens);
+    if (job->client_gone()) {
+      // Nobody to answer: evhttp frees the request when this reply is "sent".
+      job->response = ServiceResponse{499, {}, "application/json", {}};
+    } else {
+      job->response =
+          service_.handle(job->method, job->path, job->query, job->tokens,
+                          [&job] { return job->client_gone(); });
+    }
   } catch (const std::exception&) {
     job->response = service_.refuse(500, "InternalServerError", "internal error");
   }

@@ -17,12 +17,12 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string percent_decode(std::string_view s) {
+std::string percent_decode(std::string_view s, bool plus_is_space = true) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out.push_back(' ');
     } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
                hex_value(s[i + 2]) >= 0) {
@@ -53,6 +53,57 @@ bool has_control_chars(std::string_view s) {
                      [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
+bool valid_name(std::string_view n) {
+  return !n.empty() && n.size() <= 2048 && !has_control_chars(n);
+}
+
+// GET /systemsmanager/parameters/path?path=/app/&recursive=true
+template <typename Get>
+std::variant<SidecarRequest, RequestError> parse_path_request(SidecarRequest req, Get get) {
+  const auto* path = get("path");
+  if (path == nullptr || path->empty()) {
+    return bad("MissingParameter", "query parameter 'path' is required");
+  }
+  if (path->front() != '/' || !valid_name(*path)) {
+    return bad("ValidationException", "path must start with '/' (at most 2048 characters)");
+  }
+  req.name = *path;
+  if (req.name.size() > 1 && req.name.back() == '/') req.name.pop_back();
+  if (const auto* v = get("recursive")) {
+    auto b = parse_bool(*v);
+    if (!b) return bad("InvalidQueryParameter", "recursive must be true or false");
+    req.recursive = *b;
+  }
+  return req;
+}
+
+// GET /systemsmanager/parameters/get?names=a,b,c (at most kMaxBatchNames).
+template <typename Get>
+std::variant<SidecarRequest, RequestError> parse_names_request(SidecarRequest req, Get get) {
+  constexpr std::size_t kMaxBatchNames = 50;
+  if (get("name") != nullptr || get("version") != nullptr || get("label") != nullptr) {
+    return bad("InvalidQueryParameter", "names cannot be combined with name, version or label");
+  }
+  const std::string& list = *get("names");
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = std::min(list.find(',', start), list.size());
+    std::string n = list.substr(start, comma - start);
+    if (!valid_name(n)) {
+      return bad("ValidationException", "names must be a comma-separated list of names");
+    }
+    if (std::find(req.names.begin(), req.names.end(), n) == req.names.end()) {
+      req.names.push_back(std::move(n));
+    }
+    start = comma + 1;
+  }
+  if (req.names.size() > kMaxBatchNames) {
+    return bad("ValidationException", "names holds more than 50 names");
+  }
+  req.name = list;
+  return req;
+}
+
 }  // namespace
 
 std::string SidecarRequest::parameter_selector_name() const {
@@ -64,7 +115,13 @@ std::string SidecarRequest::parameter_selector_name() const {
 std::string SidecarRequest::cache_key() const {
   std::string key;
   key.reserve(name.size() + version.size() + label.size() + 8);
-  key += endpoint == Endpoint::kSecret ? 'S' : 'P';
+  // The batch (names=) and by-path answers are entries of their own; jsonKey is applied to
+  // the cached secret, so it is not part of the key.
+  key += endpoint == Endpoint::kSecret ? 'S'
+         : endpoint == Endpoint::kPath ? 'B'
+         : names.empty()               ? 'P'
+                                       : 'N';
+  key += recursive ? 'R' : '-';
   key += with_decryption ? 'D' : 'P';
   key += '\0';
   key += name;
@@ -94,10 +151,33 @@ QueryParams parse_query_string(std::string_view raw) {
   return out;
 }
 
+bool is_token_header(std::string_view name) {
+  auto same = [&](std::string_view want) {
+    return name.size() == want.size() &&
+           std::equal(name.begin(), name.end(), want.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) ==
+                    std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  return same(kTokenHeader) || same(kVaultTokenHeader);
+}
+
+RequestTarget parse_request_target(std::string_view target) {
+  target = target.substr(0, target.find('#'));
+  const auto q = target.find('?');
+  RequestTarget out;
+  out.path = percent_decode(target.substr(0, q), /*plus_is_space=*/false);
+  if (q != std::string_view::npos) out.query = parse_query_string(target.substr(q + 1));
+  return out;
+}
+
 std::variant<Endpoint, RequestError> route(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (path == kParametersPath) return Endpoint::kParameter;
   if (path == kSecretsPath) return Endpoint::kSecret;
   if (path == kMetricsPath) return Endpoint::kMetrics;
+  if (path == kPathsPath) return Endpoint::kPath;
+  if (path == kPingPath) return Endpoint::kPing;
   return RequestError{404, "NotFound",
                       "unknown path; use " + std::string(kParametersPath) + "?name=NAME, " +
                           std::string(kSecretsPath) + "?secretId=ID or " +
@@ -111,20 +191,22 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
   std::vector<std::string_view> allowed;
   switch (endpoint) {
     case Endpoint::kParameter:
-      allowed = {"name", "version", "label", "withDecryption", "refreshNow"};
+      allowed = {"name", "names", "version", "label", "withDecryption", "refreshNow"};
       break;
     case Endpoint::kSecret:
-      allowed = {"secretId", "versionId", "versionStage", "refreshNow"};
+      allowed = {"secretId", "versionId", "versionStage", "refreshNow", "jsonKey"};
+      break;
+    case Endpoint::kPath:
+      allowed = {"path", "recursive", "withDecryption", "refreshNow"};
       break;
     case Endpoint::kMetrics:
+    case Endpoint::kPing:
       allowed = {};
       break;
   }
   std::map<std::string, std::string, std::less<>> fields;
   for (const auto& [key, value] : query) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return bad("InvalidQueryParameter", "unknown query parameter '" + key + "'");
-    }
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) continue;
     if (!fields.emplace(key, value).second) {
       return bad("RepeatedQueryParameter", "query parameter '" + key + "' is repeated");
     }
@@ -138,7 +220,16 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
     if (!b) return bad("InvalidQueryParameter", "refreshNow must be true or false");
     req.refresh_now = *b;
   }
-  if (endpoint == Endpoint::kMetrics) return req;
+  if (endpoint == Endpoint::kMetrics || endpoint == Endpoint::kPing) return req;
+  if (const auto* v = get("withDecryption")) {
+    auto b = parse_bool(*v);
+    if (!b) return bad("InvalidQueryParameter", "withDecryption must be true or false");
+    req.with_decryption = *b;
+  }
+  if (endpoint == Endpoint::kPath) return parse_path_request(std::move(req), get);
+  if (endpoint == Endpoint::kParameter && get("names") != nullptr) {
+    return parse_names_request(std::move(req), get);
+  }
 
   const char* name_key = endpoint == Endpoint::kParameter ? "name" : "secretId";
   const auto* name = get(name_key);
@@ -191,11 +282,6 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
       }
       req.label = *label;
     }
-    if (const auto* v = get("withDecryption")) {
-      auto b = parse_bool(*v);
-      if (!b) return bad("InvalidQueryParameter", "withDecryption must be true or false");
-      req.with_decryption = *b;
-    }
   } else {
     const auto* version_id = get("versionId");
     const auto* stage = get("versionStage");
@@ -213,6 +299,12 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
         return bad("InvalidQueryParameter", "versionStage must be 1 to 256 printable characters");
       }
       req.label = *stage;
+    }
+    if (const auto* key = get("jsonKey")) {
+      if (key->empty() || key->size() > 256 || has_control_chars(*key)) {
+        return bad("InvalidQueryParameter", "jsonKey must be 1 to 256 printable characters");
+      }
+      req.json_key = *key;
     }
   }
   return req;

@@ -65,8 +65,9 @@ SidecarServer::SidecarServer(SidecarService& service)
     query.reserve(req.params.size());
     for (const auto& [k, v] : req.params) query.emplace_back(k, v);
     std::vector<std::string> tokens;
-    auto range = req.headers.equal_range(std::string(kTokenHeader));
-    for (auto it = range.first; it != range.second; ++it) tokens.push_back(it->second);
+    for (const auto& [name, value] : req.headers) {
+      if (is_token_header(name)) tokens.push_back(value);
+    }
     send(res, service_.handle(req.method, req.path, query, tokens));
   };
 

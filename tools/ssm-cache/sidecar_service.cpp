@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "aws_json.hpp"
+#include "sidecar_scrub.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::cli {
@@ -29,7 +30,17 @@ SidecarCacheOptions cache_options(const SidecarConfig& c) {
   o.capacity = c.cache_enabled ? c.cache_size : 0;
   o.stale_while_refresh = c.stale_while_refresh;
   o.max_stale_if_error = c.max_stale_if_error;
+  // Fetches run on the cache's threads, one per upstream slot (PARAMETERS_SECRETS_EXTENSION_
+  // MAX_CONNECTIONS); requests wait for them at most the request timeout.
+  o.refresh_threads = c.max_connections == 0 ? 1 : c.max_connections;
+  o.wait_budget = c.request_timeout;
   return o;
+}
+
+std::vector<std::string> scrubbed_values(const SidecarConfig& c) {
+  std::vector<std::string> v = c.scrub;
+  v.push_back(c.token);
+  return v;
 }
 
 const char* source_name(CacheSource s) {
@@ -62,8 +73,13 @@ SidecarService::SidecarService(SidecarConfig config, std::shared_ptr<AwsClient> 
       ssm_(std::move(ssm)),
       secrets_(std::move(secrets)),
       log_(logger ? std::move(logger) : std::make_shared<Logger>(LogLevel::kNone)),
+      scrub_(scrubbed_values(config_)),
       limiter_(config_.max_connections),
       cache_(cache_options(config_)) {}
+
+void SidecarService::begin_shutdown() {
+  cache_.shutdown(SidecarCache::Clock::now() + config_.shutdown_grace);
+}
 
 bool SidecarService::token_ok(const std::vector<std::string>& tokens) const {
   if (tokens.size() != 1 || config_.token.empty()) return false;
@@ -87,8 +103,9 @@ ServiceResponse SidecarService::refuse(int status, std::string_view code,
 
 ServiceResponse SidecarService::handle(std::string_view method, std::string_view path,
                                        const QueryParams& query,
-                                       const std::vector<std::string>& tokens) {
-  return *answer(method, path, query, tokens, /*may_wait=*/true);
+                                       const std::vector<std::string>& tokens,
+                                       const ClientGone& client_gone) {
+  return *answer(method, path, query, tokens, /*may_wait=*/true, client_gone);
 }
 
 std::optional<ServiceResponse> SidecarService::try_handle(std::string_view method,
@@ -102,7 +119,8 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
                                                       std::string_view path,
                                                       const QueryParams& query,
                                                       const std::vector<std::string>& tokens,
-                                                      bool may_wait) {
+                                                      bool may_wait,
+                                                      const ClientGone& client_gone) {
   auto routed = route(path);
   if (auto* err = std::get_if<RequestError>(&routed)) {
     return refuse(err->status, err->code, err->message);
@@ -111,11 +129,18 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
   if (method != "GET") {
     return refuse(405, "MethodNotAllowed", "only GET is supported");
   }
+  if (endpoint == Endpoint::kPing) {
+    // Health checks: no token (a load balancer or kubelet has none), no upstream call.
+    return ServiceResponse{200, R"({"status":"ok"})", "application/json", {}};
+  }
   if (!token_ok(tokens)) {
-    log_->warn("refused a request without a valid " + std::string(kTokenHeader) + " header");
+    log_->warn_limited("unauthorized", "refused a request without a valid " +
+                                           std::string(kTokenHeader) + " header");
     return refuse(401, "Unauthorized",
-                  "missing or invalid " + std::string(kTokenHeader) +
-                      " header (it must equal AWS_SESSION_TOKEN)");
+                  "missing or invalid " + std::string(kTokenHeader) + " (or " +
+                      std::string(kVaultTokenHeader) +
+                      ") header (it must equal AWS_SESSION_TOKEN, else "
+                      "AWS_CONTAINER_AUTHORIZATION_TOKEN, or --token)");
   }
   auto parsed = parse_sidecar_request(endpoint, query);
   if (auto* err = std::get_if<RequestError>(&parsed)) {
@@ -129,16 +154,11 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
     return r;
   }
 
-  SidecarCache::Fetch fetch;
-  if (endpoint == Endpoint::kParameter) {
-    fetch = [this, req] { return fetch_parameter(req); };
-  } else {
-    fetch = [this, req] { return fetch_secret(req); };
-  }
+  SidecarCache::Fetch fetch = fetch_for(req);
   const std::string key = req.cache_key();
   std::optional<CacheResult> found;
   if (may_wait) {
-    found = cache_.get(key, ttl_for(endpoint), req.refresh_now, fetch);
+    found = cache_.get(key, ttl_for(endpoint), req.refresh_now, fetch, client_gone);
   } else {
     found = cache_.try_get(key, ttl_for(endpoint), req.refresh_now, fetch);
     if (!found) return std::nullopt;
@@ -153,10 +173,13 @@ std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
   ServiceResponse r;
   r.status = result.outcome->status;
   r.body = result.outcome->body;
+  apply_json_key(req, r);
   if (r.status != 200) metrics_.count_response_error(r.status);
   if (log_->enabled(LogLevel::kDebug)) {
-    log_->debug(std::string(endpoint == Endpoint::kSecret ? "secret " : "parameter ") +
-                (endpoint == Endpoint::kSecret ? req.name : req.parameter_selector_name()) +
+    log_->debug(std::string(endpoint == Endpoint::kSecret ? "secret "
+                            : endpoint == Endpoint::kPath ? "path "
+                                                          : "parameter ") +
+                (endpoint == Endpoint::kParameter ? req.parameter_selector_name() : req.name) +
                 " -> " + std::to_string(r.status) + " " + source_name(result.source));
   }
   return r;
@@ -170,12 +193,15 @@ Outcome SidecarService::upstream(const char* action, const std::string& what, Ca
     ~Release() { l.release(); }
   } release{limiter_};
   metrics_.count_upstream_call(action);
-  auto fail = [&](int status, const std::string& code, const std::string& message,
+  // Upstream text may reflect the signed request: scrubbed before it goes anywhere.
+  auto fail = [&](int status, const std::string& raw_code, const std::string& message,
                   bool transient) {
+    const std::string code = scrub_secrets(raw_code, scrub_);
     metrics_.count_upstream_error(action, code);
-    log_->warn(std::string(action) + " " + what + " failed: " + code + " (HTTP " +
-               std::to_string(status) + ")");
-    return Outcome{status, error_body(code, message), code, transient};
+    log_->warn_limited(std::string(action) + '\0' + code,
+                       std::string(action) + " " + what + " failed: " + code + " (HTTP " +
+                           std::to_string(status) + ")");
+    return Outcome{status, error_body(code, scrub_secrets(message, scrub_)), code, transient};
   };
   try {
     return Outcome{200, call(), {}, false};
@@ -214,10 +240,83 @@ Outcome SidecarService::fetch_secret(const SidecarRequest& req) {
   });
 }
 
+SidecarCache::Fetch SidecarService::fetch_for(const SidecarRequest& req) {
+  switch (req.endpoint) {
+    case Endpoint::kSecret: return [this, req] { return fetch_secret(req); };
+    case Endpoint::kPath: return [this, req] { return fetch_path(req); };
+    default:
+      if (!req.names.empty()) return [this, req] { return fetch_names(req); };
+      return [this, req] { return fetch_parameter(req); };
+  }
+}
+
+// jsonKey=field: the cached secret, with SecretString narrowed to one field.
+void SidecarService::apply_json_key(const SidecarRequest& req, ServiceResponse& r) {
+  if (req.json_key.empty() || r.status != 200) return;
+  if (auto narrowed = secret_body_json_key(r.body, req.json_key)) {
+    r.body = std::move(*narrowed);
+    return;
+  }
+  r.status = 400;
+  r.body = error_body("JsonKeyNotFound", "the SecretString of " + req.name +
+                                             " is not a JSON object with the key '" +
+                                             req.json_key + "'");
+}
+
+// names=a,b,c: one answer, GetParameters in chunks of 10 (the API's limit).
+Outcome SidecarService::fetch_names(const SidecarRequest& req) {
+  return upstream("GetParameters", req.names.front(), [&] {
+    GetParametersResult all;
+    for (std::size_t i = 0; i < req.names.size(); i += 10) {
+      const auto end = std::min(req.names.size(), i + 10);
+      std::vector<std::string> chunk(req.names.begin() + static_cast<std::ptrdiff_t>(i),
+                                     req.names.begin() + static_cast<std::ptrdiff_t>(end));
+      auto part = ssm_->get_parameters(chunk, req.with_decryption);
+      for (auto& p : part.parameters) all.parameters.push_back(std::move(p));
+      for (auto& n : part.invalid_parameters) all.invalid_parameters.push_back(std::move(n));
+    }
+    return get_parameters_body(all);
+  });
+}
+
+Outcome SidecarService::fetch_path(const SidecarRequest& req) {
+  return upstream("GetParametersByPath", req.name, [&] {
+    return get_parameters_by_path_body(
+        ssm_->get_parameters_by_path(req.name, req.recursive, {}, req.with_decryption));
+  });
+}
+
+void SidecarService::prefetch_secrets(const std::vector<std::string>& ids,
+                                      PrefetchReport& report) {
+  if (ids.empty()) return;
+  BatchSecretsResult batch;
+  auto out = upstream("BatchGetSecretValue", ids.front(), [&] {
+    batch = secrets_->batch_get_secret_value(ids);
+    return std::string{};
+  });
+  if (!out.ok()) {
+    for (const auto& id : ids) report.problems.push_back("secret:" + id + ": " + out.error_code);
+    return;
+  }
+  for (const auto& id : ids) {
+    auto found = std::find_if(batch.secrets.begin(), batch.secrets.end(),
+                              [&](const SecretValue& s) { return s.name == id || s.arn == id; });
+    if (found == batch.secrets.end()) {
+      report.problems.push_back("secret:" + id + ": ResourceNotFoundException");
+      continue;
+    }
+    SidecarRequest req;
+    req.endpoint = Endpoint::kSecret;
+    req.name = id;
+    cache_.put(req.cache_key(), ttl_for(Endpoint::kSecret),
+               Outcome{200, get_secret_value_body(*found), {}, false});
+    ++report.loaded;
+  }
+}
+
 PrefetchReport SidecarService::prefetch(const std::vector<std::string>& items) {
   PrefetchReport report;
   const auto ssm_ttl = ttl_for(Endpoint::kParameter);
-  const auto secrets_ttl = ttl_for(Endpoint::kSecret);
   auto store = [&](const ParameterRecord& r) {
     SidecarRequest req;
     req.endpoint = Endpoint::kParameter;
@@ -243,22 +342,14 @@ PrefetchReport SidecarService::prefetch(const std::vector<std::string>& items) {
   };
 
   std::vector<std::string> names;
+  std::vector<std::string> secret_ids;
   for (const auto& raw : items) {
     std::string item = raw;
     item.erase(0, item.find_first_not_of(" \t"));
     item.erase(item.find_last_not_of(" \t") + 1);
     if (item.empty()) continue;
     if (item.rfind("secret:", 0) == 0) {
-      SidecarRequest req;
-      req.endpoint = Endpoint::kSecret;
-      req.name = item.substr(7);
-      auto out = fetch_secret(req);
-      if (out.ok()) {
-        cache_.put(req.cache_key(), secrets_ttl, std::move(out));
-        ++report.loaded;
-      } else {
-        report.problems.push_back(item + ": " + out.error_code);
-      }
+      secret_ids.push_back(item.substr(7));
     } else if (item.size() > 1 && item.back() == '/') {
       load_path(item);
     } else {
@@ -289,6 +380,7 @@ PrefetchReport SidecarService::prefetch(const std::vector<std::string>& items) {
       }
     }
   }
+  prefetch_secrets(secret_ids, report);
   return report;
 }
 

@@ -4,6 +4,7 @@
 // prefetch. Thread-safe; a cached answer costs a token compare, a hash lookup and a body copy.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -54,8 +55,10 @@ class SidecarService {
                  std::shared_ptr<AwsClient> secrets, std::shared_ptr<Logger> logger);
 
   /// Answers one request. `tokens` holds every value of the token header (usually one).
+  /// `client_gone` (optional) says whether the client has left: waiting for AWS stops then.
   ServiceResponse handle(std::string_view method, std::string_view path, const QueryParams& query,
-                         const std::vector<std::string>& tokens);
+                         const std::vector<std::string>& tokens,
+                         const ClientGone& client_gone = {});
 
   /// handle()'s answer when it needs no waiting on the calling thread (refusals, /metrics,
   /// cache hits and stale values); empty when it would call upstream or wait for a call in
@@ -69,10 +72,16 @@ class SidecarService {
   ServiceResponse refuse(int status, std::string_view code, std::string_view message);
 
   /// Loads items before the first request: "NAME" (GetParameters, 10 per call), "/path/"
-  /// (trailing slash: GetParametersByPath, recursive), "secret:ID" (GetSecretValue). A name
+  /// (trailing slash: GetParametersByPath, recursive), "secret:ID" (BatchGetSecretValue, 20
+  /// per call). A name
   /// starting with '/' that does not exist is tried as a path. Fills the decrypted entry of
   /// every parameter and the plain entry of those that are not SecureString.
   PrefetchReport prefetch(const std::vector<std::string>& items);
+
+  /// SIGTERM / Lambda SHUTDOWN: no new upstream call starts (a miss answers 503, cached and
+  /// stale values are still served) and requests waiting for AWS get their answer within
+  /// SidecarConfig::shutdown_grace.
+  void begin_shutdown();
 
   [[nodiscard]] SidecarMetrics& metrics() noexcept { return metrics_; }
   [[nodiscard]] SidecarCache& cache() noexcept { return cache_; }
@@ -81,9 +90,15 @@ class SidecarService {
  private:
   std::optional<ServiceResponse> answer(std::string_view method, std::string_view path,
                                         const QueryParams& query,
-                                        const std::vector<std::string>& tokens, bool may_wait);
+                                        const std::vector<std::string>& tokens, bool may_wait,
+                                        const ClientGone& client_gone = {});
   Outcome fetch_parameter(const SidecarRequest& req);
   Outcome fetch_secret(const SidecarRequest& req);
+  Outcome fetch_names(const SidecarRequest& req);
+  Outcome fetch_path(const SidecarRequest& req);
+  SidecarCache::Fetch fetch_for(const SidecarRequest& req);
+  void apply_json_key(const SidecarRequest& req, ServiceResponse& r);
+  void prefetch_secrets(const std::vector<std::string>& ids, PrefetchReport& report);
   template <typename Call>
   Outcome upstream(const char* action, const std::string& what, Call&& call);
   bool token_ok(const std::vector<std::string>& tokens) const;
@@ -93,6 +108,7 @@ class SidecarService {
   std::shared_ptr<AwsClient> ssm_;
   std::shared_ptr<AwsClient> secrets_;
   std::shared_ptr<Logger> log_;
+  std::vector<std::string> scrub_;  // credentials removed from upstream error text
   SidecarMetrics metrics_;
   UpstreamLimiter limiter_;
   SidecarCache cache_;  // last: its background refreshes use the members above

@@ -37,6 +37,11 @@ void TaskPool::wait_idle() {
   idle_cv_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
 }
 
+bool TaskPool::wait_idle_for(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return idle_cv_.wait_for(lock, timeout, [&] { return queue_.empty() && running_ == 0; });
+}
+
 void TaskPool::stop() {
   std::vector<std::thread> threads;
   {

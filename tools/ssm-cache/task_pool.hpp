@@ -7,6 +7,7 @@
 // every task already queued, and joins them.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -28,6 +29,8 @@ class TaskPool {
   bool submit(std::function<void()> task);
   /// Blocks until no task is queued or running.
   void wait_idle();
+  /// wait_idle() for at most `timeout`; false if a task is still queued or running.
+  bool wait_idle_for(std::chrono::milliseconds timeout);
   /// Refuses new tasks, runs the queued ones, joins the threads. Idempotent.
   void stop();
 
