@@ -5,7 +5,7 @@ set -euo pipefail
 
 SSM_CACHE_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
-  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libevent-dev
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libevent-dev libre2-dev libsqlite3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   awscli python3 python3-botocore
   clang-14 libclang-rt-14-dev libfuzzer-14-dev

@@ -1,7 +1,7 @@
 // ssm-cache-local/ssm_actions.cpp — the Parameter Store actions (AmazonSSM.*), with AWS's
 // validation rules, error codes and response shapes. See actions.hpp.
 #include <algorithm>
-#include <regex>  // std::regex_error only; matching lives in pattern.cpp
+#include <exception>
 #include <set>
 
 #include "actions.hpp"
@@ -352,7 +352,7 @@ void validate_key_id(const std::string& key_id) {
 bool matches_pattern(const std::string& pattern, const std::string& value) {
   try {
     return full_match(pattern, value);
-  } catch (const std::regex_error&) {
+  } catch (const BadPattern&) {
     throw client_error("InvalidAllowedPatternException",
                        "The request doesn't contain a valid regular expression pattern, or the "
                        "pattern is too complex to evaluate.");
@@ -388,7 +388,7 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
   if (description && description->size() > 1024) {
     throw validation_error("description", "Member must have length less than or equal to 1024");
   }
-  if (allowed_pattern && allowed_pattern->size() > 1024) {
+  if (allowed_pattern && allowed_pattern->size() > kMaxAllowedPatternLength) {
     throw validation_error("allowedPattern",
                            "Member must have length less than or equal to 1024");
   }
@@ -418,6 +418,23 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
     }
   }
   if (key_id) validate_key_id(*key_id);
+
+  // The value is checked against the pattern before the store's lock is taken, so that no
+  // pattern holds up other requests; the write re-checks only if a concurrent write changed
+  // the pattern in between. The outcome (or the bad-pattern error) is applied in the write,
+  // where AWS reports it: after ParameterAlreadyExists and the tier checks.
+  const std::string checked_pattern =
+      allowed_pattern ? *allowed_pattern : store_.read([&](const StoreData& data) {
+        auto it = data.parameters.find(name);
+        return it == data.parameters.end() ? std::string() : it->second.current().allowed_pattern;
+      });
+  std::exception_ptr pattern_error;
+  bool checked_matches = true;
+  try {
+    checked_matches = checked_pattern.empty() || matches_pattern(checked_pattern, value);
+  } catch (const ApiError&) {
+    pattern_error = std::current_exception();
+  }
 
   return store_.write([&](StoreData& data) {
     auto it = data.parameters.find(name);
@@ -472,7 +489,12 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
                                "4096 characters. To create a larger parameter value, upgrade "
                                "the parameter to use the advanced-parameter tier.");
     }
-    if (!v.allowed_pattern.empty() && !matches_pattern(v.allowed_pattern, value)) {
+    const bool same_pattern = v.allowed_pattern == checked_pattern;
+    if (same_pattern && pattern_error) std::rethrow_exception(pattern_error);
+    const bool matches = same_pattern ? checked_matches
+                                      : v.allowed_pattern.empty() ||
+                                            matches_pattern(v.allowed_pattern, value);
+    if (!matches) {
       throw client_error("ParameterPatternMismatchException",
                          "Parameter value, cannot be validated against allowedPattern: " +
                              v.allowed_pattern);
