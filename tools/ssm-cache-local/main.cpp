@@ -36,13 +36,6 @@ void log_line(const std::string& line) {
   std::fflush(stderr);
 }
 
-bool is_loopback(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  in_addr addr{};
-  if (::inet_pton(AF_INET, host.c_str(), &addr) != 1) return false;
-  return (ntohl(addr.s_addr) >> 24) == 127;
-}
-
 int port_of(const sockaddr_storage& ss) {
   if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(ss).sin_port);
   if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(ss).sin6_port);
@@ -132,6 +125,8 @@ int main(int argc, char** argv) {
   std::string region;
   std::vector<std::string> credentials;
   bool admin = false;
+  std::string admin_token;
+  std::vector<std::string> allowed_hosts;
   bool quiet = false;
   int threads = 32;
   std::string account_id = "000000000000";
@@ -149,7 +144,14 @@ int main(int argc, char** argv) {
   app.add_option("--credentials", credentials,
                  "ACCESS_KEY:SECRET_KEY accepted in signatures (repeatable; default test:test)");
   app.add_option("--account-id", account_id, "Account id used in ARNs")->capture_default_str();
-  app.add_flag("--admin", admin, "Serve /_local/stats and /_local/faults");
+  app.add_flag("--admin", admin,
+               "Serve /_local/stats and /_local/faults, behind a random token printed at start");
+  app.add_option("--admin-token", admin_token,
+                 "Serve the admin endpoints behind this token ('Authorization: Bearer TOKEN'); "
+                 "implies --admin");
+  app.add_option("--allow-host", allowed_hosts,
+                 "Also serve requests whose Host header names this host (repeatable; default: "
+                 "loopback names only)");
   app.add_flag("--quiet", quiet, "Do not log one line per request on stderr");
   app.add_option("--threads", threads, "Worker threads (one per open connection)")
       ->capture_default_str()->check(CLI::Range(1, 1024));
@@ -179,7 +181,7 @@ int main(int argc, char** argv) {
   fault_group->add_option("--seed", seed, "Seed of the fault dice (default: random)");
   CLI11_PARSE(app, argc, argv);
 
-  if (!is_loopback(host)) {
+  if (!ssm_cache::local::is_loopback_name(host)) {
     std::fprintf(stderr,
                  "ssm-cache-local: refusing to bind '%s': this development server binds loopback "
                  "addresses only (127.0.0.1, ::1, localhost)\n",
@@ -204,7 +206,9 @@ int main(int argc, char** argv) {
   }
   options.region = region;
   options.account_id = account_id;
-  options.admin = admin;
+  options.admin = admin || !admin_token.empty();
+  options.admin_token = admin_token;
+  options.allowed_hosts = allowed_hosts;
   options.data_file = data_file;
   options.faults = faults;
   if (seed >= 0) options.seed = static_cast<std::uint64_t>(seed);
@@ -298,13 +302,17 @@ int main(int argc, char** argv) {
   }
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::printf("listening on http://%s:%d\n", shown_host.c_str(), bound);
+  if (options.admin && admin_token.empty()) {
+    // Made at start: whoever started the server reads it here (never in the log).
+    std::printf("admin token: %s\n", core->admin_token().c_str());
+  }
   std::fflush(stdout);
 
   const auto [params, secrets] = core->sizes();
   log_line("ssm-cache-local: " + std::to_string(params) + " parameters, " +
            std::to_string(secrets) + " secrets" +
            (data_file.empty() ? std::string(", in memory only") : ", data file " + data_file) +
-           (admin ? "; admin endpoints on /_local/" : ""));
+           (options.admin ? "; admin endpoints on /_local/" : ""));
 
   std::thread signal_thread([&server, stop_signals] {
     int sig = 0;

@@ -260,7 +260,8 @@ StoreData parse_store(std::string_view text, const LoadDefaults& defaults, Rando
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
-    throw LoadError(std::string("not valid JSON: ") + e.what());
+    // Only the position: the parser's own message quotes the file, secret values included.
+    throw LoadError("not valid JSON (at byte " + std::to_string(e.byte) + ")");
   } catch (const json::exception&) {
     throw LoadError("not usable JSON: a number out of range or an invalid value");
   }
