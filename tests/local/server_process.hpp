@@ -117,6 +117,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
   [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   [[nodiscard]] const std::string& first_line() const { return first_line_; }
   [[nodiscard]] std::string stderr_text() const { return read_file(stderr_path_); }
