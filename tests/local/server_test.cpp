@@ -76,11 +76,11 @@ TEST(LocalServer, SigkillAfterAcknowledgedWritesLosesNothing) {
   EXPECT_EQ(r.json["SecretString"], "x");
 }
 
-TEST(LocalServer, MissingDataFileStartsEmptyAndIsCreatedOnFirstWrite) {
+TEST(LocalServer, MissingDataFileStartsEmptyAsANewDatabase) {
   TempDir dir;
-  const std::string file = dir.file("new.json");
+  const std::string file = dir.file("new.db");
   ServerProcess server({"--data", file});
-  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_TRUE(std::filesystem::exists(file));  // created (and locked) at start
   SignedClient client(server.port());
   EXPECT_EQ(client.call("AmazonSSM.GetParameter", json{{"Name", "/a"}}).error_code(), "ParameterNotFound");
   ASSERT_EQ(client.call("AmazonSSM.PutParameter", put_body("/a", "v")).status, 200);

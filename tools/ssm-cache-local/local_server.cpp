@@ -7,6 +7,7 @@
 
 #include "api_error.hpp"
 #include "aws/sigv4.hpp"
+#include "database.hpp"
 #include "persistence.hpp"
 
 namespace ssm_cache::local {
@@ -67,13 +68,32 @@ std::string service_of(std::string_view target) {
   return {};
 }
 
-StoreData load_initial(const ServerOptions& options, Random& random) {
-  if (options.data_file.empty()) return {};
+LoadDefaults load_defaults(const ServerOptions& options) {
   LoadDefaults defaults;
   defaults.region = options.region.empty() ? "us-east-1" : options.region;
   defaults.account_id = options.account_id;
   defaults.now = epoch_seconds(options.clock ? options.clock() : std::chrono::system_clock::now());
-  return load_store_file(options.data_file, defaults, random);
+  return defaults;
+}
+
+/// The store of options.data_file: its database, loaded, or — on first start from a JSON
+/// data file — that file imported into it. `initial`, when given, replaces the contents.
+std::unique_ptr<Store> open_store(const ServerOptions& options, Random& random,
+                                  std::optional<StoreData> initial) {
+  if (options.data_file.empty()) return std::make_unique<Store>(std::move(initial).value_or(StoreData{}));
+  const DataPaths paths = data_paths(options.data_file);
+  auto db = std::make_unique<Database>(paths.database);
+  StoreData data;
+  if (initial) {
+    data = std::move(*initial);
+    db->save_all(data);
+  } else if (!paths.json_import.empty() && db->empty()) {
+    data = load_store_file(paths.json_import, load_defaults(options), random);
+    db->save_all(data);
+  } else {
+    data = db->load(load_defaults(options), random);
+  }
+  return std::make_unique<Store>(std::move(data), std::move(db));
 }
 
 }  // namespace
@@ -81,7 +101,7 @@ StoreData load_initial(const ServerOptions& options, Random& random) {
 LocalServer::LocalServer(ServerOptions options)
     : options_(std::move(options)),
       random_(options_.seed),
-      store_(std::make_unique<Store>(load_initial(options_, random_), options_.data_file)),
+      store_(open_store(options_, random_, std::nullopt)),
       actions_(*store_, random_),
       faults_(options_.faults, options_.seed) {
   if (options_.admin && options_.admin_token.empty()) options_.admin_token = random_hex_token(16);
@@ -90,7 +110,7 @@ LocalServer::LocalServer(ServerOptions options)
 LocalServer::LocalServer(ServerOptions options, StoreData initial)
     : options_(std::move(options)),
       random_(options_.seed),
-      store_(std::make_unique<Store>(std::move(initial), options_.data_file)),
+      store_(open_store(options_, random_, std::move(initial))),
       actions_(*store_, random_),
       faults_(options_.faults, options_.seed) {
   if (options_.admin && options_.admin_token.empty()) options_.admin_token = random_hex_token(16);

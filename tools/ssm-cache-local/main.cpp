@@ -68,8 +68,8 @@ int main(int argc, char** argv) {
   app.add_option("--port", port, "TCP port; 0 picks a free one")->capture_default_str()
       ->check(CLI::Range(0, 65535));
   app.add_option("--data", data_file,
-                 "JSON data file: loaded at start (missing = empty store), every write is on "
-                 "disk before the reply");
+                 "SQLite database (WAL) holding the store; every write is committed before the "
+                 "reply. A JSON data file here is imported once into FILE.sqlite");
   app.add_option("--region", region,
                  "Accept only signatures scoped to this region (default: any region)");
   app.add_option("--credentials", credentials,
@@ -165,6 +165,9 @@ int main(int argc, char** argv) {
                  "ssm-cache-local: cannot load the data file: %s\nThe file is left untouched; "
                  "fix or move it, then start again.\n",
                  e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ssm-cache-local: cannot open the data file: %s\n", e.what());
     return 2;
   }
 

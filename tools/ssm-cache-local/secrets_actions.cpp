@@ -260,7 +260,8 @@ json Actions::create_secret(const RequestContext& ctx, const json& body) {
   }
   const auto kms_key_id = in.opt_string("KmsKeyId");
   std::vector<Tag> tags = read_tags(in);
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
+    changes.secret(name);
     if (auto it = data.secrets.find(name); it != data.secrets.end()) {
       if (it->second.deletion_date) {
         throw client_error("InvalidRequestException",
@@ -316,10 +317,11 @@ json Actions::put_secret_value(const RequestContext& ctx, const json& body) {
     throw client_error("InvalidRequestException",
                        "You must provide either SecretString or SecretBinary.");
   }
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
     const Secret* found = find_secret(data, secret_id);
     if (found == nullptr) throw secret_not_found();
     if (found->deletion_date) throw marked_for_deletion();
+    changes.secret(found->name);
     Secret& s = data.secrets.at(found->name);
     if (token) {
       if (const SecretVersion* existing = s.find_version_id(*token)) {
@@ -511,9 +513,10 @@ json Actions::delete_secret(const RequestContext& ctx, const json& body) {
     throw client_error("InvalidParameterException",
                        "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
   }
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
     const Secret* found = find_secret(data, secret_id);
     if (found == nullptr) throw secret_not_found();
+    changes.secret(found->name);
     Secret& s = data.secrets.at(found->name);
     if (force) {
       json out = {{"ARN", s.arn}, {"Name", s.name}, {"DeletionDate", ctx.now}};
@@ -529,9 +532,10 @@ json Actions::delete_secret(const RequestContext& ctx, const json& body) {
 json Actions::restore_secret(const RequestContext& ctx, const json& body) {
   const Input in(body);
   const std::string secret_id = in.string("SecretId", "secretId");
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
     const Secret* found = find_secret(data, secret_id);
     if (found == nullptr) throw secret_not_found();
+    changes.secret(found->name);
     Secret& s = data.secrets.at(found->name);
     s.deletion_date.reset();
     s.last_changed = ctx.now;

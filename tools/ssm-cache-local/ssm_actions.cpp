@@ -436,7 +436,8 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
     pattern_error = std::current_exception();
   }
 
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
+    changes.parameter(name);
     auto it = data.parameters.find(name);
     const ParameterVersion* previous = it == data.parameters.end() ? nullptr : &it->second.current();
     if (previous != nullptr && !overwrite) {
@@ -658,7 +659,8 @@ json Actions::get_parameters_by_path(const RequestContext& ctx, const json& body
 json Actions::delete_parameter(const RequestContext&, const json& body) {
   const Input in(body);
   const std::string name = in.string("Name", "name");
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
+    changes.parameter(name);
     if (data.parameters.erase(name) == 0) throw parameter_not_found(name);
     return json::object();
   });
@@ -673,10 +675,11 @@ json Actions::delete_parameters(const RequestContext&, const json& body) {
   if (names.size() > 10) {
     throw validation_error("names", "Member must have length less than or equal to 10");
   }
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
     json deleted = json::array();
     json invalid = json::array();
     for (const auto& n : names) {
+      changes.parameter(n);
       if (data.parameters.erase(n) > 0) {
         deleted.push_back(n);
       } else if (std::find(deleted.begin(), deleted.end(), n) == deleted.end()) {
@@ -703,9 +706,10 @@ json Actions::label_parameter_version(const RequestContext&, const json& body) {
     throw client_error("ValidationException",
                        "Name must not carry a selector; give the version in ParameterVersion.");
   }
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
     const Parameter* found = find_parameter(data, ref);
     if (found == nullptr) throw parameter_not_found(ref.name);
+    changes.parameter(found->name);
     Parameter& p = data.parameters.at(found->name);
     const std::int64_t target = version.value_or(p.current().version);
     auto vit = std::find_if(p.versions.begin(), p.versions.end(),

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "persistence.hpp"
+#include "database.hpp"
 
 namespace ssm_cache::local {
 
@@ -35,12 +35,58 @@ const SecretVersion* Secret::find_stage(const std::string& stage) const {
   return nullptr;
 }
 
-Store::Store(StoreData initial, std::string data_file)
-    : data_(std::move(initial)), data_file_(std::move(data_file)) {}
+void Changes::parameter(const std::string& name) {
+  if (parameters_.contains(name)) return;
+  auto it = data_.parameters.find(name);
+  parameters_.emplace(name, it == data_.parameters.end() ? std::nullopt
+                                                         : std::optional<Parameter>(it->second));
+}
 
-void Store::commit(StoreData next) {
-  if (!data_file_.empty()) write_file_durably(data_file_, serialize_store(next));
-  data_ = std::move(next);
+void Changes::secret(const std::string& name) {
+  if (secrets_.contains(name)) return;
+  auto it = data_.secrets.find(name);
+  secrets_.emplace(name, it == data_.secrets.end() ? std::nullopt
+                                                   : std::optional<Secret>(it->second));
+}
+
+void Changes::roll_back() {
+  for (auto& [name, before] : parameters_) {
+    if (before) {
+      data_.parameters.insert_or_assign(name, std::move(*before));
+    } else {
+      data_.parameters.erase(name);
+    }
+  }
+  for (auto& [name, before] : secrets_) {
+    if (before) {
+      data_.secrets.insert_or_assign(name, std::move(*before));
+    } else {
+      data_.secrets.erase(name);
+    }
+  }
+  parameters_.clear();
+  secrets_.clear();
+}
+
+std::vector<std::string> Changes::parameter_names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, before] : parameters_) out.push_back(name);
+  return out;
+}
+
+std::vector<std::string> Changes::secret_names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, before] : secrets_) out.push_back(name);
+  return out;
+}
+
+Store::Store(StoreData initial, std::unique_ptr<Database> db)
+    : data_(std::move(initial)), db_(std::move(db)) {}
+
+Store::~Store() = default;
+
+void Store::commit(const Changes& changes) {
+  if (db_) db_->save(data_, changes.parameter_names(), changes.secret_names());
 }
 
 }  // namespace ssm_cache::local

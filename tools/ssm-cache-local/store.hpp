@@ -1,16 +1,18 @@
 // ssm-cache-local/store.hpp — the data of the local server (parameters with their version
 // history, secrets with their versions and staging labels) and the Store that guards it.
 //
-// Thread-safe: reads share a lock; a write runs on a copy of the data, is persisted (when a
-// data file is configured) and only then replaces the data, so a failed write — invalid
-// input or a disk error — leaves the store exactly as it was. A write costs a copy of the
-// store plus, with a data file, one serialization and an fsync.
+// Thread-safe: reads share a lock; a write holds it exclusively, names each entry before it
+// changes it (Changes), and is persisted (when a database is configured) before the lock is
+// released, so readers only ever see committed data. A failed write — invalid input or a
+// disk error — is rolled back to exactly what it was. A write costs a copy of the entries it
+// changes plus, with a database, one transaction over them (see database.hpp).
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -83,10 +85,31 @@ struct StoreData {
   friend bool operator==(const StoreData&, const StoreData&) = default;
 };
 
+class Database;
+
+/// The entries one write changes: each is named (before it is changed, added or erased) so
+/// that it alone is persisted, and restored if the write fails.
+class Changes {
+ public:
+  explicit Changes(StoreData& data) : data_(data) {}
+  void parameter(const std::string& name);
+  void secret(const std::string& name);
+  /// Puts every named entry back as it was before the write.
+  void roll_back();
+  [[nodiscard]] std::vector<std::string> parameter_names() const;
+  [[nodiscard]] std::vector<std::string> secret_names() const;
+
+ private:
+  StoreData& data_;
+  std::map<std::string, std::optional<Parameter>> parameters_;  ///< before the write
+  std::map<std::string, std::optional<Secret>> secrets_;
+};
+
 class Store {
  public:
-  /// data_file empty: memory only. Otherwise every write is on disk before write() returns.
-  explicit Store(StoreData initial = {}, std::string data_file = {});
+  /// db null: memory only. Otherwise every write is committed to it before write() returns.
+  explicit Store(StoreData initial = {}, std::unique_ptr<Database> db = nullptr);
+  ~Store();
 
   template <class F>
   auto read(F&& f) const {
@@ -94,29 +117,35 @@ class Store {
     return f(static_cast<const StoreData&>(data_));
   }
 
-  /// Runs f on a copy; persists; publishes. If f throws, or persisting throws, nothing changes.
+  /// Runs f(data, changes); f names in `changes` every entry before it changes it. Then
+  /// persists the named entries. If f throws, or persisting throws, nothing changes.
   template <class F>
   auto write(F&& f) {
     std::unique_lock lock(mu_);
-    StoreData next = data_;
-    if constexpr (std::is_void_v<decltype(f(next))>) {
-      f(next);
-      commit(std::move(next));
-    } else {
-      auto result = f(next);
-      commit(std::move(next));
-      return result;
+    Changes changes(data_);
+    try {
+      if constexpr (std::is_void_v<decltype(f(data_, changes))>) {
+        f(data_, changes);
+        commit(changes);
+      } else {
+        auto result = f(data_, changes);
+        commit(changes);
+        return result;
+      }
+    } catch (...) {
+      changes.roll_back();
+      throw;
     }
   }
 
-  [[nodiscard]] const std::string& data_file() const noexcept { return data_file_; }
+  [[nodiscard]] bool persistent() const noexcept { return db_ != nullptr; }
 
  private:
-  void commit(StoreData next);  // called with mu_ held
+  void commit(const Changes& changes);  // called with mu_ held
 
   mutable std::shared_mutex mu_;
   StoreData data_;
-  std::string data_file_;
+  std::unique_ptr<Database> db_;
 };
 
 }  // namespace ssm_cache::local
