@@ -159,31 +159,34 @@ void Database::check_still_ours() {
   }
 }
 
-void Database::save(const StoreData& data, const std::vector<std::string>& parameters,
-                    const std::vector<std::string>& secrets) {
+namespace {
+
+template <class Entry, class ToJson>
+void save_entries(Statement& put, Statement& erase,
+                  const std::vector<std::pair<std::string, const Entry*>>& entries,
+                  ToJson to_json) {
+  for (const auto& [name, entry] : entries) {
+    Statement& st = entry == nullptr ? erase : put;
+    st.bind(1, name);
+    if (entry != nullptr) st.bind(2, to_json(*entry).dump());
+    st.step();
+    st.reset();
+  }
+}
+
+}  // namespace
+
+void Database::save(const std::vector<std::pair<std::string, const Parameter*>>& parameters,
+                    const std::vector<std::pair<std::string, const Secret*>>& secrets) {
   check_still_ours();
   exec("BEGIN IMMEDIATE");
   try {
     Statement put_param(db_, "INSERT OR REPLACE INTO parameters (name, entry) VALUES (?, ?)");
     Statement del_param(db_, "DELETE FROM parameters WHERE name = ?");
-    for (const auto& name : parameters) {
-      auto it = data.parameters.find(name);
-      Statement& st = it == data.parameters.end() ? del_param : put_param;
-      st.bind(1, name);
-      if (it != data.parameters.end()) st.bind(2, parameter_json(it->second).dump());
-      st.step();
-      st.reset();
-    }
+    save_entries(put_param, del_param, parameters, parameter_json);
     Statement put_secret(db_, "INSERT OR REPLACE INTO secrets (name, entry) VALUES (?, ?)");
     Statement del_secret(db_, "DELETE FROM secrets WHERE name = ?");
-    for (const auto& name : secrets) {
-      auto it = data.secrets.find(name);
-      Statement& st = it == data.secrets.end() ? del_secret : put_secret;
-      st.bind(1, name);
-      if (it != data.secrets.end()) st.bind(2, secret_json(it->second).dump());
-      st.step();
-      st.reset();
-    }
+    save_entries(put_secret, del_secret, secrets, secret_json);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -192,11 +195,11 @@ void Database::save(const StoreData& data, const std::vector<std::string>& param
 }
 
 void Database::save_all(const StoreData& data) {
-  std::vector<std::string> parameters;
-  std::vector<std::string> secrets;
-  for (const auto& [name, p] : data.parameters) parameters.push_back(name);
-  for (const auto& [name, s] : data.secrets) secrets.push_back(name);
-  save(data, parameters, secrets);
+  std::vector<std::pair<std::string, const Parameter*>> parameters;
+  std::vector<std::pair<std::string, const Secret*>> secrets;
+  for (const auto& [name, p] : data.parameters) parameters.emplace_back(name, &p);
+  for (const auto& [name, s] : data.secrets) secrets.emplace_back(name, &s);
+  save(parameters, secrets);
 }
 
 }  // namespace ssm_cache::local

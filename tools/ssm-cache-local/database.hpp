@@ -39,10 +39,10 @@ class Database {
   [[nodiscard]] bool empty();
   /// Every entry. Throws LoadError naming the entry when one is malformed.
   StoreData load(const LoadDefaults& defaults, Random& random);
-  /// Writes the named entries of `data` as they are now (absent: deleted), in one
-  /// transaction. Throws std::runtime_error (nothing is written then).
-  void save(const StoreData& data, const std::vector<std::string>& parameters,
-            const std::vector<std::string>& secrets);
+  /// Writes these entries (null: deleted) in one transaction. Throws std::runtime_error
+  /// (nothing is written then).
+  void save(const std::vector<std::pair<std::string, const Parameter*>>& parameters,
+            const std::vector<std::pair<std::string, const Secret*>>& secrets);
   /// Writes every entry of `data` (an import), in one transaction.
   void save_all(const StoreData& data);
 

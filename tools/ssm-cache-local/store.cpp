@@ -68,16 +68,46 @@ void Changes::roll_back() {
   secrets_.clear();
 }
 
-std::vector<std::string> Changes::parameter_names() const {
-  std::vector<std::string> out;
-  for (const auto& [name, before] : parameters_) out.push_back(name);
+namespace {
+
+// Swaps each named entry of `live` with its state in `other` (nullopt: absent).
+template <class Entry>
+void swap_entries(std::map<std::string, Entry>& live,
+                  std::map<std::string, std::optional<Entry>>& other) {
+  for (auto& [name, state] : other) {
+    std::optional<Entry> current;
+    if (auto it = live.find(name); it != live.end()) {
+      current = std::move(it->second);
+      live.erase(it);
+    }
+    if (state) live.emplace(name, std::move(*state));
+    state = std::move(current);
+  }
+}
+
+template <class Entry>
+std::vector<std::pair<std::string, const Entry*>> entries_of(
+    const std::map<std::string, std::optional<Entry>>& states) {
+  std::vector<std::pair<std::string, const Entry*>> out;
+  for (const auto& [name, state] : states) out.emplace_back(name, state ? &*state : nullptr);
   return out;
 }
 
-std::vector<std::string> Changes::secret_names() const {
-  std::vector<std::string> out;
-  for (const auto& [name, before] : secrets_) out.push_back(name);
-  return out;
+}  // namespace
+
+void Changes::set_aside() {
+  swap_entries(data_.parameters, parameters_);
+  swap_entries(data_.secrets, secrets_);
+}
+
+void Changes::install() { set_aside(); }
+
+std::vector<std::pair<std::string, const Parameter*>> Changes::parameters() const {
+  return entries_of(parameters_);
+}
+
+std::vector<std::pair<std::string, const Secret*>> Changes::secrets() const {
+  return entries_of(secrets_);
 }
 
 Store::Store(StoreData initial, std::unique_ptr<Database> db)
@@ -86,7 +116,7 @@ Store::Store(StoreData initial, std::unique_ptr<Database> db)
 Store::~Store() = default;
 
 void Store::commit(const Changes& changes) {
-  if (db_) db_->save(data_, changes.parameter_names(), changes.secret_names());
+  db_->save(changes.parameters(), changes.secrets());
 }
 
 }  // namespace ssm_cache::local

@@ -96,12 +96,17 @@ class Changes {
   void secret(const std::string& name);
   /// Puts every named entry back as it was before the write.
   void roll_back();
-  [[nodiscard]] std::vector<std::string> parameter_names() const;
-  [[nodiscard]] std::vector<std::string> secret_names() const;
+  /// Sets the named entries aside as the write left them and puts back what they were.
+  void set_aside();
+  /// Puts back the entries set aside.
+  void install();
+  /// The entries set aside: name and new state (null: erased).
+  [[nodiscard]] std::vector<std::pair<std::string, const Parameter*>> parameters() const;
+  [[nodiscard]] std::vector<std::pair<std::string, const Secret*>> secrets() const;
 
  private:
   StoreData& data_;
-  std::map<std::string, std::optional<Parameter>> parameters_;  ///< before the write
+  std::map<std::string, std::optional<Parameter>> parameters_;  ///< other state (see above)
   std::map<std::string, std::optional<Secret>> secrets_;
 };
 
@@ -117,32 +122,38 @@ class Store {
     return f(static_cast<const StoreData&>(data_));
   }
 
-  /// Runs f(data, changes); f names in `changes` every entry before it changes it. Then
-  /// persists the named entries. If f throws, or persisting throws, nothing changes.
+  /// Runs f(data, changes), which names in `changes` every entry before it changes it, then
+  /// commits the named entries to the database. If f throws, or the commit throws, nothing
+  /// changes. Readers wait for f only, never for the commit: they see the data as it was
+  /// until the commit is done (writers are serialized meanwhile).
   template <class F>
   auto write(F&& f) {
+    std::lock_guard writer(writer_mu_);
     std::unique_lock lock(mu_);
     Changes changes(data_);
-    try {
-      if constexpr (std::is_void_v<decltype(f(data_, changes))>) {
-        f(data_, changes);
-        commit(changes);
-      } else {
-        auto result = f(data_, changes);
-        commit(changes);
-        return result;
+    auto result = [&] {
+      try {
+        return f(data_, changes);
+      } catch (...) {
+        changes.roll_back();
+        throw;
       }
-    } catch (...) {
-      changes.roll_back();
-      throw;
-    }
+    }();
+    if (db_ == nullptr) return result;
+    changes.set_aside();
+    lock.unlock();
+    commit(changes);  // throws: data_ is already as it was
+    lock.lock();
+    changes.install();
+    return result;
   }
 
   [[nodiscard]] bool persistent() const noexcept { return db_ != nullptr; }
 
  private:
-  void commit(const Changes& changes);  // called with mu_ held
+  void commit(const Changes& changes);  // called with writer_mu_ held
 
+  std::mutex writer_mu_;
   mutable std::shared_mutex mu_;
   StoreData data_;
   std::unique_ptr<Database> db_;
