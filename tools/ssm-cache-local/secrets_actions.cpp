@@ -2,6 +2,7 @@
 // versions with staging labels that move as in AWS (a new AWSCURRENT turns the old one into
 // AWSPREVIOUS), idempotent ClientRequestToken, scheduled deletion. See actions.hpp.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "actions.hpp"
@@ -140,19 +141,64 @@ std::vector<SecretFilter> read_secret_filters(const json* list) {
   for (const auto& item : *list) {
     const Input fi(item);
     SecretFilter f;
-    f.key = fi.opt_string("Key").value_or("");
+    // AWS: a filter without Key or Values is InvalidParameterException, before any enum check.
+    const auto key = fi.opt_string("Key");
+    const auto values = fi.opt_strings("Values");
+    if (!key || !values) {
+      throw client_error("InvalidParameterException",
+                         "Invalid filter: a filter needs both a Key and Values.");
+    }
+    f.key = *key;
     if (!kKeys.contains(f.key)) {
       throw validation_error("filters.member.key",
                              "Member must satisfy enum value set: [all, name, tag-key, "
                              "description, tag-value, primary-region, owning-service]");
     }
-    f.values = fi.opt_strings("Values").value_or(std::vector<std::string>{});
+    f.values = *values;
     if (f.values.empty() || f.values.size() > 10) {
       throw validation_error("filters.member.values", "Member must have length between 1 and 10");
     }
     out.push_back(std::move(f));
   }
   return out;
+}
+
+/// Words of a field for the "all" and "description" filters, lower-cased: split at spaces
+/// and / - _ + = . @, then before each upper-case letter that follows a lower-case one.
+std::vector<std::string> filter_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  };
+  char previous = ' ';
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isspace(u) != 0 || std::string_view("/-_+=.@").find(c) != std::string_view::npos) {
+      flush();
+    } else {
+      if (std::isupper(u) != 0 && std::islower(static_cast<unsigned char>(previous)) != 0) flush();
+      word += static_cast<char>(std::tolower(u));
+    }
+    previous = c;
+  }
+  flush();
+  return words;
+}
+
+/// AWS: "all" (and, as measured, "description") break the value into words and match each
+/// as a case-insensitive prefix of some word of the field (API_Filter; moto's filters.py
+/// records the same for description). The other keys: case-sensitive prefix of the field.
+bool field_matches(const std::string& key, const std::string& field, const std::string& value) {
+  if (key != "all" && key != "description") return field.starts_with(value);
+  const auto wanted = filter_words(value);
+  if (wanted.empty()) return false;
+  const auto have = filter_words(field);
+  return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+    return std::any_of(have.begin(), have.end(),
+                       [&](const std::string& h) { return h.starts_with(w); });
+  });
 }
 
 bool secret_matches(const Secret& s, const std::vector<SecretFilter>& filters) {
@@ -168,8 +214,9 @@ bool secret_matches(const Secret& s, const std::vector<SecretFilter>& filters) {
         if (f.key == "tag-key" || f.key == "all") fields.push_back(t.key);
         if (f.key == "tag-value" || f.key == "all") fields.push_back(t.value);
       }
-      const bool hit = std::any_of(fields.begin(), fields.end(),
-                                   [&](const std::string& x) { return x.starts_with(v); });
+      const bool hit = std::any_of(fields.begin(), fields.end(), [&](const std::string& x) {
+        return field_matches(f.key, x, v);
+      });
       any = any || (negate ? !hit : hit);
     }
     if (!any) return false;
@@ -182,8 +229,9 @@ json list_entry(const Secret& s) {
               {"Name", s.name},
               {"LastChangedDate", s.last_changed},
               {"CreatedDate", s.created},
-              {"SecretVersionsToStages", versions_to_stages(s)},
-              {"Tags", tags_json(s.tags)}};
+              {"SecretVersionsToStages", versions_to_stages(s)}};
+  // AWS omits empty members (a secret without tags has no "Tags").
+  if (!s.tags.empty()) out["Tags"] = tags_json(s.tags);
   if (!s.description.empty()) out["Description"] = s.description;
   if (!s.kms_key_id.empty()) out["KmsKeyId"] = s.kms_key_id;
   if (s.last_accessed) out["LastAccessedDate"] = *s.last_accessed;
@@ -260,6 +308,12 @@ json Actions::create_secret(const RequestContext& ctx, const json& body) {
   }
   const auto kms_key_id = in.opt_string("KmsKeyId");
   std::vector<Tag> tags = read_tags(in);
+  if (body.contains("AddReplicaRegions")) {
+    // Refused rather than silently ignored: a caller relying on a replica would not get one.
+    throw client_error("InvalidRequestException",
+                       "ssm-cache-local does not replicate secrets: AddReplicaRegions is not "
+                       "supported.");
+  }
   return store_.write([&](StoreData& data, Changes& changes) {
     changes.secret(name);
     if (auto it = data.secrets.find(name); it != data.secrets.end()) {
@@ -342,6 +396,12 @@ json Actions::put_secret_value(const RequestContext& ctx, const json& body) {
     std::vector<std::string> unique;
     for (const auto& st : v.stages) {
       if (std::find(unique.begin(), unique.end(), st) == unique.end()) unique.push_back(st);
+    }
+    // AWS: "If this operation creates the first version for the secret, then Secrets
+    // Manager automatically attaches the staging label AWSCURRENT to the new version."
+    if (s.find_stage("AWSCURRENT") == nullptr &&
+        std::find(unique.begin(), unique.end(), "AWSCURRENT") == unique.end()) {
+      unique.push_back("AWSCURRENT");
     }
     v.stages = unique;
     const std::string id = v.version_id;
@@ -445,8 +505,9 @@ json Actions::describe_secret(const RequestContext&, const json& body) {
     const Secret* s = find_secret(data, secret_id);
     if (s == nullptr) throw secret_not_found();
     json out = list_entry(*s);
+    json stages = std::move(out["SecretVersionsToStages"]);
     out.erase("SecretVersionsToStages");
-    out["VersionIdsToStages"] = versions_to_stages(*s);
+    if (!stages.empty()) out["VersionIdsToStages"] = std::move(stages);
     return out;
   });
 }
@@ -515,6 +576,15 @@ json Actions::delete_secret(const RequestContext& ctx, const json& body) {
   }
   return store_.write([&](StoreData& data, Changes& changes) {
     const Secret* found = find_secret(data, secret_id);
+    if (found == nullptr && force) {
+      // AWS: a forced deletion of a secret that does not exist succeeds (idempotent).
+      const std::string arn =
+          secret_id.starts_with("arn:")
+              ? secret_id
+              : "arn:aws:secretsmanager:" + ctx.region + ":" + ctx.account_id + ":secret:" +
+                    secret_id + "-" + random_.alnum(6);
+      return json{{"ARN", arn}, {"Name", secret_id}, {"DeletionDate", ctx.now}};
+    }
     if (found == nullptr) throw secret_not_found();
     changes.secret(found->name);
     Secret& s = data.secrets.at(found->name);

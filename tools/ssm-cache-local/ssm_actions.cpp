@@ -68,14 +68,18 @@ ApiError parameter_not_found(const std::string& name) {
 }
 
 /// Looks a ParameterRef up; an ARN's single-level name may be stored with or without '/'.
+/// The key a parameter is stored under. AWS treats a root-level name with and without its
+/// leading slash ("foo", "/foo") as one parameter, shown as it was created: the key is the
+/// stored spelling when one exists, else `name` itself.
+std::string stored_key(const StoreData& data, const std::string& name) {
+  if (data.parameters.contains(name) || hierarchy_depth(name) != 1) return name;
+  const std::string other = name.starts_with('/') ? name.substr(1) : "/" + name;
+  return data.parameters.contains(other) ? other : name;
+}
+
 const Parameter* find_parameter(const StoreData& data, const ParameterRef& ref) {
-  if (auto it = data.parameters.find(ref.name); it != data.parameters.end()) return &it->second;
-  if (ref.from_arn && ref.name.starts_with('/') && hierarchy_depth(ref.name) == 1) {
-    if (auto it = data.parameters.find(ref.name.substr(1)); it != data.parameters.end()) {
-      return &it->second;
-    }
-  }
-  return nullptr;
+  auto it = data.parameters.find(stored_key(data, ref.name));
+  return it == data.parameters.end() ? nullptr : &it->second;
 }
 
 /// The version a ref designates, or nullptr.
@@ -278,6 +282,8 @@ bool string_matches(const StringFilter& f, const std::string& text) {
 
 bool under_path(const std::string& name, std::string path, bool recursive) {
   if (!path.ends_with('/')) path += '/';
+  // A root-level name created without its slash ("foo") is "/foo" to AWS: under "/".
+  if (path == "/" && !name.starts_with('/')) return true;
   if (!name.starts_with(path) || name.size() == path.size()) return false;
   return recursive || name.find('/', path.size()) == std::string::npos;
 }
@@ -403,6 +409,11 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
                        "The following data type is not supported: " + *data_type +
                            " (supported: text, aws:ec2:image, aws:ssm:integration).");
   }
+  if (policies) {
+    // Refused rather than silently ignored: an expiration policy would never fire here.
+    throw client_error("ValidationException",
+                       "ssm-cache-local does not implement parameter policies (Policies).");
+  }
   if (tags_json != nullptr && overwrite) {
     throw client_error("ValidationException",
                        "Invalid request: tags and overwrite can't be used together. To create a "
@@ -425,7 +436,7 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
   // where AWS reports it: after ParameterAlreadyExists and the tier checks.
   const std::string checked_pattern =
       allowed_pattern ? *allowed_pattern : store_.read([&](const StoreData& data) {
-        auto it = data.parameters.find(name);
+        auto it = data.parameters.find(stored_key(data, name));
         return it == data.parameters.end() ? std::string() : it->second.current().allowed_pattern;
       });
   std::exception_ptr pattern_error;
@@ -437,8 +448,9 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
   }
 
   return store_.write([&](StoreData& data, Changes& changes) {
-    changes.parameter(name);
-    auto it = data.parameters.find(name);
+    const std::string key = stored_key(data, name);
+    changes.parameter(key);
+    auto it = data.parameters.find(key);
     const ParameterVersion* previous = it == data.parameters.end() ? nullptr : &it->second.current();
     if (previous != nullptr && !overwrite) {
       throw client_error("ParameterAlreadyExists",
@@ -660,8 +672,9 @@ json Actions::delete_parameter(const RequestContext&, const json& body) {
   const Input in(body);
   const std::string name = in.string("Name", "name");
   return store_.write([&](StoreData& data, Changes& changes) {
-    changes.parameter(name);
-    if (data.parameters.erase(name) == 0) throw parameter_not_found(name);
+    const std::string key = stored_key(data, name);
+    changes.parameter(key);
+    if (data.parameters.erase(key) == 0) throw parameter_not_found(name);
     return json::object();
   });
 }
@@ -679,8 +692,9 @@ json Actions::delete_parameters(const RequestContext&, const json& body) {
     json deleted = json::array();
     json invalid = json::array();
     for (const auto& n : names) {
-      changes.parameter(n);
-      if (data.parameters.erase(n) > 0) {
+      const std::string key = stored_key(data, n);
+      changes.parameter(key);
+      if (data.parameters.erase(key) > 0) {
         deleted.push_back(n);
       } else if (std::find(deleted.begin(), deleted.end(), n) == deleted.end()) {
         invalid.push_back(n);
@@ -700,6 +714,13 @@ json Actions::label_parameter_version(const RequestContext&, const json& body) {
   }
   if (labels.size() > 10) {
     throw validation_error("labels", "Member must have length less than or equal to 10");
+  }
+  // AWS checks the length as a constraint of the request (ValidationException); only labels
+  // of a valid length but a bad form come back in InvalidLabels.
+  for (const auto& label : labels) {
+    if (label.empty() || label.size() > 100) {
+      throw validation_error("labels.member", "Member must have length between 1 and 100");
+    }
   }
   const ParameterRef ref = parse_parameter_ref(name);
   if (ref.has_selector()) {
