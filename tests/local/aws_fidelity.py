@@ -86,7 +86,16 @@ def check_filter_without_values(ssm, sm):
     assert code == "InvalidParameterException", code
 
 
-CHECKS = [check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
+def check_describe_filter_validation(ssm, sm):
+    def code(flt):
+        return error_code(ssm.describe_parameters, ParameterFilters=[flt])
+    assert code({"Key": "Label", "Values": ["x"]}) == "InvalidFilterKey"
+    assert code({"Key": "Path", "Values": ["/aws"]}) == "ValidationException"
+    assert code({"Key": "Tier", "Values": ["Premium"]}) == "InvalidFilterValue"
+    assert code({"Key": "Tier", "Values": ["Standard"]}) is None
+
+
+CHECKS = [check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
           check_first_version_current, check_forced_delete_of_missing, check_describe_omits_empty,
           check_word_filters, check_filter_without_values]
 

@@ -120,5 +120,22 @@ TEST_F(FidelityTest, ListSecretsFilterWithoutKeyOrValuesIsInvalidParameter) {
             "InvalidParameterException");
 }
 
+// DescribeParameters filter validation, as AWS answers it (ParameterStringFilter model
+// constraints, then the service's own checks; moto's test_ssm_boto3.py records the same).
+TEST_F(FidelityTest, DescribeParametersFilterValidation) {
+  auto code = [&](const json& filter) {
+    return ssm("DescribeParameters", {{"ParameterFilters", {filter}}}).code();
+  };
+  EXPECT_EQ(code({{"Key", "key"}, {"Values", {"x"}}}), "ValidationException");
+  EXPECT_EQ(code({{"Key", "Name"}, {"Option", "over 10 chars"}, {"Values", {"x"}}}),
+            "ValidationException");
+  EXPECT_EQ(code({{"Key", "Label"}, {"Values", {"x"}}}), "InvalidFilterKey");
+  EXPECT_EQ(code({{"Key", "Path"}, {"Values", {"/aws"}}}), "ValidationException");
+  EXPECT_EQ(code({{"Key", "Path"}, {"Values", {"/SSM/x"}}}), "ValidationException");
+  EXPECT_EQ(code({{"Key", "Tier"}, {"Values", {"Premium"}}}), "InvalidFilterValue");
+  EXPECT_EQ(code({{"Key", "Tier"}, {"Values", {"Standard"}}}), "");
+  EXPECT_EQ(code({{"Key", "Path"}, {"Values", {"/app"}}}), "");
+}
+
 }  // namespace
 }  // namespace local_test

@@ -196,6 +196,19 @@ std::vector<StringFilter> read_filters(const json* list, bool by_path) {
                              "Member must have length between 1 and 132");
     }
     filter.option = f.opt_string("Option").value_or("Equals");
+    // Model constraints first (ValidationException): the key's pattern and the option's
+    // length (ParameterStringFilter, SSM API reference).
+    static const std::set<std::string> kModelKeys = {"Name", "Type",  "KeyId",   "Path",
+                                                     "Label", "Tier", "DataType"};
+    if (!filter.key.starts_with("tag:") && !kModelKeys.contains(filter.key)) {
+      throw validation_error("parameterFilters.member.key",
+                             "Member must satisfy regular expression pattern: "
+                             "tag:.+|Name|Type|KeyId|Path|Label|Tier");
+    }
+    if (filter.option.empty() || filter.option.size() > 10) {
+      throw validation_error("parameterFilters.member.option",
+                             "Member must have length between 1 and 10");
+    }
     filter.values = f.opt_strings("Values").value_or(std::vector<std::string>{});
     if (filter.values.size() > 50) {
       throw validation_error("parameterFilters.member.values",
@@ -215,13 +228,11 @@ std::vector<StringFilter> read_filters(const json* list, bool by_path) {
                                                    ". Valid filter keys include: [Type, KeyId, "
                                                    "Label].");
       }
-    } else if (!is_tag && filter.key != "Name" && filter.key != "Type" && filter.key != "KeyId" &&
-               filter.key != "Path" && filter.key != "Tier" && filter.key != "DataType" &&
-               filter.key != "Label") {
+    } else if (filter.key == "Label") {
+      // Label selects versions: GetParametersByPath only.
       throw client_error("InvalidFilterKey",
-                         "The following filter key is not valid: " + filter.key +
-                             ". Valid filter keys include: [Name, Type, KeyId, Path, Tier, "
-                             "DataType, Label, tag:<key>].");
+                         "The following filter key is not valid: Label. Valid filter keys "
+                         "include: [Path, Name, Type, KeyId, Tier]");
     }
     if (!keys.insert(filter.key).second) {
       throw client_error("InvalidFilterKey", "The following filter is duplicated in the request: " +
@@ -263,8 +274,25 @@ std::vector<StringFilter> read_filters(const json* list, bool by_path) {
         }
       }
     }
+    if (filter.key == "Tier") {
+      for (const auto& v : filter.values) {
+        if (v != "Standard" && v != "Advanced" && v != "Intelligent-Tiering") {
+          throw client_error("InvalidFilterValue",
+                             "The following filter value is not valid: " + v +
+                                 ". Valid values include: [Standard, Advanced, "
+                                 "Intelligent-Tiering]");
+        }
+      }
+    }
     if (filter.key == "Path") {
-      for (const auto& v : filter.values) validate_path(v);
+      for (const auto& v : filter.values) {
+        if (starts_with_icase(v, "/aws") || starts_with_icase(v, "/ssm")) {
+          throw client_error("ValidationException",
+                             "Filters for common parameters can't be prefixed with \"aws\" or "
+                             "\"ssm\" (case-insensitive).");
+        }
+        validate_path(v);
+      }
     }
     out.push_back(std::move(filter));
   }
