@@ -95,7 +95,16 @@ def check_describe_filter_validation(ssm, sm):
     assert code({"Key": "Tier", "Values": ["Standard"]}) is None
 
 
-CHECKS = [check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
+def check_regions_apart(ssm, sm):
+    endpoint = sm.meta.endpoint_url
+    sm2 = client("secretsmanager", endpoint, region="us-east-2")
+    sm.create_secret(Name="fid-regional", SecretString="east1")
+    arn = sm2.create_secret(Name="fid-regional", SecretString="east2")["ARN"]
+    assert ":us-east-2:" in arn, arn
+    assert sm.get_secret_value(SecretId="fid-regional")["SecretString"] == "east1"
+
+
+CHECKS = [check_regions_apart, check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
           check_first_version_current, check_forced_delete_of_missing, check_describe_omits_empty,
           check_word_filters, check_filter_without_values]
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core_fixture.hpp"
+#include "server_process.hpp"
 
 namespace local_test {
 namespace {
@@ -118,6 +119,40 @@ TEST_F(FidelityTest, ListSecretsFilterWithoutKeyOrValuesIsInvalidParameter) {
             "InvalidParameterException");
   EXPECT_EQ(sm("ListSecrets", {{"Filters", {{{"Key", "name"}}}}}).code(),
             "InvalidParameterException");
+}
+
+// AWS keeps one store per region; the region is the one in the request's credential scope.
+TEST_F(FidelityTest, EachRegionHasItsOwnStore) {
+  ASSERT_EQ(call("secretsmanager.CreateSecret", {{"Name", "shared-name"}, {"SecretString", "east1"}})
+                .status,
+            200);
+  const auto east2 = call("secretsmanager.CreateSecret",
+                          {{"Name", "shared-name"}, {"SecretString", "east2"}},
+                          {.region = "us-east-2"});
+  ASSERT_EQ(east2.status, 200) << east2.raw.body;
+  EXPECT_NE(east2.json["ARN"].get<std::string>().find(":us-east-2:"), std::string::npos);
+  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "shared-name"}}).json["SecretString"], "east1");
+  put("/only/east1", "v");
+  EXPECT_EQ(call("AmazonSSM.GetParameter", {{"Name", "/only/east1"}}, {.region = "us-east-2"})
+                .code(),
+            "ParameterNotFound");
+}
+
+TEST_F(FidelityTest, RegionsArePersistedApart) {
+  TempDir dir;
+  const std::string file = dir.file("store.db");
+  reset({.data_file = file});
+  put("/p", "east1");
+  ASSERT_EQ(call("AmazonSSM.PutParameter", {{"Name", "/p"}, {"Value", "west2"}, {"Type", "String"}},
+                 {.region = "us-west-2"})
+                .status,
+            200);
+  server_.reset();
+  reset({.data_file = file});
+  EXPECT_EQ(value_of("/p"), "east1");
+  EXPECT_EQ(call("AmazonSSM.GetParameter", {{"Name", "/p"}}, {.region = "us-west-2"})
+                .json["Parameter"]["Value"],
+            "west2");
 }
 
 // DescribeParameters filter validation, as AWS answers it (ParameterStringFilter model

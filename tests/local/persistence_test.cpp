@@ -113,7 +113,8 @@ TEST_F(PersistenceCoreTest, EveryAcknowledgedWriteIsOnDisk) {
   server_.reset();  // closes the database (and releases its lock)
   Random random;
   ssm_cache::local::Database db(file);
-  const auto on_disk = db.load({}, random);
+  auto regions = db.load({}, random);
+  const auto& on_disk = regions["us-east-1"];
   EXPECT_EQ(on_disk.parameters.at("/app/a").current().value, "1");
   EXPECT_EQ(on_disk.parameters.at("/app/a").versions.size(), 1u);  // the refused write: nothing
   EXPECT_EQ(on_disk.secrets.at("s").find_stage("AWSCURRENT")->secret_string, "x");

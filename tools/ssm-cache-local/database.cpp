@@ -19,8 +19,10 @@ namespace {
 using nlohmann::json;
 
 constexpr char kSchema[] =
-    "CREATE TABLE IF NOT EXISTS parameters (name TEXT PRIMARY KEY, entry TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, entry TEXT NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS parameters (region TEXT NOT NULL, name TEXT NOT NULL, "
+    "entry TEXT NOT NULL, PRIMARY KEY (region, name));"
+    "CREATE TABLE IF NOT EXISTS secrets (region TEXT NOT NULL, name TEXT NOT NULL, "
+    "entry TEXT NOT NULL, PRIMARY KEY (region, name));";
 
 /// A prepared statement, finalized at scope exit.
 class Statement {
@@ -125,29 +127,29 @@ bool Database::empty() {
   return count.column(0) == "0";
 }
 
-StoreData Database::load(const LoadDefaults& defaults, Random& random) {
-  StoreData data;
+std::map<std::string, StoreData> Database::load(const LoadDefaults& defaults, Random& random) {
+  std::map<std::string, StoreData> regions;
   auto parse = [&](const std::string& table, const std::string& name, const std::string& text) {
     const std::string where = path_ + ": " + table + " \"" + name + "\"";
     const json entry = json::parse(text, nullptr, false);
     if (entry.is_discarded()) throw LoadError(where + ": not valid JSON");
     return entry;
   };
-  Statement params(db_, "SELECT name, entry FROM parameters");
+  Statement params(db_, "SELECT region, name, entry FROM parameters");
   while (params.step()) {
-    const std::string name = params.column(0);
-    Parameter p = parse_parameter(parse("parameter", name, params.column(1)),
+    const std::string name = params.column(1);
+    Parameter p = parse_parameter(parse("parameter", name, params.column(2)),
                                   path_ + ": parameter \"" + name + "\"", defaults);
-    data.parameters.emplace(p.name, std::move(p));
+    regions[params.column(0)].parameters.emplace(name, std::move(p));
   }
-  Statement secrets(db_, "SELECT name, entry FROM secrets");
+  Statement secrets(db_, "SELECT region, name, entry FROM secrets");
   while (secrets.step()) {
-    const std::string name = secrets.column(0);
-    Secret s = parse_secret(parse("secret", name, secrets.column(1)),
+    const std::string name = secrets.column(1);
+    Secret s = parse_secret(parse("secret", name, secrets.column(2)),
                             path_ + ": secret \"" + name + "\"", defaults, random);
-    data.secrets.emplace(s.name, std::move(s));
+    regions[secrets.column(0)].secrets.emplace(name, std::move(s));
   }
-  return data;
+  return regions;
 }
 
 // A database file deleted or replaced under a running server would swallow every later
@@ -162,13 +164,14 @@ void Database::check_still_ours() {
 namespace {
 
 template <class Entry, class ToJson>
-void save_entries(Statement& put, Statement& erase,
+void save_entries(Statement& put, Statement& erase, const std::string& region,
                   const std::vector<std::pair<std::string, const Entry*>>& entries,
                   ToJson to_json) {
   for (const auto& [name, entry] : entries) {
     Statement& st = entry == nullptr ? erase : put;
-    st.bind(1, name);
-    if (entry != nullptr) st.bind(2, to_json(*entry).dump());
+    st.bind(1, region);
+    st.bind(2, name);
+    if (entry != nullptr) st.bind(3, to_json(*entry).dump());
     st.step();
     st.reset();
   }
@@ -176,17 +179,21 @@ void save_entries(Statement& put, Statement& erase,
 
 }  // namespace
 
-void Database::save(const std::vector<std::pair<std::string, const Parameter*>>& parameters,
+void Database::save(const std::string& region,
+                    const std::vector<std::pair<std::string, const Parameter*>>& parameters,
                     const std::vector<std::pair<std::string, const Secret*>>& secrets) {
+  std::lock_guard lock(mu_);
   check_still_ours();
   exec("BEGIN IMMEDIATE");
   try {
-    Statement put_param(db_, "INSERT OR REPLACE INTO parameters (name, entry) VALUES (?, ?)");
-    Statement del_param(db_, "DELETE FROM parameters WHERE name = ?");
-    save_entries(put_param, del_param, parameters, parameter_json);
-    Statement put_secret(db_, "INSERT OR REPLACE INTO secrets (name, entry) VALUES (?, ?)");
-    Statement del_secret(db_, "DELETE FROM secrets WHERE name = ?");
-    save_entries(put_secret, del_secret, secrets, secret_json);
+    Statement put_param(db_,
+                        "INSERT OR REPLACE INTO parameters (region, name, entry) VALUES (?, ?, ?)");
+    Statement del_param(db_, "DELETE FROM parameters WHERE region = ? AND name = ?");
+    save_entries(put_param, del_param, region, parameters, parameter_json);
+    Statement put_secret(db_,
+                         "INSERT OR REPLACE INTO secrets (region, name, entry) VALUES (?, ?, ?)");
+    Statement del_secret(db_, "DELETE FROM secrets WHERE region = ? AND name = ?");
+    save_entries(put_secret, del_secret, region, secrets, secret_json);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -194,12 +201,12 @@ void Database::save(const std::vector<std::pair<std::string, const Parameter*>>&
   }
 }
 
-void Database::save_all(const StoreData& data) {
+void Database::save_all(const std::string& region, const StoreData& data) {
   std::vector<std::pair<std::string, const Parameter*>> parameters;
   std::vector<std::pair<std::string, const Secret*>> secrets;
   for (const auto& [name, p] : data.parameters) parameters.emplace_back(name, &p);
   for (const auto& [name, s] : data.secrets) secrets.emplace_back(name, &s);
-  save(parameters, secrets);
+  save(region, parameters, secrets);
 }
 
 }  // namespace ssm_cache::local

@@ -4,11 +4,15 @@
 // synchronous=FULL: a committed transaction survives a crash of the process or the machine,
 // and the server replies only after the commit.
 //
-// One server per database: the file is locked (flock) while open, and a second server on
-// it is refused with a clear error. Not thread-safe: the Store calls it under its write lock.
+// Each row belongs to a region (AWS keeps one store per region; the region comes from the
+// request's credential scope). One server per database: the file is locked (flock) while
+// open, and a second server on it is refused with a clear error. Thread-safe: save() takes
+// a lock (the stores of several regions may commit at once).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -37,14 +41,15 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   [[nodiscard]] bool empty();
-  /// Every entry. Throws LoadError naming the entry when one is malformed.
-  StoreData load(const LoadDefaults& defaults, Random& random);
-  /// Writes these entries (null: deleted) in one transaction. Throws std::runtime_error
-  /// (nothing is written then).
-  void save(const std::vector<std::pair<std::string, const Parameter*>>& parameters,
+  /// Every entry, by region. Throws LoadError naming the entry when one is malformed.
+  std::map<std::string, StoreData> load(const LoadDefaults& defaults, Random& random);
+  /// Writes these entries of `region` (null: deleted) in one transaction. Throws
+  /// std::runtime_error (nothing is written then).
+  void save(const std::string& region,
+            const std::vector<std::pair<std::string, const Parameter*>>& parameters,
             const std::vector<std::pair<std::string, const Secret*>>& secrets);
-  /// Writes every entry of `data` (an import), in one transaction.
-  void save_all(const StoreData& data);
+  /// Writes every entry of `data` into `region` (an import), in one transaction.
+  void save_all(const std::string& region, const StoreData& data);
 
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
@@ -53,6 +58,7 @@ class Database {
   void check_still_ours();
 
   std::string path_;
+  std::mutex mu_;  // one transaction at a time
   sqlite3* db_ = nullptr;
   int lock_fd_ = -1;
   unsigned long inode_ = 0;

@@ -76,43 +76,21 @@ LoadDefaults load_defaults(const ServerOptions& options) {
   return defaults;
 }
 
-/// The store of options.data_file: its database, loaded, or — on first start from a JSON
-/// data file — that file imported into it. `initial`, when given, replaces the contents.
-std::unique_ptr<Store> open_store(const ServerOptions& options, Random& random,
-                                  std::optional<StoreData> initial) {
-  if (options.data_file.empty()) return std::make_unique<Store>(std::move(initial).value_or(StoreData{}));
-  const DataPaths paths = data_paths(options.data_file);
-  auto db = std::make_unique<Database>(paths.database);
-  StoreData data;
-  if (initial) {
-    data = std::move(*initial);
-    db->save_all(data);
-  } else if (!paths.json_import.empty() && db->empty()) {
-    data = load_store_file(paths.json_import, load_defaults(options), random);
-    db->save_all(data);
-  } else {
-    data = db->load(load_defaults(options), random);
-  }
-  return std::make_unique<Store>(std::move(data), std::move(db));
-}
-
 }  // namespace
 
 LocalServer::LocalServer(ServerOptions options)
     : options_(std::move(options)),
       random_(options_.seed),
-      store_(open_store(options_, random_, std::nullopt)),
-      actions_(*store_, random_),
       faults_(options_.faults, options_.seed) {
+  open_stores(std::nullopt);
   if (options_.admin && options_.admin_token.empty()) options_.admin_token = random_hex_token(16);
 }
 
 LocalServer::LocalServer(ServerOptions options, StoreData initial)
     : options_(std::move(options)),
       random_(options_.seed),
-      store_(open_store(options_, random_, std::move(initial))),
-      actions_(*store_, random_),
       faults_(options_.faults, options_.seed) {
+  open_stores(std::move(initial));
   if (options_.admin && options_.admin_token.empty()) options_.admin_token = random_hex_token(16);
 }
 
@@ -120,10 +98,56 @@ std::chrono::system_clock::time_point LocalServer::now() const {
   return options_.clock ? options_.clock() : std::chrono::system_clock::now();
 }
 
+LocalServer::~LocalServer() = default;
+
+std::string LocalServer::default_region() const {
+  return options_.region.empty() ? "us-east-1" : options_.region;
+}
+
+// The stores of options.data_file's database, one per region it holds; on first start from
+// a JSON data file, that file imported into the default region. `initial`, when given,
+// replaces the default region's contents.
+void LocalServer::open_stores(std::optional<StoreData> initial) {
+  std::map<std::string, StoreData> regions;
+  if (!options_.data_file.empty()) {
+    const DataPaths paths = data_paths(options_.data_file);
+    db_ = std::make_unique<Database>(paths.database);
+    if (initial) {
+      db_->save_all(default_region(), *initial);
+      regions[default_region()] = std::move(*initial);
+    } else if (!paths.json_import.empty() && db_->empty()) {
+      StoreData data = load_store_file(paths.json_import, load_defaults(options_), random_);
+      db_->save_all(default_region(), data);
+      regions[default_region()] = std::move(data);
+    } else {
+      regions = db_->load(load_defaults(options_), random_);
+    }
+  } else if (initial) {
+    regions[default_region()] = std::move(*initial);
+  }
+  for (auto& [region, data] : regions) {
+    stores_.emplace(region, std::make_unique<Store>(std::move(data), db_.get(), region));
+  }
+}
+
+Store& LocalServer::store_for(const std::string& region) {
+  std::lock_guard lock(stores_mu_);
+  auto& store = stores_[region];
+  if (!store) store = std::make_unique<Store>(StoreData{}, db_.get(), region);
+  return *store;
+}
+
 std::pair<std::size_t, std::size_t> LocalServer::sizes() const {
-  return store_->read([](const StoreData& d) {
-    return std::make_pair(d.parameters.size(), d.secrets.size());
-  });
+  std::lock_guard lock(stores_mu_);
+  std::pair<std::size_t, std::size_t> total{0, 0};
+  for (const auto& [region, store] : stores_) {
+    const auto [p, s] = store->read([](const StoreData& d) {
+      return std::make_pair(d.parameters.size(), d.secrets.size());
+    });
+    total.first += p;
+    total.second += s;
+  }
+  return total;
 }
 
 HttpResponse LocalServer::error_response(const std::string& request_id, int status,
@@ -420,7 +444,9 @@ HttpResponse LocalServer::handle_api(const HttpRequest& request) {
   }
 
   try {
-    const json result = actions_.call(target, ctx, body);
+    // AWS keeps one store per region: the region the request was signed for.
+    Actions actions(store_for(ctx.region), random_);
+    const json result = actions.call(target, ctx, body);
     response.status = 200;
     response.headers = {{"Content-Type", "application/x-amz-json-1.1"},
                         {"x-amzn-RequestId", request_id}};

@@ -18,12 +18,16 @@
 #include <utility>
 #include <vector>
 
+#include <mutex>
+
 #include "actions.hpp"
 #include "faults.hpp"
 #include "store.hpp"
 #include "util.hpp"
 
 namespace ssm_cache::local {
+
+class Database;
 
 inline constexpr std::size_t kMaxRequestBody = 1u << 20;  // 1 MiB
 
@@ -71,6 +75,7 @@ class LocalServer {
   /// Loads options.data_file when set (a missing file is an empty store). Throws LoadError
   /// for a corrupt file, which is never overwritten.
   explicit LocalServer(ServerOptions options);
+  ~LocalServer();
   /// With given initial data (tests, fuzzing); data_file, if set, receives every write.
   LocalServer(ServerOptions options, StoreData initial);
 
@@ -101,8 +106,14 @@ class LocalServer {
 
   ServerOptions options_;
   Random random_;
-  std::unique_ptr<Store> store_;
-  Actions actions_;
+  /// The store of a region (from the credential scope), made on first use.
+  Store& store_for(const std::string& region);
+  [[nodiscard]] std::string default_region() const;
+  void open_stores(std::optional<StoreData> initial);
+
+  std::unique_ptr<Database> db_;  // null: memory only
+  mutable std::mutex stores_mu_;
+  std::map<std::string, std::unique_ptr<Store>> stores_;  // by region
   FaultInjector faults_;
   Stats stats_;
 };

@@ -110,13 +110,11 @@ std::vector<std::pair<std::string, const Secret*>> Changes::secrets() const {
   return entries_of(secrets_);
 }
 
-Store::Store(StoreData initial, std::unique_ptr<Database> db)
-    : data_(std::move(initial)), db_(std::move(db)) {}
-
-Store::~Store() = default;
+Store::Store(StoreData initial, Database* db, std::string region)
+    : data_(std::move(initial)), db_(db), region_(std::move(region)) {}
 
 void Store::commit(const Changes& changes) {
-  db_->save(changes.parameters(), changes.secrets());
+  db_->save(region_, changes.parameters(), changes.secrets());
 }
 
 }  // namespace ssm_cache::local

@@ -112,9 +112,9 @@ class Changes {
 
 class Store {
  public:
-  /// db null: memory only. Otherwise every write is committed to it before write() returns.
-  explicit Store(StoreData initial = {}, std::unique_ptr<Database> db = nullptr);
-  ~Store();
+  /// db null: memory only. Otherwise every write is committed to it, as the entries of
+  /// `region`, before write() returns; db must outlive the store.
+  explicit Store(StoreData initial = {}, Database* db = nullptr, std::string region = {});
 
   template <class F>
   auto read(F&& f) const {
@@ -148,15 +148,14 @@ class Store {
     return result;
   }
 
-  [[nodiscard]] bool persistent() const noexcept { return db_ != nullptr; }
-
  private:
   void commit(const Changes& changes);  // called with writer_mu_ held
 
   std::mutex writer_mu_;
   mutable std::shared_mutex mu_;
   StoreData data_;
-  std::unique_ptr<Database> db_;
+  Database* db_;
+  std::string region_;
 };
 
 }  // namespace ssm_cache::local
