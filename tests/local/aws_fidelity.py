@@ -104,7 +104,26 @@ def check_regions_apart(ssm, sm):
     assert sm.get_secret_value(SecretId="fid-regional")["SecretString"] == "east1"
 
 
-CHECKS = [check_regions_apart, check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
+def check_new_actions(ssm, sm):
+    ssm.put_parameter(Name="/fid/new", Value="v", Type="String")
+    ssm.label_parameter_version(Name="/fid/new", Labels=["live"])
+    r = ssm.unlabel_parameter_version(Name="/fid/new", ParameterVersion=1, Labels=["live"])
+    assert r["RemovedLabels"] == ["live"], r
+    ssm.add_tags_to_resource(ResourceType="Parameter", ResourceId="/fid/new",
+                             Tags=[{"Key": "env", "Value": "dev"}])
+    tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="/fid/new")["TagList"]
+    assert tags == [{"Key": "env", "Value": "dev"}], tags
+    sm.create_secret(Name="fid-new", SecretString="v1")
+    assert "VersionId" in sm.update_secret(SecretId="fid-new", SecretString="v2")
+    versions = sm.list_secret_version_ids(SecretId="fid-new")["Versions"]
+    assert len(versions) == 2, versions
+    assert len(sm.get_random_password(PasswordLength=20)["RandomPassword"]) == 20
+    sm.tag_resource(SecretId="fid-new", Tags=[{"Key": "k", "Value": "v"}])
+    sm.untag_resource(SecretId="fid-new", TagKeys=["k"])
+    assert "Tags" not in sm.describe_secret(SecretId="fid-new")
+
+
+CHECKS = [check_new_actions, check_regions_apart, check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
           check_first_version_current, check_forced_delete_of_missing, check_describe_omits_empty,
           check_word_filters, check_filter_without_values]
 

@@ -613,4 +613,213 @@ json Actions::restore_secret(const RequestContext& ctx, const json& body) {
   });
 }
 
+// ---- UpdateSecret, UpdateSecretVersionStage, ListSecretVersionIds, GetRandomPassword, tags --
+
+json Actions::update_secret(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const auto token = read_request_token(in);
+  const SecretPayload payload = read_payload(in);
+  const auto description = in.opt_string("Description");
+  if (description && description->size() > 2048) {
+    throw validation_error("description", "Member must have length less than or equal to 2048");
+  }
+  const auto kms_key_id = in.opt_string("KmsKeyId");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const Secret* found = find_secret(data, secret_id);
+    if (found == nullptr) throw secret_not_found();
+    if (found->deletion_date) throw marked_for_deletion();
+    changes.secret(found->name);
+    Secret& s = data.secrets.at(found->name);
+    if (description) s.description = *description;
+    if (kms_key_id) s.kms_key_id = *kms_key_id;
+    s.last_changed = ctx.now;
+    json out = {{"ARN", s.arn}, {"Name", s.name}};
+    if (!payload.empty()) {
+      // A new value is a new version that becomes AWSCURRENT (UpdateSecret API reference).
+      if (token) {
+        if (const SecretVersion* existing = s.find_version_id(*token)) {
+          if (!same_payload(*existing, payload)) {
+            throw client_error("ResourceExistsException",
+                               "You can't modify an existing version, you can only create a "
+                               "new version.");
+          }
+          out["VersionId"] = existing->version_id;
+          return out;
+        }
+      }
+      SecretVersion v{token.value_or(random_.uuid4()), payload.string, payload.binary,
+                      {"AWSCURRENT"}, ctx.now};
+      out["VersionId"] = v.version_id;
+      add_version(s, std::move(v), ctx.now);
+    }
+    return out;
+  });
+}
+
+json Actions::update_secret_version_stage(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const std::string stage = in.string("VersionStage", "versionStage");
+  if (stage.empty() || stage.size() > 256) {
+    throw validation_error("versionStage", "Member must have length between 1 and 256");
+  }
+  const auto remove_from = in.opt_string("RemoveFromVersionId");
+  const auto move_to = in.opt_string("MoveToVersionId");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const Secret* found = find_secret(data, secret_id);
+    if (found == nullptr) throw secret_not_found();
+    if (found->deletion_date) throw marked_for_deletion();
+    changes.secret(found->name);
+    Secret& s = data.secrets.at(found->name);
+    const SecretVersion* holder = s.find_stage(stage);
+    if (holder != nullptr && holder->version_id != remove_from.value_or("") &&
+        holder->version_id != move_to.value_or("")) {
+      throw client_error("InvalidParameterException",
+                         "The staging label " + stage + " is currently attached to version " +
+                             holder->version_id + ", so you must explicitly reference that "
+                             "version in RemoveFromVersionId.");
+    }
+    if (move_to && s.find_version_id(*move_to) == nullptr) throw secret_not_found();
+    if (remove_from && s.find_version_id(*remove_from) == nullptr) throw secret_not_found();
+    const std::string previous_holder = holder != nullptr ? holder->version_id : "";
+    for (auto& v : s.versions) {
+      if (remove_from && v.version_id == *remove_from) std::erase(v.stages, stage);
+    }
+    if (move_to) {
+      for (auto& v : s.versions) std::erase(v.stages, stage);
+      for (auto& v : s.versions) {
+        if (v.version_id == *move_to) v.stages.push_back(stage);
+      }
+      // Moving AWSCURRENT makes the version that had it AWSPREVIOUS, as a new value would.
+      if (stage == "AWSCURRENT" && !previous_holder.empty() && previous_holder != *move_to) {
+        for (auto& v : s.versions) std::erase(v.stages, std::string("AWSPREVIOUS"));
+        for (auto& v : s.versions) {
+          if (v.version_id == previous_holder) v.stages.push_back("AWSPREVIOUS");
+        }
+      }
+    }
+    s.last_changed = ctx.now;
+    return json{{"ARN", s.arn}, {"Name", s.name}};
+  });
+}
+
+json Actions::list_secret_version_ids(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const auto max_results = in.opt_int("MaxResults");
+  if (max_results && (*max_results < 1 || *max_results > 100)) {
+    throw validation_error("maxResults", "Member must have value between 1 and 100");
+  }
+  const bool include_deprecated = in.boolean("IncludeDeprecated", false);
+  std::size_t skip = 0;
+  if (auto token = in.opt_string("NextToken")) {
+    std::string cursor;
+    if (!parse_next_token("ListSecretVersionIds", *token, cursor) || cursor.empty() ||
+        cursor.find_first_not_of("0123456789") != std::string::npos || cursor.size() > 6) {
+      throw client_error("InvalidNextTokenException", "The NextToken value is invalid.");
+    }
+    skip = std::stoul(cursor);
+  }
+  const auto limit = static_cast<std::size_t>(max_results.value_or(100));
+  return store_.read([&](const StoreData& data) {
+    const Secret* s = find_secret(data, secret_id);
+    if (s == nullptr) throw secret_not_found();
+    json versions = json::array();
+    std::size_t seen = 0;
+    json out = {{"ARN", s->arn}, {"Name", s->name}};
+    for (const auto& v : s->versions) {
+      // Versions without a staging label are deprecated: listed only when asked for.
+      if (v.stages.empty() && !include_deprecated) continue;
+      if (seen++ < skip) continue;
+      if (versions.size() == limit) {
+        out["NextToken"] = make_next_token("ListSecretVersionIds", std::to_string(skip + limit));
+        break;
+      }
+      versions.push_back(
+          {{"VersionId", v.version_id}, {"VersionStages", v.stages}, {"CreatedDate", v.created}});
+    }
+    out["Versions"] = versions;
+    return out;
+  });
+}
+
+json Actions::get_random_password(const RequestContext&, const json& body) {
+  const Input in(body);
+  const auto length = in.opt_int("PasswordLength").value_or(32);
+  if (length < 1 || length > 4096) {
+    throw validation_error("passwordLength", "Member must have value between 1 and 4096");
+  }
+  const std::string exclude = in.opt_string("ExcludeCharacters").value_or("");
+  std::vector<std::string> classes;
+  if (!in.boolean("ExcludeLowercase", false)) classes.emplace_back("abcdefghijklmnopqrstuvwxyz");
+  if (!in.boolean("ExcludeUppercase", false)) classes.emplace_back("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  if (!in.boolean("ExcludeNumbers", false)) classes.emplace_back("0123456789");
+  if (!in.boolean("ExcludePunctuation", false)) {
+    classes.emplace_back("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
+  }
+  if (in.boolean("IncludeSpace", false)) classes.emplace_back(" ");
+  for (auto& c : classes) std::erase_if(c, [&](char x) { return exclude.find(x) != std::string::npos; });
+  std::erase_if(classes, [](const std::string& c) { return c.empty(); });
+  const bool each = in.boolean("RequireEachIncludedType", true);
+  if (classes.empty() || (each && static_cast<std::size_t>(length) < classes.size())) {
+    throw client_error("InvalidParameterException",
+                       "The password length or the excluded characters leave no valid "
+                       "password.");
+  }
+  std::string all;
+  for (const auto& c : classes) all += c;
+  auto pick = [](const std::string& from) {
+    return from[secure_random_below(static_cast<std::uint32_t>(from.size()))];
+  };
+  std::string password;
+  if (each) {
+    for (const auto& c : classes) password += pick(c);
+  }
+  while (password.size() < static_cast<std::size_t>(length)) password += pick(all);
+  // Shuffle, so that the required characters are not always in front (Fisher-Yates).
+  for (std::size_t i = password.size() - 1; i > 0; --i) {
+    std::swap(password[i], password[secure_random_below(static_cast<std::uint32_t>(i + 1))]);
+  }
+  return json{{"RandomPassword", password}};
+}
+
+json Actions::tag_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  if (in.opt_objects("Tags") == nullptr) throw Input::missing("tags");
+  const std::vector<Tag> tags = read_tags(in);
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const Secret* found = find_secret(data, secret_id);
+    if (found == nullptr) throw secret_not_found();
+    changes.secret(found->name);
+    auto& existing = data.secrets.at(found->name).tags;
+    for (const auto& tag : tags) {
+      auto it = std::find_if(existing.begin(), existing.end(),
+                             [&](const Tag& t) { return t.key == tag.key; });
+      if (it != existing.end()) {
+        it->value = tag.value;
+      } else {
+        existing.push_back(tag);
+      }
+    }
+    return json::object();
+  });
+}
+
+json Actions::untag_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const std::vector<std::string> keys = in.strings("TagKeys", "tagKeys");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const Secret* found = find_secret(data, secret_id);
+    if (found == nullptr) throw secret_not_found();
+    changes.secret(found->name);
+    std::erase_if(data.secrets.at(found->name).tags, [&](const Tag& t) {
+      return std::find(keys.begin(), keys.end(), t.key) != keys.end();
+    });
+    return json::object();
+  });
+}
+
 }  // namespace ssm_cache::local

@@ -887,4 +887,114 @@ json Actions::describe_parameters(const RequestContext& ctx, const json& body) {
   });
 }
 
+// ---- UnlabelParameterVersion and tags ------------------------------------------------------
+
+json Actions::unlabel_parameter_version(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string name = in.string("Name", "name");
+  const auto version = in.opt_int("ParameterVersion");
+  if (!version) throw Input::missing("parameterVersion");
+  const std::vector<std::string> labels = in.strings("Labels", "labels");
+  if (labels.empty() || labels.size() > 10) {
+    throw validation_error("labels", "Member must have length between 1 and 10");
+  }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const Parameter* found = find_parameter(data, parse_parameter_ref(name));
+    if (found == nullptr) throw parameter_not_found(name);
+    changes.parameter(found->name);
+    Parameter& p = data.parameters.at(found->name);
+    auto vit = std::find_if(p.versions.begin(), p.versions.end(),
+                            [&](const ParameterVersion& v) { return v.version == *version; });
+    if (vit == p.versions.end()) {
+      throw client_error("ParameterVersionNotFound",
+                         "Systems Manager could not find version " + std::to_string(*version) +
+                             " of " + p.name + ". Verify the version and try again.");
+    }
+    json removed = json::array();
+    json invalid = json::array();
+    for (const auto& label : labels) {
+      if (std::erase(vit->labels, label) > 0) {
+        removed.push_back(label);
+      } else {
+        invalid.push_back(label);  // not on that version
+      }
+    }
+    return json{{"RemovedLabels", removed}, {"InvalidLabels", invalid}};
+  });
+}
+
+namespace {
+
+/// The parameter a tagging call names: ResourceType must be "Parameter" (the only type
+/// ssm-cache-local has); ResourceId is its name.
+std::string tagged_parameter_name(const Input& in, const StoreData& data) {
+  const std::string type = in.string("ResourceType", "resourceType");
+  const std::string id = in.string("ResourceId", "resourceId");
+  if (type != "Parameter") {
+    throw client_error("InvalidResourceType",
+                       "The resource type is not valid: ssm-cache-local tags parameters only.");
+  }
+  const Parameter* p = find_parameter(data, parse_parameter_ref(id));
+  if (p == nullptr) throw client_error("InvalidResourceId", "The resource ID is not valid.");
+  return p->name;
+}
+
+}  // namespace
+
+json Actions::add_tags_to_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  const json* tags_json = in.opt_objects("Tags");
+  if (tags_json == nullptr) throw Input::missing("tags");
+  std::vector<Tag> tags;
+  for (const auto& t : *tags_json) {
+    const Input ti(t);
+    tags.push_back({ti.string("Key", "tags.member.key"), ti.string("Value", "tags.member.value")});
+  }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const std::string name = tagged_parameter_name(in, data);
+    changes.parameter(name);
+    auto& existing = data.parameters.at(name).tags;
+    for (auto& tag : tags) {
+      auto it = std::find_if(existing.begin(), existing.end(),
+                             [&](const Tag& t) { return t.key == tag.key; });
+      if (it != existing.end()) {
+        it->value = tag.value;  // a key given again takes the new value
+      } else {
+        existing.push_back(tag);
+      }
+    }
+    if (existing.size() > 50) {
+      throw client_error("TooManyTagsError",
+                         "The Targets parameter includes too many tags. Remove one or more tags "
+                         "and try the request again.");
+    }
+    return json::object();
+  });
+}
+
+json Actions::list_tags_for_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  return store_.read([&](const StoreData& data) {
+    const std::string name = tagged_parameter_name(in, data);
+    json list = json::array();
+    for (const auto& t : data.parameters.at(name).tags) {
+      list.push_back({{"Key", t.key}, {"Value", t.value}});
+    }
+    return json{{"TagList", list}};
+  });
+}
+
+json Actions::remove_tags_from_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::vector<std::string> keys = in.strings("TagKeys", "tagKeys");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const std::string name = tagged_parameter_name(in, data);
+    changes.parameter(name);
+    std::erase_if(data.parameters.at(name).tags, [&](const Tag& t) {
+      return std::find(keys.begin(), keys.end(), t.key) != keys.end();
+    });
+    return json::object();
+  });
+}
+
 }  // namespace ssm_cache::local

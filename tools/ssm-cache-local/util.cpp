@@ -200,4 +200,16 @@ std::string random_hex_token(std::size_t n) {
   return out;
 }
 
+std::uint32_t secure_random_below(std::uint32_t n) {
+  // Rejection sampling: values past the last whole multiple of n would favour small results.
+  const std::uint32_t limit = UINT32_MAX - UINT32_MAX % n;
+  for (;;) {
+    std::uint32_t x = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&x), sizeof x) != 1) {
+      throw std::runtime_error("no randomness available");
+    }
+    if (x < limit) return x % n;
+  }
+}
+
 }  // namespace ssm_cache::local

@@ -36,6 +36,8 @@ bool is_loopback_name(std::string_view host);
 std::string host_of_header(std::string_view value);
 /// n random bytes from the system's CSPRNG as hex; never derived from a seed.
 std::string random_hex_token(std::size_t n);
+/// A uniform number in [0, n) from the system's CSPRNG (n > 0); never derived from a seed.
+std::uint32_t secure_random_below(std::uint32_t n);
 
 /// A seeded or random generator shared by request handlers. Thread-safe.
 class Random {
