@@ -123,6 +123,38 @@ bool same_payload(const SecretVersion& v, const SecretPayload& p) {
   return v.secret_string == p.string && v.secret_binary == p.binary;
 }
 
+/// A retried write: the version `token` already made (same value), or nullptr when the
+/// token is new. The same token with another value is ResourceExistsException.
+const SecretVersion* retried_version(const Secret& s, const std::optional<std::string>& token,
+                                     const SecretPayload& payload) {
+  const SecretVersion* existing = token ? s.find_version_id(*token) : nullptr;
+  if (existing != nullptr && !same_payload(*existing, payload)) {
+    throw client_error("ResourceExistsException",
+                       "You can't modify an existing version, you can only create a new "
+                       "version.");
+  }
+  return existing;
+}
+
+/// The secret a write changes, named in `changes`. Throws ResourceNotFoundException, and
+/// with live_only InvalidRequestException for a secret scheduled for deletion.
+Secret& secret_to_change(StoreData& data, Changes& changes, std::string_view secret_id,
+                         bool live_only) {
+  const Secret* found = find_secret(data, secret_id);
+  if (found == nullptr) throw secret_not_found();
+  if (live_only && found->deletion_date) throw marked_for_deletion();
+  changes.secret(found->name);
+  return data.secrets.at(found->name);
+}
+
+std::optional<std::string> read_description(const Input& in) {
+  auto description = in.opt_string("Description");
+  if (description && description->size() > 2048) {
+    throw validation_error("description", "Member must have length less than or equal to 2048");
+  }
+  return description;
+}
+
 /// ListSecrets / BatchGetSecretValue filters: {Key, Values}; prefix match, "!" negates.
 struct SecretFilter {
   std::string key;
@@ -302,10 +334,7 @@ json Actions::create_secret(const RequestContext& ctx, const json& body) {
   validate_secret_name(name);
   const auto token = read_request_token(in);
   const SecretPayload payload = read_payload(in);
-  const auto description = in.opt_string("Description");
-  if (description && description->size() > 2048) {
-    throw validation_error("description", "Member must have length less than or equal to 2048");
-  }
+  const auto description = read_description(in);
   const auto kms_key_id = in.opt_string("KmsKeyId");
   std::vector<Tag> tags = read_tags(in);
   if (body.contains("AddReplicaRegions")) {
@@ -372,23 +401,12 @@ json Actions::put_secret_value(const RequestContext& ctx, const json& body) {
                        "You must provide either SecretString or SecretBinary.");
   }
   return store_.write([&](StoreData& data, Changes& changes) {
-    const Secret* found = find_secret(data, secret_id);
-    if (found == nullptr) throw secret_not_found();
-    if (found->deletion_date) throw marked_for_deletion();
-    changes.secret(found->name);
-    Secret& s = data.secrets.at(found->name);
-    if (token) {
-      if (const SecretVersion* existing = s.find_version_id(*token)) {
-        if (!same_payload(*existing, payload)) {
-          throw client_error("ResourceExistsException",
-                             "You can't modify an existing version, you can only create a new "
-                             "version.");
-        }
-        return json{{"ARN", s.arn},
-                    {"Name", s.name},
-                    {"VersionId", existing->version_id},
-                    {"VersionStages", existing->stages}};
-      }
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
+    if (const SecretVersion* existing = retried_version(s, token, payload)) {
+      return json{{"ARN", s.arn},
+                  {"Name", s.name},
+                  {"VersionId", existing->version_id},
+                  {"VersionStages", existing->stages}};
     }
     SecretVersion v{token.value_or(random_.uuid4()), payload.string, payload.binary,
                     stages.value_or(std::vector<std::string>{"AWSCURRENT"}), ctx.now};
@@ -603,10 +621,7 @@ json Actions::restore_secret(const RequestContext& ctx, const json& body) {
   const Input in(body);
   const std::string secret_id = in.string("SecretId", "secretId");
   return store_.write([&](StoreData& data, Changes& changes) {
-    const Secret* found = find_secret(data, secret_id);
-    if (found == nullptr) throw secret_not_found();
-    changes.secret(found->name);
-    Secret& s = data.secrets.at(found->name);
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/false);
     s.deletion_date.reset();
     s.last_changed = ctx.now;
     return json{{"ARN", s.arn}, {"Name", s.name}};
@@ -620,33 +635,19 @@ json Actions::update_secret(const RequestContext& ctx, const json& body) {
   const std::string secret_id = in.string("SecretId", "secretId");
   const auto token = read_request_token(in);
   const SecretPayload payload = read_payload(in);
-  const auto description = in.opt_string("Description");
-  if (description && description->size() > 2048) {
-    throw validation_error("description", "Member must have length less than or equal to 2048");
-  }
+  const auto description = read_description(in);
   const auto kms_key_id = in.opt_string("KmsKeyId");
   return store_.write([&](StoreData& data, Changes& changes) {
-    const Secret* found = find_secret(data, secret_id);
-    if (found == nullptr) throw secret_not_found();
-    if (found->deletion_date) throw marked_for_deletion();
-    changes.secret(found->name);
-    Secret& s = data.secrets.at(found->name);
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
     if (description) s.description = *description;
     if (kms_key_id) s.kms_key_id = *kms_key_id;
     s.last_changed = ctx.now;
     json out = {{"ARN", s.arn}, {"Name", s.name}};
     if (!payload.empty()) {
       // A new value is a new version that becomes AWSCURRENT (UpdateSecret API reference).
-      if (token) {
-        if (const SecretVersion* existing = s.find_version_id(*token)) {
-          if (!same_payload(*existing, payload)) {
-            throw client_error("ResourceExistsException",
-                               "You can't modify an existing version, you can only create a "
-                               "new version.");
-          }
-          out["VersionId"] = existing->version_id;
-          return out;
-        }
+      if (const SecretVersion* existing = retried_version(s, token, payload)) {
+        out["VersionId"] = existing->version_id;
+        return out;
       }
       SecretVersion v{token.value_or(random_.uuid4()), payload.string, payload.binary,
                       {"AWSCURRENT"}, ctx.now};
@@ -667,11 +668,7 @@ json Actions::update_secret_version_stage(const RequestContext& ctx, const json&
   const auto remove_from = in.opt_string("RemoveFromVersionId");
   const auto move_to = in.opt_string("MoveToVersionId");
   return store_.write([&](StoreData& data, Changes& changes) {
-    const Secret* found = find_secret(data, secret_id);
-    if (found == nullptr) throw secret_not_found();
-    if (found->deletion_date) throw marked_for_deletion();
-    changes.secret(found->name);
-    Secret& s = data.secrets.at(found->name);
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
     const SecretVersion* holder = s.find_stage(stage);
     if (holder != nullptr && holder->version_id != remove_from.value_or("") &&
         holder->version_id != move_to.value_or("")) {
@@ -790,19 +787,7 @@ json Actions::tag_resource(const RequestContext&, const json& body) {
   if (in.opt_objects("Tags") == nullptr) throw Input::missing("tags");
   const std::vector<Tag> tags = read_tags(in);
   return store_.write([&](StoreData& data, Changes& changes) {
-    const Secret* found = find_secret(data, secret_id);
-    if (found == nullptr) throw secret_not_found();
-    changes.secret(found->name);
-    auto& existing = data.secrets.at(found->name).tags;
-    for (const auto& tag : tags) {
-      auto it = std::find_if(existing.begin(), existing.end(),
-                             [&](const Tag& t) { return t.key == tag.key; });
-      if (it != existing.end()) {
-        it->value = tag.value;
-      } else {
-        existing.push_back(tag);
-      }
-    }
+    merge_tags(secret_to_change(data, changes, secret_id, /*live_only=*/false).tags, tags);
     return json::object();
   });
 }
@@ -812,10 +797,8 @@ json Actions::untag_resource(const RequestContext&, const json& body) {
   const std::string secret_id = in.string("SecretId", "secretId");
   const std::vector<std::string> keys = in.strings("TagKeys", "tagKeys");
   return store_.write([&](StoreData& data, Changes& changes) {
-    const Secret* found = find_secret(data, secret_id);
-    if (found == nullptr) throw secret_not_found();
-    changes.secret(found->name);
-    std::erase_if(data.secrets.at(found->name).tags, [&](const Tag& t) {
+    std::erase_if(secret_to_change(data, changes, secret_id, /*live_only=*/false).tags,
+                  [&](const Tag& t) {
       return std::find(keys.begin(), keys.end(), t.key) != keys.end();
     });
     return json::object();

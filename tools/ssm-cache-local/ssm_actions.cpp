@@ -954,15 +954,7 @@ json Actions::add_tags_to_resource(const RequestContext&, const json& body) {
     const std::string name = tagged_parameter_name(in, data);
     changes.parameter(name);
     auto& existing = data.parameters.at(name).tags;
-    for (auto& tag : tags) {
-      auto it = std::find_if(existing.begin(), existing.end(),
-                             [&](const Tag& t) { return t.key == tag.key; });
-      if (it != existing.end()) {
-        it->value = tag.value;  // a key given again takes the new value
-      } else {
-        existing.push_back(tag);
-      }
-    }
+    merge_tags(existing, tags);
     if (existing.size() > 50) {
       throw client_error("TooManyTagsError",
                          "The Targets parameter includes too many tags. Remove one or more tags "

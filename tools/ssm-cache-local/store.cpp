@@ -7,6 +7,17 @@
 
 namespace ssm_cache::local {
 
+void merge_tags(std::vector<Tag>& into, const std::vector<Tag>& tags) {
+  for (const auto& tag : tags) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const Tag& t) { return t.key == tag.key; });
+    if (it != into.end()) {
+      it->value = tag.value;
+    } else {
+      into.push_back(tag);
+    }
+  }
+}
+
 const ParameterVersion* Parameter::find_version(std::int64_t v) const {
   for (const auto& pv : versions) {
     if (pv.version == v) return &pv;

@@ -28,6 +28,10 @@ struct Tag {
   friend bool operator==(const Tag&, const Tag&) = default;
 };
 
+/// Adds `tags` to `into`; a key already there takes the new value (AddTagsToResource,
+/// TagResource).
+void merge_tags(std::vector<Tag>& into, const std::vector<Tag>& tags);
+
 struct ParameterVersion {
   std::int64_t version = 1;
   std::string type = "String";  ///< String, StringList, SecureString
