@@ -123,7 +123,16 @@ def check_new_actions(ssm, sm):
     assert "Tags" not in sm.describe_secret(SecretId="fid-new")
 
 
-CHECKS = [check_new_actions, check_regions_apart, check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
+def check_resource_policy(ssm, sm):
+    sm.create_secret(Name="fid-policy", SecretString="v")
+    policy = '{"Version":"2012-10-17","Statement":[]}'
+    sm.put_resource_policy(SecretId="fid-policy", ResourcePolicy=policy)
+    assert sm.get_resource_policy(SecretId="fid-policy")["ResourcePolicy"] == policy
+    sm.delete_resource_policy(SecretId="fid-policy")
+    assert "ResourcePolicy" not in sm.get_resource_policy(SecretId="fid-policy")
+
+
+CHECKS = [check_resource_policy, check_new_actions, check_regions_apart, check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
           check_first_version_current, check_forced_delete_of_missing, check_describe_omits_empty,
           check_word_filters, check_filter_without_values]
 

@@ -168,5 +168,20 @@ TEST_F(NewActionsTest, SecretTags) {
             "ResourceNotFoundException");
 }
 
+// Resource policies are stored and returned (GetResourcePolicy omits ResourcePolicy when
+// there is none); they are not evaluated.
+TEST_F(NewActionsTest, ResourcePolicies) {
+  ASSERT_EQ(sm("CreateSecret", {{"Name", "pol"}, {"SecretString", "v"}}).status, 200);
+  EXPECT_FALSE(sm("GetResourcePolicy", {{"SecretId", "pol"}}).json.contains("ResourcePolicy"));
+  const std::string policy = R"({"Version":"2012-10-17","Statement":[]})";
+  ASSERT_EQ(sm("PutResourcePolicy", {{"SecretId", "pol"}, {"ResourcePolicy", policy}}).status, 200);
+  EXPECT_EQ(sm("GetResourcePolicy", {{"SecretId", "pol"}}).json["ResourcePolicy"], policy);
+  EXPECT_EQ(sm("PutResourcePolicy", {{"SecretId", "pol"}, {"ResourcePolicy", "not json"}}).code(),
+            "MalformedPolicyDocumentException");
+  ASSERT_EQ(sm("DeleteResourcePolicy", {{"SecretId", "pol"}}).status, 200);
+  EXPECT_FALSE(sm("GetResourcePolicy", {{"SecretId", "pol"}}).json.contains("ResourcePolicy"));
+  EXPECT_EQ(sm("GetResourcePolicy", {{"SecretId", "none"}}).code(), "ResourceNotFoundException");
+}
+
 }  // namespace
 }  // namespace local_test

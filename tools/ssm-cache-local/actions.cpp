@@ -41,6 +41,9 @@ const std::vector<std::pair<std::string, Method>>& table() {
       {"secretsmanager.GetRandomPassword", &Actions::get_random_password},
       {"secretsmanager.TagResource", &Actions::tag_resource},
       {"secretsmanager.UntagResource", &Actions::untag_resource},
+      {"secretsmanager.PutResourcePolicy", &Actions::put_resource_policy},
+      {"secretsmanager.GetResourcePolicy", &Actions::get_resource_policy},
+      {"secretsmanager.DeleteResourcePolicy", &Actions::delete_resource_policy},
   };
   return kTable;
 }

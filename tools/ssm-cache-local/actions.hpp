@@ -68,6 +68,9 @@ class Actions {
   nlohmann::json get_random_password(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json tag_resource(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json untag_resource(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json put_resource_policy(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json get_resource_policy(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json delete_resource_policy(const RequestContext& ctx, const nlohmann::json& body);
 
  private:
   Store& store_;

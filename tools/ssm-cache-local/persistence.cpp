@@ -214,6 +214,7 @@ Secret read_secret(const json& j, const std::string& where, const LoadDefaults& 
   }
   s.description = f.str("Description", false);
   s.kms_key_id = f.str("KmsKeyId", false);
+  s.resource_policy = f.str("ResourcePolicy", false);
   s.created = f.number("CreatedDate", d.now);
   s.last_changed = f.number("LastChangedDate", s.created);
   if (f.has("LastAccessedDate")) s.last_accessed = f.number("LastAccessedDate", 0);
@@ -345,6 +346,7 @@ nlohmann::json secret_json(const Secret& s) {
              {"Versions", std::move(versions)}};
   if (!s.description.empty()) js["Description"] = s.description;
   if (!s.kms_key_id.empty()) js["KmsKeyId"] = s.kms_key_id;
+  if (!s.resource_policy.empty()) js["ResourcePolicy"] = s.resource_policy;
   if (s.last_accessed) js["LastAccessedDate"] = *s.last_accessed;
   if (s.deletion_date) js["DeletionDate"] = *s.deletion_date;
   if (!s.tags.empty()) js["Tags"] = tags_json(s.tags);

@@ -805,4 +805,47 @@ json Actions::untag_resource(const RequestContext&, const json& body) {
   });
 }
 
+// ---- resource policies: stored and returned, never evaluated (there is no IAM here) -------
+
+json Actions::put_resource_policy(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const std::string policy = in.string("ResourcePolicy", "resourcePolicy");
+  if (policy.empty() || policy.size() > 20480) {
+    throw validation_error("resourcePolicy", "Member must have length between 1 and 20480");
+  }
+  const json parsed = json::parse(policy, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) {
+    throw client_error("MalformedPolicyDocumentException",
+                       "The resource policy is not a JSON policy document.");
+  }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
+    s.resource_policy = policy;
+    return json{{"ARN", s.arn}, {"Name", s.name}};
+  });
+}
+
+json Actions::get_resource_policy(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  return store_.read([&](const StoreData& data) {
+    const Secret* s = find_secret(data, secret_id);
+    if (s == nullptr) throw secret_not_found();
+    json out = {{"ARN", s->arn}, {"Name", s->name}};
+    if (!s->resource_policy.empty()) out["ResourcePolicy"] = s->resource_policy;
+    return out;
+  });
+}
+
+json Actions::delete_resource_policy(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/false);
+    s.resource_policy.clear();
+    return json{{"ARN", s.arn}, {"Name", s.name}};
+  });
+}
+
 }  // namespace ssm_cache::local

@@ -72,6 +72,7 @@ struct Secret {
   std::string arn;
   std::string description;
   std::string kms_key_id;
+  std::string resource_policy;  ///< JSON text; empty: none
   double created = 0;
   double last_changed = 0;
   std::optional<double> last_accessed;
