@@ -41,7 +41,12 @@ class LocalServer {
     auto colon = url_.rfind(':');
     port_ = std::stoi(url_.substr(colon + 1));
   }
-  ~LocalServer() { std::remove(data_.c_str()); }
+  ~LocalServer() {
+    // ssm-cache-local imports the JSON file into DATA.sqlite (with its WAL files).
+    for (const char* suffix : {"", ".sqlite", ".sqlite-wal", ".sqlite-shm"}) {
+      std::remove((data_ + suffix).c_str());
+    }
+  }
 
   const std::string& url() const { return url_; }
 
