@@ -30,6 +30,7 @@ std::chrono::system_clock::time_point fixed_now() {
 ssm_cache::local::LocalServer make_server() {
   ssm_cache::local::ServerOptions options;
   options.admin = true;
+  options.admin_token = "fuzz";
   options.seed = 1;
   options.clock = fixed_now;
   return ssm_cache::local::LocalServer(std::move(options));
@@ -98,7 +99,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // The admin endpoints with a fuzzed body.
       request.target = (which & 1) ? "/_local/faults" : "/_local/stats";
       request.method = (which & 2) ? "GET" : "POST";
-      request.headers = {{"Content-Type", "application/json"}};
+      request.headers = {{"Host", "127.0.0.1"},
+                         {"Authorization", "Bearer fuzz"},
+                         {"Content-Type", "application/json"}};
       request.body = std::string(rest);
       break;
     }

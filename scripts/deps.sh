@@ -13,6 +13,7 @@ set -euo pipefail
 SSM_CACHE_DEMO_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config curl ca-certificates
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libevent-dev
+  libre2-dev libsqlite3-dev
 )
 SSM_CACHE_TEST_PACKAGES=(
   git

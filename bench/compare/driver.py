@@ -38,10 +38,14 @@ def find(bin_dir: str, name: str) -> str:
     raise SystemExit(f"driver.py: {name} not found under {bin_dir} (build it first)")
 
 
+ADMIN_TOKEN = "bench-admin-token"  # ssm-cache-local's admin endpoints need a bearer token
+ADMIN_HEADERS = {"Authorization": "Bearer " + ADMIN_TOKEN}
+
+
 class Server:
     def __init__(self, exe: str):
-        self.proc = subprocess.Popen([exe, "--port", "0", "--admin"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
+        self.proc = subprocess.Popen([exe, "--port", "0", "--admin-token", ADMIN_TOKEN],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline().strip()
         prefix = "listening on "
         if not line.startswith(prefix):
@@ -59,7 +63,8 @@ class Server:
                 self.proc.wait()
 
     def stats(self) -> dict[str, int]:
-        with urllib.request.urlopen(self.url + "/_local/stats", timeout=10) as r:
+        req = urllib.request.Request(self.url + "/_local/stats", headers=ADMIN_HEADERS)
+        with urllib.request.urlopen(req, timeout=10) as r:
             return json.load(r).get("calls", {})
 
     def ssm_calls(self) -> int:
@@ -67,7 +72,8 @@ class Server:
 
     def faults(self, spec: dict) -> None:
         req = urllib.request.Request(self.url + "/_local/faults", data=json.dumps(spec).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+                                     headers={"Content-Type": "application/json", **ADMIN_HEADERS},
+                                     method="POST")
         with urllib.request.urlopen(req, timeout=10) as r:
             r.read()
 

@@ -32,15 +32,21 @@ inline const char* kLocalData = R"JSON({"format": "ssm-cache-local", "version": 
 
 class LocalServer {
  public:
+  static constexpr char kAdminToken[] = "cli-test-admin-token";
   LocalServer()
       : data_(write_temp_file(kLocalData)),
-        process_({env_or_die("SSM_CACHE_LOCAL_BIN"), "--port", "0", "--admin", "--quiet",
-                  "--data", data_}) {
+        process_({env_or_die("SSM_CACHE_LOCAL_BIN"), "--port", "0", "--admin-token", kAdminToken,
+                  "--quiet", "--data", data_}) {
     url_ = process_.wait_for_url();
     auto colon = url_.rfind(':');
     port_ = std::stoi(url_.substr(colon + 1));
   }
-  ~LocalServer() { std::remove(data_.c_str()); }
+  ~LocalServer() {
+    // ssm-cache-local imports the JSON file into DATA.sqlite (with its WAL files).
+    for (const char* suffix : {"", ".sqlite", ".sqlite-wal", ".sqlite-shm"}) {
+      std::remove((data_ + suffix).c_str());
+    }
+  }
 
   const std::string& url() const { return url_; }
 
@@ -70,9 +76,10 @@ class LocalServer {
   nlohmann::json admin(const std::string& method, const std::string& path,
                        const std::string& body) {
     httplib::Client c("127.0.0.1", port_);
-    httplib::Result r = method == "GET"    ? c.Get(path)
-                        : method == "PUT"  ? c.Put(path, body, "application/json")
-                                           : c.Delete(path);
+    const httplib::Headers h = {{"Authorization", std::string("Bearer ") + kAdminToken}};
+    httplib::Result r = method == "GET"    ? c.Get(path, h)
+                        : method == "PUT"  ? c.Put(path, h, body, "application/json")
+                                           : c.Delete(path, h);
     if (!r || r->status != 200) {
       throw std::runtime_error("admin " + method + " " + path + " failed");
     }

@@ -81,7 +81,8 @@ class LocalFaults : public ::testing::Test {
   void SetUp() override { start({}); }
 
   void start(std::vector<std::string> extra) {
-    std::vector<std::string> args{"--admin", "--quiet", "--seed", "7"};
+    std::vector<std::string> args{"--admin-token", local_test::kAdminToken, "--quiet", "--seed",
+                                  "7"};
     args.insert(args.end(), extra.begin(), extra.end());
     server_ = std::make_unique<ServerProcess>(args);
     admin_ = std::make_unique<SignedClient>(server_->port());

@@ -11,6 +11,7 @@
 namespace {
 
 using local_test::CommandResult;
+using local_test::kAdminToken;
 using local_test::ServerProcess;
 using local_test::SignedClient;
 using local_test::TempDir;
@@ -22,7 +23,7 @@ class AwsCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!std::filesystem::exists(kAws)) GTEST_SKIP() << "the AWS CLI (Debian awscli) is not installed at " << kAws;
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--admin"});
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--admin-token", kAdminToken});
     local_test::write_file(config_dir_.file("config"), "");
     local_test::write_file(config_dir_.file("credentials"), "");
   }

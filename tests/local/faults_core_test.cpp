@@ -15,7 +15,11 @@ class FaultsTest : public CoreTest {
  protected:
   local_test::CoreReply admin(const std::string& method, const std::string& path,
                               const std::string& body = {}) {
-    return send(HttpRequest{method, path, {}, body});
+    return send(HttpRequest{method,
+                            path,
+                            {{"Host", "127.0.0.1:4583"},
+                             {"Authorization", "Bearer " + server_->admin_token()}},
+                            body});
   }
 };
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core_fixture.hpp"
+#include "database.hpp"
 #include "persistence.hpp"
 #include "server_process.hpp"
 
@@ -103,29 +104,65 @@ class PersistenceCoreTest : public CoreTest {};
 
 TEST_F(PersistenceCoreTest, EveryAcknowledgedWriteIsOnDisk) {
   TempDir dir;
-  const std::string file = dir.file("store.json");
+  const std::string file = dir.file("store.db");
   reset({.data_file = file});
-  EXPECT_FALSE(std::filesystem::exists(file));  // created on the first write
   put("/app/a", "1");
-  ASSERT_TRUE(std::filesystem::exists(file));
-  Random random;
-  auto on_disk = ssm_cache::local::load_store_file(file, {}, random);
-  EXPECT_EQ(on_disk.parameters.at("/app/a").current().value, "1");
   ASSERT_EQ(sm("CreateSecret", {{"Name", "s"}, {"SecretString", "x"}}).status, 200);
-  on_disk = ssm_cache::local::load_store_file(file, {}, random);
-  EXPECT_EQ(on_disk.secrets.at("s").find_stage("AWSCURRENT")->secret_string, "x");
-  // A rejected write leaves the file as it was.
-  const std::string before = read_file(file);
   EXPECT_EQ(ssm("PutParameter", {{"Name", "/app/a"}, {"Value", "2"}, {"Type", "String"}}).code(),
             "ParameterAlreadyExists");
-  EXPECT_EQ(read_file(file), before);
-  // Reopened: the same store.
+  server_.reset();  // closes the database (and releases its lock)
+  Random random;
+  ssm_cache::local::Database db(file);
+  auto regions = db.load({}, random);
+  const auto& on_disk = regions["us-east-1"];
+  EXPECT_EQ(on_disk.parameters.at("/app/a").current().value, "1");
+  EXPECT_EQ(on_disk.parameters.at("/app/a").versions.size(), 1u);  // the refused write: nothing
+  EXPECT_EQ(on_disk.secrets.at("s").find_stage("AWSCURRENT")->secret_string, "x");
+}
+
+TEST_F(PersistenceCoreTest, ReopenedDatabaseIsTheSameStore) {
+  TempDir dir;
+  const std::string file = dir.file("store.db");
   reset({.data_file = file});
-  EXPECT_EQ(value_of("/app/a"), "1");
-  // No temporary file left behind.
-  std::size_t files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
-  EXPECT_EQ(files, 1u);
+  put("/app/a", "1");
+  put("/app/a", "2", "String", {{"Overwrite", true}});
+  ASSERT_EQ(ssm("DeleteParameter", {{"Name", "/app/a"}}).status, 200);
+  put("/app/b", "b");
+  server_.reset();
+  reset({.data_file = file});
+  EXPECT_EQ(value_of("/app/a"), "<ParameterNotFound>");
+  EXPECT_EQ(value_of("/app/b"), "b");
+}
+
+TEST_F(PersistenceCoreTest, JsonDataFileIsImportedOnceAndNeverWritten) {
+  TempDir dir;
+  const std::string file = dir.file("seed.json");
+  const std::string seed =
+      R"({"parameters": [{"Name": "/seed", "Type": "String", "Value": "from-json"}]})";
+  local_test::write_file(file, seed);
+  reset({.data_file = file});
+  EXPECT_EQ(value_of("/seed"), "from-json");
+  put("/seed", "changed", "String", {{"Overwrite", true}});
+  server_.reset();
+  reset({.data_file = file});
+  EXPECT_EQ(value_of("/seed"), "changed");  // the database, not a second import
+  EXPECT_EQ(read_file(file), seed);
+  EXPECT_TRUE(std::filesystem::exists(file + ".sqlite"));
+}
+
+TEST_F(PersistenceCoreTest, SecondServerOnTheSameFileIsRefused) {
+  TempDir dir;
+  const std::string file = dir.file("store.db");
+  reset({.data_file = file});
+  put("/app/a", "1");
+  try {
+    ssm_cache::local::LocalServer second({.data_file = file});
+    FAIL() << "a second server opened the same data file";
+  } catch (const ssm_cache::local::LoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("in use by another ssm-cache-local"), std::string::npos)
+        << e.what();
+  }
+  put("/app/b", "2");  // the first one is unaffected
 }
 
 TEST_F(PersistenceCoreTest, AFailedDiskWriteIsA500AndChangesNothing) {

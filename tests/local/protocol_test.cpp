@@ -119,9 +119,9 @@ TEST_F(ProtocolTest, ScopeMustNameTheTargetsService) {
 
 TEST_F(ProtocolTest, AnyRegionUnlessOneIsConfigured) {
   EXPECT_EQ(call("AmazonSSM.PutParameter", put_body, {.region = "eu-west-3"}).status, 200);
-  const auto r = ssm("GetParameter", {{"Name", "/app/x"}});
+  const auto r = call("AmazonSSM.GetParameter", {{"Name", "/app/x"}}, {.region = "eu-west-3"});
   // ARNs use the region the request was signed for.
-  EXPECT_EQ(r.json["Parameter"]["ARN"], "arn:aws:ssm:us-east-1:000000000000:parameter/app/x");
+  EXPECT_EQ(r.json["Parameter"]["ARN"], "arn:aws:ssm:eu-west-3:000000000000:parameter/app/x");
 
   reset({.region = "us-west-2"});
   const auto wrong = call("AmazonSSM.PutParameter", put_body, {.region = "us-east-1"});

@@ -117,6 +117,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
   [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   [[nodiscard]] const std::string& first_line() const { return first_line_; }
   [[nodiscard]] std::string stderr_text() const { return read_file(stderr_path_); }
@@ -153,6 +154,11 @@ class ServerProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return status_;
+  }
+
+  /// The next line on stdout (empty after the timeout or at the end).
+  std::string next_line(std::chrono::seconds timeout = std::chrono::seconds(10)) {
+    return read_line(timeout);
   }
 
   /// Everything still unread on stdout (after exit).
@@ -199,6 +205,10 @@ struct Reply {
   }
 };
 
+/// The admin token tests start the server with ("--admin-token", kAdminToken); SignedClient
+/// sends it on /_local/ calls.
+inline constexpr char kAdminToken[] = "local-test-admin-token";
+
 /// Posts JSON 1.1 requests signed with SigV4 (as the AWS SDKs do).
 class SignedClient {
  public:
@@ -234,11 +244,13 @@ class SignedClient {
     return call(target, body.dump());
   }
 
-  Reply admin(const std::string& method, const std::string& path, const std::string& body = {}) {
-    httplib::Result r = method == "GET"      ? http_.Get(path.c_str())
-                        : method == "DELETE" ? http_.Delete(path.c_str())
-                        : method == "PUT"    ? http_.Put(path.c_str(), body, "application/json")
-                                             : http_.Post(path.c_str(), body, "application/json");
+  Reply admin(const std::string& method, const std::string& path, const std::string& body = {},
+              const std::string& token = kAdminToken) {
+    const httplib::Headers h = {{"Authorization", "Bearer " + token}};
+    httplib::Result r = method == "GET"      ? http_.Get(path.c_str(), h)
+                        : method == "DELETE" ? http_.Delete(path.c_str(), h)
+                        : method == "PUT"    ? http_.Put(path.c_str(), h, body, "application/json")
+                                             : http_.Post(path.c_str(), h, body, "application/json");
     return to_reply(std::move(r));
   }
 

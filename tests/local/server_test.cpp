@@ -12,6 +12,7 @@
 namespace {
 
 using local_test::read_file;
+using local_test::kAdminToken;
 using local_test::ServerProcess;
 using local_test::SignedClient;
 using local_test::TempDir;
@@ -75,11 +76,11 @@ TEST(LocalServer, SigkillAfterAcknowledgedWritesLosesNothing) {
   EXPECT_EQ(r.json["SecretString"], "x");
 }
 
-TEST(LocalServer, MissingDataFileStartsEmptyAndIsCreatedOnFirstWrite) {
+TEST(LocalServer, MissingDataFileStartsEmptyAsANewDatabase) {
   TempDir dir;
-  const std::string file = dir.file("new.json");
+  const std::string file = dir.file("new.db");
   ServerProcess server({"--data", file});
-  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_TRUE(std::filesystem::exists(file));  // created (and locked) at start
   SignedClient client(server.port());
   EXPECT_EQ(client.call("AmazonSSM.GetParameter", json{{"Name", "/a"}}).error_code(), "ParameterNotFound");
   ASSERT_EQ(client.call("AmazonSSM.PutParameter", put_body("/a", "v")).status, 200);
@@ -158,8 +159,35 @@ TEST(LocalServer, AdminEndpointsNeedTheFlag) {
   EXPECT_EQ(client.call("AmazonSSM.GetParameters", json{{"Names", {"/a"}}}).status, 200);
 }
 
-TEST(LocalServer, StatsOverTheWire) {
+TEST(LocalServer, AdminTokenPrintedAtStartIsRequired) {
   ServerProcess server({"--admin"});
+  const std::string line = server.next_line();
+  const std::string prefix = "admin token: ";
+  ASSERT_EQ(line.rfind(prefix, 0), 0u) << line;
+  const std::string token = line.substr(prefix.size());
+  SignedClient client(server.port());
+  EXPECT_EQ(client.admin("GET", "/_local/stats", "", "guess").status, 401);
+  EXPECT_EQ(client.admin("GET", "/_local/stats", "", token).status, 200);
+  EXPECT_EQ(server.stderr_text().find(token), std::string::npos);  // never in the log
+}
+
+TEST(LocalServer, RebindingHostRefusedOverTheWire) {
+  ServerProcess server({"--admin-token", kAdminToken});
+  httplib::Client http("127.0.0.1", server.port());
+  const httplib::Headers rebound = {{"Host", "rebind.attacker.example"},
+                                    {"Authorization", std::string("Bearer ") + kAdminToken}};
+  const auto r = http.Get("/_local/stats", rebound);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  ServerProcess allowing({"--admin-token", kAdminToken, "--allow-host", "rebind.attacker.example"});
+  httplib::Client http2("127.0.0.1", allowing.port());
+  const auto ok = http2.Get("/_local/stats", rebound);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST(LocalServer, StatsOverTheWire) {
+  ServerProcess server({"--admin-token", kAdminToken});
   SignedClient client(server.port());
   for (int i = 0; i < 3; ++i) client.call("AmazonSSM.GetParameters", json{{"Names", {"/a"}}});
   client.call("secretsmanager.GetSecretValue", json{{"SecretId", "s"}});
@@ -170,7 +198,7 @@ TEST(LocalServer, StatsOverTheWire) {
 }
 
 TEST(LocalServer, DroppedConnectionsAndTruncatedBodies) {
-  ServerProcess server({"--admin"});
+  ServerProcess server({"--admin-token", kAdminToken});
   SignedClient client(server.port());
   ASSERT_EQ(client.admin("PUT", "/_local/faults", R"({"drop_rate": 1, "max_faults": 1})").status, 200);
   auto r = client.call("AmazonSSM.PutParameter", put_body("/a", "v"));

@@ -23,6 +23,10 @@ const std::vector<std::pair<std::string, Method>>& table() {
       {"AmazonSSM.LabelParameterVersion", &Actions::label_parameter_version},
       {"AmazonSSM.GetParameterHistory", &Actions::get_parameter_history},
       {"AmazonSSM.DescribeParameters", &Actions::describe_parameters},
+      {"AmazonSSM.UnlabelParameterVersion", &Actions::unlabel_parameter_version},
+      {"AmazonSSM.AddTagsToResource", &Actions::add_tags_to_resource},
+      {"AmazonSSM.ListTagsForResource", &Actions::list_tags_for_resource},
+      {"AmazonSSM.RemoveTagsFromResource", &Actions::remove_tags_from_resource},
       {"secretsmanager.CreateSecret", &Actions::create_secret},
       {"secretsmanager.PutSecretValue", &Actions::put_secret_value},
       {"secretsmanager.GetSecretValue", &Actions::get_secret_value},
@@ -31,6 +35,15 @@ const std::vector<std::pair<std::string, Method>>& table() {
       {"secretsmanager.ListSecrets", &Actions::list_secrets},
       {"secretsmanager.DeleteSecret", &Actions::delete_secret},
       {"secretsmanager.RestoreSecret", &Actions::restore_secret},
+      {"secretsmanager.UpdateSecret", &Actions::update_secret},
+      {"secretsmanager.UpdateSecretVersionStage", &Actions::update_secret_version_stage},
+      {"secretsmanager.ListSecretVersionIds", &Actions::list_secret_version_ids},
+      {"secretsmanager.GetRandomPassword", &Actions::get_random_password},
+      {"secretsmanager.TagResource", &Actions::tag_resource},
+      {"secretsmanager.UntagResource", &Actions::untag_resource},
+      {"secretsmanager.PutResourcePolicy", &Actions::put_resource_policy},
+      {"secretsmanager.GetResourcePolicy", &Actions::get_resource_policy},
+      {"secretsmanager.DeleteResourcePolicy", &Actions::delete_resource_policy},
   };
   return kTable;
 }

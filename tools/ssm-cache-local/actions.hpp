@@ -48,6 +48,10 @@ class Actions {
   nlohmann::json label_parameter_version(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json get_parameter_history(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json describe_parameters(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json unlabel_parameter_version(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json add_tags_to_resource(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json list_tags_for_resource(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json remove_tags_from_resource(const RequestContext& ctx, const nlohmann::json& body);
 
   // Secrets Manager
   nlohmann::json create_secret(const RequestContext& ctx, const nlohmann::json& body);
@@ -58,6 +62,15 @@ class Actions {
   nlohmann::json list_secrets(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json delete_secret(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json restore_secret(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json update_secret(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json update_secret_version_stage(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json list_secret_version_ids(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json get_random_password(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json tag_resource(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json untag_resource(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json put_resource_policy(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json get_resource_policy(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json delete_resource_policy(const RequestContext& ctx, const nlohmann::json& body);
 
  private:
   Store& store_;

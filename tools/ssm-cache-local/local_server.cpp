@@ -7,6 +7,7 @@
 
 #include "api_error.hpp"
 #include "aws/sigv4.hpp"
+#include "database.hpp"
 #include "persistence.hpp"
 
 namespace ssm_cache::local {
@@ -67,13 +68,12 @@ std::string service_of(std::string_view target) {
   return {};
 }
 
-StoreData load_initial(const ServerOptions& options, Random& random) {
-  if (options.data_file.empty()) return {};
+LoadDefaults load_defaults(const ServerOptions& options) {
   LoadDefaults defaults;
   defaults.region = options.region.empty() ? "us-east-1" : options.region;
   defaults.account_id = options.account_id;
   defaults.now = epoch_seconds(options.clock ? options.clock() : std::chrono::system_clock::now());
-  return load_store_file(options.data_file, defaults, random);
+  return defaults;
 }
 
 }  // namespace
@@ -81,25 +81,73 @@ StoreData load_initial(const ServerOptions& options, Random& random) {
 LocalServer::LocalServer(ServerOptions options)
     : options_(std::move(options)),
       random_(options_.seed),
-      store_(std::make_unique<Store>(load_initial(options_, random_), options_.data_file)),
-      actions_(*store_, random_),
-      faults_(options_.faults, options_.seed) {}
+      faults_(options_.faults, options_.seed) {
+  open_stores(std::nullopt);
+  if (options_.admin && options_.admin_token.empty()) options_.admin_token = random_hex_token(16);
+}
 
 LocalServer::LocalServer(ServerOptions options, StoreData initial)
     : options_(std::move(options)),
       random_(options_.seed),
-      store_(std::make_unique<Store>(std::move(initial), options_.data_file)),
-      actions_(*store_, random_),
-      faults_(options_.faults, options_.seed) {}
+      faults_(options_.faults, options_.seed) {
+  open_stores(std::move(initial));
+  if (options_.admin && options_.admin_token.empty()) options_.admin_token = random_hex_token(16);
+}
 
 std::chrono::system_clock::time_point LocalServer::now() const {
   return options_.clock ? options_.clock() : std::chrono::system_clock::now();
 }
 
+LocalServer::~LocalServer() = default;
+
+std::string LocalServer::default_region() const {
+  return options_.region.empty() ? "us-east-1" : options_.region;
+}
+
+// The stores of options.data_file's database, one per region it holds; on first start from
+// a JSON data file, that file imported into the default region. `initial`, when given,
+// replaces the default region's contents.
+void LocalServer::open_stores(std::optional<StoreData> initial) {
+  std::map<std::string, StoreData> regions;
+  if (!options_.data_file.empty()) {
+    const DataPaths paths = data_paths(options_.data_file);
+    db_ = std::make_unique<Database>(paths.database);
+    if (initial) {
+      db_->save_all(default_region(), *initial);
+      regions[default_region()] = std::move(*initial);
+    } else if (!paths.json_import.empty() && db_->empty()) {
+      StoreData data = load_store_file(paths.json_import, load_defaults(options_), random_);
+      db_->save_all(default_region(), data);
+      regions[default_region()] = std::move(data);
+    } else {
+      regions = db_->load(load_defaults(options_), random_);
+    }
+  } else if (initial) {
+    regions[default_region()] = std::move(*initial);
+  }
+  for (auto& [region, data] : regions) {
+    stores_.emplace(region, std::make_unique<Store>(std::move(data), db_.get(), region));
+  }
+}
+
+Store& LocalServer::store_for(const std::string& region) {
+  std::lock_guard lock(stores_mu_);
+  auto& store = stores_[region];
+  if (!store) store = std::make_unique<Store>(StoreData{}, db_.get(), region);
+  return *store;
+}
+
 std::pair<std::size_t, std::size_t> LocalServer::sizes() const {
-  return store_->read([](const StoreData& d) {
-    return std::make_pair(d.parameters.size(), d.secrets.size());
-  });
+  std::lock_guard lock(stores_mu_);
+  std::pair<std::size_t, std::size_t> total{0, 0};
+  for (const auto& [region, store] : stores_) {
+    const auto [p, s] = store->read([](const StoreData& d) {
+      return std::make_pair(d.parameters.size(), d.secrets.size());
+    });
+    total.first += p;
+    total.second += s;
+  }
+  return total;
 }
 
 HttpResponse LocalServer::error_response(const std::string& request_id, int status,
@@ -123,7 +171,23 @@ HttpResponse LocalServer::too_large(std::size_t content_length) {
                         false);
 }
 
+bool LocalServer::host_allowed(const HttpRequest& request) const {
+  const std::string* host_header = find_header(request, "host");
+  if (host_header == nullptr) return false;
+  const std::string host = host_of_header(*host_header);
+  if (is_loopback_name(host)) return true;
+  return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(),
+                     [&](const std::string& allowed) { return lower(allowed) == host; });
+}
+
 HttpResponse LocalServer::handle(const HttpRequest& request) {
+  if (!host_allowed(request)) {
+    // A browser led here by a rebinding DNS name sends that name: refuse before anything runs.
+    return error_response(random_.uuid4(), 403, "AccessDeniedException",
+                          "ssm-cache-local serves loopback Host names only (localhost, "
+                          "127.0.0.1, [::1]); start it with --allow-host NAME to serve another.",
+                          false);
+  }
   const std::string_view path =
       std::string_view(request.target).substr(0, request.target.find('?'));
   if (path.starts_with("/_local/") || path == "/_local") return handle_admin(request);
@@ -142,6 +206,12 @@ HttpResponse LocalServer::handle_admin(const HttpRequest& request) {
   if (!options_.admin) {
     return reply(404, {{"message", "the admin endpoints are disabled; start ssm-cache-local "
                                    "with --admin to use " + path}});
+  }
+  const std::string* authorization = find_header(request, "authorization");
+  const std::string expected = "Bearer " + options_.admin_token;
+  if (authorization == nullptr || !aws::constant_time_equals(*authorization, expected)) {
+    return reply(401, {{"message", "the admin endpoints need 'Authorization: Bearer TOKEN' with "
+                                   "the --admin-token given or printed at start"}});
   }
   const std::string& m = request.method;
   if (path == "/_local/health" && m == "GET") return reply(200, {{"status", "ok"}});
@@ -163,8 +233,9 @@ HttpResponse LocalServer::handle_admin(const HttpRequest& request) {
         const json body = json::parse(request.body.empty() ? "{}" : request.body);
         // PUT replaces the configuration; POST changes only the fields given.
         faults_.set(parse_fault_config(body, m == "PUT" ? FaultConfig{} : faults_.get()));
-      } catch (const json::exception& e) {
-        return reply(400, {{"message", std::string("malformed JSON: ") + e.what()}});
+      } catch (const json::exception&) {
+        // Never the parser's text: it quotes the body back.
+        return reply(400, {{"message", "malformed JSON"}});
       } catch (const std::invalid_argument& e) {
         return reply(400, {{"message", e.what()}});
       }
@@ -237,9 +308,15 @@ std::pair<std::string, std::string> LocalServer::authenticate(
     return std::find(auth.signed_headers.begin(), auth.signed_headers.end(), h) !=
            auth.signed_headers.end();
   };
-  if (!is_signed("host")) {
-    throw client_error("IncompleteSignatureException",
-                       "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  // Unsigned, these could be changed by whoever replays a captured request: a GetParameter
+  // replayed as DeleteParameter, to another host, or later.
+  for (const auto& [header, shown] : {std::pair{"host", "Host"}, std::pair{"x-amz-date", "X-Amz-Date"},
+                                      std::pair{"x-amz-target", "X-Amz-Target"}}) {
+    if (!is_signed(header)) {
+      throw client_error("IncompleteSignatureException",
+                         std::string("'") + shown + "' must be a 'SignedHeader' in the AWS "
+                         "Authorization.");
+    }
   }
   // A session token cannot be validated locally; it is accepted when the signature covers it.
   if (find_header(request, "x-amz-security-token") != nullptr && !is_signed("x-amz-security-token")) {
@@ -350,8 +427,10 @@ HttpResponse LocalServer::handle_api(const HttpRequest& request) {
   try {
     body = json::parse(text);
   } catch (const json::parse_error& e) {
+    // Only the position: the parser's own message quotes the body, secret values included.
     return fail(400, "SerializationException",
-                std::string("The request body is not valid JSON: ") + e.what(), false);
+                "The request body is not valid JSON (at byte " + std::to_string(e.byte) + ").",
+                false);
   } catch (const json::exception&) {
     // Valid syntax nlohmann-json still refuses, e.g. a number beyond a double (1e999).
     return fail(400, "SerializationException",
@@ -365,7 +444,9 @@ HttpResponse LocalServer::handle_api(const HttpRequest& request) {
   }
 
   try {
-    const json result = actions_.call(target, ctx, body);
+    // AWS keeps one store per region: the region the request was signed for.
+    Actions actions(store_for(ctx.region), random_);
+    const json result = actions.call(target, ctx, body);
     response.status = 200;
     response.headers = {{"Content-Type", "application/x-amz-json-1.1"},
                         {"x-amzn-RequestId", request_id}};

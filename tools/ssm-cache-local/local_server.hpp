@@ -18,12 +18,16 @@
 #include <utility>
 #include <vector>
 
+#include <mutex>
+
 #include "actions.hpp"
 #include "faults.hpp"
 #include "store.hpp"
 #include "util.hpp"
 
 namespace ssm_cache::local {
+
+class Database;
 
 inline constexpr std::size_t kMaxRequestBody = 1u << 20;  // 1 MiB
 
@@ -52,6 +56,12 @@ struct ServerOptions {
   std::string region{};
   std::string account_id = "000000000000";
   bool admin = false;        ///< serve /_local/faults and /_local/stats
+  /// Required on /_local/ as "Authorization: Bearer TOKEN". Empty with admin: a random one is
+  /// made (see LocalServer::admin_token), so that a web page cannot drive the admin endpoints.
+  std::string admin_token{};
+  /// Host header names served besides loopback ones (localhost, 127.0.0.0/8, ::1): a
+  /// rebinding DNS name pointing a browser at this server is refused.
+  std::vector<std::string> allowed_hosts{};
   std::string data_file{};   ///< empty: memory only
   FaultConfig faults{};
   std::optional<std::uint64_t> seed{};  ///< fault dice and ids; empty: random
@@ -65,6 +75,7 @@ class LocalServer {
   /// Loads options.data_file when set (a missing file is an empty store). Throws LoadError
   /// for a corrupt file, which is never overwritten.
   explicit LocalServer(ServerOptions options);
+  ~LocalServer();
   /// With given initial data (tests, fuzzing); data_file, if set, receives every write.
   LocalServer(ServerOptions options, StoreData initial);
 
@@ -76,11 +87,14 @@ class LocalServer {
   [[nodiscard]] Stats& stats() noexcept { return stats_; }
   [[nodiscard]] FaultInjector& faults() noexcept { return faults_; }
   [[nodiscard]] const ServerOptions& options() const noexcept { return options_; }
+  /// The token the admin endpoints require (given or made at construction).
+  [[nodiscard]] const std::string& admin_token() const noexcept { return options_.admin_token; }
   /// Number of parameters and secrets held, for the start-up log line.
   [[nodiscard]] std::pair<std::size_t, std::size_t> sizes() const;
 
  private:
   HttpResponse handle_admin(const HttpRequest& request);
+  [[nodiscard]] bool host_allowed(const HttpRequest& request) const;
   HttpResponse handle_api(const HttpRequest& request);
   /// Verifies the signature; returns the signing region and access key, or throws ApiError.
   std::pair<std::string, std::string> authenticate(const HttpRequest& request,
@@ -92,8 +106,14 @@ class LocalServer {
 
   ServerOptions options_;
   Random random_;
-  std::unique_ptr<Store> store_;
-  Actions actions_;
+  /// The store of a region (from the credential scope), made on first use.
+  Store& store_for(const std::string& region);
+  [[nodiscard]] std::string default_region() const;
+  void open_stores(std::optional<StoreData> initial);
+
+  std::unique_ptr<Database> db_;  // null: memory only
+  mutable std::mutex stores_mu_;
+  std::map<std::string, std::unique_ptr<Store>> stores_;  // by region
   FaultInjector faults_;
   Stats stats_;
 };

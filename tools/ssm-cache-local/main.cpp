@@ -1,24 +1,19 @@
 // ssm-cache-local — a local Parameter Store and Secrets Manager server speaking the real AWS
 // JSON 1.1 protocol with SigV4 verification, for offline development and integration tests.
-// This file is the thin shell: options, the cpp-httplib server, signals, delivery of faults.
+// This file is the thin shell: options, the libevent front (event_front.hpp), signals.
 // Everything else is in LocalServer (local_server.hpp).
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <httplib.h>
 #include <iostream>
 #include <mutex>
 #include <string>
 #include <thread>
 
+#include "event_front.hpp"
 #include "local_server.hpp"
 #include "persistence.hpp"
 #include "ssm_cache/version.hpp"
@@ -35,77 +30,6 @@ void log_line(const std::string& line) {
   std::lock_guard lock(g_log_mu);
   std::fprintf(stderr, "%s\n", line.c_str());
   std::fflush(stderr);
-}
-
-bool is_loopback(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  in_addr addr{};
-  if (::inet_pton(AF_INET, host.c_str(), &addr) != 1) return false;
-  return (ntohl(addr.s_addr) >> 24) == 127;
-}
-
-int port_of(const sockaddr_storage& ss) {
-  if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(ss).sin_port);
-  if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(ss).sin6_port);
-  return -1;
-}
-
-/// cpp-httplib does not hand handlers their socket; find it by its two ports so that a
-/// "dropped connection" fault can close it before any byte of the response is sent.
-void drop_connection(int local_port, int remote_port) {
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return;
-  while (dirent* entry = ::readdir(dir)) {
-    const int fd = std::atoi(entry->d_name);
-    if (fd <= 2 || fd == ::dirfd(dir)) continue;
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    sockaddr_storage local{};
-    sockaddr_storage peer{};
-    socklen_t local_len = sizeof local;
-    socklen_t peer_len = sizeof peer;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) continue;
-    if (port_of(local) == local_port && port_of(peer) == remote_port) {
-      ::shutdown(fd, SHUT_RDWR);
-      break;
-    }
-  }
-  ::closedir(dir);
-}
-
-void deliver(const HttpRequest& request, const HttpResponse& response, const httplib::Request& req,
-             httplib::Response& res) {
-  (void)request;
-  if (response.delay.count() > 0) std::this_thread::sleep_for(response.delay);
-  res.status = response.status;
-  std::string content_type = "application/json";
-  for (const auto& [k, v] : response.headers) {
-    if (k == "Content-Type") {
-      content_type = v;
-    } else {
-      res.set_header(k, v);
-    }
-  }
-  switch (response.delivery) {
-    case HttpResponse::Delivery::kDrop:
-      drop_connection(req.local_port, req.remote_port);
-      res.set_header("Connection", "close");
-      return;
-    case HttpResponse::Delivery::kTruncate: {
-      // Announce the full length, send half, then give up: the client sees a short body.
-      auto body = std::make_shared<std::string>(response.body);
-      res.set_content_provider(body->size(), content_type,
-                               [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-                                 if (offset == 0) sink.write(body->data(), body->size() / 2);
-                                 return false;
-                               });
-      return;
-    }
-    case HttpResponse::Delivery::kNormal:
-      res.set_content(response.body, content_type);
-      return;
-  }
 }
 
 std::string describe(const HttpRequest& request, const HttpResponse& response,
@@ -135,6 +59,8 @@ int main(int argc, char** argv) {
   std::string region;
   std::vector<std::string> credentials;
   bool admin = false;
+  std::string admin_token;
+  std::vector<std::string> allowed_hosts;
   bool quiet = false;
   int threads = 32;
   std::string account_id = "000000000000";
@@ -145,16 +71,23 @@ int main(int argc, char** argv) {
   app.add_option("--port", port, "TCP port; 0 picks a free one")->capture_default_str()
       ->check(CLI::Range(0, 65535));
   app.add_option("--data", data_file,
-                 "JSON data file: loaded at start (missing = empty store), every write is on "
-                 "disk before the reply");
+                 "SQLite database (WAL) holding the store; every write is committed before the "
+                 "reply. A JSON data file here is imported once into FILE.sqlite");
   app.add_option("--region", region,
                  "Accept only signatures scoped to this region (default: any region)");
   app.add_option("--credentials", credentials,
                  "ACCESS_KEY:SECRET_KEY accepted in signatures (repeatable; default test:test)");
   app.add_option("--account-id", account_id, "Account id used in ARNs")->capture_default_str();
-  app.add_flag("--admin", admin, "Serve /_local/stats and /_local/faults");
+  app.add_flag("--admin", admin,
+               "Serve /_local/stats and /_local/faults, behind a random token printed at start");
+  app.add_option("--admin-token", admin_token,
+                 "Serve the admin endpoints behind this token ('Authorization: Bearer TOKEN'); "
+                 "implies --admin");
+  app.add_option("--allow-host", allowed_hosts,
+                 "Also serve requests whose Host header names this host (repeatable; default: "
+                 "loopback names only)");
   app.add_flag("--quiet", quiet, "Do not log one line per request on stderr");
-  app.add_option("--threads", threads, "Worker threads (one per open connection)")
+  app.add_option("--threads", threads, "Worker threads answering requests (connections are read by one event loop)")
       ->capture_default_str()->check(CLI::Range(1, 1024));
   auto* fault_group = app.add_option_group("Faults", "All off by default");
   fault_group->add_option("--latency-ms", faults.latency_ms, "Delay every API answer")
@@ -182,7 +115,7 @@ int main(int argc, char** argv) {
   fault_group->add_option("--seed", seed, "Seed of the fault dice (default: random)");
   CLI11_PARSE(app, argc, argv);
 
-  if (!is_loopback(host)) {
+  if (!ssm_cache::local::is_loopback_name(host)) {
     std::fprintf(stderr,
                  "ssm-cache-local: refusing to bind '%s': this development server binds loopback "
                  "addresses only (127.0.0.1, ::1, localhost)\n",
@@ -207,7 +140,9 @@ int main(int argc, char** argv) {
   }
   options.region = region;
   options.account_id = account_id;
-  options.admin = admin;
+  options.admin = admin || !admin_token.empty();
+  options.admin_token = admin_token;
+  options.allowed_hosts = allowed_hosts;
   options.data_file = data_file;
   options.faults = faults;
   if (seed >= 0) options.seed = static_cast<std::uint64_t>(seed);
@@ -234,6 +169,9 @@ int main(int argc, char** argv) {
                  "fix or move it, then start again.\n",
                  e.what());
     return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ssm-cache-local: cannot open the data file: %s\n", e.what());
+    return 2;
   }
 
   // Signals are handled by one thread with sigwait, so that stopping is not done from a
@@ -245,80 +183,44 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  httplib::Server server;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  server.set_payload_max_length(ssm_cache::local::kMaxRequestBody);
-  server.set_keep_alive_max_count(1000);
-  server.set_tcp_nodelay(true);
-
-  auto serve = [&](const httplib::Request& req, httplib::Response& res) {
-    const auto start = std::chrono::steady_clock::now();
-    HttpRequest request;
-    request.method = req.method;
-    request.target = req.target;
-    request.body = req.body;
-    for (const auto& [k, v] : req.headers) {
-      // cpp-httplib adds these pseudo headers; they are not part of the request.
-      if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") {
-        continue;
-      }
-      request.headers.emplace_back(k, v);
-    }
-    const HttpResponse response = core->handle(request);
-    deliver(request, response, req, res);
-    if (!quiet) log_line(describe(request, response, std::chrono::steady_clock::now() - start));
-  };
-  server.Get(".*", serve);
-  server.Post(".*", serve);
-  server.Put(".*", serve);
-  server.Delete(".*", serve);
-  server.Patch(".*", serve);
-  server.set_error_handler([&](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 413) {
-      const std::size_t length =
-          req.has_header("Content-Length")
-              ? static_cast<std::size_t>(std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10))
-              : 0;
-      const HttpResponse r = core->too_large(length);
-      for (const auto& [k, v] : r.headers) {
-        if (k != "Content-Type") res.set_header(k, v);
-      }
-      res.set_content(r.body, "application/x-amz-json-1.1");
-      if (!quiet) log_line(req.method + " " + req.target.substr(0, 80) + " 413 " + r.error_code);
-    }
-  });
-
-  int bound = port;
-  if (port == 0) {
-    bound = server.bind_to_any_port(host);
-  } else if (!server.bind_to_port(host, port)) {
-    bound = -1;
-  }
-  if (bound <= 0) {
-    std::fprintf(stderr, "ssm-cache-local: cannot listen on %s:%d (in use, or not allowed)\n",
-                 host.c_str(), port);
+  ssm_cache::local::EventFront front(
+      *core, static_cast<std::size_t>(threads),
+      [quiet](const HttpRequest& request, const HttpResponse& response,
+              std::chrono::steady_clock::duration took) {
+        if (!quiet) log_line(describe(request, response, took));
+      });
+  int bound = -1;
+  try {
+    bound = front.bind(host, port);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ssm-cache-local: cannot listen on %s:%d (%s)\n", host.c_str(), port,
+                 e.what());
     return 1;
   }
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::printf("listening on http://%s:%d\n", shown_host.c_str(), bound);
+  if (options.admin && admin_token.empty()) {
+    // Made at start: whoever started the server reads it here (never in the log).
+    std::printf("admin token: %s\n", core->admin_token().c_str());
+  }
   std::fflush(stdout);
 
   const auto [params, secrets] = core->sizes();
   log_line("ssm-cache-local: " + std::to_string(params) + " parameters, " +
            std::to_string(secrets) + " secrets" +
            (data_file.empty() ? std::string(", in memory only") : ", data file " + data_file) +
-           (admin ? "; admin endpoints on /_local/" : ""));
+           (options.admin ? "; admin endpoints on /_local/" : ""));
 
-  std::thread signal_thread([&server, stop_signals] {
+  std::thread signal_thread([&front, stop_signals] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     log_line(std::string("ssm-cache-local: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
              ", stopping");
-    server.stop();
+    front.stop();
   });
   signal_thread.detach();
 
-  const bool ok = server.listen_after_bind();
+  const bool ok = front.run();
   log_line("ssm-cache-local: stopped");
   return ok ? 0 : 1;
 }

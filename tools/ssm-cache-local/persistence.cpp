@@ -214,6 +214,7 @@ Secret read_secret(const json& j, const std::string& where, const LoadDefaults& 
   }
   s.description = f.str("Description", false);
   s.kms_key_id = f.str("KmsKeyId", false);
+  s.resource_policy = f.str("ResourcePolicy", false);
   s.created = f.number("CreatedDate", d.now);
   s.last_changed = f.number("LastChangedDate", s.created);
   if (f.has("LastAccessedDate")) s.last_accessed = f.number("LastAccessedDate", 0);
@@ -255,12 +256,23 @@ json tags_json(const std::vector<Tag>& tags) {
 
 }  // namespace
 
+Parameter parse_parameter(const nlohmann::json& entry, const std::string& where,
+                          const LoadDefaults& defaults) {
+  return read_parameter(entry, where, defaults);
+}
+
+Secret parse_secret(const nlohmann::json& entry, const std::string& where,
+                    const LoadDefaults& defaults, Random& random) {
+  return read_secret(entry, where, defaults, random);
+}
+
 StoreData parse_store(std::string_view text, const LoadDefaults& defaults, Random& random) {
   json doc;
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
-    throw LoadError(std::string("not valid JSON: ") + e.what());
+    // Only the position: the parser's own message quotes the file, secret values included.
+    throw LoadError("not valid JSON (at byte " + std::to_string(e.byte) + ")");
   } catch (const json::exception&) {
     throw LoadError("not usable JSON: a number out of range or an invalid value");
   }
@@ -298,52 +310,57 @@ StoreData parse_store(std::string_view text, const LoadDefaults& defaults, Rando
   return data;
 }
 
+nlohmann::json parameter_json(const Parameter& p) {
+  json versions = json::array();
+  for (const auto& v : p.versions) {
+    json jv = {{"Version", v.version},           {"Type", v.type},
+               {"Value", v.value},               {"Tier", v.tier},
+               {"DataType", v.data_type},        {"Labels", v.labels},
+               {"LastModifiedDate", v.last_modified},
+               {"LastModifiedUser", v.last_modified_user}};
+    if (!v.key_id.empty()) jv["KeyId"] = v.key_id;
+    if (!v.description.empty()) jv["Description"] = v.description;
+    if (!v.allowed_pattern.empty()) jv["AllowedPattern"] = v.allowed_pattern;
+    if (!v.policies.empty()) jv["Policies"] = v.policies;
+    versions.push_back(std::move(jv));
+  }
+  json jp = {{"Name", p.name}, {"Versions", std::move(versions)}};
+  if (!p.tags.empty()) jp["Tags"] = tags_json(p.tags);
+  return jp;
+}
+
+nlohmann::json secret_json(const Secret& s) {
+  json versions = json::array();
+  for (const auto& v : s.versions) {
+    json jv = {{"VersionId", v.version_id},
+               {"VersionStages", v.stages},
+               {"CreatedDate", v.created}};
+    if (v.secret_string) jv["SecretString"] = *v.secret_string;
+    if (v.secret_binary) jv["SecretBinary"] = base64_encode(*v.secret_binary);
+    versions.push_back(std::move(jv));
+  }
+  json js = {{"Name", s.name},
+             {"ARN", s.arn},
+             {"CreatedDate", s.created},
+             {"LastChangedDate", s.last_changed},
+             {"Versions", std::move(versions)}};
+  if (!s.description.empty()) js["Description"] = s.description;
+  if (!s.kms_key_id.empty()) js["KmsKeyId"] = s.kms_key_id;
+  if (!s.resource_policy.empty()) js["ResourcePolicy"] = s.resource_policy;
+  if (s.last_accessed) js["LastAccessedDate"] = *s.last_accessed;
+  if (s.deletion_date) js["DeletionDate"] = *s.deletion_date;
+  if (!s.tags.empty()) js["Tags"] = tags_json(s.tags);
+  return js;
+}
+
 std::string serialize_store(const StoreData& data) {
   json doc;
   doc["format"] = kFormat;
   doc["version"] = kFormatVersion;
   json params = json::array();
-  for (const auto& [name, p] : data.parameters) {
-    json versions = json::array();
-    for (const auto& v : p.versions) {
-      json jv = {{"Version", v.version},           {"Type", v.type},
-                 {"Value", v.value},               {"Tier", v.tier},
-                 {"DataType", v.data_type},        {"Labels", v.labels},
-                 {"LastModifiedDate", v.last_modified},
-                 {"LastModifiedUser", v.last_modified_user}};
-      if (!v.key_id.empty()) jv["KeyId"] = v.key_id;
-      if (!v.description.empty()) jv["Description"] = v.description;
-      if (!v.allowed_pattern.empty()) jv["AllowedPattern"] = v.allowed_pattern;
-      if (!v.policies.empty()) jv["Policies"] = v.policies;
-      versions.push_back(std::move(jv));
-    }
-    json jp = {{"Name", name}, {"Versions", std::move(versions)}};
-    if (!p.tags.empty()) jp["Tags"] = tags_json(p.tags);
-    params.push_back(std::move(jp));
-  }
+  for (const auto& [name, p] : data.parameters) params.push_back(parameter_json(p));
   json secrets = json::array();
-  for (const auto& [name, s] : data.secrets) {
-    json versions = json::array();
-    for (const auto& v : s.versions) {
-      json jv = {{"VersionId", v.version_id},
-                 {"VersionStages", v.stages},
-                 {"CreatedDate", v.created}};
-      if (v.secret_string) jv["SecretString"] = *v.secret_string;
-      if (v.secret_binary) jv["SecretBinary"] = base64_encode(*v.secret_binary);
-      versions.push_back(std::move(jv));
-    }
-    json js = {{"Name", name},
-               {"ARN", s.arn},
-               {"CreatedDate", s.created},
-               {"LastChangedDate", s.last_changed},
-               {"Versions", std::move(versions)}};
-    if (!s.description.empty()) js["Description"] = s.description;
-    if (!s.kms_key_id.empty()) js["KmsKeyId"] = s.kms_key_id;
-    if (s.last_accessed) js["LastAccessedDate"] = *s.last_accessed;
-    if (s.deletion_date) js["DeletionDate"] = *s.deletion_date;
-    if (!s.tags.empty()) js["Tags"] = tags_json(s.tags);
-    secrets.push_back(std::move(js));
-  }
+  for (const auto& [name, s] : data.secrets) secrets.push_back(secret_json(s));
   doc["parameters"] = std::move(params);
   doc["secrets"] = std::move(secrets);
   return doc.dump(1) + "\n";

@@ -4,6 +4,7 @@
 // functions are called under the store's write lock. Cost: linear in the store size.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -30,6 +31,15 @@ struct LoadDefaults {
 /// location ("parameters[2].Versions[0]: ...") on any malformed or inconsistent entry.
 StoreData parse_store(std::string_view text, const LoadDefaults& defaults, Random& random);
 std::string serialize_store(const StoreData& data);
+
+/// One entry of the data file format, as the database stores it (one row per entry).
+nlohmann::json parameter_json(const Parameter& parameter);
+nlohmann::json secret_json(const Secret& secret);
+/// Parses one entry; `where` prefixes LoadError messages.
+Parameter parse_parameter(const nlohmann::json& entry, const std::string& where,
+                          const LoadDefaults& defaults);
+Secret parse_secret(const nlohmann::json& entry, const std::string& where,
+                    const LoadDefaults& defaults, Random& random);
 
 /// Loads `path`; a file that does not exist is an empty store. Throws LoadError.
 StoreData load_store_file(const std::string& path, const LoadDefaults& defaults, Random& random);

@@ -2,6 +2,7 @@
 // versions with staging labels that move as in AWS (a new AWSCURRENT turns the old one into
 // AWSPREVIOUS), idempotent ClientRequestToken, scheduled deletion. See actions.hpp.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "actions.hpp"
@@ -122,6 +123,38 @@ bool same_payload(const SecretVersion& v, const SecretPayload& p) {
   return v.secret_string == p.string && v.secret_binary == p.binary;
 }
 
+/// A retried write: the version `token` already made (same value), or nullptr when the
+/// token is new. The same token with another value is ResourceExistsException.
+const SecretVersion* retried_version(const Secret& s, const std::optional<std::string>& token,
+                                     const SecretPayload& payload) {
+  const SecretVersion* existing = token ? s.find_version_id(*token) : nullptr;
+  if (existing != nullptr && !same_payload(*existing, payload)) {
+    throw client_error("ResourceExistsException",
+                       "You can't modify an existing version, you can only create a new "
+                       "version.");
+  }
+  return existing;
+}
+
+/// The secret a write changes, named in `changes`. Throws ResourceNotFoundException, and
+/// with live_only InvalidRequestException for a secret scheduled for deletion.
+Secret& secret_to_change(StoreData& data, Changes& changes, std::string_view secret_id,
+                         bool live_only) {
+  const Secret* found = find_secret(data, secret_id);
+  if (found == nullptr) throw secret_not_found();
+  if (live_only && found->deletion_date) throw marked_for_deletion();
+  changes.secret(found->name);
+  return data.secrets.at(found->name);
+}
+
+std::optional<std::string> read_description(const Input& in) {
+  auto description = in.opt_string("Description");
+  if (description && description->size() > 2048) {
+    throw validation_error("description", "Member must have length less than or equal to 2048");
+  }
+  return description;
+}
+
 /// ListSecrets / BatchGetSecretValue filters: {Key, Values}; prefix match, "!" negates.
 struct SecretFilter {
   std::string key;
@@ -140,19 +173,64 @@ std::vector<SecretFilter> read_secret_filters(const json* list) {
   for (const auto& item : *list) {
     const Input fi(item);
     SecretFilter f;
-    f.key = fi.opt_string("Key").value_or("");
+    // AWS: a filter without Key or Values is InvalidParameterException, before any enum check.
+    const auto key = fi.opt_string("Key");
+    const auto values = fi.opt_strings("Values");
+    if (!key || !values) {
+      throw client_error("InvalidParameterException",
+                         "Invalid filter: a filter needs both a Key and Values.");
+    }
+    f.key = *key;
     if (!kKeys.contains(f.key)) {
       throw validation_error("filters.member.key",
                              "Member must satisfy enum value set: [all, name, tag-key, "
                              "description, tag-value, primary-region, owning-service]");
     }
-    f.values = fi.opt_strings("Values").value_or(std::vector<std::string>{});
+    f.values = *values;
     if (f.values.empty() || f.values.size() > 10) {
       throw validation_error("filters.member.values", "Member must have length between 1 and 10");
     }
     out.push_back(std::move(f));
   }
   return out;
+}
+
+/// Words of a field for the "all" and "description" filters, lower-cased: split at spaces
+/// and / - _ + = . @, then before each upper-case letter that follows a lower-case one.
+std::vector<std::string> filter_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  };
+  char previous = ' ';
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isspace(u) != 0 || std::string_view("/-_+=.@").find(c) != std::string_view::npos) {
+      flush();
+    } else {
+      if (std::isupper(u) != 0 && std::islower(static_cast<unsigned char>(previous)) != 0) flush();
+      word += static_cast<char>(std::tolower(u));
+    }
+    previous = c;
+  }
+  flush();
+  return words;
+}
+
+/// AWS: "all" (and, as measured, "description") break the value into words and match each
+/// as a case-insensitive prefix of some word of the field (API_Filter; moto's filters.py
+/// records the same for description). The other keys: case-sensitive prefix of the field.
+bool field_matches(const std::string& key, const std::string& field, const std::string& value) {
+  if (key != "all" && key != "description") return field.starts_with(value);
+  const auto wanted = filter_words(value);
+  if (wanted.empty()) return false;
+  const auto have = filter_words(field);
+  return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+    return std::any_of(have.begin(), have.end(),
+                       [&](const std::string& h) { return h.starts_with(w); });
+  });
 }
 
 bool secret_matches(const Secret& s, const std::vector<SecretFilter>& filters) {
@@ -168,8 +246,9 @@ bool secret_matches(const Secret& s, const std::vector<SecretFilter>& filters) {
         if (f.key == "tag-key" || f.key == "all") fields.push_back(t.key);
         if (f.key == "tag-value" || f.key == "all") fields.push_back(t.value);
       }
-      const bool hit = std::any_of(fields.begin(), fields.end(),
-                                   [&](const std::string& x) { return x.starts_with(v); });
+      const bool hit = std::any_of(fields.begin(), fields.end(), [&](const std::string& x) {
+        return field_matches(f.key, x, v);
+      });
       any = any || (negate ? !hit : hit);
     }
     if (!any) return false;
@@ -182,8 +261,9 @@ json list_entry(const Secret& s) {
               {"Name", s.name},
               {"LastChangedDate", s.last_changed},
               {"CreatedDate", s.created},
-              {"SecretVersionsToStages", versions_to_stages(s)},
-              {"Tags", tags_json(s.tags)}};
+              {"SecretVersionsToStages", versions_to_stages(s)}};
+  // AWS omits empty members (a secret without tags has no "Tags").
+  if (!s.tags.empty()) out["Tags"] = tags_json(s.tags);
   if (!s.description.empty()) out["Description"] = s.description;
   if (!s.kms_key_id.empty()) out["KmsKeyId"] = s.kms_key_id;
   if (s.last_accessed) out["LastAccessedDate"] = *s.last_accessed;
@@ -254,13 +334,17 @@ json Actions::create_secret(const RequestContext& ctx, const json& body) {
   validate_secret_name(name);
   const auto token = read_request_token(in);
   const SecretPayload payload = read_payload(in);
-  const auto description = in.opt_string("Description");
-  if (description && description->size() > 2048) {
-    throw validation_error("description", "Member must have length less than or equal to 2048");
-  }
+  const auto description = read_description(in);
   const auto kms_key_id = in.opt_string("KmsKeyId");
   std::vector<Tag> tags = read_tags(in);
-  return store_.write([&](StoreData& data) {
+  if (body.contains("AddReplicaRegions")) {
+    // Refused rather than silently ignored: a caller relying on a replica would not get one.
+    throw client_error("InvalidRequestException",
+                       "ssm-cache-local does not replicate secrets: AddReplicaRegions is not "
+                       "supported.");
+  }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    changes.secret(name);
     if (auto it = data.secrets.find(name); it != data.secrets.end()) {
       if (it->second.deletion_date) {
         throw client_error("InvalidRequestException",
@@ -316,23 +400,13 @@ json Actions::put_secret_value(const RequestContext& ctx, const json& body) {
     throw client_error("InvalidRequestException",
                        "You must provide either SecretString or SecretBinary.");
   }
-  return store_.write([&](StoreData& data) {
-    const Secret* found = find_secret(data, secret_id);
-    if (found == nullptr) throw secret_not_found();
-    if (found->deletion_date) throw marked_for_deletion();
-    Secret& s = data.secrets.at(found->name);
-    if (token) {
-      if (const SecretVersion* existing = s.find_version_id(*token)) {
-        if (!same_payload(*existing, payload)) {
-          throw client_error("ResourceExistsException",
-                             "You can't modify an existing version, you can only create a new "
-                             "version.");
-        }
-        return json{{"ARN", s.arn},
-                    {"Name", s.name},
-                    {"VersionId", existing->version_id},
-                    {"VersionStages", existing->stages}};
-      }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
+    if (const SecretVersion* existing = retried_version(s, token, payload)) {
+      return json{{"ARN", s.arn},
+                  {"Name", s.name},
+                  {"VersionId", existing->version_id},
+                  {"VersionStages", existing->stages}};
     }
     SecretVersion v{token.value_or(random_.uuid4()), payload.string, payload.binary,
                     stages.value_or(std::vector<std::string>{"AWSCURRENT"}), ctx.now};
@@ -340,6 +414,12 @@ json Actions::put_secret_value(const RequestContext& ctx, const json& body) {
     std::vector<std::string> unique;
     for (const auto& st : v.stages) {
       if (std::find(unique.begin(), unique.end(), st) == unique.end()) unique.push_back(st);
+    }
+    // AWS: "If this operation creates the first version for the secret, then Secrets
+    // Manager automatically attaches the staging label AWSCURRENT to the new version."
+    if (s.find_stage("AWSCURRENT") == nullptr &&
+        std::find(unique.begin(), unique.end(), "AWSCURRENT") == unique.end()) {
+      unique.push_back("AWSCURRENT");
     }
     v.stages = unique;
     const std::string id = v.version_id;
@@ -443,8 +523,9 @@ json Actions::describe_secret(const RequestContext&, const json& body) {
     const Secret* s = find_secret(data, secret_id);
     if (s == nullptr) throw secret_not_found();
     json out = list_entry(*s);
+    json stages = std::move(out["SecretVersionsToStages"]);
     out.erase("SecretVersionsToStages");
-    out["VersionIdsToStages"] = versions_to_stages(*s);
+    if (!stages.empty()) out["VersionIdsToStages"] = std::move(stages);
     return out;
   });
 }
@@ -511,9 +592,19 @@ json Actions::delete_secret(const RequestContext& ctx, const json& body) {
     throw client_error("InvalidParameterException",
                        "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
   }
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
     const Secret* found = find_secret(data, secret_id);
+    if (found == nullptr && force) {
+      // AWS: a forced deletion of a secret that does not exist succeeds (idempotent).
+      const std::string arn =
+          secret_id.starts_with("arn:")
+              ? secret_id
+              : "arn:aws:secretsmanager:" + ctx.region + ":" + ctx.account_id + ":secret:" +
+                    secret_id + "-" + random_.alnum(6);
+      return json{{"ARN", arn}, {"Name", secret_id}, {"DeletionDate", ctx.now}};
+    }
     if (found == nullptr) throw secret_not_found();
+    changes.secret(found->name);
     Secret& s = data.secrets.at(found->name);
     if (force) {
       json out = {{"ARN", s.arn}, {"Name", s.name}, {"DeletionDate", ctx.now}};
@@ -529,12 +620,230 @@ json Actions::delete_secret(const RequestContext& ctx, const json& body) {
 json Actions::restore_secret(const RequestContext& ctx, const json& body) {
   const Input in(body);
   const std::string secret_id = in.string("SecretId", "secretId");
-  return store_.write([&](StoreData& data) {
-    const Secret* found = find_secret(data, secret_id);
-    if (found == nullptr) throw secret_not_found();
-    Secret& s = data.secrets.at(found->name);
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/false);
     s.deletion_date.reset();
     s.last_changed = ctx.now;
+    return json{{"ARN", s.arn}, {"Name", s.name}};
+  });
+}
+
+// ---- UpdateSecret, UpdateSecretVersionStage, ListSecretVersionIds, GetRandomPassword, tags --
+
+json Actions::update_secret(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const auto token = read_request_token(in);
+  const SecretPayload payload = read_payload(in);
+  const auto description = read_description(in);
+  const auto kms_key_id = in.opt_string("KmsKeyId");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
+    if (description) s.description = *description;
+    if (kms_key_id) s.kms_key_id = *kms_key_id;
+    s.last_changed = ctx.now;
+    json out = {{"ARN", s.arn}, {"Name", s.name}};
+    if (!payload.empty()) {
+      // A new value is a new version that becomes AWSCURRENT (UpdateSecret API reference).
+      if (const SecretVersion* existing = retried_version(s, token, payload)) {
+        out["VersionId"] = existing->version_id;
+        return out;
+      }
+      SecretVersion v{token.value_or(random_.uuid4()), payload.string, payload.binary,
+                      {"AWSCURRENT"}, ctx.now};
+      out["VersionId"] = v.version_id;
+      add_version(s, std::move(v), ctx.now);
+    }
+    return out;
+  });
+}
+
+json Actions::update_secret_version_stage(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const std::string stage = in.string("VersionStage", "versionStage");
+  if (stage.empty() || stage.size() > 256) {
+    throw validation_error("versionStage", "Member must have length between 1 and 256");
+  }
+  const auto remove_from = in.opt_string("RemoveFromVersionId");
+  const auto move_to = in.opt_string("MoveToVersionId");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
+    const SecretVersion* holder = s.find_stage(stage);
+    if (holder != nullptr && holder->version_id != remove_from.value_or("") &&
+        holder->version_id != move_to.value_or("")) {
+      throw client_error("InvalidParameterException",
+                         "The staging label " + stage + " is currently attached to version " +
+                             holder->version_id + ", so you must explicitly reference that "
+                             "version in RemoveFromVersionId.");
+    }
+    if (move_to && s.find_version_id(*move_to) == nullptr) throw secret_not_found();
+    if (remove_from && s.find_version_id(*remove_from) == nullptr) throw secret_not_found();
+    const std::string previous_holder = holder != nullptr ? holder->version_id : "";
+    for (auto& v : s.versions) {
+      if (remove_from && v.version_id == *remove_from) std::erase(v.stages, stage);
+    }
+    if (move_to) {
+      for (auto& v : s.versions) std::erase(v.stages, stage);
+      for (auto& v : s.versions) {
+        if (v.version_id == *move_to) v.stages.push_back(stage);
+      }
+      // Moving AWSCURRENT makes the version that had it AWSPREVIOUS, as a new value would.
+      if (stage == "AWSCURRENT" && !previous_holder.empty() && previous_holder != *move_to) {
+        for (auto& v : s.versions) std::erase(v.stages, std::string("AWSPREVIOUS"));
+        for (auto& v : s.versions) {
+          if (v.version_id == previous_holder) v.stages.push_back("AWSPREVIOUS");
+        }
+      }
+    }
+    s.last_changed = ctx.now;
+    return json{{"ARN", s.arn}, {"Name", s.name}};
+  });
+}
+
+json Actions::list_secret_version_ids(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const auto max_results = in.opt_int("MaxResults");
+  if (max_results && (*max_results < 1 || *max_results > 100)) {
+    throw validation_error("maxResults", "Member must have value between 1 and 100");
+  }
+  const bool include_deprecated = in.boolean("IncludeDeprecated", false);
+  std::size_t skip = 0;
+  if (auto token = in.opt_string("NextToken")) {
+    std::string cursor;
+    if (!parse_next_token("ListSecretVersionIds", *token, cursor) || cursor.empty() ||
+        cursor.find_first_not_of("0123456789") != std::string::npos || cursor.size() > 6) {
+      throw client_error("InvalidNextTokenException", "The NextToken value is invalid.");
+    }
+    skip = std::stoul(cursor);
+  }
+  const auto limit = static_cast<std::size_t>(max_results.value_or(100));
+  return store_.read([&](const StoreData& data) {
+    const Secret* s = find_secret(data, secret_id);
+    if (s == nullptr) throw secret_not_found();
+    json versions = json::array();
+    std::size_t seen = 0;
+    json out = {{"ARN", s->arn}, {"Name", s->name}};
+    for (const auto& v : s->versions) {
+      // Versions without a staging label are deprecated: listed only when asked for.
+      if (v.stages.empty() && !include_deprecated) continue;
+      if (seen++ < skip) continue;
+      if (versions.size() == limit) {
+        out["NextToken"] = make_next_token("ListSecretVersionIds", std::to_string(skip + limit));
+        break;
+      }
+      versions.push_back(
+          {{"VersionId", v.version_id}, {"VersionStages", v.stages}, {"CreatedDate", v.created}});
+    }
+    out["Versions"] = versions;
+    return out;
+  });
+}
+
+json Actions::get_random_password(const RequestContext&, const json& body) {
+  const Input in(body);
+  const auto length = in.opt_int("PasswordLength").value_or(32);
+  if (length < 1 || length > 4096) {
+    throw validation_error("passwordLength", "Member must have value between 1 and 4096");
+  }
+  const std::string exclude = in.opt_string("ExcludeCharacters").value_or("");
+  std::vector<std::string> classes;
+  if (!in.boolean("ExcludeLowercase", false)) classes.emplace_back("abcdefghijklmnopqrstuvwxyz");
+  if (!in.boolean("ExcludeUppercase", false)) classes.emplace_back("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  if (!in.boolean("ExcludeNumbers", false)) classes.emplace_back("0123456789");
+  if (!in.boolean("ExcludePunctuation", false)) {
+    classes.emplace_back("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
+  }
+  if (in.boolean("IncludeSpace", false)) classes.emplace_back(" ");
+  for (auto& c : classes) std::erase_if(c, [&](char x) { return exclude.find(x) != std::string::npos; });
+  std::erase_if(classes, [](const std::string& c) { return c.empty(); });
+  const bool each = in.boolean("RequireEachIncludedType", true);
+  if (classes.empty() || (each && static_cast<std::size_t>(length) < classes.size())) {
+    throw client_error("InvalidParameterException",
+                       "The password length or the excluded characters leave no valid "
+                       "password.");
+  }
+  std::string all;
+  for (const auto& c : classes) all += c;
+  auto pick = [](const std::string& from) {
+    return from[secure_random_below(static_cast<std::uint32_t>(from.size()))];
+  };
+  std::string password;
+  if (each) {
+    for (const auto& c : classes) password += pick(c);
+  }
+  while (password.size() < static_cast<std::size_t>(length)) password += pick(all);
+  // Shuffle, so that the required characters are not always in front (Fisher-Yates).
+  for (std::size_t i = password.size() - 1; i > 0; --i) {
+    std::swap(password[i], password[secure_random_below(static_cast<std::uint32_t>(i + 1))]);
+  }
+  return json{{"RandomPassword", password}};
+}
+
+json Actions::tag_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  if (in.opt_objects("Tags") == nullptr) throw Input::missing("tags");
+  const std::vector<Tag> tags = read_tags(in);
+  return store_.write([&](StoreData& data, Changes& changes) {
+    merge_tags(secret_to_change(data, changes, secret_id, /*live_only=*/false).tags, tags);
+    return json::object();
+  });
+}
+
+json Actions::untag_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const std::vector<std::string> keys = in.strings("TagKeys", "tagKeys");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    std::erase_if(secret_to_change(data, changes, secret_id, /*live_only=*/false).tags,
+                  [&](const Tag& t) {
+      return std::find(keys.begin(), keys.end(), t.key) != keys.end();
+    });
+    return json::object();
+  });
+}
+
+// ---- resource policies: stored and returned, never evaluated (there is no IAM here) -------
+
+json Actions::put_resource_policy(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  const std::string policy = in.string("ResourcePolicy", "resourcePolicy");
+  if (policy.empty() || policy.size() > 20480) {
+    throw validation_error("resourcePolicy", "Member must have length between 1 and 20480");
+  }
+  const json parsed = json::parse(policy, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) {
+    throw client_error("MalformedPolicyDocumentException",
+                       "The resource policy is not a JSON policy document.");
+  }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
+    s.resource_policy = policy;
+    return json{{"ARN", s.arn}, {"Name", s.name}};
+  });
+}
+
+json Actions::get_resource_policy(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  return store_.read([&](const StoreData& data) {
+    const Secret* s = find_secret(data, secret_id);
+    if (s == nullptr) throw secret_not_found();
+    json out = {{"ARN", s->arn}, {"Name", s->name}};
+    if (!s->resource_policy.empty()) out["ResourcePolicy"] = s->resource_policy;
+    return out;
+  });
+}
+
+json Actions::delete_resource_policy(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/false);
+    s.resource_policy.clear();
     return json{{"ARN", s.arn}, {"Name", s.name}};
   });
 }

@@ -1,7 +1,7 @@
 // ssm-cache-local/ssm_actions.cpp — the Parameter Store actions (AmazonSSM.*), with AWS's
 // validation rules, error codes and response shapes. See actions.hpp.
 #include <algorithm>
-#include <regex>  // std::regex_error only; matching lives in pattern.cpp
+#include <exception>
 #include <set>
 
 #include "actions.hpp"
@@ -68,14 +68,18 @@ ApiError parameter_not_found(const std::string& name) {
 }
 
 /// Looks a ParameterRef up; an ARN's single-level name may be stored with or without '/'.
+/// The key a parameter is stored under. AWS treats a root-level name with and without its
+/// leading slash ("foo", "/foo") as one parameter, shown as it was created: the key is the
+/// stored spelling when one exists, else `name` itself.
+std::string stored_key(const StoreData& data, const std::string& name) {
+  if (data.parameters.contains(name) || hierarchy_depth(name) != 1) return name;
+  const std::string other = name.starts_with('/') ? name.substr(1) : "/" + name;
+  return data.parameters.contains(other) ? other : name;
+}
+
 const Parameter* find_parameter(const StoreData& data, const ParameterRef& ref) {
-  if (auto it = data.parameters.find(ref.name); it != data.parameters.end()) return &it->second;
-  if (ref.from_arn && ref.name.starts_with('/') && hierarchy_depth(ref.name) == 1) {
-    if (auto it = data.parameters.find(ref.name.substr(1)); it != data.parameters.end()) {
-      return &it->second;
-    }
-  }
-  return nullptr;
+  auto it = data.parameters.find(stored_key(data, ref.name));
+  return it == data.parameters.end() ? nullptr : &it->second;
 }
 
 /// The version a ref designates, or nullptr.
@@ -192,6 +196,19 @@ std::vector<StringFilter> read_filters(const json* list, bool by_path) {
                              "Member must have length between 1 and 132");
     }
     filter.option = f.opt_string("Option").value_or("Equals");
+    // Model constraints first (ValidationException): the key's pattern and the option's
+    // length (ParameterStringFilter, SSM API reference).
+    static const std::set<std::string> kModelKeys = {"Name", "Type",  "KeyId",   "Path",
+                                                     "Label", "Tier", "DataType"};
+    if (!filter.key.starts_with("tag:") && !kModelKeys.contains(filter.key)) {
+      throw validation_error("parameterFilters.member.key",
+                             "Member must satisfy regular expression pattern: "
+                             "tag:.+|Name|Type|KeyId|Path|Label|Tier");
+    }
+    if (filter.option.empty() || filter.option.size() > 10) {
+      throw validation_error("parameterFilters.member.option",
+                             "Member must have length between 1 and 10");
+    }
     filter.values = f.opt_strings("Values").value_or(std::vector<std::string>{});
     if (filter.values.size() > 50) {
       throw validation_error("parameterFilters.member.values",
@@ -211,13 +228,11 @@ std::vector<StringFilter> read_filters(const json* list, bool by_path) {
                                                    ". Valid filter keys include: [Type, KeyId, "
                                                    "Label].");
       }
-    } else if (!is_tag && filter.key != "Name" && filter.key != "Type" && filter.key != "KeyId" &&
-               filter.key != "Path" && filter.key != "Tier" && filter.key != "DataType" &&
-               filter.key != "Label") {
+    } else if (filter.key == "Label") {
+      // Label selects versions: GetParametersByPath only.
       throw client_error("InvalidFilterKey",
-                         "The following filter key is not valid: " + filter.key +
-                             ". Valid filter keys include: [Name, Type, KeyId, Path, Tier, "
-                             "DataType, Label, tag:<key>].");
+                         "The following filter key is not valid: Label. Valid filter keys "
+                         "include: [Path, Name, Type, KeyId, Tier]");
     }
     if (!keys.insert(filter.key).second) {
       throw client_error("InvalidFilterKey", "The following filter is duplicated in the request: " +
@@ -259,8 +274,25 @@ std::vector<StringFilter> read_filters(const json* list, bool by_path) {
         }
       }
     }
+    if (filter.key == "Tier") {
+      for (const auto& v : filter.values) {
+        if (v != "Standard" && v != "Advanced" && v != "Intelligent-Tiering") {
+          throw client_error("InvalidFilterValue",
+                             "The following filter value is not valid: " + v +
+                                 ". Valid values include: [Standard, Advanced, "
+                                 "Intelligent-Tiering]");
+        }
+      }
+    }
     if (filter.key == "Path") {
-      for (const auto& v : filter.values) validate_path(v);
+      for (const auto& v : filter.values) {
+        if (starts_with_icase(v, "/aws") || starts_with_icase(v, "/ssm")) {
+          throw client_error("ValidationException",
+                             "Filters for common parameters can't be prefixed with \"aws\" or "
+                             "\"ssm\" (case-insensitive).");
+        }
+        validate_path(v);
+      }
     }
     out.push_back(std::move(filter));
   }
@@ -278,6 +310,8 @@ bool string_matches(const StringFilter& f, const std::string& text) {
 
 bool under_path(const std::string& name, std::string path, bool recursive) {
   if (!path.ends_with('/')) path += '/';
+  // A root-level name created without its slash ("foo") is "/foo" to AWS: under "/".
+  if (path == "/" && !name.starts_with('/')) return true;
   if (!name.starts_with(path) || name.size() == path.size()) return false;
   return recursive || name.find('/', path.size()) == std::string::npos;
 }
@@ -352,7 +386,7 @@ void validate_key_id(const std::string& key_id) {
 bool matches_pattern(const std::string& pattern, const std::string& value) {
   try {
     return full_match(pattern, value);
-  } catch (const std::regex_error&) {
+  } catch (const BadPattern&) {
     throw client_error("InvalidAllowedPatternException",
                        "The request doesn't contain a valid regular expression pattern, or the "
                        "pattern is too complex to evaluate.");
@@ -388,7 +422,7 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
   if (description && description->size() > 1024) {
     throw validation_error("description", "Member must have length less than or equal to 1024");
   }
-  if (allowed_pattern && allowed_pattern->size() > 1024) {
+  if (allowed_pattern && allowed_pattern->size() > kMaxAllowedPatternLength) {
     throw validation_error("allowedPattern",
                            "Member must have length less than or equal to 1024");
   }
@@ -402,6 +436,11 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
     throw client_error("ValidationException",
                        "The following data type is not supported: " + *data_type +
                            " (supported: text, aws:ec2:image, aws:ssm:integration).");
+  }
+  if (policies) {
+    // Refused rather than silently ignored: an expiration policy would never fire here.
+    throw client_error("ValidationException",
+                       "ssm-cache-local does not implement parameter policies (Policies).");
   }
   if (tags_json != nullptr && overwrite) {
     throw client_error("ValidationException",
@@ -419,8 +458,27 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
   }
   if (key_id) validate_key_id(*key_id);
 
-  return store_.write([&](StoreData& data) {
-    auto it = data.parameters.find(name);
+  // The value is checked against the pattern before the store's lock is taken, so that no
+  // pattern holds up other requests; the write re-checks only if a concurrent write changed
+  // the pattern in between. The outcome (or the bad-pattern error) is applied in the write,
+  // where AWS reports it: after ParameterAlreadyExists and the tier checks.
+  const std::string checked_pattern =
+      allowed_pattern ? *allowed_pattern : store_.read([&](const StoreData& data) {
+        auto it = data.parameters.find(stored_key(data, name));
+        return it == data.parameters.end() ? std::string() : it->second.current().allowed_pattern;
+      });
+  std::exception_ptr pattern_error;
+  bool checked_matches = true;
+  try {
+    checked_matches = checked_pattern.empty() || matches_pattern(checked_pattern, value);
+  } catch (const ApiError&) {
+    pattern_error = std::current_exception();
+  }
+
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const std::string key = stored_key(data, name);
+    changes.parameter(key);
+    auto it = data.parameters.find(key);
     const ParameterVersion* previous = it == data.parameters.end() ? nullptr : &it->second.current();
     if (previous != nullptr && !overwrite) {
       throw client_error("ParameterAlreadyExists",
@@ -472,7 +530,12 @@ json Actions::put_parameter(const RequestContext& ctx, const json& body) {
                                "4096 characters. To create a larger parameter value, upgrade "
                                "the parameter to use the advanced-parameter tier.");
     }
-    if (!v.allowed_pattern.empty() && !matches_pattern(v.allowed_pattern, value)) {
+    const bool same_pattern = v.allowed_pattern == checked_pattern;
+    if (same_pattern && pattern_error) std::rethrow_exception(pattern_error);
+    const bool matches = same_pattern ? checked_matches
+                                      : v.allowed_pattern.empty() ||
+                                            matches_pattern(v.allowed_pattern, value);
+    if (!matches) {
       throw client_error("ParameterPatternMismatchException",
                          "Parameter value, cannot be validated against allowedPattern: " +
                              v.allowed_pattern);
@@ -636,8 +699,10 @@ json Actions::get_parameters_by_path(const RequestContext& ctx, const json& body
 json Actions::delete_parameter(const RequestContext&, const json& body) {
   const Input in(body);
   const std::string name = in.string("Name", "name");
-  return store_.write([&](StoreData& data) {
-    if (data.parameters.erase(name) == 0) throw parameter_not_found(name);
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const std::string key = stored_key(data, name);
+    changes.parameter(key);
+    if (data.parameters.erase(key) == 0) throw parameter_not_found(name);
     return json::object();
   });
 }
@@ -651,11 +716,13 @@ json Actions::delete_parameters(const RequestContext&, const json& body) {
   if (names.size() > 10) {
     throw validation_error("names", "Member must have length less than or equal to 10");
   }
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
     json deleted = json::array();
     json invalid = json::array();
     for (const auto& n : names) {
-      if (data.parameters.erase(n) > 0) {
+      const std::string key = stored_key(data, n);
+      changes.parameter(key);
+      if (data.parameters.erase(key) > 0) {
         deleted.push_back(n);
       } else if (std::find(deleted.begin(), deleted.end(), n) == deleted.end()) {
         invalid.push_back(n);
@@ -676,14 +743,22 @@ json Actions::label_parameter_version(const RequestContext&, const json& body) {
   if (labels.size() > 10) {
     throw validation_error("labels", "Member must have length less than or equal to 10");
   }
+  // AWS checks the length as a constraint of the request (ValidationException); only labels
+  // of a valid length but a bad form come back in InvalidLabels.
+  for (const auto& label : labels) {
+    if (label.empty() || label.size() > 100) {
+      throw validation_error("labels.member", "Member must have length between 1 and 100");
+    }
+  }
   const ParameterRef ref = parse_parameter_ref(name);
   if (ref.has_selector()) {
     throw client_error("ValidationException",
                        "Name must not carry a selector; give the version in ParameterVersion.");
   }
-  return store_.write([&](StoreData& data) {
+  return store_.write([&](StoreData& data, Changes& changes) {
     const Parameter* found = find_parameter(data, ref);
     if (found == nullptr) throw parameter_not_found(ref.name);
+    changes.parameter(found->name);
     Parameter& p = data.parameters.at(found->name);
     const std::int64_t target = version.value_or(p.current().version);
     auto vit = std::find_if(p.versions.begin(), p.versions.end(),
@@ -809,6 +884,108 @@ json Actions::describe_parameters(const RequestContext& ctx, const json& body) {
     json out = {{"Parameters", page}};
     if (more) out["NextToken"] = make_next_token("DescribeParameters", last);
     return out;
+  });
+}
+
+// ---- UnlabelParameterVersion and tags ------------------------------------------------------
+
+json Actions::unlabel_parameter_version(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::string name = in.string("Name", "name");
+  const auto version = in.opt_int("ParameterVersion");
+  if (!version) throw Input::missing("parameterVersion");
+  const std::vector<std::string> labels = in.strings("Labels", "labels");
+  if (labels.empty() || labels.size() > 10) {
+    throw validation_error("labels", "Member must have length between 1 and 10");
+  }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const Parameter* found = find_parameter(data, parse_parameter_ref(name));
+    if (found == nullptr) throw parameter_not_found(name);
+    changes.parameter(found->name);
+    Parameter& p = data.parameters.at(found->name);
+    auto vit = std::find_if(p.versions.begin(), p.versions.end(),
+                            [&](const ParameterVersion& v) { return v.version == *version; });
+    if (vit == p.versions.end()) {
+      throw client_error("ParameterVersionNotFound",
+                         "Systems Manager could not find version " + std::to_string(*version) +
+                             " of " + p.name + ". Verify the version and try again.");
+    }
+    json removed = json::array();
+    json invalid = json::array();
+    for (const auto& label : labels) {
+      if (std::erase(vit->labels, label) > 0) {
+        removed.push_back(label);
+      } else {
+        invalid.push_back(label);  // not on that version
+      }
+    }
+    return json{{"RemovedLabels", removed}, {"InvalidLabels", invalid}};
+  });
+}
+
+namespace {
+
+/// The parameter a tagging call names: ResourceType must be "Parameter" (the only type
+/// ssm-cache-local has); ResourceId is its name.
+std::string tagged_parameter_name(const Input& in, const StoreData& data) {
+  const std::string type = in.string("ResourceType", "resourceType");
+  const std::string id = in.string("ResourceId", "resourceId");
+  if (type != "Parameter") {
+    throw client_error("InvalidResourceType",
+                       "The resource type is not valid: ssm-cache-local tags parameters only.");
+  }
+  const Parameter* p = find_parameter(data, parse_parameter_ref(id));
+  if (p == nullptr) throw client_error("InvalidResourceId", "The resource ID is not valid.");
+  return p->name;
+}
+
+}  // namespace
+
+json Actions::add_tags_to_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  const json* tags_json = in.opt_objects("Tags");
+  if (tags_json == nullptr) throw Input::missing("tags");
+  std::vector<Tag> tags;
+  for (const auto& t : *tags_json) {
+    const Input ti(t);
+    tags.push_back({ti.string("Key", "tags.member.key"), ti.string("Value", "tags.member.value")});
+  }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const std::string name = tagged_parameter_name(in, data);
+    changes.parameter(name);
+    auto& existing = data.parameters.at(name).tags;
+    merge_tags(existing, tags);
+    if (existing.size() > 50) {
+      throw client_error("TooManyTagsError",
+                         "The Targets parameter includes too many tags. Remove one or more tags "
+                         "and try the request again.");
+    }
+    return json::object();
+  });
+}
+
+json Actions::list_tags_for_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  return store_.read([&](const StoreData& data) {
+    const std::string name = tagged_parameter_name(in, data);
+    json list = json::array();
+    for (const auto& t : data.parameters.at(name).tags) {
+      list.push_back({{"Key", t.key}, {"Value", t.value}});
+    }
+    return json{{"TagList", list}};
+  });
+}
+
+json Actions::remove_tags_from_resource(const RequestContext&, const json& body) {
+  const Input in(body);
+  const std::vector<std::string> keys = in.strings("TagKeys", "tagKeys");
+  return store_.write([&](StoreData& data, Changes& changes) {
+    const std::string name = tagged_parameter_name(in, data);
+    changes.parameter(name);
+    std::erase_if(data.parameters.at(name).tags, [&](const Tag& t) {
+      return std::find(keys.begin(), keys.end(), t.key) != keys.end();
+    });
+    return json::object();
   });
 }
 

@@ -1,16 +1,18 @@
 // ssm-cache-local/store.hpp — the data of the local server (parameters with their version
 // history, secrets with their versions and staging labels) and the Store that guards it.
 //
-// Thread-safe: reads share a lock; a write runs on a copy of the data, is persisted (when a
-// data file is configured) and only then replaces the data, so a failed write — invalid
-// input or a disk error — leaves the store exactly as it was. A write costs a copy of the
-// store plus, with a data file, one serialization and an fsync.
+// Thread-safe: reads share a lock; a write holds it exclusively, names each entry before it
+// changes it (Changes), and is persisted (when a database is configured) before the lock is
+// released, so readers only ever see committed data. A failed write — invalid input or a
+// disk error — is rolled back to exactly what it was. A write costs a copy of the entries it
+// changes plus, with a database, one transaction over them (see database.hpp).
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -25,6 +27,10 @@ struct Tag {
   std::string value;
   friend bool operator==(const Tag&, const Tag&) = default;
 };
+
+/// Adds `tags` to `into`; a key already there takes the new value (AddTagsToResource,
+/// TagResource).
+void merge_tags(std::vector<Tag>& into, const std::vector<Tag>& tags);
 
 struct ParameterVersion {
   std::int64_t version = 1;
@@ -66,6 +72,7 @@ struct Secret {
   std::string arn;
   std::string description;
   std::string kms_key_id;
+  std::string resource_policy;  ///< JSON text; empty: none
   double created = 0;
   double last_changed = 0;
   std::optional<double> last_accessed;
@@ -83,10 +90,36 @@ struct StoreData {
   friend bool operator==(const StoreData&, const StoreData&) = default;
 };
 
+class Database;
+
+/// The entries one write changes: each is named (before it is changed, added or erased) so
+/// that it alone is persisted, and restored if the write fails.
+class Changes {
+ public:
+  explicit Changes(StoreData& data) : data_(data) {}
+  void parameter(const std::string& name);
+  void secret(const std::string& name);
+  /// Puts every named entry back as it was before the write.
+  void roll_back();
+  /// Sets the named entries aside as the write left them and puts back what they were.
+  void set_aside();
+  /// Puts back the entries set aside.
+  void install();
+  /// The entries set aside: name and new state (null: erased).
+  [[nodiscard]] std::vector<std::pair<std::string, const Parameter*>> parameters() const;
+  [[nodiscard]] std::vector<std::pair<std::string, const Secret*>> secrets() const;
+
+ private:
+  StoreData& data_;
+  std::map<std::string, std::optional<Parameter>> parameters_;  ///< other state (see above)
+  std::map<std::string, std::optional<Secret>> secrets_;
+};
+
 class Store {
  public:
-  /// data_file empty: memory only. Otherwise every write is on disk before write() returns.
-  explicit Store(StoreData initial = {}, std::string data_file = {});
+  /// db null: memory only. Otherwise every write is committed to it, as the entries of
+  /// `region`, before write() returns; db must outlive the store.
+  explicit Store(StoreData initial = {}, Database* db = nullptr, std::string region = {});
 
   template <class F>
   auto read(F&& f) const {
@@ -94,29 +127,40 @@ class Store {
     return f(static_cast<const StoreData&>(data_));
   }
 
-  /// Runs f on a copy; persists; publishes. If f throws, or persisting throws, nothing changes.
+  /// Runs f(data, changes), which names in `changes` every entry before it changes it, then
+  /// commits the named entries to the database. If f throws, or the commit throws, nothing
+  /// changes. Readers wait for f only, never for the commit: they see the data as it was
+  /// until the commit is done (writers are serialized meanwhile).
   template <class F>
   auto write(F&& f) {
+    std::lock_guard writer(writer_mu_);
     std::unique_lock lock(mu_);
-    StoreData next = data_;
-    if constexpr (std::is_void_v<decltype(f(next))>) {
-      f(next);
-      commit(std::move(next));
-    } else {
-      auto result = f(next);
-      commit(std::move(next));
-      return result;
-    }
+    Changes changes(data_);
+    auto result = [&] {
+      try {
+        return f(data_, changes);
+      } catch (...) {
+        changes.roll_back();
+        throw;
+      }
+    }();
+    if (db_ == nullptr) return result;
+    changes.set_aside();
+    lock.unlock();
+    commit(changes);  // throws: data_ is already as it was
+    lock.lock();
+    changes.install();
+    return result;
   }
 
-  [[nodiscard]] const std::string& data_file() const noexcept { return data_file_; }
-
  private:
-  void commit(StoreData next);  // called with mu_ held
+  void commit(const Changes& changes);  // called with writer_mu_ held
 
+  std::mutex writer_mu_;
   mutable std::shared_mutex mu_;
   StoreData data_;
-  std::string data_file_;
+  Database* db_;
+  std::string region_;
 };
 
 }  // namespace ssm_cache::local

@@ -1,13 +1,17 @@
 // ssm-cache-local/util.cpp — see util.hpp.
 #include "util.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <stdexcept>
 
 namespace ssm_cache::local {
 
@@ -156,6 +160,56 @@ std::string Random::alnum(std::size_t n) {
 double Random::uniform01() {
   std::lock_guard lock(mu_);
   return std::uniform_real_distribution<double>(0.0, 1.0)(gen_);
+}
+
+bool is_loopback_name(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost" || host == "::1") return true;
+  const std::string text(host);
+  in_addr addr{};
+  if (::inet_pton(AF_INET, text.c_str(), &addr) != 1) return false;
+  return (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+std::string host_of_header(std::string_view value) {
+  std::string_view host = value;
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    host = close == std::string_view::npos ? host : host.substr(1, close - 1);
+  } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  std::string out(host);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string random_hex_token(std::size_t n) {
+  std::string bytes(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1) {
+    throw std::runtime_error("no randomness for the admin token");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+std::uint32_t secure_random_below(std::uint32_t n) {
+  // Rejection sampling: values past the last whole multiple of n would favour small results.
+  const std::uint32_t limit = UINT32_MAX - UINT32_MAX % n;
+  for (;;) {
+    std::uint32_t x = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&x), sizeof x) != 1) {
+      throw std::runtime_error("no randomness available");
+    }
+    if (x < limit) return x % n;
+  }
 }
 
 }  // namespace ssm_cache::local

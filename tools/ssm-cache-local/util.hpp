@@ -29,6 +29,16 @@ bool starts_with_icase(std::string_view text, std::string_view prefix);
 std::string opaque_ciphertext(std::string_view key_id, std::string_view name,
                               std::int64_t version, std::string_view value);
 
+/// True for loopback names: "localhost", 127.0.0.0/8 literals, "::1" (with or without
+/// brackets).
+bool is_loopback_name(std::string_view host);
+/// The host part of a Host header value: "[::1]:80" -> "::1", "a:80" -> "a", lower case.
+std::string host_of_header(std::string_view value);
+/// n random bytes from the system's CSPRNG as hex; never derived from a seed.
+std::string random_hex_token(std::size_t n);
+/// A uniform number in [0, n) from the system's CSPRNG (n > 0); never derived from a seed.
+std::uint32_t secure_random_below(std::uint32_t n);
+
 /// A seeded or random generator shared by request handlers. Thread-safe.
 class Random {
  public:

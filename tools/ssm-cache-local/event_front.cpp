@@ -1,0 +1,260 @@
+// ssm-cache-local/event_front.cpp — see event_front.hpp.
+#include "event_front.hpp"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+
+namespace ssm_cache::local {
+
+struct EventFront::Job {
+  evhttp_request* req = nullptr;  // touched on the loop thread only
+  HttpRequest request;
+  HttpResponse response;
+  std::chrono::steady_clock::time_point received;
+};
+
+namespace {
+
+const char* method_name(evhttp_cmd_type cmd) {
+  switch (cmd) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    case EVHTTP_REQ_TRACE: return "TRACE";
+    case EVHTTP_REQ_CONNECT: return "CONNECT";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+  }
+  return "UNKNOWN";
+}
+
+HttpRequest read_request(evhttp_request* req) {
+  HttpRequest request;
+  request.method = method_name(evhttp_request_get_command(req));
+  const char* uri = evhttp_request_get_uri(req);
+  request.target = uri != nullptr ? uri : "/";
+  const evkeyvalq* in = evhttp_request_get_input_headers(req);
+  for (const evkeyval* h = in->tqh_first; h != nullptr; h = h->next.tqe_next) {
+    request.headers.emplace_back(h->key, h->value);
+  }
+  evbuffer* body = evhttp_request_get_input_buffer(req);
+  request.body.resize(evbuffer_get_length(body));
+  evbuffer_copyout(body, request.body.data(), request.body.size());
+  return request;
+}
+
+void use_pthreads_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Makes event_active() from the workers safe and wakes the loop blocked in epoll.
+    if (evthread_use_pthreads() != 0) throw std::runtime_error("libevent: no pthreads support");
+  });
+}
+
+}  // namespace
+
+EventFront::EventFront(LocalServer& core, std::size_t workers, LogFn log)
+    : core_(core), log_(std::move(log)) {
+  use_pthreads_once();
+  base_ = event_base_new();
+  if (base_ == nullptr) throw std::runtime_error("libevent: cannot create an event loop");
+  http_ = evhttp_new(base_);
+  stop_event_ = event_new(base_, -1, 0, &EventFront::on_stop, base_);
+  done_event_ = event_new(base_, -1, 0, &EventFront::on_done, this);
+  if (http_ == nullptr || stop_event_ == nullptr || done_event_ == nullptr) {
+    throw std::runtime_error("libevent: cannot create the HTTP server");
+  }
+  evhttp_set_allowed_methods(http_, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                        EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
+                                        EVHTTP_REQ_OPTIONS);
+  // The request line and all headers together: a flood of headers is cut off here (evhttp
+  // answers 400 and closes), so its memory is bounded per connection.
+  evhttp_set_max_headers_size(http_, static_cast<ev_ssize_t>(kMaxHeaderBytes));
+  // Bodies up to kMaxReadBody are read so that the core answers the AWS 413 error; beyond,
+  // evhttp refuses without reading them.
+  evhttp_set_max_body_size(http_, static_cast<ev_ssize_t>(kMaxReadBody));
+  // Closes a connection that sends or accepts nothing for this long (idle keep-alive, or a
+  // client stalled in the middle of its headers).
+  evhttp_set_timeout(http_, kIdleTimeoutSeconds);
+  evhttp_set_gencb(http_, &EventFront::on_request, this);
+  for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i) {
+    workers_.emplace_back([this] { work(); });
+  }
+}
+
+EventFront::~EventFront() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  for (auto& w : workers_) {
+    if (w.joinable()) w.join();
+  }
+  if (http_ != nullptr) evhttp_free(http_);
+  if (stop_event_ != nullptr) event_free(stop_event_);
+  if (done_event_ != nullptr) event_free(done_event_);
+  if (base_ != nullptr) event_base_free(base_);
+}
+
+int EventFront::bind(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &found) != 0 || found == nullptr) {
+    throw std::runtime_error("not a numeric address: " + host);
+  }
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
+  const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);  // inherited by accepted sockets
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::bind(fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(fd, kListenBacklog) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    throw std::runtime_error(why);
+  }
+  if (evhttp_accept_socket(http_, fd) != 0) {  // evhttp owns fd from here
+    ::close(fd);
+    throw std::runtime_error("evhttp_accept_socket failed");
+  }
+  return addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6&>(addr).sin6_port)
+                                    : ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port);
+}
+
+bool EventFront::run() {
+  const int result = event_base_dispatch(base_);
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  // Requests already read are answered (the workers drain the queue), then written out.
+  for (auto& w : workers_) w.join();
+  on_done(-1, 0, this);
+  event_del(stop_event_);
+  event_base_loop(base_, EVLOOP_NONBLOCK);
+  return result == 0;
+}
+
+void EventFront::stop() { event_active(stop_event_, EV_TIMEOUT, 0); }
+
+void EventFront::on_stop(int, short, void* arg) {
+  event_base_loopbreak(static_cast<event_base*>(arg));
+}
+
+// On the loop thread: a complete request; a worker answers it.
+void EventFront::on_request(evhttp_request* req, void* arg) {
+  auto& self = *static_cast<EventFront*>(arg);
+  auto job = std::make_shared<Job>();
+  job->req = req;
+  job->received = std::chrono::steady_clock::now();
+  try {
+    job->request = read_request(req);
+  } catch (const std::exception&) {
+    evhttp_send_error(req, 500, nullptr);
+    return;
+  }
+  {
+    std::lock_guard lock(self.mu_);
+    self.queue_.push_back(std::move(job));
+  }
+  self.ready_.notify_one();
+}
+
+void EventFront::work() {
+  for (;;) {
+    std::shared_ptr<Job> job;
+    {
+      std::unique_lock lock(mu_);
+      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    try {
+      job->response = core_.handle(job->request);
+    } catch (const std::exception&) {
+      job->response = HttpResponse{};
+      job->response.status = 500;
+      job->response.body = R"({"message":"internal error"})";
+    }
+    if (job->response.delay.count() > 0) std::this_thread::sleep_for(job->response.delay);
+    if (log_) log_(job->request, job->response, std::chrono::steady_clock::now() - job->received);
+    {
+      std::lock_guard lock(mu_);
+      done_.push_back(std::move(job));
+    }
+    event_active(done_event_, EV_TIMEOUT, 0);
+  }
+}
+
+// On the loop thread: sends what the workers answered. evhttp keeps a request whose client
+// went away until its reply is sent (and frees it then), so every job's request is valid.
+void EventFront::on_done(int, short, void* arg) {
+  auto& self = *static_cast<EventFront*>(arg);
+  std::vector<std::shared_ptr<Job>> done;
+  {
+    std::lock_guard lock(self.mu_);
+    done.swap(self.done_);
+  }
+  for (auto& job : done) self.send(*job);
+}
+
+void EventFront::send(Job& job) {
+  evhttp_request* req = job.req;
+  const HttpResponse& response = job.response;
+  evkeyvalq* out = evhttp_request_get_output_headers(req);
+  bool has_type = false;
+  for (const auto& [k, v] : response.headers) {
+    has_type = has_type || k == "Content-Type";
+    evhttp_add_header(out, k.c_str(), v.c_str());
+  }
+  if (!has_type) evhttp_add_header(out, "Content-Type", "application/json");
+  std::string_view body = response.body;
+  switch (response.delivery) {
+    case HttpResponse::Delivery::kDrop:
+      // The connection is lost before any byte of the answer: the reply below cannot be
+      // written, and evhttp frees the connection on that error.
+      if (evhttp_connection* conn = evhttp_request_get_connection(req)) {
+        ::shutdown(bufferevent_getfd(evhttp_connection_get_bufferevent(conn)), SHUT_RDWR);
+      }
+      body = {};
+      break;
+    case HttpResponse::Delivery::kTruncate:
+      // Announce the full length, send half, close: the client sees a short body.
+      evhttp_add_header(out, "Content-Length", std::to_string(body.size()).c_str());
+      evhttp_add_header(out, "Connection", "close");
+      body = body.substr(0, body.size() / 2);
+      break;
+    case HttpResponse::Delivery::kNormal:
+      break;
+  }
+  evbuffer_add(evhttp_request_get_output_buffer(req), body.data(), body.size());
+  evhttp_send_reply(req, response.status, nullptr, nullptr);
+}
+
+}  // namespace ssm_cache::local
