@@ -7,6 +7,7 @@
 // data of examples/data/)
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -26,9 +27,14 @@ std::string mask(const std::string& secret) {
 }
 
 /// The server's per-action call counters. Plumbing for the demo only: curl is at hand.
+/// The admin endpoints need the server's admin token: SSM_CACHE_LOCAL_ADMIN_TOKEN (scripts/demo.sh
+/// sets it); without it there are no counts to show.
 std::map<std::string, long> server_calls(const std::string& endpoint) {
   std::map<std::string, long> calls;
-  const std::string command = "curl -fsS '" + endpoint + "/_local/stats' 2>/dev/null";
+  const char* token = std::getenv("SSM_CACHE_LOCAL_ADMIN_TOKEN");
+  if (token == nullptr || *token == '\0') return calls;
+  const std::string command = "curl -fsS -H 'Authorization: Bearer " + std::string(token) + "' '" +
+                              endpoint + "/_local/stats' 2>/dev/null";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return calls;
   std::string text;

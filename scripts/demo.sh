@@ -64,10 +64,13 @@ if grep -q "no work to do" "$build/build.log"; then step "build: up to date"; fi
 
 ssm_cache="$build/tools/ssm-cache/ssm-cache"
 step "starting ssm-cache-local with examples/data/store.json (under 1 s)"
-# A copy, so that the sample data in the repository is never written to. --admin turns on the
-# /_local/ endpoints example_demo reads its call counts from (the only use of them here).
+# A copy, so that the sample data in the repository is never written to. --admin-token turns on
+# the /_local/ endpoints example_demo reads its call counts from (the only use of them here).
 cp examples/data/store.json "$workdir/store.json"
-exec 3< <(exec "$build/tools/ssm-cache-local/ssm-cache-local" --port 0 --admin --quiet \
+SSM_CACHE_LOCAL_ADMIN_TOKEN="demo-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+export SSM_CACHE_LOCAL_ADMIN_TOKEN
+exec 3< <(exec "$build/tools/ssm-cache-local/ssm-cache-local" --port 0 \
+  --admin-token "$SSM_CACHE_LOCAL_ADMIN_TOKEN" --quiet \
   --data "$workdir/store.json" 2>"$workdir/server.log")
 server_pid=$!
 line=""

@@ -68,7 +68,7 @@ cat > "$TMP/data.json" <<'JSON'
 {"format": "ssm-cache-local", "version": 1,
  "parameters": [{"Name": "/bench/db-url", "Type": "String", "Value": "postgres://db.internal:5432/app"}]}
 JSON
-"$LOCAL" --port 0 --admin --data "$TMP/data.json" --quiet > "$TMP/local.out" 2> "$TMP/local.err" &
+"$LOCAL" --port 0 --admin-token bench-admin --data "$TMP/data.json" --quiet > "$TMP/local.out" 2> "$TMP/local.err" &
 PIDS+=($!)
 LOCAL_URL="$(wait_line "$TMP/local.out" 'listening on' | sed 's/.*listening on //')"
 
@@ -135,7 +135,7 @@ echo "== wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, machine: $(nproc) CPU
 read -r NGINX_RPS NGINX_P99 < <(run_wrk nginx "$NGINX_URL")
 MISSES=""
 if [ -n "${HUNG_MISS_CONNECTIONS:-}" ]; then
-  curl -sf -X PUT "$LOCAL_URL/_local/faults" -d '{"latency_ms": 60000}' > /dev/null
+  curl -sf -X PUT -H 'Authorization: Bearer bench-admin' "$LOCAL_URL/_local/faults" -d '{"latency_ms": 60000}' > /dev/null
   # Every request a name never asked before: a miss that waits for the hung upstream.
   cat > "$TMP/miss.lua" <<'LUA'
 local n = 0
