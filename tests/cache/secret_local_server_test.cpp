@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "local/server_process.hpp"
+#include "local_aws_client.hpp"
 #include "ssm_cache/ssm_cache.hpp"
 #include "ssm_cache/testing/manual_clock.hpp"
 
@@ -15,14 +16,7 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-std::shared_ptr<AwsClient> client_for(const local_test::ServerProcess& server) {
-  AwsClientOptions o;
-  o.region = "us-east-1";
-  o.ssm_endpoint_url = server.url();
-  o.secrets_manager_endpoint_url = server.url();
-  o.credentials = make_static_credentials_provider({{"test", "test", "", std::nullopt, "test"}});
-  return make_aws_client(o);
-}
+using test::client_for;
 
 TEST(SecretThroughLocalServer, StagesBatchAndDescribe) {
   local_test::ServerProcess server({"--quiet"});

@@ -19,6 +19,7 @@
 
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/secrets.hpp"
+#include "ssm_cache/testing/failure_queue.hpp"
 
 namespace ssm_cache::testing {
 
@@ -61,7 +62,7 @@ class FakeSecretsClient : public SecretsClient {
   template <class E>
   void fail_next_with(std::size_t n, E error, std::string action = {}) {
     std::lock_guard lock(mutex_);
-    failures_.push_back({n, std::make_exception_ptr(std::move(error)), std::move(action)});
+    failures_.push(n, std::make_exception_ptr(std::move(error)), std::move(action));
   }
   /// Runs during each call, outside the fake's lock (to block or count concurrent callers).
   void set_hook(std::function<void(const RecordedSecretsCall&)> hook) {
@@ -141,11 +142,6 @@ class FakeSecretsClient : public SecretsClient {
     std::string name;
     std::vector<Version> versions;
   };
-  struct Failure {
-    std::size_t remaining;
-    std::exception_ptr error;
-    std::string action;
-  };
 
   std::string put(const std::string& id, Version v, std::vector<std::string> stages) {
     std::lock_guard lock(mutex_);
@@ -203,12 +199,7 @@ class FakeSecretsClient : public SecretsClient {
       std::lock_guard lock(mutex_);
       calls_.push_back(call);
       hook = hook_;
-      for (auto it = failures_.begin(); it != failures_.end(); ++it) {
-        if (!it->action.empty() && it->action != call.action) continue;
-        failure = it->error;
-        if (--it->remaining == 0) failures_.erase(it);
-        break;
-      }
+      failure = failures_.take(call.action);
     }
     if (hook) hook(call);
     if (failure) std::rethrow_exception(failure);
@@ -217,7 +208,7 @@ class FakeSecretsClient : public SecretsClient {
   mutable std::mutex mutex_;
   std::map<std::string, Secret> secrets_;
   std::vector<RecordedSecretsCall> calls_;
-  std::deque<Failure> failures_;
+  FailureQueue failures_;
   std::function<void(const RecordedSecretsCall&)> hook_;
   std::size_t next_version_ = 0;
 };
