@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ssm_cache/client.hpp"
+#include "ssm_cache/secrets.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache {
@@ -42,28 +43,8 @@ struct AwsClientOptions {
   std::function<void(std::string_view)> http_log{};
 };
 
-/// A Secrets Manager secret version, as GetSecretValue returns it.
-struct SecretValue {
-  std::string arn{};
-  std::string name{};
-  std::string version_id{};
-  std::optional<std::string> secret_string{};
-  std::optional<std::string> secret_binary{};  ///< decoded bytes
-  std::vector<std::string> version_stages{};
-  std::chrono::system_clock::time_point created_date{};
-};
-
-struct BatchSecretsResult {
-  std::vector<SecretValue> secrets{};
-  struct Failure {
-    std::string secret_id{};
-    std::string error_code{};
-    std::string message{};
-  };
-  std::vector<Failure> errors{};
-};
-
-class AwsClient : public ParameterClient {
+/// Parameter Store and Secrets Manager (SecretsClient, ssm_cache/secrets.hpp) over HTTPS.
+class AwsClient : public ParameterClient, public SecretsClient {
  public:
   GetParametersResult get_parameters(const std::vector<std::string>& names,
                                      bool with_decryption) override = 0;
@@ -72,12 +53,6 @@ class AwsClient : public ParameterClient {
                                                       bool with_decryption) override = 0;
   /// SSM GetParameter ("name", "name:3", "name:label"); throws AwsError ParameterNotFound.
   virtual ParameterRecord get_parameter(const std::string& name, bool with_decryption) = 0;
-  /// Secrets Manager GetSecretValue; version_id and version_stage are optional (empty).
-  virtual SecretValue get_secret_value(const std::string& secret_id,
-                                       const std::string& version_id = {},
-                                       const std::string& version_stage = {}) = 0;
-  /// Secrets Manager BatchGetSecretValue, 20 ids per call.
-  virtual BatchSecretsResult batch_get_secret_value(const std::vector<std::string>& ids) = 0;
 };
 
 /// Builds a client; options override the environment. Throws ConfigurationError (no region,

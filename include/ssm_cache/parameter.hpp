@@ -79,6 +79,7 @@ class ValueView {
 
  private:
   friend class SSMParameter;
+  friend class Secret;  // ssm_cache/secrets.hpp: same lifetime rule
   ValueView(std::string_view value, detail::reclaim::ThreadRecord* pin) noexcept
       : value_(value), pin_(pin) {}
   void release() noexcept {

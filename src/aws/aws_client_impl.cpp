@@ -266,6 +266,14 @@ class AwsClientImpl final : public AwsClient {
         r.body, {"GetSecretValue", subject, r.status, r.header("x-amzn-RequestId")});
   }
 
+  SecretDescription describe_secret(const std::string& secret_id) override {
+    const std::string subject = "secret '" + secret_id + "'";
+    http::Response r = call(secrets_, "DescribeSecret",
+                            build_get_secret_value_body(secret_id, {}, {}), subject);  // {SecretId}
+    return parse_describe_secret_response(
+        r.body, {"DescribeSecret", subject, r.status, r.header("x-amzn-RequestId")});
+  }
+
   BatchSecretsResult batch_get_secret_value(const std::vector<std::string>& ids) override {
     std::vector<std::vector<std::string>> chunks;
     for (std::size_t i = 0; i < ids.size(); i += kBatchSecretsChunk) {

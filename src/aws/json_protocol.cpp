@@ -274,6 +274,24 @@ SecretValue parse_get_secret_value_response(std::string_view body, const Respons
   return v;
 }
 
+SecretDescription parse_describe_secret_response(std::string_view body,
+                                                 const ResponseContext& ctx) {
+  Reader r(body, ctx);
+  SecretDescription d;
+  d.arn = r.str(r.doc(), "ARN", "", false);
+  d.name = r.str(r.doc(), "Name", "", false);
+  if (const json* stages = r.find(r.doc(), "VersionIdsToStages")) {
+    if (!stages->is_object()) r.fail("VersionIdsToStages", "that is not an object");
+    for (const auto& [version, list] : stages->items()) {
+      d.version_ids_to_stages[version] = r.strings(*stages, version.c_str(), "VersionIdsToStages.");
+    }
+  }
+  if (r.find(r.doc(), "NextRotationDate") != nullptr) {
+    d.next_rotation_date = r.time(r.doc(), "NextRotationDate", "");
+  }
+  return d;
+}
+
 SecretsPage parse_batch_get_secret_value_response(std::string_view body,
                                                   const ResponseContext& ctx) {
   Reader r(body, ctx);

@@ -62,6 +62,10 @@ ParametersPage parse_get_parameters_by_path_response(std::string_view body,
 
 SecretValue parse_get_secret_value_response(std::string_view body, const ResponseContext& ctx);
 
+/// DescribeSecret: version ids to stages, NextRotationDate (no value).
+SecretDescription parse_describe_secret_response(std::string_view body,
+                                                 const ResponseContext& ctx);
+
 struct SecretsPage {
   BatchSecretsResult result;
   std::string next_token;

@@ -416,7 +416,8 @@ void GroupState::publish(Entry& e, ParameterRecord record) {
     e.consecutive_errors = 0;
     e.retry_after.store(kNone, std::memory_order_release);
   }
-  if (e.latest != nullptr && e.latest->same_as(record)) {
+  if (e.latest != nullptr &&
+      (record.type == kUnchangedSecretType || e.latest->same_as(record))) {
     // Same value and version: no new snapshot, memory grows only with real changes.
     wipe(record.value);
     wipe(record.source_result);

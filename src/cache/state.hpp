@@ -37,6 +37,10 @@ namespace ssm_cache::detail {
 
 inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 inline constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
+/// A record type a client answers (SecretSource, version-aware refresh) to say "the cached
+/// value is still current": publish() keeps the entry's snapshot as if the same record came.
+/// Only answered for an entry that has a snapshot (checked under the refresh lock).
+inline constexpr std::string_view kUnchangedSecretType = "SecretUnchanged";
 
 /// Nanoseconds on the injected clock, else on CLOCK_MONOTONIC_COARSE (a few ns, no syscall).
 inline std::int64_t now_ns(const Clock* clock) noexcept {

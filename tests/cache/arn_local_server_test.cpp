@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "local/server_process.hpp"
+#include "local_aws_client.hpp"
 #include "ssm_cache/ssm_cache.hpp"
 
 namespace ssm_cache {
@@ -16,14 +17,7 @@ using nlohmann::json;
 
 constexpr const char* kArn = "arn:aws:ssm:us-east-1:000000000000:parameter/arn/p";
 
-std::shared_ptr<AwsClient> client_for(const local_test::ServerProcess& server) {
-  AwsClientOptions o;
-  o.region = "us-east-1";
-  o.ssm_endpoint_url = server.url();
-  o.secrets_manager_endpoint_url = server.url();
-  o.credentials = make_static_credentials_provider({{"test", "test", "", std::nullopt, "test"}});
-  return make_aws_client(o);
-}
+using test::client_for;
 
 void put(local_test::SignedClient& c, const std::string& name, const std::string& value) {
   auto r = c.call("AmazonSSM.PutParameter",

@@ -164,6 +164,19 @@ class FakeAwsClient : public AwsClient {
     return out;
   }
 
+  // SecretsClient (ssm_cache/secrets.hpp): one version per secret, always AWSCURRENT.
+  SecretDescription describe_secret(const std::string& id) override {
+    enter("DescribeSecret", false);
+    std::lock_guard lock(mu_);
+    auto it = secrets_.find(id);
+    if (it == secrets_.end()) {
+      throw AwsError("DescribeSecret " + id + ": ResourceNotFoundException",
+                     "ResourceNotFoundException",
+                     "Secrets Manager can't find the specified secret.", 400, "req-3");
+    }
+    return {it->second.arn, it->second.name, {{it->second.version_id, {"AWSCURRENT"}}}, {}};
+  }
+
  private:
   void enter(const std::string& action, bool with_decryption) {
     std::unique_lock lock(mu_);

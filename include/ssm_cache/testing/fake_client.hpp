@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "ssm_cache/client.hpp"
+#include "ssm_cache/testing/failure_queue.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/types.hpp"
 
@@ -100,9 +101,8 @@ class FakeParameterClient : public ParameterClient {
 
   /// The next n simulated calls (of the given action, or of any when empty) throw error.
   void fail_next(std::size_t n, std::exception_ptr error, std::string action = {}) {
-    if (n == 0 || !error) return;
     std::lock_guard lock(mutex_);
-    failures_.push_back(Failure{n, std::move(error), std::move(action)});
+    failures_.push(n, std::move(error), std::move(action));
   }
   template <class E>
   void fail_next_with(std::size_t n, E error, std::string action = {}) {
@@ -238,11 +238,6 @@ class FakeParameterClient : public ParameterClient {
     std::vector<Version> versions;
     bool secret = false;
   };
-  struct Failure {
-    std::size_t remaining;
-    std::exception_ptr error;
-    std::string action;
-  };
 
   std::int64_t put_locked(const std::string& name, std::string value, std::string type,
                           std::string key_id, bool secret) {
@@ -269,12 +264,7 @@ class FakeParameterClient : public ParameterClient {
       calls_.push_back(call);
       latency = latency_;
       hook = hook_;
-      for (auto it = failures_.begin(); it != failures_.end(); ++it) {
-        if (!it->action.empty() && it->action != call.action) continue;
-        failure = it->error;
-        if (--it->remaining == 0) failures_.erase(it);
-        break;
-      }
+      failure = failures_.take(call.action);
     }
     if (hook) hook(call);
     if (latency.count() > 0) std::this_thread::sleep_for(latency);
@@ -388,7 +378,7 @@ class FakeParameterClient : public ParameterClient {
   mutable std::mutex mutex_;
   std::map<std::string, Param> params_;
   std::vector<RecordedCall> calls_;
-  std::deque<Failure> failures_;
+  FailureQueue failures_;
   std::chrono::milliseconds latency_{0};
   std::function<void(const RecordedCall&)> hook_;
 };

@@ -1,0 +1,157 @@
+// Secret and SecretGroup: handles over cache-core entries fed by a SecretSource. Thread-safe.
+#include <mutex>
+
+#include "cache/secret_source.hpp"
+#include "cache/state.hpp"
+#include "ssm_cache/aws.hpp"
+#include "ssm_cache/errors.hpp"
+#include "ssm_cache/secrets.hpp"
+
+namespace ssm_cache {
+
+namespace detail {
+
+namespace {
+
+struct DefaultSecretsClient {
+  std::mutex mutex;
+  std::shared_ptr<SecretsClient> client;
+};
+
+DefaultSecretsClient& default_secrets_slot() {
+  static DefaultSecretsClient slot;
+  return slot;
+}
+
+}  // namespace
+
+std::shared_ptr<SecretsClient> default_secrets_client() {
+  auto& slot = default_secrets_slot();
+  std::lock_guard lock(slot.mutex);
+  if (!slot.client) slot.client = make_aws_client();  // a failure is not cached
+  return slot.client;
+}
+
+namespace {
+
+/// The core's settings for secrets: the parameter options they share, the source as client.
+std::shared_ptr<GroupState> make_secret_group(const SecretOptions& o) {
+  if (!o.version_stage.empty() && !o.version_id.empty()) {
+    throw ConfigurationError("SecretOptions: give version_stage or version_id, not both");
+  }
+  auto source = std::make_shared<SecretSource>(o.client, o.version_aware_refresh);
+  ParameterOptions p;
+  p.max_age = o.max_age;
+  p.with_decryption = true;
+  p.client = source;
+  p.max_stale = o.max_stale;
+  p.serve_stale_while_refreshing = o.serve_stale_while_refreshing;
+  p.ttl_jitter = o.ttl_jitter;
+  p.negative_cache_ttl = o.negative_cache_ttl;
+  p.clock = o.clock;
+  p.listener = o.listener;
+  auto group = make_group(make_settings(p));
+  source->attach(group.get());
+  return group;
+}
+
+std::shared_ptr<Entry> add_secret(const std::shared_ptr<GroupState>& group,
+                                  std::string_view secret_id, const SecretOptions& o) {
+  if (secret_id.empty()) throw InvalidNameError("invalid secret id '': may not be empty");
+  auto& source = static_cast<SecretSource&>(*group->settings.client);
+  ParsedName parsed;
+  parsed.name = source.add({std::string(secret_id), o.version_stage, o.version_id});
+  parsed.full_name = parsed.name;
+  parsed.secret = true;
+  return make_handle(group, group->entry(std::move(parsed), true));
+}
+
+[[noreturn]] void throw_wrong_kind(const std::string& id, bool binary) {
+  throw Error("secret '" + id + "' " +
+              (binary ? "has a SecretBinary value: read it with binary()"
+                      : "has a SecretString value: read it with value()"));
+}
+
+}  // namespace
+
+}  // namespace detail
+
+Secret::Secret(std::string_view secret_id, SecretOptions options)
+    : Secret(detail::add_secret(detail::make_secret_group(options), secret_id, options),
+             std::string(secret_id)) {}
+
+Secret::Secret(std::shared_ptr<detail::Entry> entry, std::string secret_id) noexcept
+    : entry_(std::move(entry)), secret_id_(std::move(secret_id)) {}
+
+std::string Secret::value() const {
+  return entry_->group->with_snapshot(*entry_, [this](const detail::Snapshot& s) {
+    if (s.record.type != detail::kSecretStringType) detail::throw_wrong_kind(secret_id_, true);
+    return std::string(s.value.data(), s.value.size());
+  });
+}
+
+ValueView Secret::value_view() const {
+  auto& r = detail::reclaim::this_thread();
+  bool binary = false;
+  ValueView view = entry_->group->with_snapshot(
+      *entry_,
+      [&](const detail::Snapshot& s) {
+        binary = s.record.type != detail::kSecretStringType;
+        return ValueView(s.value, &r);
+      },
+      /*keep_section=*/true);
+  // Thrown after the view exists, so that its destructor closes the epoch section.
+  if (binary) detail::throw_wrong_kind(secret_id_, true);
+  return view;
+}
+
+std::string Secret::binary() const {
+  return entry_->group->with_snapshot(*entry_, [this](const detail::Snapshot& s) {
+    if (s.record.type != detail::kSecretBinaryType) detail::throw_wrong_kind(secret_id_, false);
+    return std::string(s.value.data(), s.value.size());
+  });
+}
+
+std::string Secret::version_id() const {
+  return entry_->group->with_snapshot(
+      *entry_, [](const detail::Snapshot& s) { return s.record.data_type; });
+}
+
+std::vector<std::string> Secret::version_stages() const {
+  return entry_->group->with_snapshot(*entry_, [](const detail::Snapshot& s) {
+    std::vector<std::string> out;
+    std::string_view rest(s.source_result);
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      out.emplace_back(rest.substr(0, nl));
+      if (nl == std::string_view::npos) break;
+      rest.remove_prefix(nl + 1);
+    }
+    return out;
+  });
+}
+
+const std::string& Secret::secret_id() const noexcept { return secret_id_; }
+
+void Secret::refresh() const { entry_->group->refresh(); }
+
+CacheStats Secret::stats() const { return entry_->group->entry_stats(*entry_); }
+
+void Secret::set_secrets_client(std::shared_ptr<SecretsClient> client) {
+  auto& slot = detail::default_secrets_slot();
+  std::lock_guard lock(slot.mutex);
+  slot.client = std::move(client);
+}
+
+SecretGroup::SecretGroup(SecretOptions options)
+    : options_(std::move(options)), group_(detail::make_secret_group(options_)) {}
+
+Secret SecretGroup::secret(std::string_view secret_id) {
+  return Secret(detail::add_secret(group_, secret_id, options_), std::string(secret_id));
+}
+
+void SecretGroup::refresh() { group_->refresh(); }
+
+CacheStats SecretGroup::stats() const { return group_->group_stats(); }
+
+}  // namespace ssm_cache

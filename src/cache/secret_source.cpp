@@ -1,0 +1,162 @@
+// SecretSource: Secrets Manager answers turned into the records the cache core publishes.
+#include "cache/secret_source.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "cache/state.hpp"
+#include "ssm_cache/aws.hpp"
+#include "ssm_cache/errors.hpp"
+
+namespace ssm_cache::detail {
+
+namespace {
+
+std::string key_of(const SecretTarget& t) {
+  if (!t.version_id.empty()) return t.id + " (version " + t.version_id + ")";
+  if (t.version_stage != "AWSCURRENT") return t.id + " (stage " + t.version_stage + ")";
+  return t.id;
+}
+
+ParameterRecord to_record(const std::string& key, SecretValue&& v) {
+  ParameterRecord rec;
+  rec.name = key;
+  rec.arn = std::move(v.arn);
+  rec.data_type = std::move(v.version_id);
+  rec.last_modified = v.created_date;
+  for (const auto& stage : v.version_stages) {
+    if (!rec.source_result.empty()) rec.source_result += '\n';
+    rec.source_result += stage;
+  }
+  if (v.secret_string) {
+    rec.type = kSecretStringType;
+    rec.value = std::move(*v.secret_string);
+    wipe(*v.secret_string);
+  } else {
+    rec.type = kSecretBinaryType;
+    rec.value = std::move(v.secret_binary).value_or(std::string());
+  }
+  if (v.secret_binary) wipe(*v.secret_binary);
+  return rec;
+}
+
+bool is_not_found(const AwsError& err) { return err.code() == "ResourceNotFoundException"; }
+
+}  // namespace
+
+std::string SecretSource::add(SecretTarget target) {
+  if (target.version_id.empty() && target.version_stage.empty()) {
+    target.version_stage = "AWSCURRENT";
+  }
+  std::string key = key_of(target);
+  std::lock_guard lock(mutex_);
+  targets_.emplace(key, std::move(target));
+  return key;
+}
+
+SecretTarget SecretSource::target(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  return targets_.at(key);
+}
+
+std::shared_ptr<SecretsClient> SecretSource::resolve_client() const {
+  return client_ ? client_ : default_secrets_client();
+}
+
+GetParametersResult SecretSource::get_parameters(const std::vector<std::string>& keys, bool) {
+  const std::shared_ptr<SecretsClient> client = resolve_client();
+  GetParametersResult out;
+  std::vector<std::string> batch;
+  std::vector<std::string> single;
+  for (const auto& key : keys) {
+    const SecretTarget t = target(key);
+    if (unchanged(*client, t, key)) {
+      ParameterRecord rec;
+      rec.name = key;
+      rec.type = kUnchangedSecretType;
+      out.parameters.push_back(std::move(rec));
+      continue;
+    }
+    // BatchGetSecretValue returns AWSCURRENT only; one secret alone takes GetSecretValue.
+    const bool current = t.version_id.empty() && t.version_stage == "AWSCURRENT";
+    (current && keys.size() > 1 ? batch : single).push_back(key);
+  }
+  for (std::size_t i = 0; i < batch.size(); i += kMaxSecretsPerBatch) {
+    const auto end = std::min(batch.size(), i + kMaxSecretsPerBatch);
+    fetch_batch(*client, {batch.begin() + static_cast<std::ptrdiff_t>(i),
+                          batch.begin() + static_cast<std::ptrdiff_t>(end)},
+                out);
+  }
+  for (const auto& key : single) fetch_one(*client, key, out);
+  return out;
+}
+
+bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t,
+                             const std::string& key) const {
+  if (!version_aware_ || group_ == nullptr) return false;
+  std::string cached_version;
+  {
+    // The caller (a refresh round) holds the group's refresh lock, which guards latest.
+    std::lock_guard lock(group_->members_mutex);
+    auto it = group_->entries.find(key);
+    if (it == group_->entries.end() || it->second->latest == nullptr) return false;
+    cached_version = it->second->latest->record.data_type;
+  }
+  if (!t.version_id.empty()) return true;  // a version never changes once created
+  SecretDescription d;
+  try {
+    d = client.describe_secret(t.id);
+  } catch (const AwsError& err) {
+    if (is_not_found(err)) return false;  // the fetch reports it, failing only this secret
+    throw;
+  }
+  for (const auto& [version, stages] : d.version_ids_to_stages) {
+    if (std::find(stages.begin(), stages.end(), t.version_stage) != stages.end()) {
+      return version == cached_version;
+    }
+  }
+  return false;
+}
+
+void SecretSource::fetch_batch(SecretsClient& client, const std::vector<std::string>& keys,
+                               GetParametersResult& out) const {
+  std::vector<std::string> ids;
+  for (const auto& key : keys) ids.push_back(target(key).id);
+  BatchSecretsResult result = client.batch_get_secret_value(ids);
+  std::set<std::string> found;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    auto it = std::find_if(result.secrets.begin(), result.secrets.end(), [&](const auto& v) {
+      return v.name == ids[k] || v.arn == ids[k];
+    });
+    if (it == result.secrets.end()) {
+      out.invalid_parameters.push_back(keys[k]);  // in errors, or absent: fails alone
+      continue;
+    }
+    out.parameters.push_back(to_record(keys[k], SecretValue(*it)));
+  }
+  for (auto& v : result.secrets) {
+    if (v.secret_string) wipe(*v.secret_string);
+    if (v.secret_binary) wipe(*v.secret_binary);
+  }
+}
+
+void SecretSource::fetch_one(SecretsClient& client, const std::string& key,
+                             GetParametersResult& out) const {
+  const SecretTarget t = target(key);
+  try {
+    out.parameters.push_back(
+        to_record(key, client.get_secret_value(t.id, t.version_id,
+                                               t.version_id.empty() ? t.version_stage : "")));
+  } catch (const AwsError& err) {
+    if (!is_not_found(err)) throw;
+    out.invalid_parameters.push_back(key);
+  }
+}
+
+std::vector<ParameterRecord> SecretSource::get_parameters_by_path(const std::string&, bool,
+                                                                  const std::vector<Filter>&,
+                                                                  bool) {
+  throw Error("Secrets Manager has no hierarchy paths");  // never asked: groups add no path
+}
+
+}  // namespace ssm_cache::detail

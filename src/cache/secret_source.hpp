@@ -1,0 +1,71 @@
+// SecretSource: Secrets Manager seen by the cache core as a ParameterClient, so that Secret and
+// SecretGroup reuse the core's state, single flight, stale-if-error and backoff unchanged.
+//
+// Each cached secret is an Entry whose name is a key registered here (the id, plus the stage
+// or version id when not AWSCURRENT). get_parameters() answers for those keys: records carry
+// type "SecretString" / "SecretBinary", the value, the version id in data_type and the stages
+// (one per line) in source_result. Secrets that fail alone come back as invalid_parameters,
+// so the core fails only them. Thread-safe; called by the core under the group's refresh lock.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ssm_cache/client.hpp"
+#include "ssm_cache/secrets.hpp"
+
+namespace ssm_cache::detail {
+
+struct GroupState;
+
+inline constexpr std::string_view kSecretStringType = "SecretString";
+inline constexpr std::string_view kSecretBinaryType = "SecretBinary";
+inline constexpr std::size_t kMaxSecretsPerBatch = 20;  // BatchGetSecretValue's limit
+
+/// The secret a key designates.
+struct SecretTarget {
+  std::string id;
+  std::string version_stage;  ///< "AWSCURRENT" when version_id is empty and none was given
+  std::string version_id;
+};
+
+class SecretSource final : public ParameterClient {
+ public:
+  SecretSource(std::shared_ptr<SecretsClient> client, bool version_aware)
+      : client_(std::move(client)), version_aware_(version_aware) {}
+
+  /// Set once, right after the group is made (the group owns this source).
+  void attach(GroupState* group) noexcept { group_ = group; }
+  /// Registers the target; returns its key (the entry's name).
+  std::string add(SecretTarget target);
+
+  GetParametersResult get_parameters(const std::vector<std::string>& keys,
+                                     bool with_decryption) override;
+  std::vector<ParameterRecord> get_parameters_by_path(const std::string&, bool,
+                                                      const std::vector<Filter>&,
+                                                      bool) override;
+
+ private:
+  SecretTarget target(const std::string& key) const;
+  std::shared_ptr<SecretsClient> resolve_client() const;
+  /// Version-aware refresh: true when the cached value of key is still the one its stage
+  /// designates (DescribeSecret), so no GetSecretValue is needed.
+  bool unchanged(SecretsClient& client, const SecretTarget& t, const std::string& key) const;
+  void fetch_batch(SecretsClient& client, const std::vector<std::string>& keys,
+                   GetParametersResult& out) const;
+  void fetch_one(SecretsClient& client, const std::string& key, GetParametersResult& out) const;
+
+  const std::shared_ptr<SecretsClient> client_;
+  const bool version_aware_;
+  GroupState* group_ = nullptr;
+  mutable std::mutex mutex_;
+  std::map<std::string, SecretTarget> targets_;
+};
+
+/// The process default SecretsClient (set_secrets_client, else AWS from the environment).
+std::shared_ptr<SecretsClient> default_secrets_client();
+
+}  // namespace ssm_cache::detail
