@@ -278,6 +278,9 @@ CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr
         e.expires = t + ttl;
       }
     }
+    // Inserts skip entries whose fetch is in flight, so the cache can pass its capacity while
+    // many fetches run at once; each finished fetch brings it back within bounds.
+    evict_locked(key);
   }
   flight->finish(served.outcome);
   return served;
