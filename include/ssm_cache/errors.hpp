@@ -6,29 +6,54 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ssm_cache {
+
+/// What kind of failure an Error is, for programs that map errors to exit codes, HTTP
+/// statuses or retry decisions with one table instead of a ladder of catch clauses.
+enum class ErrorKind {
+  not_found,         ///< the parameter, version, label or secret does not exist
+  invalid_argument,  ///< a bad name, selector, path, filter or option value
+  configuration,     ///< missing or unusable region, endpoint, profile or option
+  credentials,       ///< no usable credentials, or AWS refused them (access denied, expired)
+  throttled,         ///< AWS throttled the call (ThrottlingException, HTTP 429, ...)
+  unavailable,       ///< connection failed or dropped, AWS 5xx
+  timeout,           ///< a deadline passed before an answer came
+  protocol,          ///< an answer that could not be understood, or any other error
+};
+
+/// The kind's name as written in docs and JSON errors: "not_found", "throttled", ...
+[[nodiscard]] std::string_view to_string(ErrorKind kind) noexcept;
 
 /// Base of every exception thrown by ssm_cache.
 class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  Error(const std::string& message, ErrorKind kind) : std::runtime_error(message), kind_(kind) {}
   /// True when trying again later may succeed (throttling, 5xx, timeouts, connection
   /// failures). The cache serves the last good value on transient errors; definitive errors
   /// (missing parameter, access denied, validation) are always thrown.
   [[nodiscard]] virtual bool transient() const noexcept { return false; }
+  /// The kind of failure; each subclass answers for itself (AwsError from its code/status).
+  [[nodiscard]] virtual ErrorKind kind() const noexcept { return kind_; }
+
+ private:
+  ErrorKind kind_ = ErrorKind::protocol;
 };
 
 /// A parameter name that is not valid (empty, a space, too long, bad characters).
 class InvalidNameError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// Names that do not exist in Parameter Store (or secrets that do not exist).
 class InvalidParameterError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::not_found; }
   InvalidParameterError(std::string message, std::vector<std::string> names)
       : Error(std::move(message)), names_(std::move(names)) {}
   explicit InvalidParameterError(std::vector<std::string> names);
@@ -42,30 +67,35 @@ class InvalidParameterError : public Error {
 /// A bad version or label selector ("a:", "a:0", "a:-1", "a:1:2").
 class InvalidVersionError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// A hierarchy path that is not valid (no leading '/', more than 15 levels, ...).
 class InvalidPathError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// A GetParametersByPath filter rejected locally, before any call.
 class InvalidFilterError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// Missing or unusable configuration: region, endpoint URL, profile file, options.
 class ConfigurationError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::configuration; }
   using Error::Error;
 };
 
 /// Credentials could not be found or loaded; says which provider and setting, never the secret.
 class CredentialsError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::credentials; }
   using Error::Error;
   CredentialsError(std::string message, bool transient)
       : Error(std::move(message)), transient_(transient) {}
@@ -83,6 +113,9 @@ class TransportError : public Error {
       : Error(std::move(message)), transient_(transient), timeout_(timeout) {}
   [[nodiscard]] bool transient() const noexcept override { return transient_; }
   [[nodiscard]] bool timeout() const noexcept { return timeout_; }
+  [[nodiscard]] ErrorKind kind() const noexcept override {
+    return timeout_ ? ErrorKind::timeout : ErrorKind::unavailable;
+  }
 
  private:
   bool transient_;
@@ -103,6 +136,11 @@ class AwsError : public Error {
   /// Throttling, InternalServerError and HTTP 500/502/503/504 are transient.
   [[nodiscard]] bool transient() const noexcept override;
   [[nodiscard]] bool throttling() const noexcept;
+  /// not_found for ParameterNotFound / ResourceNotFoundException / version or label not
+  /// found; throttled; credentials for access denied and refused or expired credentials;
+  /// invalid_argument for validation errors; unavailable for other transient errors;
+  /// protocol otherwise.
+  [[nodiscard]] ErrorKind kind() const noexcept override;
 
  private:
   std::string code_;
@@ -115,6 +153,7 @@ class AwsError : public Error {
 /// retrying a server that answers garbage does not help, and the cache keeps its value.
 class ResponseError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::protocol; }
   using Error::Error;
 };
 

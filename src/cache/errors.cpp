@@ -52,4 +52,52 @@ bool AwsError::transient() const noexcept {
          http_status_ == 504;
 }
 
+ErrorKind AwsError::kind() const noexcept {
+  static constexpr std::string_view kNotFound[] = {
+      "ParameterNotFound", "ParameterVersionNotFound", "ResourceNotFoundException"};
+  static constexpr std::string_view kCredentials[] = {
+      "AccessDeniedException", "AccessDenied", "UnrecognizedClientException",
+      "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException",
+      "ExpiredToken", "InvalidClientTokenId", "IncompleteSignature",
+      "MissingAuthenticationToken", "KMSAccessDeniedException", "DecryptionFailure"};
+  static constexpr std::string_view kInvalid[] = {
+      "ValidationException", "InvalidParameterException", "InvalidRequestException",
+      "InvalidKeyId", "InvalidFilterKey", "InvalidFilterOption", "InvalidFilterValue",
+      "InvalidNextToken", "InvalidAllowedPatternException", "ParameterPatternMismatchException",
+      "ParameterVersionLabelLimitExceeded", "HierarchyLevelLimitExceededException",
+      "HierarchyTypeMismatchException", "UnsupportedParameterType",
+      "ParameterAlreadyExists", "InvalidParameterValue", "ResourceExistsException"};
+  const auto in = [this](const auto& list) {
+    for (std::string_view c : list) {
+      if (code_ == c) return true;
+    }
+    return false;
+  };
+  if (in(kNotFound)) return ErrorKind::not_found;
+  if (throttling()) return ErrorKind::throttled;
+  if (in(kCredentials) || http_status_ == 401 || http_status_ == 403) {
+    return ErrorKind::credentials;
+  }
+  if (in(kInvalid)) return ErrorKind::invalid_argument;
+  if (code_ == "RequestTimeout" || code_ == "RequestTimeoutException" || http_status_ == 504) {
+    return ErrorKind::timeout;
+  }
+  if (transient()) return ErrorKind::unavailable;
+  return ErrorKind::protocol;
+}
+
+std::string_view to_string(ErrorKind kind) noexcept {
+  switch (kind) {
+    case ErrorKind::not_found: return "not_found";
+    case ErrorKind::invalid_argument: return "invalid_argument";
+    case ErrorKind::configuration: return "configuration";
+    case ErrorKind::credentials: return "credentials";
+    case ErrorKind::throttled: return "throttled";
+    case ErrorKind::unavailable: return "unavailable";
+    case ErrorKind::timeout: return "timeout";
+    case ErrorKind::protocol: return "protocol";
+  }
+  return "protocol";
+}
+
 }  // namespace ssm_cache
