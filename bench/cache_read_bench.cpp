@@ -101,7 +101,7 @@ void BM_ValueView_NoExpiry(benchmark::State& state) {
   }
 }
 
-// For scale: what a steady_clock read alone costs here (DESIGN.md section 2).
+// For scale: what a steady_clock read alone costs here (docs/design.md, "Cache semantics").
 void BM_Reference_SteadyClockNow(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(std::chrono::steady_clock::now());
 }

@@ -209,9 +209,9 @@ struct GroupState {
   /// Number of active entries.
   std::size_t size() const;
 
-  /// Calls use(snapshot) with e's current snapshot, refreshing first if needed (DESIGN.md
-  /// section 2: throws on failure), inside an epoch section: the snapshot stays alive until
-  /// use returns. With keep_section, the section is left open (a ValueView closes it).
+  /// Calls use(snapshot) with e's current snapshot, refreshing first if needed (throws on
+  /// failure: docs/design.md, "Cache semantics"), inside an epoch section: the snapshot stays
+  /// alive until use returns. With keep_section, the section is left open (a ValueView closes it).
   template <class Use>
   decltype(auto) with_snapshot(Entry& e, Use&& use, bool keep_section = false) {
     reclaim::ThreadRecord& r = reclaim::this_thread();

@@ -1,7 +1,7 @@
-// Error rules of DESIGN.md section 2 and the options beyond the seed: stale-if-error with a
-// growing backoff, max_stale, definitive errors remembered for a backoff, groups all-or-nothing
-// for transient errors (missing names fail only themselves), negative caching,
-// TTL jitter, partial fetches.
+// Error rules of docs/design.md ("Cache semantics") and the options beyond the seed:
+// stale-if-error with a growing backoff, max_stale, definitive errors remembered for a
+// backoff, groups all-or-nothing for transient errors (missing names fail only themselves),
+// negative caching, TTL jitter, partial fetches.
 #include <gtest/gtest.h>
 
 #include "fixture.hpp"

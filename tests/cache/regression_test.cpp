@@ -1,5 +1,5 @@
-// One test per seed defect listed in DESIGN.md section 2, counting client calls where the
-// defect was a wasted or missing call.
+// One test per seed defect listed in docs/design.md ("Cache semantics"), counting client
+// calls where the defect was a wasted or missing call.
 #include <gtest/gtest.h>
 
 #include "fixture.hpp"
