@@ -99,6 +99,7 @@ struct SecretOptions {
 namespace detail {
 struct Entry;
 struct GroupState;
+struct HandleAccess;
 }  // namespace detail
 
 class SecretGroup;
@@ -140,6 +141,7 @@ class Secret {
 
  private:
   friend class SecretGroup;
+  friend struct detail::HandleAccess;
   Secret(std::shared_ptr<detail::Entry> entry, std::string secret_id) noexcept;
   std::shared_ptr<detail::Entry> entry_;
   std::string secret_id_;

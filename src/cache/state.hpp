@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cache/derived.hpp"
 #include "cache/reclaim.hpp"
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
@@ -134,6 +135,8 @@ struct Entry {
   // Guarded by group->members_mutex.
   bool explicit_member = false;
   int path_refs = 0;
+
+  DerivedCache derived;  ///< transforms of the value (cache/transforms.cpp)
 };
 
 /// Group settings, normalized from ParameterOptions / GroupOptions.
