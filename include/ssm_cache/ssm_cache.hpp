@@ -15,3 +15,4 @@
 #include "ssm_cache/secrets.hpp"
 #include "ssm_cache/transforms.hpp"
 #include "ssm_cache/types.hpp"
+#include "ssm_cache/writes.hpp"

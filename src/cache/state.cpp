@@ -351,8 +351,17 @@ void GroupState::note_failure(std::int64_t now, std::exception_ptr error, bool t
 void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
   const std::int64_t at = now;
   if (keep_oldest) {
-    // Values fetched in between keep the group's oldest time (and its expiry).
-    if (last_refresh.load(std::memory_order_acquire) != kNone) return;
+    // Values fetched in between keep the group's oldest time (and its expiry), within the
+    // source's expiry cap.
+    if (last_refresh.load(std::memory_order_acquire) != kNone) {
+      if (settings.expiry_cap) {
+        const std::int64_t cap = settings.expiry_cap(at);
+        if (cap < deadline.load(std::memory_order_acquire)) {
+          deadline.store(cap, std::memory_order_release);  // refresh_mutex held: one writer
+        }
+      }
+      return;
+    }
   } else {
     consecutive_failures = 0;
     next_attempt.store(kNone, std::memory_order_release);
@@ -367,6 +376,7 @@ void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
     }
     d = at + age;
   }
+  if (settings.expiry_cap) d = std::min(d, settings.expiry_cap(at));
   deadline.store(d, std::memory_order_release);
 }
 
