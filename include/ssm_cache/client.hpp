@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ssm_cache/errors.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache {
@@ -27,6 +28,15 @@ class ParameterClient {
                                                               bool recursive,
                                                               const std::vector<Filter>& filters,
                                                               bool with_decryption) = 0;
+
+  /// PutParameter (a write: never retried by the cache). The default throws Error: a client
+  /// that only reads need not implement it. AwsClient and the fake implement it.
+  virtual PutParameterResult put_parameter(const std::string& name, const std::string& value,
+                                           const PutParameterOptions& options) {
+    (void)value;
+    (void)options;
+    throw Error("PutParameter for '" + name + "': this ParameterClient does not support writes");
+  }
 };
 
 }  // namespace ssm_cache

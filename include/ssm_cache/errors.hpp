@@ -149,6 +149,13 @@ class AwsError : public Error {
   std::string request_id_;
 };
 
+/// A transform (JSON, base64 binary; ssm_cache/transforms.hpp) rejected a value. Names the
+/// parameter or secret and what was expected, never the value.
+class TransformError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// The response could not be understood (malformed JSON, missing fields). Never transient:
 /// retrying a server that answers garbage does not help, and the cache keeps its value.
 class ResponseError : public Error {

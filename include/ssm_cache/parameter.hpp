@@ -33,6 +33,7 @@ namespace ssm_cache {
 
 namespace detail {
 struct Entry;
+struct HandleAccess;  // the library's transforms (transforms.hpp) reach the entry
 }  // namespace detail
 
 class SSMParameterGroup;
@@ -151,6 +152,7 @@ class SSMParameter {
 
  private:
   friend class SSMParameterGroup;
+  friend struct detail::HandleAccess;
   std::shared_ptr<detail::Entry> entry_;
 };
 

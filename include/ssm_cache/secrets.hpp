@@ -57,6 +57,14 @@ struct SecretDescription {
   std::optional<std::chrono::system_clock::time_point> next_rotation_date{};
 };
 
+/// PutSecretValue's answer: the version the write created and its stages.
+struct PutSecretResult {
+  std::string arn{};
+  std::string name{};
+  std::string version_id{};
+  std::vector<std::string> version_stages{};
+};
+
 /// The interface between the secret cache and Secrets Manager. Implement it to plug in a
 /// fake or another source; implementations must be safe to call from many threads at once.
 /// AwsClient (aws.hpp) implements it; testing/fake_secrets_client.hpp is an in-memory one.
@@ -73,6 +81,14 @@ class SecretsClient {
   virtual BatchSecretsResult batch_get_secret_value(const std::vector<std::string>& ids) = 0;
   /// DescribeSecret. Throws AwsError (ResourceNotFoundException).
   virtual SecretDescription describe_secret(const std::string& secret_id) = 0;
+  /// PutSecretValue: a new SecretString version of an existing secret, staged AWSCURRENT.
+  /// The default throws Error (a client that only reads); AwsClient and the fake implement it.
+  virtual PutSecretResult put_secret_value(const std::string& secret_id,
+                                           const std::string& secret_string) {
+    (void)secret_string;
+    throw Error("PutSecretValue for secret '" + secret_id +
+                "': this SecretsClient does not support writes");
+  }
 };
 
 /// Options of a Secret / SecretGroup. Designated initializers may name any subset.
@@ -94,11 +110,16 @@ struct SecretOptions {
   std::shared_ptr<CacheListener> listener{};
   /// DescribeSecret before fetching again (see the top of this file).
   bool version_aware_refresh = true;
+  /// Rotation-aware expiry: never serve a value past its secret's NextRotationDate (as
+  /// DescribeSecret reports it; a date already past caps nothing). Costs one DescribeSecret
+  /// per secret per fetch, the first one included.
+  bool rotation_aware_expiry = false;
 };
 
 namespace detail {
 struct Entry;
 struct GroupState;
+struct HandleAccess;
 }  // namespace detail
 
 class SecretGroup;
@@ -140,6 +161,7 @@ class Secret {
 
  private:
   friend class SecretGroup;
+  friend struct detail::HandleAccess;
   Secret(std::shared_ptr<detail::Entry> entry, std::string secret_id) noexcept;
   std::shared_ptr<detail::Entry> entry_;
   std::string secret_id_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ssm_cache/aws.hpp"
+#include "ssm_cache/by_name.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/errors.hpp"
@@ -11,4 +12,7 @@
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/parameter.hpp"
+#include "ssm_cache/secrets.hpp"
+#include "ssm_cache/transforms.hpp"
 #include "ssm_cache/types.hpp"
+#include "ssm_cache/writes.hpp"

@@ -28,6 +28,21 @@ struct GetParametersResult {
   std::vector<std::string> invalid_parameters{};
 };
 
+/// Options of a PutParameter (ParameterClient::put_parameter, ssm_cache::put_parameter).
+struct PutParameterOptions {
+  std::string type = "String";  ///< "String", "StringList" or "SecureString"
+  bool overwrite = false;       ///< false: ParameterAlreadyExists when the name exists
+  std::string tier{};           ///< "Standard", "Advanced", "Intelligent-Tiering"; empty: AWS's
+  std::string key_id{};         ///< SecureString KMS key; empty: alias/aws/ssm
+  std::string description{};
+};
+
+/// PutParameter's answer.
+struct PutParameterResult {
+  std::int64_t version = 0;  ///< the version the write created
+  std::string tier{};
+};
+
 /// A GetParametersByPath filter: {Key, Option, Values}. Validated before any call
 /// (keys Type, KeyId, Label; options Equals / BeginsWith; at most 50 values).
 struct Filter {

@@ -4,6 +4,8 @@
 // atomic). GetParameters chunks run on up to max_concurrent_requests threads per call.
 #include "aws/aws_client_impl.hpp"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -272,6 +274,27 @@ class AwsClientImpl final : public AwsClient {
                             build_get_secret_value_body(secret_id, {}, {}), subject);  // {SecretId}
     return parse_describe_secret_response(
         r.body, {"DescribeSecret", subject, r.status, r.header("x-amzn-RequestId")});
+  }
+
+  PutParameterResult put_parameter(const std::string& name, const std::string& value,
+                                   const PutParameterOptions& options) override {
+    const std::string subject = "name '" + name + "'";
+    std::string body = build_put_parameter_body(name, value, options);
+    http::Response r = call(ssm_, "PutParameter", body, subject);
+    OPENSSL_cleanse(body.data(), body.size());  // it holds the value
+    return parse_put_parameter_response(
+        r.body, {"PutParameter", subject, r.status, r.header("x-amzn-RequestId")});
+  }
+
+  PutSecretResult put_secret_value(const std::string& secret_id,
+                                   const std::string& secret_string) override {
+    const std::string subject = "secret '" + secret_id + "'";
+    // One token for every attempt: a retried write creates no second version.
+    std::string body = build_put_secret_value_body(secret_id, secret_string, make_invocation_id());
+    http::Response r = call(secrets_, "PutSecretValue", body, subject);
+    OPENSSL_cleanse(body.data(), body.size());  // it holds the value
+    return parse_put_secret_value_response(
+        r.body, {"PutSecretValue", subject, r.status, r.header("x-amzn-RequestId")});
   }
 
   BatchSecretsResult batch_get_secret_value(const std::vector<std::string>& ids) override {

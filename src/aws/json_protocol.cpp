@@ -404,4 +404,49 @@ bool base64_decode(std::string_view in, std::string& out) {
   return true;
 }
 
+// ---- writes ----------------------------------------------------------------------------
+
+std::string build_put_parameter_body(std::string_view name, std::string_view value,
+                                     const PutParameterOptions& options) {
+  json j = json::object();
+  if (!options.description.empty()) j["Description"] = options.description;
+  if (!options.key_id.empty()) j["KeyId"] = options.key_id;
+  j["Name"] = std::string(name);
+  j["Overwrite"] = options.overwrite;
+  if (!options.tier.empty()) j["Tier"] = options.tier;
+  j["Type"] = options.type;
+  j["Value"] = std::string(value);
+  return dump(j, "the name, value or description");
+}
+
+std::string build_put_secret_value_body(std::string_view secret_id, std::string_view value,
+                                        std::string_view client_request_token) {
+  json j = json::object();
+  j["ClientRequestToken"] = std::string(client_request_token);
+  j["SecretId"] = std::string(secret_id);
+  j["SecretString"] = std::string(value);
+  return dump(j, "the secret id or value");
+}
+
+PutParameterResult parse_put_parameter_response(std::string_view body,
+                                                const ResponseContext& ctx) {
+  Reader r(body, ctx);
+  const std::int64_t version = r.integer(r.doc(), "Version", "");
+  if (version < 1) r.fail("Version", "missing or not a version (1, 2, ...)");
+  return {version, r.str(r.doc(), "Tier", "", false)};
+}
+
+PutSecretResult parse_put_secret_value_response(std::string_view body,
+                                                const ResponseContext& ctx) {
+  Reader r(body, ctx);
+  PutSecretResult out;
+  out.arn = r.str(r.doc(), "ARN", "", false);
+  out.name = r.str(r.doc(), "Name", "", false);
+  out.version_id = r.str(r.doc(), "VersionId", "", true);
+  if (r.find(r.doc(), "VersionStages") != nullptr) {
+    out.version_stages = r.strings(r.doc(), "VersionStages", "");
+  }
+  return out;
+}
+
 }  // namespace ssm_cache::aws

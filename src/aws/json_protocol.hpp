@@ -39,6 +39,15 @@ std::string build_get_secret_value_body(std::string_view secret_id, std::string_
 std::string build_batch_get_secret_value_body(const std::vector<std::string>& ids,
                                               std::string_view next_token);
 
+/// PutParameter: {"Description":...,"KeyId":...,"Name":...,"Overwrite":b,"Tier":...,
+/// "Type":...,"Value":...} (Description, KeyId, Tier only when given).
+std::string build_put_parameter_body(std::string_view name, std::string_view value,
+                                     const PutParameterOptions& options);
+/// PutSecretValue: {"ClientRequestToken":...,"SecretId":...,"SecretString":...}; the token
+/// makes a retried request idempotent (AWS keeps one version per token).
+std::string build_put_secret_value_body(std::string_view secret_id, std::string_view value,
+                                        std::string_view client_request_token);
+
 // ---- responses --------------------------------------------------------------------------
 
 /// Context for error messages: what was asked and what came back.
@@ -72,6 +81,11 @@ struct SecretsPage {
 };
 SecretsPage parse_batch_get_secret_value_response(std::string_view body,
                                                   const ResponseContext& ctx);
+
+PutParameterResult parse_put_parameter_response(std::string_view body,
+                                                const ResponseContext& ctx);
+PutSecretResult parse_put_secret_value_response(std::string_view body,
+                                                const ResponseContext& ctx);
 
 /// The AWS error code of an `__type` value or an x-amzn-ErrorType header: after the last '#',
 /// before the first ':'. "com.amazonaws.ssm#ParameterNotFound" -> "ParameterNotFound".

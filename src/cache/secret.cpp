@@ -39,7 +39,8 @@ std::shared_ptr<GroupState> make_secret_group(const SecretOptions& o) {
   if (!o.version_stage.empty() && !o.version_id.empty()) {
     throw ConfigurationError("SecretOptions: give version_stage or version_id, not both");
   }
-  auto source = std::make_shared<SecretSource>(o.client, o.version_aware_refresh);
+  auto source = std::make_shared<SecretSource>(o.client, o.version_aware_refresh,
+                                               o.rotation_aware_expiry);
   ParameterOptions p;
   p.max_age = o.max_age;
   p.with_decryption = true;
@@ -50,7 +51,12 @@ std::shared_ptr<GroupState> make_secret_group(const SecretOptions& o) {
   p.negative_cache_ttl = o.negative_cache_ttl;
   p.clock = o.clock;
   p.listener = o.listener;
-  auto group = make_group(make_settings(p));
+  Settings settings = make_settings(p);
+  if (o.rotation_aware_expiry) {
+    // The group owns the source (settings.client): the raw pointer cannot outlive it.
+    settings.expiry_cap = [s = source.get()](std::int64_t now) { return s->expiry_cap(now); };
+  }
+  auto group = make_group(std::move(settings));
   source->attach(group.get());
   return group;
 }

@@ -70,7 +70,8 @@ GetParametersResult SecretSource::get_parameters(const std::vector<std::string>&
   std::vector<std::string> single;
   for (const auto& key : keys) {
     const SecretTarget t = target(key);
-    if (unchanged(*client, t, key)) {
+    auto described = rotation_aware_ ? describe_for_rotation(*client, t, key) : std::nullopt;
+    if (unchanged(*client, t, key, std::move(described))) {
       ParameterRecord rec;
       rec.name = key;
       rec.type = kUnchangedSecretType;
@@ -91,8 +92,41 @@ GetParametersResult SecretSource::get_parameters(const std::vector<std::string>&
   return out;
 }
 
+std::optional<SecretDescription> SecretSource::describe_for_rotation(SecretsClient& client,
+                                                                    const SecretTarget& t,
+                                                                    const std::string& key) {
+  std::optional<SecretDescription> d;
+  try {
+    d = client.describe_secret(t.id);
+  } catch (const AwsError& err) {
+    if (!is_not_found(err)) throw;
+  }
+  std::lock_guard lock(mutex_);
+  if (d && d->next_rotation_date) {
+    rotations_[key] = *d->next_rotation_date;
+  } else {
+    rotations_.erase(key);
+  }
+  return d;
+}
+
+std::int64_t SecretSource::expiry_cap(std::int64_t now) const {
+  const auto wall = std::chrono::system_clock::now();
+  std::int64_t cap = kNever;
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, at] : rotations_) {
+    // A date already past (a rotation late or running) caps nothing: capping at "now" would
+    // refresh on every read. Version-aware refresh finds the rotation once the value expires.
+    if (at <= wall) continue;
+    const auto ahead = std::chrono::duration_cast<std::chrono::nanoseconds>(at - wall).count();
+    cap = std::min(cap, ahead > kNever - now ? kNever : now + ahead);
+  }
+  return cap;
+}
+
 bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t,
-                             const std::string& key) const {
+                             const std::string& key,
+                             std::optional<SecretDescription> described) const {
   if (!version_aware_ || group_ == nullptr) return false;
   std::string cached_version;
   {
@@ -103,14 +137,16 @@ bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t,
     cached_version = it->second->latest->record.data_type;
   }
   if (!t.version_id.empty()) return true;  // a version never changes once created
-  SecretDescription d;
-  try {
-    d = client.describe_secret(t.id);
-  } catch (const AwsError& err) {
-    if (is_not_found(err)) return false;  // the fetch reports it, failing only this secret
-    throw;
+  if (!described) {
+    if (rotation_aware_) return false;  // described already: the secret is missing
+    try {
+      described = client.describe_secret(t.id);
+    } catch (const AwsError& err) {
+      if (is_not_found(err)) return false;  // the fetch reports it, failing only this secret
+      throw;
+    }
   }
-  for (const auto& [version, stages] : d.version_ids_to_stages) {
+  for (const auto& [version, stages] : described->version_ids_to_stages) {
     if (std::find(stages.begin(), stages.end(), t.version_stage) != stages.end()) {
       return version == cached_version;
     }

@@ -8,9 +8,12 @@
 // so the core fails only them. Thread-safe; called by the core under the group's refresh lock.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,13 +37,21 @@ struct SecretTarget {
 
 class SecretSource final : public ParameterClient {
  public:
-  SecretSource(std::shared_ptr<SecretsClient> client, bool version_aware)
-      : client_(std::move(client)), version_aware_(version_aware) {}
+  SecretSource(std::shared_ptr<SecretsClient> client, bool version_aware,
+               bool rotation_aware = false)
+      : client_(std::move(client)), version_aware_(version_aware),
+        rotation_aware_(rotation_aware) {}
 
   /// Set once, right after the group is made (the group owns this source).
   void attach(GroupState* group) noexcept { group_ = group; }
+  /// The client given in the options (empty: the process default).
+  const std::shared_ptr<SecretsClient>& client() const noexcept { return client_; }
   /// Registers the target; returns its key (the entry's name).
   std::string add(SecretTarget target);
+
+  /// Rotation-aware expiry: the cache deadline (on the cache's clock, `now` being its time)
+  /// of the earliest NextRotationDate still ahead among the secrets described; kNever: none.
+  std::int64_t expiry_cap(std::int64_t now) const;
 
   GetParametersResult get_parameters(const std::vector<std::string>& keys,
                                      bool with_decryption) override;
@@ -53,16 +64,25 @@ class SecretSource final : public ParameterClient {
   std::shared_ptr<SecretsClient> resolve_client() const;
   /// Version-aware refresh: true when the cached value of key is still the one its stage
   /// designates (DescribeSecret), so no GetSecretValue is needed.
-  bool unchanged(SecretsClient& client, const SecretTarget& t, const std::string& key) const;
+  bool unchanged(SecretsClient& client, const SecretTarget& t, const std::string& key,
+                 std::optional<SecretDescription> described) const;
+  /// DescribeSecret for rotation-aware expiry: records the NextRotationDate of key. Empty
+  /// when the secret is missing (the fetch reports it).
+  std::optional<SecretDescription> describe_for_rotation(SecretsClient& client,
+                                                         const SecretTarget& t,
+                                                         const std::string& key);
   void fetch_batch(SecretsClient& client, const std::vector<std::string>& keys,
                    GetParametersResult& out) const;
   void fetch_one(SecretsClient& client, const std::string& key, GetParametersResult& out) const;
 
   const std::shared_ptr<SecretsClient> client_;
   const bool version_aware_;
+  const bool rotation_aware_;
   GroupState* group_ = nullptr;
   mutable std::mutex mutex_;
   std::map<std::string, SecretTarget> targets_;
+  /// Key -> its secret's NextRotationDate, when rotation-aware. Guarded by mutex_.
+  std::map<std::string, std::chrono::system_clock::time_point> rotations_;
 };
 
 /// The process default SecretsClient (set_secrets_client, else AWS from the environment).

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "aws/config.hpp"
+#include "cache/record_matcher.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/parameter.hpp"
 
@@ -90,48 +91,6 @@ Settings settings_from(const Options& o) {
   return s;
 }
 
-/// Matches the records of one GetParameters answer to the entries asked for: by name and
-/// selector; where a server omits Selector, by name when that is unambiguous; an entry named
-/// by ARN by the ARN in the answer (Name or ARN field: shared parameters come back under
-/// their ARN) or, for the caller's own account, by the name the ARN designates.
-class RecordMatcher {
- public:
-  RecordMatcher(GetParametersResult& result, const std::vector<Entry*>& asked)
-      : invalid_(result.invalid_parameters.begin(), result.invalid_parameters.end()) {
-    for (auto& rec : result.parameters) {
-      by_name_.emplace(std::pair{rec.name, rec.selector}, &rec);
-      if (!rec.arn.empty()) by_arn_.emplace(std::pair{rec.arn, rec.selector}, &rec);
-    }
-    for (const Entry* e : asked) ++asked_per_name_[e->name];
-  }
-
-  ParameterRecord* find(const Entry& e) const {
-    if (invalid_.count(e.full_name) != 0) return nullptr;
-    const std::string sel = e.selector.empty() ? std::string() : ":" + e.selector;
-    if (ParameterRecord* rec = find_with(e, sel)) return rec;
-    // A server that omits Selector: match by name when that is unambiguous.
-    if (!e.selector.empty() && asked_per_name_.at(e.name) == 1) return find_with(e, {});
-    return nullptr;
-  }
-
- private:
-  using Key = std::pair<std::string, std::string>;
-
-  ParameterRecord* find_with(const Entry& e, const std::string& sel) const {
-    if (auto it = by_name_.find({e.name, sel}); it != by_name_.end()) return it->second;
-    if (!e.name.starts_with("arn:")) return nullptr;
-    if (auto it = by_arn_.find({e.name, sel}); it != by_arn_.end()) return it->second;
-    const std::string name = name_in_arn(e.name);  // "/a/b" or "/x" (stored as "x")
-    if (auto it = by_name_.find({name, sel}); it != by_name_.end()) return it->second;
-    if (auto it = by_name_.find({name.substr(1), sel}); it != by_name_.end()) return it->second;
-    return nullptr;
-  }
-
-  std::set<std::string> invalid_;
-  std::map<Key, ParameterRecord*> by_name_;
-  std::map<Key, ParameterRecord*> by_arn_;
-  std::map<std::string, int> asked_per_name_;
-};
 
 }  // namespace
 
@@ -392,8 +351,17 @@ void GroupState::note_failure(std::int64_t now, std::exception_ptr error, bool t
 void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
   const std::int64_t at = now;
   if (keep_oldest) {
-    // Values fetched in between keep the group's oldest time (and its expiry).
-    if (last_refresh.load(std::memory_order_acquire) != kNone) return;
+    // Values fetched in between keep the group's oldest time (and its expiry), within the
+    // source's expiry cap.
+    if (last_refresh.load(std::memory_order_acquire) != kNone) {
+      if (settings.expiry_cap) {
+        const std::int64_t cap = settings.expiry_cap(at);
+        if (cap < deadline.load(std::memory_order_acquire)) {
+          deadline.store(cap, std::memory_order_release);  // refresh_mutex held: one writer
+        }
+      }
+      return;
+    }
   } else {
     consecutive_failures = 0;
     next_attempt.store(kNone, std::memory_order_release);
@@ -408,6 +376,7 @@ void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
     }
     d = at + age;
   }
+  if (settings.expiry_cap) d = std::min(d, settings.expiry_cap(at));
   deadline.store(d, std::memory_order_release);
 }
 

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cache/derived.hpp"
 #include "cache/reclaim.hpp"
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
@@ -134,6 +136,8 @@ struct Entry {
   // Guarded by group->members_mutex.
   bool explicit_member = false;
   int path_refs = 0;
+
+  DerivedCache derived;  ///< transforms of the value (cache/transforms.cpp)
 };
 
 /// Group settings, normalized from ParameterOptions / GroupOptions.
@@ -148,6 +152,9 @@ struct Settings {
   std::int64_t negative_cache_ttl_ns = 0;
   std::shared_ptr<Clock> clock;
   std::shared_ptr<CacheListener> listener;
+  /// Latest deadline the source allows for values fetched at `now` (kNever: none), e.g. a
+  /// secret's NextRotationDate; called under the refresh lock. Empty: no cap.
+  std::function<std::int64_t(std::int64_t now)> expiry_cap;
 };
 
 Settings make_settings(const ParameterOptions& options);
@@ -260,6 +267,10 @@ struct GroupState {
   /// Drops every cached value, remembered error and backoff (paths and members stay): the
   /// next read fetches. Values are retired (freed and zeroed once no reader holds them).
   void clear();
+  /// Write-through (cache/write_through.cpp): entries named `name` without selector that hold
+  /// a value take `written` (value, type, version; the other metadata kept) at once. Skips
+  /// an entry already holding a newer version (written.version > 0 orders them).
+  void write_through(const std::string& name, const ParameterRecord& written);
   /// GetParametersByPath now; keeps the path for later refreshes.
   std::vector<Entry*> fetch_path(std::string full_path, bool recursive,
                                  std::vector<Filter> filters);

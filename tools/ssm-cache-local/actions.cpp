@@ -36,6 +36,7 @@ const std::vector<std::pair<std::string, Method>>& table() {
       {"secretsmanager.DeleteSecret", &Actions::delete_secret},
       {"secretsmanager.RestoreSecret", &Actions::restore_secret},
       {"secretsmanager.UpdateSecret", &Actions::update_secret},
+      {"secretsmanager.RotateSecret", &Actions::rotate_secret},
       {"secretsmanager.UpdateSecretVersionStage", &Actions::update_secret_version_stage},
       {"secretsmanager.ListSecretVersionIds", &Actions::list_secret_version_ids},
       {"secretsmanager.GetRandomPassword", &Actions::get_random_password},

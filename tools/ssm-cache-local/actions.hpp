@@ -63,6 +63,7 @@ class Actions {
   nlohmann::json delete_secret(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json restore_secret(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json update_secret(const RequestContext& ctx, const nlohmann::json& body);
+  nlohmann::json rotate_secret(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json update_secret_version_stage(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json list_secret_version_ids(const RequestContext& ctx, const nlohmann::json& body);
   nlohmann::json get_random_password(const RequestContext& ctx, const nlohmann::json& body);

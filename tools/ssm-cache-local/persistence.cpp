@@ -219,6 +219,10 @@ Secret read_secret(const json& j, const std::string& where, const LoadDefaults& 
   s.last_changed = f.number("LastChangedDate", s.created);
   if (f.has("LastAccessedDate")) s.last_accessed = f.number("LastAccessedDate", 0);
   if (f.has("DeletionDate")) s.deletion_date = f.number("DeletionDate", 0);
+  if (f.has("RotationDays")) {
+    s.rotation_days = static_cast<std::int64_t>(f.number("RotationDays", 0));
+  }
+  if (f.has("NextRotationDate")) s.next_rotation = f.number("NextRotationDate", 0);
   s.tags = f.tags();
   if (const json* versions = f.array("Versions")) {
     for (std::size_t i = 0; i < versions->size(); ++i) {
@@ -349,6 +353,8 @@ nlohmann::json secret_json(const Secret& s) {
   if (!s.resource_policy.empty()) js["ResourcePolicy"] = s.resource_policy;
   if (s.last_accessed) js["LastAccessedDate"] = *s.last_accessed;
   if (s.deletion_date) js["DeletionDate"] = *s.deletion_date;
+  if (s.rotation_days) js["RotationDays"] = *s.rotation_days;
+  if (s.next_rotation) js["NextRotationDate"] = *s.next_rotation;
   if (!s.tags.empty()) js["Tags"] = tags_json(s.tags);
   return js;
 }

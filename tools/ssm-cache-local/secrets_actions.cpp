@@ -268,6 +268,11 @@ json list_entry(const Secret& s) {
   if (!s.kms_key_id.empty()) out["KmsKeyId"] = s.kms_key_id;
   if (s.last_accessed) out["LastAccessedDate"] = *s.last_accessed;
   if (s.deletion_date) out["DeletedDate"] = *s.deletion_date;
+  if (s.rotation_days) {
+    out["RotationEnabled"] = true;
+    out["RotationRules"] = {{"AutomaticallyAfterDays", *s.rotation_days}};
+  }
+  if (s.next_rotation) out["NextRotationDate"] = *s.next_rotation;
   return out;
 }
 
@@ -655,6 +660,34 @@ json Actions::update_secret(const RequestContext& ctx, const json& body) {
       add_version(s, std::move(v), ctx.now);
     }
     return out;
+  });
+}
+
+json Actions::rotate_secret(const RequestContext& ctx, const json& body) {
+  const Input in(body);
+  const std::string secret_id = in.string("SecretId", "secretId");
+  // No Lambda runs here: rotation is only scheduled (RotateImmediately=false), which is what
+  // clients observe through DescribeSecret (RotationEnabled, RotationRules, NextRotationDate).
+  if (in.boolean("RotateImmediately", true)) {
+    throw client_error("InvalidRequestException",
+                       "ssm-cache-local runs no rotation Lambda function: pass "
+                       "RotateImmediately=false to schedule rotation only");
+  }
+  const json* rules = body.contains("RotationRules") ? &body.at("RotationRules") : nullptr;
+  if (rules == nullptr || !rules->is_object()) {
+    throw validation_error("rotationRules", "Member must not be null");
+  }
+  const auto days = Input(*rules).opt_int("AutomaticallyAfterDays");
+  if (!days || *days < 1 || *days > 1000) {
+    throw validation_error("rotationRules.automaticallyAfterDays",
+                           "Member must have value between 1 and 1000");
+  }
+  return store_.write([&](StoreData& data, Changes& changes) {
+    Secret& s = secret_to_change(data, changes, secret_id, /*live_only=*/true);
+    s.rotation_days = *days;
+    s.next_rotation = ctx.now + static_cast<double>(*days) * 86400.0;
+    s.last_changed = ctx.now;
+    return json{{"ARN", s.arn}, {"Name", s.name}};
   });
 }
 

@@ -77,6 +77,9 @@ struct Secret {
   double last_changed = 0;
   std::optional<double> last_accessed;
   std::optional<double> deletion_date;  ///< set while scheduled for deletion
+  /// Rotation schedule (RotateSecret): every this many days, next at next_rotation.
+  std::optional<std::int64_t> rotation_days;
+  std::optional<double> next_rotation;
   std::vector<Tag> tags;
   std::vector<SecretVersion> versions;  ///< in creation order
   [[nodiscard]] const SecretVersion* find_version_id(const std::string& id) const;

@@ -39,7 +39,7 @@ namespace ssm_cache::testing {
 
 /// One simulated API call, as AWS would have received it.
 struct RecordedCall {
-  std::string action;               ///< "GetParameters" or "GetParametersByPath"
+  std::string action;               ///< "GetParameters", "GetParametersByPath", "PutParameter"
   std::vector<std::string> names;   ///< GetParameters: 1 to 10 names, as asked
   std::string path;                 ///< GetParametersByPath
   bool recursive = false;           ///< GetParametersByPath
@@ -156,6 +156,26 @@ class FakeParameterClient : public ParameterClient {
     std::string out = "AQICAHfake";
     for (int i = 0; i < 16; ++i) out += kHex[(h >> (i * 4)) & 0xF];
     return out;
+  }
+
+  /// PutParameter, recorded as a call: a new version (ParameterAlreadyExists when the name
+  /// exists and overwrite is false). Tier "Standard" unless given.
+  PutParameterResult put_parameter(const std::string& name, const std::string& value,
+                                   const PutParameterOptions& options) override {
+    RecordedCall call;
+    call.action = "PutParameter";
+    call.names = {name};
+    begin_call(call);
+    std::lock_guard lock(mutex_);
+    if (!options.overwrite && params_.count(name) != 0) {
+      throw AwsError("AmazonSSM.PutParameter failed: ParameterAlreadyExists (HTTP 400)",
+                     "ParameterAlreadyExists",
+                     "The parameter already exists. To overwrite this value, set the "
+                     "overwrite option in the request to true.",
+                     400, "fake-request-id");
+    }
+    const auto version = put_locked(name, value, options.type, options.key_id, false);
+    return {version, options.tier.empty() ? "Standard" : options.tier};
   }
 
   GetParametersResult get_parameters(const std::vector<std::string>& names,

@@ -7,12 +7,14 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,7 +26,7 @@
 namespace ssm_cache::testing {
 
 struct RecordedSecretsCall {
-  std::string action;             ///< "GetSecretValue", "BatchGetSecretValue", "DescribeSecret"
+  std::string action;             ///< "GetSecretValue", "BatchGetSecretValue", "DescribeSecret", ...
   std::vector<std::string> ids;   ///< the secret ids asked for
   std::string version_id;         ///< GetSecretValue
   std::string version_stage;      ///< GetSecretValue
@@ -45,6 +47,12 @@ class FakeSecretsClient : public SecretsClient {
   std::string put_secret_binary(const std::string& id, std::string bytes,
                                 std::vector<std::string> stages = {"AWSCURRENT"}) {
     return put(id, Version{{}, std::move(bytes), true, {}}, std::move(stages));
+  }
+  /// Sets (or with nullopt clears) the NextRotationDate DescribeSecret reports.
+  void set_next_rotation_date(const std::string& id,
+                              std::optional<std::chrono::system_clock::time_point> at) {
+    std::lock_guard lock(mutex_);
+    secrets_.at(id).next_rotation_date = at;
   }
   /// Moves a stage to a version (UpdateSecretVersionStage).
   void move_stage(const std::string& id, const std::string& stage, const std::string& version) {
@@ -119,12 +127,28 @@ class FakeSecretsClient : public SecretsClient {
     return out;
   }
 
+  /// PutSecretValue, recorded as a call: a new AWSCURRENT version of an existing secret
+  /// (ResourceNotFoundException otherwise).
+  PutSecretResult put_secret_value(const std::string& secret_id,
+                                   const std::string& secret_string) override {
+    begin_call({"PutSecretValue", {secret_id}, {}, {}});
+    std::string name;
+    {
+      std::lock_guard lock(mutex_);
+      const Secret* s = find(secret_id);
+      if (s == nullptr) throw not_found("PutSecretValue", secret_id);
+      name = s->name;
+    }
+    std::string version = put(name, Version{{}, secret_string, false, {}}, {"AWSCURRENT"});
+    return {std::string(kArnPrefix) + name, name, std::move(version), {"AWSCURRENT"}};
+  }
+
   SecretDescription describe_secret(const std::string& secret_id) override {
     begin_call({"DescribeSecret", {secret_id}, {}, {}});
     std::lock_guard lock(mutex_);
     const Secret* s = find(secret_id);
     if (s == nullptr) throw not_found("DescribeSecret", secret_id);
-    SecretDescription d{kArnPrefix.data() + s->name, s->name, {}, {}};
+    SecretDescription d{kArnPrefix.data() + s->name, s->name, {}, s->next_rotation_date};
     for (const auto& v : s->versions) {
       if (!v.stages.empty()) d.version_ids_to_stages[v.id] = v.stages;
     }
@@ -141,6 +165,7 @@ class FakeSecretsClient : public SecretsClient {
   struct Secret {
     std::string name;
     std::vector<Version> versions;
+    std::optional<std::chrono::system_clock::time_point> next_rotation_date;
   };
 
   std::string put(const std::string& id, Version v, std::vector<std::string> stages) {
