@@ -161,7 +161,8 @@ class SharedCacheClientImpl final : public SharedCacheClient {
       return publish;
     });
     if (found[0]) {
-      for (const auto& r : decode(*found[0]).at("records")) out.push_back(record_from(r));
+      const json j = decode(*found[0]);  // named: a range-for over a temporary's member dangles
+      for (const auto& r : j.at("records")) out.push_back(record_from(r));
     }
     return out;
   }
