@@ -104,8 +104,10 @@ std::shared_ptr<SharedCacheClient> make_shared_cache_client(
 
 /// The options from SSM_CACHE_SHARED_CACHE_URL, SSM_CACHE_SHARED_CACHE_KEY_FILE,
 /// SSM_CACHE_SHARED_CACHE_PREVIOUS_KEY_FILE, SSM_CACHE_SHARED_CACHE_TTL (seconds),
-/// SSM_CACHE_SHARED_CACHE_CA_FILE and SSM_CACHE_SHARED_CACHE_ALLOW_PLAINTEXT; the url is empty
-/// when the tier is not configured. Throws ConfigurationError for a malformed TTL.
+/// SSM_CACHE_SHARED_CACHE_TIMEOUT_MS, SSM_CACHE_SHARED_CACHE_CONNECT_TIMEOUT_MS,
+/// SSM_CACHE_SHARED_CACHE_CA_FILE and SSM_CACHE_SHARED_CACHE_ALLOW_PLAINTEXT (1 / true); the
+/// url is empty when the tier is not configured. Throws ConfigurationError for a malformed
+/// number.
 SharedCacheOptions shared_cache_options_from_environment();
 
 /// `inner` wrapped in the tier when SSM_CACHE_SHARED_CACHE_URL is set, else `inner` itself.

@@ -313,15 +313,23 @@ SharedCacheOptions shared_cache_options_from_environment() {
   o.ca_file = env("SSM_CACHE_SHARED_CACHE_CA_FILE");
   const std::string plain = env("SSM_CACHE_SHARED_CACHE_ALLOW_PLAINTEXT");
   o.allow_plaintext = plain == "1" || plain == "true";
-  if (const std::string ttl = env("SSM_CACHE_SHARED_CACHE_TTL"); !ttl.empty()) {
+  // A positive whole number from the environment, or `fallback` when the variable is unset.
+  auto number = [&](const char* name, long max, long fallback) {
+    const std::string text = env(name);
+    if (text.empty()) return fallback;
     char* end = nullptr;
-    const long seconds = std::strtol(ttl.c_str(), &end, 10);
-    if (end == ttl.c_str() || *end != '\0' || seconds <= 0 || seconds > 86400 * 7) {
-      throw ConfigurationError("SSM_CACHE_SHARED_CACHE_TTL must be a number of seconds from 1 to 604800 (got '" +
-                               ttl + "')");
+    const long v = std::strtol(text.c_str(), &end, 10);
+    if (end == text.c_str() || *end != '\0' || v <= 0 || v > max) {
+      throw ConfigurationError(std::string(name) + " must be a whole number from 1 to " +
+                               std::to_string(max) + " (got '" + text + "')");
     }
-    o.ttl = std::chrono::seconds(seconds);
-  }
+    return v;
+  };
+  o.ttl = std::chrono::seconds(number("SSM_CACHE_SHARED_CACHE_TTL", 86400 * 7, 300));
+  o.operation_timeout = milliseconds(
+      number("SSM_CACHE_SHARED_CACHE_TIMEOUT_MS", 60000, o.operation_timeout.count()));
+  o.connect_timeout = milliseconds(
+      number("SSM_CACHE_SHARED_CACHE_CONNECT_TIMEOUT_MS", 60000, o.connect_timeout.count()));
   return o;
 }
 

@@ -206,6 +206,30 @@ void Tier::wait_for(const std::vector<Item>& items, std::vector<std::size_t>& wa
   }
 }
 
+void Tier::recheck(const std::vector<Item>& items, std::vector<std::size_t>& mine,
+                   std::vector<std::optional<std::string>>& found) {
+  std::vector<std::string> keys;
+  for (auto i : mine) keys.push_back(redis_key(items[i]));
+  auto got = store_->get(keys);
+  if (!got) return;
+  std::vector<std::size_t> still;
+  std::vector<std::string> release;
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    const auto i = mine[k];
+    if ((*got)[k]) {
+      if (auto opened = open(items[i], *(*got)[k])) {
+        count(&Counters::hits);
+        found[i] = std::move(opened->first);
+        release.push_back(lease_key(items[i]));
+        continue;
+      }
+    }
+    still.push_back(i);
+  }
+  if (!release.empty()) store_->publish({}, release);
+  mine.swap(still);
+}
+
 void Tier::read_through(const std::vector<Item>& items,
                         std::vector<std::optional<std::string>>& found, const FetchFn& fetch) {
   found.assign(items.size(), std::nullopt);
@@ -236,7 +260,6 @@ void Tier::read_through(const std::vector<Item>& items,
         continue;
       }
     }
-    count(&Counters::misses);
     misses.push_back(i);
   }
   if (misses.empty() && refresh.empty()) return;
@@ -246,6 +269,7 @@ void Tier::read_through(const std::vector<Item>& items,
   for (auto i : refresh) leases.push_back(lease_key(items[i]));
   const auto won = store_->acquire(leases, random_token(), options_.lease_time);
   if (!won) {
+    count(&Counters::misses, misses.size());
     if (!misses.empty()) fetch_and_publish(items, misses, fetch, false);
     return;
   }
@@ -255,6 +279,15 @@ void Tier::read_through(const std::vector<Item>& items,
     if ((*won)[misses.size() + k]) refresh_mine.push_back(refresh[k]);
   }
 
+  // Only entries that were absent: one found unreadable was counted and will be replaced.
+  std::vector<std::size_t> absent, unreadable;
+  for (auto i : mine) ((*got)[i] ? unreadable : absent).push_back(i);
+  if (!absent.empty()) {
+    recheck(items, absent, found);
+    mine = std::move(unreadable);
+    mine.insert(mine.end(), absent.begin(), absent.end());
+  }
+  count(&Counters::misses, mine.size() + waiting.size());
   if (!mine.empty()) fetch_and_publish(items, mine, fetch, true);
   if (!waiting.empty()) {
     count(&Counters::lease_waits, waiting.size());

@@ -70,6 +70,10 @@ class Tier {
   void fetch_and_publish(
       const std::vector<Item>& items, const std::vector<std::size_t>& which,
       const FetchFn& fetch, bool leased);
+  /// The entries this caller just leased may have been published between its lookup and its
+  /// lease (the previous holder publishes, then releases): look again before fetching.
+  void recheck(const std::vector<Item>& items, std::vector<std::size_t>& mine,
+               std::vector<std::optional<std::string>>& found);
   void wait_for(const std::vector<Item>& items, std::vector<std::size_t>& waiting,
                 std::vector<std::optional<std::string>>& found);
 
