@@ -95,6 +95,39 @@ TEST_F(SharedTierFleet, RedisKilledMidRunEveryProcessStillAnswers) {
   }
 }
 
+TEST_F(SharedTierFleet, TwoSidecarsShareOneFetchAndReportTheTierInMetrics) {
+  RedisServer redis;
+  struct Serve {
+    std::unique_ptr<ServerProcess> process;
+    int port = 0;
+  };
+  auto serve = [&] {
+    Serve s{std::make_unique<ServerProcess>(
+        std::vector<std::string>{env_or_die("SSM_CACHE_BIN"), "--endpoint-url", local_.url(),
+                                 "serve", "--port", "0", "--token", "tok"},
+        env(redis.url()))};
+    const auto url = s.process->wait_for_url();
+    s.port = std::stoi(url.substr(url.rfind(':') + 1));
+    return s;
+  };
+  auto get = [](const Serve& s, const std::string& target) {
+    httplib::Client c("127.0.0.1", s.port);
+    auto r = c.Get(target, {{"X-Aws-Parameters-Secrets-Token", "tok"}});
+    return r ? std::to_string(r->status) + " " + r->body : std::string("no response");
+  };
+  auto first = serve();
+  EXPECT_NE(get(first, "/systemsmanager/parameters/get?name=/app/prod/port").find("5432"),
+            std::string::npos);
+  auto second = serve();
+  EXPECT_NE(get(second, "/systemsmanager/parameters/get?name=/app/prod/port").find("5432"),
+            std::string::npos);
+  EXPECT_EQ(local_.calls("AmazonSSM.GetParameter"), 1);
+  const std::string metrics = get(second, "/metrics");
+  EXPECT_NE(metrics.find("ssm_cache_shared_cache_hits_total 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("ssm_cache_shared_cache_fetches_total 0"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("ssm_cache_shared_cache_breaker_open 0"), std::string::npos) << metrics;
+}
+
 TEST_F(SharedTierFleet, AMissingKeyFileRefusesToStart) {
   RedisServer redis;
   auto e = env(redis.url());
