@@ -9,6 +9,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -103,6 +105,37 @@ RedisReply copy_reply(const redisReply* r) {
   }
   return out;
 }
+
+/// OpenSSL writes to the socket with write(), which raises SIGPIPE when Redis has gone away
+/// (plain sends use MSG_NOSIGNAL). Block it on this thread around TLS I/O and swallow one that
+/// this I/O raised, so that a dead Redis never kills the program.
+class SigpipeGuard {
+ public:
+  SigpipeGuard() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeGuard() {
+    sigset_t pending;
+    sigpending(&pending);
+    if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+      const timespec zero{0, 0};
+      sigtimedwait(&pipe_, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeGuard(const SigpipeGuard&) = delete;
+  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+
+ private:
+  sigset_t pipe_{};
+  sigset_t old_{};
+  bool was_pending_ = false;
+};
 
 /// The first word of an error reply, enough to say what failed without echoing the rest.
 std::string error_code(const std::string& text) { return text.substr(0, text.find(' ')); }
@@ -272,6 +305,7 @@ void RedisConnection::handshake_tls(const RedisEndpoint& endpoint, const TlsCont
     X509_VERIFY_PARAM_set1_host(param, endpoint.host.c_str(), 0);
   }
   for (;;) {
+    SigpipeGuard guard;
     const int rc = SSL_connect(ssl_);
     if (rc == 1) return;
     const int e = SSL_get_error(ssl_, rc);
@@ -301,6 +335,7 @@ void RedisConnection::write_all(const std::string& bytes, Deadline deadline) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     if (ssl_ != nullptr) {
+      SigpipeGuard guard;
       const int n = SSL_write(ssl_, bytes.data() + done, static_cast<int>(bytes.size() - done));
       if (n > 0) {
         done += static_cast<std::size_t>(n);
@@ -328,6 +363,7 @@ void RedisConnection::read_some(Deadline deadline) {
   char buf[16384];
   for (;;) {
     if (ssl_ != nullptr) {
+      SigpipeGuard guard;  // a TLS 1.3 read may write (key update)
       const int n = SSL_read(ssl_, buf, sizeof buf);
       if (n > 0) {
         redisReaderFeed(static_cast<redisReader*>(reader_.get()), buf, static_cast<std::size_t>(n));

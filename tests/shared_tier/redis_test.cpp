@@ -237,6 +237,18 @@ TEST(SharedTierRedis, RedisKilledEveryReadStillAnswersAndTheBreakerOpens) {
   EXPECT_EQ(a.log.size(), 1u);
 }
 
+TEST(SharedTierRedis, TlsRedisKilledDoesNotKillTheProgram) {
+  // OpenSSL writes with write(): without care, a write to the dead peer raises SIGPIPE.
+  auto redis = std::make_unique<RedisServer>(RedisServerOptions{.tls = true});
+  Instance a(redis->url(), {.breaker_failures = 100, .ca_file = redis->ca_file()});
+  Instance b(redis->url(), {.breaker_failures = 100, .ca_file = redis->ca_file()});
+  EXPECT_EQ(a.value("/app/region"), "eu-west-1");
+  EXPECT_EQ(b.value("/app/region"), "eu-west-1");
+  redis->kill();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(a.value("/app/db-password"), kSecretValue);
+  EXPECT_GE(a.client->stats().redis_errors, 5u);
+}
+
 TEST(SharedTierRedis, SlowRedisOpensTheBreaker) {
   RedisServer redis;
   SlowProxy proxy(redis.port(), 300ms);
