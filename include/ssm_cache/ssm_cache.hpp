@@ -11,4 +11,5 @@
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/parameter.hpp"
+#include "ssm_cache/shared_cache.hpp"
 #include "ssm_cache/types.hpp"
