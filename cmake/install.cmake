@@ -38,11 +38,11 @@ get_target_property(_ssm_cache_type ssm_cache TYPE)
 if(_ssm_cache_type STREQUAL "STATIC_LIBRARY")
   # A static archive is useless without libcurl and OpenSSL on the link line, so they are
   # public requirements: plain `pkg-config --libs ssm_cache` links.
-  set(SSM_CACHE_PC_REQUIRES "Requires: libcurl openssl")
+  set(SSM_CACHE_PC_REQUIRES "Requires: libcurl openssl hiredis")
   set(SSM_CACHE_PC_LIBS_PRIVATE "")
   set(SSM_CACHE_PC_EXTRA_LIBS "-pthread")
 else()
-  set(SSM_CACHE_PC_REQUIRES "Requires.private: libcurl openssl")
+  set(SSM_CACHE_PC_REQUIRES "Requires.private: libcurl openssl hiredis")
   set(SSM_CACHE_PC_LIBS_PRIVATE "")
   set(SSM_CACHE_PC_EXTRA_LIBS "-pthread")
 endif()

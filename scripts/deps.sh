@@ -13,7 +13,7 @@ set -euo pipefail
 SSM_CACHE_DEMO_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config curl ca-certificates
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libevent-dev
-  libre2-dev libsqlite3-dev
+  libre2-dev libsqlite3-dev libhiredis-dev
 )
 SSM_CACHE_TEST_PACKAGES=(
   git
@@ -21,6 +21,7 @@ SSM_CACHE_TEST_PACKAGES=(
   awscli python3 python3-botocore
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   wrk nginx-light gnuplot-nox hyperfine
+  redis-server redis-tools
 )
 SSM_CACHE_PACKAGE_PACKAGES=(
   dpkg-dev lintian help2man zip unzip binutils file

@@ -14,5 +14,6 @@
 #include "ssm_cache/parameter.hpp"
 #include "ssm_cache/secrets.hpp"
 #include "ssm_cache/transforms.hpp"
+#include "ssm_cache/shared_cache.hpp"
 #include "ssm_cache/types.hpp"
 #include "ssm_cache/writes.hpp"

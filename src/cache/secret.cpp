@@ -6,6 +6,7 @@
 #include "ssm_cache/aws.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/secrets.hpp"
+#include "ssm_cache/shared_cache.hpp"
 
 namespace ssm_cache {
 
@@ -28,7 +29,8 @@ DefaultSecretsClient& default_secrets_slot() {
 std::shared_ptr<SecretsClient> default_secrets_client() {
   auto& slot = default_secrets_slot();
   std::lock_guard lock(slot.mutex);
-  if (!slot.client) slot.client = make_aws_client();  // a failure is not cached
+  // A failure is not cached; SSM_CACHE_SHARED_CACHE_URL adds the shared tier (shared_cache.hpp).
+  if (!slot.client) slot.client = with_shared_cache_from_environment(make_aws_client());
   return slot.client;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli_app.hpp"
+#include "ssm_cache/shared_cache.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
@@ -19,7 +20,9 @@ int main(int argc, char** argv) {
   return ssm_cache::cli::run_cli(
       args,
       [](const ssm_cache::AwsClientOptions& options) {
-        return ssm_cache::make_aws_client(options);
+        // SSM_CACHE_SHARED_CACHE_URL puts the fleet-shared tier in front of AWS for every
+        // command (get, path, secret, exec, serve).
+        return ssm_cache::with_shared_cache_from_environment(ssm_cache::make_aws_client(options));
       },
       std::cout, std::cerr);
 }
