@@ -61,7 +61,7 @@ struct Releaser {
   ~Releaser() {
     if (record == nullptr) return;
     record->epoch.store(kIdle, std::memory_order_release);
-    record->depth = 0;
+    record->depth.store(0, std::memory_order_relaxed);
     record->in_use.store(false, std::memory_order_release);
     t_record = nullptr;
   }

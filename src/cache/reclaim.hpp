@@ -40,7 +40,13 @@ inline ThreadRecord& this_thread() noexcept {
 }
 
 inline void enter(ThreadRecord& r) noexcept {
-  if (r.depth++ != 0) return;
+  // A constant store when not nested (leave() says why).
+  const std::uint32_t d = r.depth.load(std::memory_order_relaxed);
+  if (d != 0) [[unlikely]] {
+    r.depth.store(d + 1, std::memory_order_relaxed);
+    return;
+  }
+  r.depth.store(1, std::memory_order_relaxed);
   const std::uint64_t e = g_epoch.load(std::memory_order_acquire);
 #if defined(__SANITIZE_THREAD__)
   r.epoch.store(e, std::memory_order_seq_cst);

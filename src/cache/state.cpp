@@ -2,6 +2,8 @@
 // See state.hpp. Thread-safe.
 #include "cache/state.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -16,6 +18,29 @@
 #include "ssm_cache/parameter.hpp"
 
 namespace ssm_cache::detail {
+
+namespace {
+
+// The vDSO's clock_gettime, found in the link map where the dynamic loader put the vDSO
+// (x86-64 and aarch64 names); null without one (valgrind, some sandboxes).
+ClockGettime vdso_clock_gettime() noexcept {
+  void* vdso = ::dlopen("linux-vdso.so.1", RTLD_LAZY | RTLD_NOLOAD);
+  if (vdso == nullptr) return nullptr;
+  for (const char* name : {"__vdso_clock_gettime", "__kernel_clock_gettime"}) {
+    if (void* f = ::dlsym(vdso, name)) return reinterpret_cast<ClockGettime>(f);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// Constant-initialized to libc's, so a read during another file's static initialization
+// works; switched to the vDSO's during this file's.
+constinit std::atomic<ClockGettime> g_clock_gettime{&::clock_gettime};
+[[maybe_unused]] const bool g_clock_gettime_resolved = [] {
+  if (ClockGettime f = vdso_clock_gettime()) g_clock_gettime.store(f, std::memory_order_relaxed);
+  return true;
+}();
 
 namespace {
 

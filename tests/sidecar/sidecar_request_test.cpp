@@ -131,6 +131,8 @@ TEST(TokenHeader, BothNamesAnyCase) {
   EXPECT_TRUE(is_token_header("X-Vault-Token"));
   EXPECT_TRUE(is_token_header("x-vault-token"));
   EXPECT_FALSE(is_token_header("X-Vault-Tokens"));
+  // Case folding touches letters only ('\r' | 0x20 would be '-').
+  EXPECT_FALSE(is_token_header("X-Vault\rToken"));
   EXPECT_FALSE(is_token_header("Authorization"));
 }
 

@@ -17,19 +17,25 @@ int hex_value(char c) {
   return -1;
 }
 
+// On every request (path and query of the event front): plain runs are copied whole, so a
+// target without escapes costs one copy, not a push_back per character.
 std::string percent_decode(std::string_view s, bool plus_is_space = true) {
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '+' && plus_is_space) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t next = i;
+    while (next < s.size() && s[next] != '%' && (s[next] != '+' || !plus_is_space)) ++next;
+    out.append(s.data() + i, next - i);
+    if (next == s.size()) break;
+    i = next + 1;
+    if (s[next] == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
+    } else if (next + 2 < s.size() && hex_value(s[next + 1]) >= 0 && hex_value(s[next + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[next + 1]) * 16 + hex_value(s[next + 2])));
+      i = next + 3;
     } else {
-      out.push_back(c);
+      out.push_back('%');
     }
   }
   return out;
@@ -155,8 +161,10 @@ bool is_token_header(std::string_view name) {
   auto same = [&](std::string_view want) {
     return name.size() == want.size() &&
            std::equal(name.begin(), name.end(), want.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) ==
-                    std::tolower(static_cast<unsigned char>(b));
+             // Header names are ASCII: an inline fold, not a libc tolower call per
+             // character (this runs for every header of every request).
+             auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c; };
+             return fold(a) == fold(b);
            });
   };
   return same(kTokenHeader) || same(kVaultTokenHeader);
