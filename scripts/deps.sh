@@ -20,7 +20,7 @@ SSM_CACHE_TEST_PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   awscli python3 python3-botocore
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
-  wrk nginx-light gnuplot-nox hyperfine
+  wrk nginx-light gnuplot-nox hyperfine valgrind strace
   redis-server redis-tools
 )
 SSM_CACHE_PACKAGE_PACKAGES=(
