@@ -135,7 +135,8 @@ def main() -> int:
                     "and with the shared tier on a local redis-server (sealed entries, leases). "
                     "AWS calls counted at ssm-cache-local; times are each process's wall time "
                     "(start to exit, its first read included), on a 2-core VM shared with other "
-                    "work, so they show the shape, not a speed.\n\n")
+                    "work, so they show the shape, not a speed. Run "
+                    f"{time.strftime('%Y-%m-%d', time.gmtime())}.\n\n")
             f.write("| N | mode | AWS calls | p50 | p99 | failed |\n|---|---|---|---|---|---|\n")
             for n, mode, calls, p50, p99, failed in rows:
                 f.write(f"| {n} | {mode} | {calls} | {p50 * 1000:.0f} ms | {p99 * 1000:.0f} ms | {failed} |\n")
