@@ -41,6 +41,11 @@ What is modelled (see docs/bench/fleet.md for the discussion):
                    stale value served meanwhile). Replacement instances on a warm host cost
                    no call at all. With --sidecar-batch, an expiry refreshes every name of the
                    host in one GetParametersByPath round instead.
+      shared       the shared tier on Redis / Valkey (docs/shared-cache.md) in front of
+                   ours-jitter: each instance's group refreshes from the shared entries; AWS
+                   sees one fleet-wide fetch [5] when the entries are missing (the first
+                   reader takes the lease, the others wait on it) or when the first instance
+                   refresh arrives after refresh_ahead x ttl (0.8 x M, ttl = M).
   * Retries are NOT modelled: the counts are the load offered on first attempts. Throttled
     calls retried by an SDK add to the load of the next seconds, so every figure over the
     quota is a lower bound of the trouble.
@@ -55,7 +60,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
-STRATEGIES = ["no-cache", "seed-params", "seed-group", "ours", "ours-jitter", "sidecar"]
+STRATEGIES = ["no-cache", "seed-params", "seed-group", "ours", "ours-jitter", "sidecar",
+              "shared"]
 LABELS = {
     "no-cache": "no cache (GetParameters x10 per invocation)",
     "seed-params": "seed: 50 SSMParameter objects",
@@ -63,7 +69,9 @@ LABELS = {
     "ours": "ssm-cache group, no jitter",
     "ours-jitter": "ssm-cache group, TTL jitter",
     "sidecar": "ssm-cache serve, one per host",
+    "shared": "ssm-cache + shared tier (Redis)",
 }
+REFRESH_AHEAD = 0.8  # SharedCacheOptions::refresh_ahead default
 
 
 @dataclass
@@ -228,6 +236,30 @@ def simulate_sidecar(sc: Scenario, slots, rng: random.Random) -> Result:
     return Result("sidecar", series)
 
 
+def simulate_shared(sc: Scenario, slots, rng: random.Random) -> Result:
+    """Instances refresh as ours-jitter, but from the shared entries; AWS sees a fetch only
+    when an instance refresh (or cold start) finds the entries missing, expired, or in their
+    refresh-ahead window. Leases make that one fleet-wide fetch of ceil(P/10) calls."""
+    reads = []
+    for slot in slots:
+        for start, end in slot:
+            t = start
+            reads.append(t)
+            while True:
+                t += sc.max_age * (1.0 - rng.uniform(0.0, sc.jitter)) + rng.expovariate(sc.rate)
+                if t >= end:
+                    break
+                reads.append(t)
+    reads.sort()
+    series = [0] * sc.duration
+    fetched_at = None
+    for t in reads:
+        if fetched_at is None or t - fetched_at >= REFRESH_AHEAD * sc.max_age:
+            add(series, t, batches(sc.params))
+            fetched_at = t
+    return Result("shared", series)
+
+
 def simulate(sc: Scenario) -> dict[str, Result]:
     # Every strategy sees the same fleet (same lives), each with its own random stream.
     slots = lives(sc, random.Random(sc.seed))
@@ -242,6 +274,7 @@ def simulate(sc: Scenario) -> dict[str, Result]:
         "ours-jitter": simulate_lazy(sc, slots, random.Random(sc.seed + 5), "ours-jitter",
                                      b, b, sc.jitter),
         "sidecar": simulate_sidecar(sc, slots, random.Random(sc.seed + 6)),
+        "shared": simulate_shared(sc, slots, random.Random(sc.seed + 7)),
     }
     for r in out.values():
         r.steady_from = steady_start(sc)
@@ -267,6 +300,8 @@ def mean_bound(sc: Scenario, strategy: str) -> float:
         "ours": b / refresh_period + b / sc.lifetime,
         "ours-jitter": b / (sc.max_age * (1 - sc.jitter / 2) + 1.0 / sc.rate) + b / sc.lifetime,
     }
+    if strategy == "shared":
+        return math.inf  # one fleet-wide fetch per refresh_ahead x M, whatever N
     if strategy == "sidecar":
         per_host_calls = (b if sc.sidecar_batch else sc.params) / (
             sc.max_age * (1 - sc.jitter / 2) + 1.0 / (sc.per_host * sc.rate))
@@ -333,7 +368,8 @@ def render_table(sc: Scenario, sizes, results) -> str:
     per_fetch = {"no-cache": f"{b} per invocation", "seed-params": f"{sc.params}",
                  "seed-group": f"{b}+1", "ours": f"{b}", "ours-jitter": f"{b}",
                  "sidecar": (f"{b} per host" if sc.sidecar_batch
-                             else f"1 per name per host")}
+                             else f"1 per name per host"),
+                 "shared": f"{b} per fleet"}
     rows = [head, sep]
     for s in STRATEGIES:
         cells = []
@@ -380,7 +416,7 @@ def write_dat(out: str, sc: Scenario, sizes, results, series_at: int) -> None:
 
 
 def plot(out: str, png: str, sc: Scenario, series_at: int) -> None:
-    colors = ["#d62728", "#ff7f0e", "#bcbd22", "#1f77b4", "#2ca02c", "#9467bd"]
+    colors = ["#d62728", "#ff7f0e", "#bcbd22", "#1f77b4", "#2ca02c", "#9467bd", "#17becf"]
     script = [
         f"set terminal pngcairo size 1500,1000 font 'sans,11'" if has_cairo() else
         "set terminal png size 1500,1000",
@@ -477,6 +513,13 @@ def render_markdown(sc: Scenario, sizes, results, args, table: str) -> str:
         "replaced on a warm host costs no call. `bench/fleet/run.sh --sidecar-batch` models a "
         "sidecar that refreshes all of a host's names in one by-path round instead (ten times "
         "fewer calls).\n"
+        f"- **ssm-cache + shared tier (Redis)**: the ssm-cache group with jitter in front of "
+        "the shared tier ([shared-cache.md](../shared-cache.md)), shared TTL = M. An instance "
+        "refresh reads the sealed shared entries; AWS sees one fleet-wide fetch "
+        f"({b} calls) when a refresh finds them missing or older than "
+        f"{REFRESH_AHEAD:g} x M (refresh-ahead): a lease makes the other instances wait for "
+        "that fetch instead of making their own. Redis round trips are not AWS calls and are "
+        "not counted.\n"
         "- Not modelled: retries (they add load where the quota is exceeded), API latency, "
         "and the quota's burst allowance.\n")
     lines.append("### What it implies\n")
@@ -536,8 +579,17 @@ def advice(sc: Scenario, sizes, results) -> str:
         f"{sidecar_bound:,.0f} instances at {sc.per_host} per host), Secrets Manager for "
         "bundled values (GetSecretValue: 10,000 TPS), or Parameter Store's paid higher "
         "throughput setting.")
+    r_shared = results[max(sizes)]["shared"]
     out.append(
-        "5. **Throttling will happen during deployments of large fleets**; what matters is "
+        f"5. **A fleet-shared tier makes the cost per fleet** ([shared-cache.md]"
+        f"(../shared-cache.md)): with the entries in Redis / Valkey, AWS sees {b} calls per "
+        f"{REFRESH_AHEAD:g} x M whatever the fleet size, deployments included (the first "
+        f"instance takes the lease, the others wait for its fetch). At N = {max(sizes):,}: "
+        f"busiest second after the deployment {r_shared.deploy_peak:,}, in steady state "
+        f"{r_shared.steady_peak:,}, mean {r_shared.mean:.2f} calls/s; largest fleet simulated "
+        f"under the quota: {largest_ok('shared', 'peak')}.")
+    out.append(
+        "6. **Throttling will happen during deployments of large fleets**; what matters is "
         "what the application sees. ssm-cache retries with backoff and, once it holds a "
         "value, serves it while a refresh is throttled; the seed raises the throttling error "
         "into the handler.")
