@@ -325,5 +325,39 @@ TEST(Endpoints, ParsesAndRejects) {
   }
 }
 
+TEST(JsonProtocolWrites, PutBodiesAreByteExact) {
+  EXPECT_EQ(build_put_parameter_body("/a", "v", {}),
+            R"({"Name":"/a","Overwrite":false,"Type":"String","Value":"v"})");
+  EXPECT_EQ(build_put_parameter_body("/a", "v",
+                                     {.type = "SecureString", .overwrite = true, .tier = "Advanced",
+                                      .key_id = "alias/k", .description = "d"}),
+            R"({"Description":"d","KeyId":"alias/k","Name":"/a","Overwrite":true,)"
+            R"("Tier":"Advanced","Type":"SecureString","Value":"v"})");
+  EXPECT_EQ(build_put_secret_value_body("db", "pw", "tok-1"),
+            R"({"ClientRequestToken":"tok-1","SecretId":"db","SecretString":"pw"})");
+}
+
+TEST(JsonProtocolWrites, PutResponsesParsedAndCheckedWithoutQuotingTheBody) {
+  const auto p = parse_put_parameter_response(R"({"Version":3,"Tier":"Standard"})",
+                                              ctx("PutParameter"));
+  EXPECT_EQ(p.version, 3);
+  EXPECT_EQ(p.tier, "Standard");
+  try {
+    (void)parse_put_parameter_response(R"({"Tier":"S3CR3T"})", ctx("PutParameter"));
+    FAIL() << "expected ResponseError";
+  } catch (const ResponseError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("Version"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("S3CR3T")));
+  }
+  const auto s = parse_put_secret_value_response(
+      R"({"ARN":"arn:x","Name":"db","VersionId":"v2","VersionStages":["AWSCURRENT"]})",
+      ctx("PutSecretValue"));
+  EXPECT_EQ(s.name, "db");
+  EXPECT_EQ(s.version_id, "v2");
+  EXPECT_EQ(s.version_stages, std::vector<std::string>{"AWSCURRENT"});
+  EXPECT_THROW((void)parse_put_secret_value_response(R"({"Name":"db"})", ctx("PutSecretValue")),
+               ResponseError);
+}
+
 }  // namespace
 }  // namespace ssm_cache::aws
