@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> allowed_hosts;
   bool quiet = false;
   int threads = 32;
+  int request_read_timeout = static_cast<int>(
+      ssm_cache::local::EventFront::kDefaultRequestReadTimeout.count());
   std::string account_id = "000000000000";
   ssm_cache::local::FaultConfig faults;
   std::int64_t seed = -1;
@@ -89,6 +91,10 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet", quiet, "Do not log one line per request on stderr");
   app.add_option("--threads", threads, "Worker threads answering requests (connections are read by one event loop)")
       ->capture_default_str()->check(CLI::Range(1, 1024));
+  app.add_option("--request-read-timeout", request_read_timeout,
+                 "Seconds a connection has to deliver a complete request, from accept or from "
+                 "its previous answer; then it is closed (bounds clients that trickle headers)")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
   auto* fault_group = app.add_option_group("Faults", "All off by default");
   fault_group->add_option("--latency-ms", faults.latency_ms, "Delay every API answer")
       ->check(CLI::Range(0, 600000));
@@ -188,7 +194,8 @@ int main(int argc, char** argv) {
       [quiet](const HttpRequest& request, const HttpResponse& response,
               std::chrono::steady_clock::duration took) {
         if (!quiet) log_line(describe(request, response, took));
-      });
+      },
+      std::chrono::seconds(request_read_timeout));
   int bound = -1;
   try {
     bound = front.bind(host, port);
