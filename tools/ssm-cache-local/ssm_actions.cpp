@@ -9,6 +9,7 @@
 #include "json_input.hpp"
 #include "names.hpp"
 #include "pattern.hpp"
+#include "public_parameters.hpp"
 
 namespace ssm_cache::local {
 
@@ -21,7 +22,9 @@ constexpr std::size_t kAdvancedValueLimit = 8192;
 constexpr std::size_t kMaxVersions = 100;
 
 std::string parameter_arn(const RequestContext& ctx, const std::string& name) {
-  return "arn:aws:ssm:" + ctx.region + ":" + ctx.account_id + ":parameter" +
+  // AWS's public parameters belong to no account: "arn:aws:ssm:us-east-1::parameter/aws/...".
+  const std::string account = is_public_parameter_name(name) ? "" : ctx.account_id;
+  return "arn:aws:ssm:" + ctx.region + ":" + account + ":parameter" +
          (name.starts_with('/') ? name : "/" + name);
 }
 
@@ -582,7 +585,10 @@ json Actions::get_parameter(const RequestContext& ctx, const json& body) {
   const std::string name = in.string("Name", "name");
   const bool decrypt = in.boolean("WithDecryption", false);
   const ParameterRef ref = parse_any_ref(name);
+  const StoreData public_sample =
+      is_public_parameter_name(ref.name) ? public_parameters(ctx.region) : StoreData{};
   return store_.read([&](const StoreData& data) {
+    const StoreData& source = is_public_parameter_name(ref.name) ? public_sample : data;
     if (is_secret_reference(ref.name)) {
       require_decryption_for_reference(decrypt);
       auto p = secret_reference_json(data, ref);
@@ -593,7 +599,7 @@ json Actions::get_parameter(const RequestContext& ctx, const json& body) {
       }
       return json{{"Parameter", *p}};
     }
-    const Parameter* p = find_parameter(data, ref);
+    const Parameter* p = find_parameter(source, ref);
     if (p == nullptr) throw parameter_not_found(ref.name);
     const ParameterVersion* v = select_version(*p, ref);
     if (v == nullptr) {
@@ -628,6 +634,10 @@ json Actions::get_parameters(const RequestContext& ctx, const json& body) {
     refs.emplace_back(n, parse_any_ref(n));
     if (is_secret_reference(refs.back().second.name)) require_decryption_for_reference(decrypt);
   }
+  const bool any_public = std::any_of(refs.begin(), refs.end(), [](const auto& r) {
+    return is_public_parameter_name(r.second.name);
+  });
+  const StoreData public_sample = any_public ? public_parameters(ctx.region) : StoreData{};
   return store_.read([&](const StoreData& data) {
     json found = json::array();
     json invalid = json::array();
@@ -640,7 +650,8 @@ json Actions::get_parameters(const RequestContext& ctx, const json& body) {
         }
         continue;
       }
-      const Parameter* p = find_parameter(data, ref);
+      const Parameter* p =
+          find_parameter(is_public_parameter_name(ref.name) ? public_sample : data, ref);
       const ParameterVersion* v = p == nullptr ? nullptr : select_version(*p, ref);
       if (v == nullptr) {
         invalid.push_back(asked);
@@ -673,7 +684,11 @@ json Actions::get_parameters_by_path(const RequestContext& ctx, const json& body
                 {"NextToken", make_next_token("GetParametersByPath", "")}};
   }
   const auto limit = static_cast<std::size_t>(max_results.value_or(10));
-  return store_.read([&](const StoreData& data) {
+  // /aws/service/... is AWS's namespace (no one can create parameters there): the sample.
+  const bool public_path = is_public_parameter_name(path);
+  const StoreData public_sample = public_path ? public_parameters(ctx.region) : StoreData{};
+  return store_.read([&](const StoreData& stored) {
+    const StoreData& data = public_path ? public_sample : stored;
     json page = json::array();
     std::string last;
     bool more = false;
