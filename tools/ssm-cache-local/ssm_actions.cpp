@@ -2,6 +2,7 @@
 // validation rules, error codes and response shapes. See actions.hpp.
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <set>
 
 #include "actions.hpp"
@@ -396,187 +397,228 @@ bool matches_pattern(const std::string& pattern, const std::string& value) {
   }
 }
 
-}  // namespace
+/// PutParameter's input, checked as far as it can be without the stored parameter.
+struct PutRequest {
+  std::string name;
+  std::string value;
+  std::optional<std::string> type;
+  std::optional<std::string> key_id;
+  bool overwrite = false;
+  std::optional<std::string> description;
+  std::optional<std::string> allowed_pattern;
+  std::optional<std::string> tier;
+  std::optional<std::string> data_type;
+  std::optional<std::vector<Tag>> tags;
+};
 
-// ---- actions ----------------------------------------------------------------------------
-
-json Actions::put_parameter(const RequestContext& ctx, const json& body) {
-  const Input in(body);
-  const std::string name = in.string("Name", "name");
-  const std::string value = in.string("Value", "value");
-  const auto type = in.opt_string("Type");
-  const auto key_id = in.opt_string("KeyId");
-  const bool overwrite = in.boolean("Overwrite", false);
-  const auto description = in.opt_string("Description");
-  const auto allowed_pattern = in.opt_string("AllowedPattern");
-  const auto tier = in.opt_string("Tier");
-  const auto data_type = in.opt_string("DataType");
-  const auto policies = in.opt_string("Policies");
-  const json* tags_json = in.opt_objects("Tags");
-
-  validate_parameter_name(name);
-  if (value.empty()) {
-    throw validation_error("value", "Member must have length greater than or equal to 1");
-  }
-  if (type && !kTypes.contains(*type)) {
+void check_put_enums(const PutRequest& r) {
+  if (r.type && !kTypes.contains(*r.type)) {
     throw validation_error("type", "Member must satisfy enum value set: [SecureString, "
                                    "StringList, String]");
   }
-  if (description && description->size() > 1024) {
-    throw validation_error("description", "Member must have length less than or equal to 1024");
-  }
-  if (allowed_pattern && allowed_pattern->size() > kMaxAllowedPatternLength) {
-    throw validation_error("allowedPattern",
-                           "Member must have length less than or equal to 1024");
-  }
-  if (tier && *tier != "Standard" && *tier != "Advanced" && *tier != "Intelligent-Tiering") {
+  if (r.tier && *r.tier != "Standard" && *r.tier != "Advanced" &&
+      *r.tier != "Intelligent-Tiering") {
     throw validation_error("tier",
                            "Member must satisfy enum value set: [Advanced, Intelligent-Tiering, "
                            "Standard]");
   }
-  if (data_type && *data_type != "text" && *data_type != "aws:ec2:image" &&
-      *data_type != "aws:ssm:integration") {
+  if (r.data_type && *r.data_type != "text" && *r.data_type != "aws:ec2:image" &&
+      *r.data_type != "aws:ssm:integration") {
     throw client_error("ValidationException",
-                       "The following data type is not supported: " + *data_type +
+                       "The following data type is not supported: " + *r.data_type +
                            " (supported: text, aws:ec2:image, aws:ssm:integration).");
   }
-  if (policies) {
+}
+
+PutRequest read_put_request(const json& body) {
+  const Input in(body);
+  PutRequest r{.name = in.string("Name", "name"),
+               .value = in.string("Value", "value"),
+               .type = in.opt_string("Type"),
+               .key_id = in.opt_string("KeyId"),
+               .overwrite = in.boolean("Overwrite", false),
+               .description = in.opt_string("Description"),
+               .allowed_pattern = in.opt_string("AllowedPattern"),
+               .tier = in.opt_string("Tier"),
+               .data_type = in.opt_string("DataType"),
+               .tags = std::nullopt};
+  validate_parameter_name(r.name);
+  if (r.value.empty()) {
+    throw validation_error("value", "Member must have length greater than or equal to 1");
+  }
+  if (r.description && r.description->size() > 1024) {
+    throw validation_error("description", "Member must have length less than or equal to 1024");
+  }
+  if (r.allowed_pattern && r.allowed_pattern->size() > kMaxAllowedPatternLength) {
+    throw validation_error("allowedPattern",
+                           "Member must have length less than or equal to 1024");
+  }
+  check_put_enums(r);
+  if (in.opt_string("Policies")) {
     // Refused rather than silently ignored: an expiration policy would never fire here.
     throw client_error("ValidationException",
                        "ssm-cache-local does not implement parameter policies (Policies).");
   }
-  if (tags_json != nullptr && overwrite) {
-    throw client_error("ValidationException",
-                       "Invalid request: tags and overwrite can't be used together. To create a "
-                       "parameter with tags, please remove overwrite flag. To update tags for an "
-                       "existing parameter, please use AddTagsToResource or "
-                       "RemoveTagsFromResource.");
-  }
-  std::vector<Tag> tags;
-  if (tags_json != nullptr) {
-    for (const auto& t : *tags_json) {
+  if (const json* tags = in.opt_objects("Tags")) {
+    if (r.overwrite) {
+      throw client_error("ValidationException",
+                         "Invalid request: tags and overwrite can't be used together. To create "
+                         "a parameter with tags, please remove overwrite flag. To update tags "
+                         "for an existing parameter, please use AddTagsToResource or "
+                         "RemoveTagsFromResource.");
+    }
+    r.tags.emplace();
+    for (const auto& t : *tags) {
       const Input ti(t);
-      tags.push_back({ti.string("Key", "tags.member.key"), ti.string("Value", "tags.member.value")});
+      r.tags->push_back(
+          {ti.string("Key", "tags.member.key"), ti.string("Value", "tags.member.value")});
     }
   }
-  if (key_id) validate_key_id(*key_id);
+  if (r.key_id) validate_key_id(*r.key_id);
+  return r;
+}
 
-  // The value is checked against the pattern before the store's lock is taken, so that no
-  // pattern holds up other requests; the write re-checks only if a concurrent write changed
-  // the pattern in between. The outcome (or the bad-pattern error) is applied in the write,
-  // where AWS reports it: after ParameterAlreadyExists and the tier checks.
-  const std::string checked_pattern =
-      allowed_pattern ? *allowed_pattern : store_.read([&](const StoreData& data) {
-        auto it = data.parameters.find(stored_key(data, name));
-        return it == data.parameters.end() ? std::string() : it->second.current().allowed_pattern;
-      });
-  std::exception_ptr pattern_error;
-  bool checked_matches = true;
+/// The tier a put leaves, checked against the value's size. Throws ValidationException.
+std::string put_tier(const PutRequest& r, const ParameterVersion* previous) {
+  const std::string previous_tier = previous ? previous->tier : "Standard";
+  std::string tier = r.tier.value_or(previous_tier);
+  if (tier == "Intelligent-Tiering") {
+    tier = (r.value.size() > kStandardValueLimit || previous_tier == "Advanced") ? "Advanced"
+                                                                                : "Standard";
+  }
+  if (previous_tier == "Advanced" && tier == "Standard") {
+    throw client_error("ValidationException",
+                       "This parameter uses the advanced-parameter tier. You can't downgrade a "
+                       "parameter from the advanced-parameter tier to the standard-parameter "
+                       "tier.");
+  }
+  if (r.value.size() > (tier == "Advanced" ? kAdvancedValueLimit : kStandardValueLimit)) {
+    throw client_error("ValidationException",
+                       tier == "Advanced"
+                           ? "Advanced tier parameters support a maximum parameter value of "
+                             "8192 characters."
+                           : "Standard tier parameters support a maximum parameter value of "
+                             "4096 characters. To create a larger parameter value, upgrade "
+                             "the parameter to use the advanced-parameter tier.");
+  }
+  return tier;
+}
+
+/// The version a put makes from the current one (null: a new parameter), in AWS's order of
+/// checks; everything but the pattern, the version number and the time.
+ParameterVersion put_version(const PutRequest& r, const ParameterVersion* previous) {
+  if (previous != nullptr && !r.overwrite) {
+    throw client_error("ParameterAlreadyExists",
+                       "The parameter already exists. To overwrite this value, set the "
+                       "overwrite option in the request to true.");
+  }
+  if (!r.type && previous == nullptr) {
+    throw client_error("ValidationException",
+                       "A parameter type is required when you create a parameter.");
+  }
+  ParameterVersion v;
+  v.type = r.type ? *r.type : previous->type;
+  if (v.type == "SecureString") {
+    const bool kept = previous != nullptr && !previous->key_id.empty();
+    v.key_id = r.key_id.value_or(kept ? previous->key_id : "alias/aws/ssm");
+  } else if (r.key_id) {
+    throw client_error("ValidationException",
+                       "KeyId is required for SecureString type parameter only.");
+  }
+  v.value = r.value;
+  v.description = r.description.value_or(previous ? previous->description : "");
+  v.allowed_pattern = r.allowed_pattern.value_or(previous ? previous->allowed_pattern : "");
+  v.data_type = r.data_type.value_or(previous ? previous->data_type : "text");
+  v.policies = previous ? previous->policies : "";
+  v.tier = put_tier(r, previous);
+  return v;
+}
+
+/// A pattern checked before the store's lock is taken (so that no pattern holds up other
+/// requests): its outcome, or the bad-pattern error, applied where AWS reports it.
+struct PatternCheck {
+  std::string pattern;
+  bool matches = true;
+  std::exception_ptr error;
+};
+
+PatternCheck check_pattern_early(const std::string& pattern, const std::string& value) {
+  PatternCheck check{pattern, true, nullptr};
   try {
-    checked_matches = checked_pattern.empty() || matches_pattern(checked_pattern, value);
+    check.matches = pattern.empty() || matches_pattern(pattern, value);
   } catch (const ApiError&) {
-    pattern_error = std::current_exception();
+    check.error = std::current_exception();
   }
+  return check;
+}
 
-  return store_.write([&](StoreData& data, Changes& changes) {
-    const std::string key = stored_key(data, name);
-    changes.parameter(key);
-    auto it = data.parameters.find(key);
-    const ParameterVersion* previous = it == data.parameters.end() ? nullptr : &it->second.current();
-    if (previous != nullptr && !overwrite) {
-      throw client_error("ParameterAlreadyExists",
-                         "The parameter already exists. To overwrite this value, set the "
-                         "overwrite option in the request to true.");
+/// Throws unless v's value matches v's pattern; re-checks only if a concurrent write changed
+/// the pattern since `early`.
+void require_pattern_match(const ParameterVersion& v, const PatternCheck& early) {
+  const bool same = v.allowed_pattern == early.pattern;
+  if (same && early.error) std::rethrow_exception(early.error);
+  const bool matches =
+      same ? early.matches : v.allowed_pattern.empty() || matches_pattern(v.allowed_pattern, v.value);
+  if (!matches) {
+    throw client_error("ParameterPatternMismatchException",
+                       "Parameter value, cannot be validated against allowedPattern: " +
+                           v.allowed_pattern);
+  }
+  if (v.data_type == "aws:ec2:image" && !full_match("ami-[a-z0-9]{8,17}", v.value)) {
+    throw client_error("ValidationException",
+                       "Parameter value is not a valid AMI id for data type aws:ec2:image.");
+  }
+}
+
+/// Appends v to p as its next version, dropping the oldest beyond kMaxVersions.
+void append_version(Parameter& p, ParameterVersion v) {
+  v.version = p.current().version + 1;
+  if (p.versions.size() >= kMaxVersions) {
+    if (!p.versions.front().labels.empty()) {
+      throw client_error(
+          "ParameterMaxVersionLimitExceeded",
+          "You attempted to create a new version of " + p.name +
+              " by calling the PutParameter API with the overwrite flag. Version " +
+              std::to_string(p.versions.front().version) +
+              ", the oldest version, can't be deleted because it has a label associated with "
+              "it. Move the label to another version of the parameter, and try again.");
     }
-    ParameterVersion v;
-    if (!type && previous == nullptr) {
-      throw client_error("ValidationException",
-                         "A parameter type is required when you create a parameter.");
-    }
-    v.type = type ? *type : previous->type;
-    if (v.type == "SecureString") {
-      v.key_id = key_id ? *key_id
-                        : (previous != nullptr && !previous->key_id.empty() ? previous->key_id
-                                                                            : "alias/aws/ssm");
-    } else if (key_id) {
-      throw client_error("ValidationException",
-                         "KeyId is required for SecureString type parameter only.");
-    }
-    v.value = value;
-    v.description = description ? *description : (previous ? previous->description : "");
-    v.allowed_pattern = allowed_pattern ? *allowed_pattern
-                                        : (previous ? previous->allowed_pattern : "");
-    v.data_type = data_type ? *data_type : (previous ? previous->data_type : "text");
-    v.policies = policies ? *policies : (previous ? previous->policies : "");
-    const std::string previous_tier = previous ? previous->tier : "Standard";
-    if (!tier) {
-      v.tier = previous_tier;
-    } else if (*tier == "Intelligent-Tiering") {
-      v.tier = (value.size() > kStandardValueLimit || previous_tier == "Advanced") ? "Advanced"
-                                                                                  : "Standard";
-    } else {
-      v.tier = *tier;
-    }
-    if (previous_tier == "Advanced" && v.tier == "Standard") {
-      throw client_error("ValidationException",
-                         "This parameter uses the advanced-parameter tier. You can't downgrade a "
-                         "parameter from the advanced-parameter tier to the standard-parameter "
-                         "tier.");
-    }
-    const std::size_t limit = v.tier == "Advanced" ? kAdvancedValueLimit : kStandardValueLimit;
-    if (value.size() > limit) {
-      throw client_error("ValidationException",
-                         v.tier == "Advanced"
-                             ? "Advanced tier parameters support a maximum parameter value of "
-                               "8192 characters."
-                             : "Standard tier parameters support a maximum parameter value of "
-                               "4096 characters. To create a larger parameter value, upgrade "
-                               "the parameter to use the advanced-parameter tier.");
-    }
-    const bool same_pattern = v.allowed_pattern == checked_pattern;
-    if (same_pattern && pattern_error) std::rethrow_exception(pattern_error);
-    const bool matches = same_pattern ? checked_matches
-                                      : v.allowed_pattern.empty() ||
-                                            matches_pattern(v.allowed_pattern, value);
-    if (!matches) {
-      throw client_error("ParameterPatternMismatchException",
-                         "Parameter value, cannot be validated against allowedPattern: " +
-                             v.allowed_pattern);
-    }
-    if (v.data_type == "aws:ec2:image" &&
-        !full_match("ami-[a-z0-9]{8,17}", value)) {
-      throw client_error("ValidationException",
-                         "Parameter value is not a valid AMI id for data type aws:ec2:image.");
-    }
+    p.versions.erase(p.versions.begin());
+  }
+  p.versions.push_back(std::move(v));
+}
+
+}  // namespace
+
+// ---- actions ----------------------------------------------------------------------------
+
+// The new state of the parameter is built under the store's shared lock (readers go on) and
+// moved in under the exclusive one: readers never wait for a copy of a large parameter.
+json Actions::put_parameter(const RequestContext& ctx, const json& body) {
+  PutRequest r = read_put_request(body);
+  const PatternCheck early = check_pattern_early(
+      r.allowed_pattern ? *r.allowed_pattern : store_.read([&](const StoreData& data) {
+        auto it = data.parameters.find(stored_key(data, r.name));
+        return it == data.parameters.end() ? std::string() : it->second.current().allowed_pattern;
+      }),
+      r.value);
+  return store_.write_parameter([&](const StoreData& data) {
+    Store::ParameterWrite out{stored_key(data, r.name), {}};
+    auto it = data.parameters.find(out.key);
+    const Parameter* existing = it == data.parameters.end() ? nullptr : &it->second;
+    ParameterVersion v = put_version(r, existing ? &existing->current() : nullptr);
+    require_pattern_match(v, early);
     v.last_modified = ctx.now;
     v.last_modified_user = "arn:aws:iam::" + ctx.account_id + ":user/" + ctx.access_key_id;
-    if (it == data.parameters.end()) {
+    if (existing == nullptr) {
       v.version = 1;
-      Parameter p;
-      p.name = name;
-      p.tags = std::move(tags);
-      p.versions.push_back(std::move(v));
-      data.parameters.emplace(name, std::move(p));
-      return json{{"Version", 1}, {"Tier", data.parameters.at(name).current().tier}};
+      out.next = Parameter{r.name, r.tags.value_or(std::vector<Tag>{}), {std::move(v)}};
+    } else {
+      out.next = *existing;
+      append_version(out.next, std::move(v));
     }
-    Parameter& p = it->second;
-    v.version = p.current().version + 1;
-    if (p.versions.size() >= kMaxVersions) {
-      if (!p.versions.front().labels.empty()) {
-        throw client_error(
-            "ParameterMaxVersionLimitExceeded",
-            "You attempted to create a new version of " + name +
-                " by calling the PutParameter API with the overwrite flag. Version " +
-                std::to_string(p.versions.front().version) +
-                ", the oldest version, can't be deleted because it has a label associated with "
-                "it. Move the label to another version of the parameter, and try again.");
-      }
-      p.versions.erase(p.versions.begin());
-    }
-    const auto version = v.version;
-    const auto new_tier = v.tier;
-    p.versions.push_back(std::move(v));
-    return json{{"Version", version}, {"Tier", new_tier}};
+    json reply = {{"Version", out.next.current().version}, {"Tier", out.next.current().tier}};
+    return std::make_pair(std::move(out), std::move(reply));
   });
 }
 

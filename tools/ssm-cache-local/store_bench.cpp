@@ -84,13 +84,28 @@ int main(int argc, char** argv) {
   };
   // Baseline: reads alone for one second (the machine's own noise).
   std::vector<double> idle_read_ms;
+  idle_read_ms.reserve(1 << 20);
+  rusage idle_before{};
+  rusage idle_after{};
+  ::getrusage(RUSAGE_THREAD, &idle_before);
   for (const auto until = Clock::now() + std::chrono::seconds(1); Clock::now() < until;) {
     idle_read_ms.push_back(read_one(static_cast<int>(idle_read_ms.size())));
   }
+  ::getrusage(RUSAGE_THREAD, &idle_after);
   std::atomic<bool> writing{true};
   std::vector<double> read_ms;
+  // The reader never does I/O and never sleeps: each voluntary context switch is a wait (on
+  // the store's lock or any other), each involuntary one a preemption by the scheduler. This
+  // tells a read held behind a write from a read that merely lost its core.
+  rusage reader_usage{};
   std::thread reader([&] {
+    read_ms.reserve(1 << 20);  // no reallocation (and its page faults) inside the loop
+    rusage before{};
+    ::getrusage(RUSAGE_THREAD, &before);
     for (int i = 0; writing; ++i) read_ms.push_back(read_one(i));
+    ::getrusage(RUSAGE_THREAD, &reader_usage);
+    reader_usage.ru_nvcsw -= before.ru_nvcsw;
+    reader_usage.ru_nivcsw -= before.ru_nivcsw;
   });
   std::vector<double> write_ms;
   for (int i = 0; i < writes; ++i) {
@@ -117,6 +132,11 @@ int main(int argc, char** argv) {
   std::printf("reads during writes: %zu, p50 %.3f ms, p99 %.3f ms, max %.2f ms\n",
               read_ms.size(), percentile(read_ms, 0.5), percentile(read_ms, 0.99),
               percentile(read_ms, 1.0));
+  std::printf("reads alone: %ld waits, %ld preemptions\n",
+              idle_after.ru_nvcsw - idle_before.ru_nvcsw,
+              idle_after.ru_nivcsw - idle_before.ru_nivcsw);
+  std::printf("reader during writes: %ld waits (voluntary context switches), %ld preemptions\n",
+              reader_usage.ru_nvcsw, reader_usage.ru_nivcsw);
   std::printf("peak RSS: %.0f MB, database: %.0f MB\n", usage.ru_maxrss / 1024.0,
               static_cast<double>(std::filesystem::file_size(dir / "store.db")) / 1e6);
   if (own_dir) std::filesystem::remove_all(dir);
