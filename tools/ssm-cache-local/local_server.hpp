@@ -27,6 +27,8 @@
 
 namespace ssm_cache::local {
 
+struct CallErrors;  // local_server.cpp: the error answers of one call
+
 class Database;
 
 inline constexpr std::size_t kMaxRequestBody = 1u << 20;  // 1 MiB
@@ -100,8 +102,7 @@ class LocalServer {
   std::pair<std::string, std::string> authenticate(const HttpRequest& request,
                                                    std::string_view target,
                                                    std::chrono::system_clock::time_point now);
-  HttpResponse error_response(const std::string& request_id, int status, const std::string& code,
-                              const std::string& message, bool capital_message);
+  HttpResponse handle_call(const HttpRequest& request, const CallErrors& fail);
   std::chrono::system_clock::time_point now() const;
 
   ServerOptions options_;
