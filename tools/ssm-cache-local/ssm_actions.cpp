@@ -187,117 +187,127 @@ struct StringFilter {
 
 const std::set<std::string> kTypes = {"String", "StringList", "SecureString"};
 
+/// One ParameterStringFilter as given, with the model's constraints checked
+/// (ValidationException, SSM API reference): key pattern and length, option length, values.
+StringFilter read_model_filter(const Input& f) {
+  StringFilter filter;
+  filter.key = f.string("Key", "parameterFilters.member.key");
+  if (filter.key.empty() || filter.key.size() > 132) {
+    throw validation_error("parameterFilters.member.key",
+                           "Member must have length between 1 and 132");
+  }
+  filter.option = f.opt_string("Option").value_or("Equals");
+  static const std::set<std::string> kModelKeys = {"Name", "Type",  "KeyId",   "Path",
+                                                   "Label", "Tier", "DataType"};
+  if (!filter.key.starts_with("tag:") && !kModelKeys.contains(filter.key)) {
+    throw validation_error("parameterFilters.member.key",
+                           "Member must satisfy regular expression pattern: "
+                           "tag:.+|Name|Type|KeyId|Path|Label|Tier");
+  }
+  if (filter.option.empty() || filter.option.size() > 10) {
+    throw validation_error("parameterFilters.member.option",
+                           "Member must have length between 1 and 10");
+  }
+  filter.values = f.opt_strings("Values").value_or(std::vector<std::string>{});
+  if (filter.values.size() > 50) {
+    throw validation_error("parameterFilters.member.values",
+                           "Member must have length less than or equal to 50");
+  }
+  for (const auto& v : filter.values) {
+    if (v.empty() || v.size() > 1024) {
+      throw validation_error("parameterFilters.member.values.member",
+                             "Member must have length between 1 and 1024");
+    }
+  }
+  if (filter.key == "Path" && !f.has("Option")) filter.option = "OneLevel";
+  return filter;
+}
+
+/// Throws InvalidFilterKey for a key the action does not take, or given twice.
+void check_filter_key(const StringFilter& filter, bool by_path, std::set<std::string>& seen) {
+  if (by_path) {
+    if (filter.key != "Type" && filter.key != "KeyId" && filter.key != "Label") {
+      throw client_error("InvalidFilterKey", "The following filter key is not valid: " +
+                                                 filter.key +
+                                                 ". Valid filter keys include: [Type, KeyId, "
+                                                 "Label].");
+    }
+  } else if (filter.key == "Label") {
+    // Label selects versions: GetParametersByPath only.
+    throw client_error("InvalidFilterKey",
+                       "The following filter key is not valid: Label. Valid filter keys "
+                       "include: [Path, Name, Type, KeyId, Tier]");
+  }
+  if (!seen.insert(filter.key).second) {
+    throw client_error("InvalidFilterKey", "The following filter is duplicated in the request: " +
+                                               filter.key +
+                                               ". A request can contain only one occurrence of "
+                                               "a specific filter.");
+  }
+}
+
+/// Throws InvalidFilterOption unless the key takes the option.
+void check_filter_option(const StringFilter& filter) {
+  std::vector<std::string> options;
+  if (filter.key == "Label" || filter.key == "Tier" || filter.key == "DataType") {
+    options = {"Equals"};
+  } else if (filter.key == "Name" || filter.key.starts_with("tag:")) {
+    options = {"Equals", "BeginsWith", "Contains"};
+  } else if (filter.key == "Path") {
+    options = {"Recursive", "OneLevel"};
+  } else {
+    options = {"Equals", "BeginsWith"};
+  }
+  if (std::find(options.begin(), options.end(), filter.option) == options.end()) {
+    std::string valid;
+    for (const auto& o : options) valid += (valid.empty() ? "" : ", ") + o;
+    throw client_error("InvalidFilterOption", "The following filter option is not valid: " +
+                                                  filter.option + ". Valid options include: [" +
+                                                  valid + "].");
+  }
+}
+
+ApiError invalid_filter_value(const std::string& value, const std::string& valid_values) {
+  return client_error("InvalidFilterValue", "The following filter value is not valid: " + value +
+                                                ". Valid values include: " + valid_values);
+}
+
+/// Throws InvalidFilterValue (or ValidationException for reserved paths) for values the key
+/// does not take.
+void check_filter_values(const StringFilter& filter) {
+  if (filter.values.empty() && !filter.key.starts_with("tag:")) {
+    throw client_error("InvalidFilterValue",
+                       "The following filter values are missing : null for filter key " +
+                           filter.key + ".");
+  }
+  for (const auto& v : filter.values) {
+    if (filter.key == "Type" && filter.option == "Equals" && !kTypes.contains(v)) {
+      throw invalid_filter_value(v, "[String, StringList, SecureString].");
+    }
+    if (filter.key == "Tier" && v != "Standard" && v != "Advanced" &&
+        v != "Intelligent-Tiering") {
+      throw invalid_filter_value(v, "[Standard, Advanced, Intelligent-Tiering]");
+    }
+    if (filter.key == "Path") {
+      if (starts_with_icase(v, "/aws") || starts_with_icase(v, "/ssm")) {
+        throw client_error("ValidationException",
+                           "Filters for common parameters can't be prefixed with \"aws\" or "
+                           "\"ssm\" (case-insensitive).");
+      }
+      validate_path(v);
+    }
+  }
+}
+
 std::vector<StringFilter> read_filters(const json* list, bool by_path) {
   std::vector<StringFilter> out;
   if (list == nullptr) return out;
   std::set<std::string> keys;
   for (const auto& item : *list) {
-    Input f(item);
-    StringFilter filter;
-    filter.key = f.string("Key", "parameterFilters.member.key");
-    if (filter.key.empty() || filter.key.size() > 132) {
-      throw validation_error("parameterFilters.member.key",
-                             "Member must have length between 1 and 132");
-    }
-    filter.option = f.opt_string("Option").value_or("Equals");
-    // Model constraints first (ValidationException): the key's pattern and the option's
-    // length (ParameterStringFilter, SSM API reference).
-    static const std::set<std::string> kModelKeys = {"Name", "Type",  "KeyId",   "Path",
-                                                     "Label", "Tier", "DataType"};
-    if (!filter.key.starts_with("tag:") && !kModelKeys.contains(filter.key)) {
-      throw validation_error("parameterFilters.member.key",
-                             "Member must satisfy regular expression pattern: "
-                             "tag:.+|Name|Type|KeyId|Path|Label|Tier");
-    }
-    if (filter.option.empty() || filter.option.size() > 10) {
-      throw validation_error("parameterFilters.member.option",
-                             "Member must have length between 1 and 10");
-    }
-    filter.values = f.opt_strings("Values").value_or(std::vector<std::string>{});
-    if (filter.values.size() > 50) {
-      throw validation_error("parameterFilters.member.values",
-                             "Member must have length less than or equal to 50");
-    }
-    for (const auto& v : filter.values) {
-      if (v.empty() || v.size() > 1024) {
-        throw validation_error("parameterFilters.member.values.member",
-                               "Member must have length between 1 and 1024");
-      }
-    }
-    const bool is_tag = filter.key.starts_with("tag:");
-    if (by_path) {
-      if (filter.key != "Type" && filter.key != "KeyId" && filter.key != "Label") {
-        throw client_error("InvalidFilterKey", "The following filter key is not valid: " +
-                                                   filter.key +
-                                                   ". Valid filter keys include: [Type, KeyId, "
-                                                   "Label].");
-      }
-    } else if (filter.key == "Label") {
-      // Label selects versions: GetParametersByPath only.
-      throw client_error("InvalidFilterKey",
-                         "The following filter key is not valid: Label. Valid filter keys "
-                         "include: [Path, Name, Type, KeyId, Tier]");
-    }
-    if (!keys.insert(filter.key).second) {
-      throw client_error("InvalidFilterKey", "The following filter is duplicated in the request: " +
-                                                 filter.key +
-                                                 ". A request can contain only one occurrence of "
-                                                 "a specific filter.");
-    }
-    std::vector<std::string> options;
-    if (filter.key == "Label") {
-      options = {"Equals"};
-    } else if (filter.key == "Name" || is_tag) {
-      options = {"Equals", "BeginsWith", "Contains"};
-    } else if (filter.key == "Path") {
-      options = {"Recursive", "OneLevel"};
-      if (!f.has("Option")) filter.option = "OneLevel";
-    } else if (filter.key == "Tier" || filter.key == "DataType") {
-      options = {"Equals"};
-    } else {
-      options = {"Equals", "BeginsWith"};
-    }
-    if (std::find(options.begin(), options.end(), filter.option) == options.end()) {
-      std::string valid;
-      for (const auto& o : options) valid += (valid.empty() ? "" : ", ") + o;
-      throw client_error("InvalidFilterOption", "The following filter option is not valid: " +
-                                                    filter.option + ". Valid options include: [" +
-                                                    valid + "].");
-    }
-    if (filter.values.empty() && !is_tag) {
-      throw client_error("InvalidFilterValue",
-                         "The following filter values are missing : null for filter key " +
-                             filter.key + ".");
-    }
-    if (filter.key == "Type") {
-      for (const auto& v : filter.values) {
-        if (filter.option == "Equals" && !kTypes.contains(v)) {
-          throw client_error("InvalidFilterValue",
-                             "The following filter value is not valid: " + v +
-                                 ". Valid values include: [String, StringList, SecureString].");
-        }
-      }
-    }
-    if (filter.key == "Tier") {
-      for (const auto& v : filter.values) {
-        if (v != "Standard" && v != "Advanced" && v != "Intelligent-Tiering") {
-          throw client_error("InvalidFilterValue",
-                             "The following filter value is not valid: " + v +
-                                 ". Valid values include: [Standard, Advanced, "
-                                 "Intelligent-Tiering]");
-        }
-      }
-    }
-    if (filter.key == "Path") {
-      for (const auto& v : filter.values) {
-        if (starts_with_icase(v, "/aws") || starts_with_icase(v, "/ssm")) {
-          throw client_error("ValidationException",
-                             "Filters for common parameters can't be prefixed with \"aws\" or "
-                             "\"ssm\" (case-insensitive).");
-        }
-        validate_path(v);
-      }
-    }
+    StringFilter filter = read_model_filter(Input(item));
+    check_filter_key(filter, by_path, keys);
+    check_filter_option(filter);
+    check_filter_values(filter);
     out.push_back(std::move(filter));
   }
   return out;
