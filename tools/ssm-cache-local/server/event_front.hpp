@@ -1,8 +1,8 @@
-// ssm-cache-local/event_front.hpp — the HTTP front of ssm-cache-local: one libevent (evhttp)
-// loop reads every connection without blocking, so clients that trickle their headers
-// (slowloris) or keep idle connections open hold no thread; complete requests go to a pool
-// of worker threads running LocalServer::handle (writes may fsync, faults may sleep), whose
-// answers the loop then sends.
+// ssm-cache-local/server/event_front.hpp — the HTTP front of ssm-cache-local: one libevent (evhttp)
+// loop reads every connection without blocking, so clients that trickle their headers (slowloris)
+// or keep idle connections open hold no thread; complete requests go to a pool of worker threads
+// running LocalServer::handle (writes may fsync, faults may sleep), whose answers the loop then
+// sends.
 //
 // Limits: request headers at most kMaxHeaderBytes in all (a header flood is cut off there,
 // whatever the number of headers), bodies over kMaxRequestBody refused with an AWS error

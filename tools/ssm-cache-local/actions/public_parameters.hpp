@@ -1,9 +1,9 @@
-// ssm-cache-local/public_parameters.hpp — a bundled SAMPLE of AWS's public parameters under
+// ssm-cache-local/actions/public_parameters.hpp — a bundled SAMPLE of AWS's public parameters under
 // /aws/service/ (a few regions of global-infrastructure, a few Amazon Linux AMI ids), served
-// read-only by GetParameter, GetParameters and GetParametersByPath with the shapes AWS
-// returns (account-less ARN, DataType "text"). Not the full catalogue and not kept current:
-// the values are recordings, for code that reads these names to run offline. See
-// docs/local-server.md ("Public parameters").
+// read-only by GetParameter, GetParameters and GetParametersByPath with the shapes AWS returns
+// (account-less ARN, DataType "text"). Not the full catalogue and not kept current: the values are
+// recordings, for code that reads these names to run offline. See docs/local-server.md ("Public
+// parameters").
 //
 // Pure; thread-safe; building the sample costs a few dozen small allocations.
 #pragma once

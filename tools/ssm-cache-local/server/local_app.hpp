@@ -1,4 +1,4 @@
-// ssm-cache-local/local_app.hpp — the program as a function: run_local parses the command
+// ssm-cache-local/server/local_app.hpp — the program as a function: run_local parses the command
 // line, opens the store, serves on the libevent front until SIGINT/SIGTERM, and returns the
 // exit status (0 stopped cleanly, 1 cannot listen or the loop failed, 2 bad options or data
 // file). main() only calls it; tests call it with their own streams.

@@ -1,4 +1,4 @@
-// ssm-cache-local/event_front.cpp — see event_front.hpp.
+// ssm-cache-local/server/event_front.cpp — see event_front.hpp.
 #include "event_front.hpp"
 
 #include <netdb.h>

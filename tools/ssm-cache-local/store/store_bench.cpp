@@ -1,4 +1,4 @@
-// ssm-cache-local/store_bench.cpp — how the --data database behaves at scale (issue 13:
+// ssm-cache-local/store/store_bench.cpp — how the --data database behaves at scale (issue 13:
 // 10,000 x 4 KB parameters made each write cost 0.4-1.2 s and stalled reads ~1 s). Loads
 // 10,000 parameters of 4 KB into a fresh database, then overwrites parameters one after the
 // other while a reader thread reads: prints write and read latency percentiles and the

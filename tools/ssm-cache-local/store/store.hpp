@@ -1,4 +1,4 @@
-// ssm-cache-local/store.hpp — the data of the local server (parameters with their version
+// ssm-cache-local/store/store.hpp — the data of the local server (parameters with their version
 // history, secrets with their versions and staging labels) and the Store that guards it.
 //
 // Thread-safe: reads share a lock; a write holds it exclusively only while it changes the

@@ -1,4 +1,4 @@
-// ssm-cache-local/local_server.cpp — see local_server.hpp.
+// ssm-cache-local/server/local_server.cpp — see local_server.hpp.
 #include "local_server.hpp"
 
 #include <algorithm>

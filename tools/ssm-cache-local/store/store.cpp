@@ -1,4 +1,4 @@
-// ssm-cache-local/store.cpp — see store.hpp.
+// ssm-cache-local/store/store.cpp — see store.hpp.
 #include "store.hpp"
 
 #include <algorithm>

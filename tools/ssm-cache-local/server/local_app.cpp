@@ -1,4 +1,4 @@
-// ssm-cache-local/local_app.cpp — see local_app.hpp.
+// ssm-cache-local/server/local_app.cpp — see local_app.hpp.
 #include "local_app.hpp"
 
 #include <pthread.h>

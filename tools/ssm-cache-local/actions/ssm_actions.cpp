@@ -1,4 +1,4 @@
-// ssm-cache-local/ssm_actions.cpp — the Parameter Store actions (AmazonSSM.*), with AWS's
+// ssm-cache-local/actions/ssm_actions.cpp — the Parameter Store actions (AmazonSSM.*), with AWS's
 // validation rules, error codes and response shapes. See actions.hpp.
 #include <algorithm>
 #include <exception>

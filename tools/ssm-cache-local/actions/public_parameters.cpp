@@ -1,4 +1,4 @@
-// ssm-cache-local/public_parameters.cpp — see public_parameters.hpp.
+// ssm-cache-local/actions/public_parameters.cpp — see public_parameters.hpp.
 //
 // Sources of the recorded values (cited here, never fetched at run time):
 // - AMI ids, versions and dates: GetParametersByPath answers for
