@@ -104,6 +104,37 @@ def check_regions_apart(ssm, sm):
     assert sm.get_secret_value(SecretId="fid-regional")["SecretString"] == "east1"
 
 
+def check_public_parameters(ssm, sm):
+    # The bundled sample of /aws/service/ (docs/local-server.md): shapes as AWS answers them,
+    # account-less ARNs, values per region, read-only.
+    infra = "/aws/service/global-infrastructure"
+    p = ssm.get_parameter(Name=infra + "/regions/us-east-1/longName")["Parameter"]
+    assert p["Value"] == "US East (N. Virginia)", p
+    assert p["ARN"] == "arn:aws:ssm:us-east-1::parameter" + infra + "/regions/us-east-1/longName", p
+    assert p["Type"] == "String" and p["DataType"] == "text" and p["Version"] == 1, p
+    assert ssm.get_parameter(Name=infra + "/current-region")["Parameter"]["Value"] == "us-east-1"
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(
+        Path=infra + "/regions", PaginationConfig={"PageSize": 2})
+    regions = [q["Value"] for page in pages for q in page["Parameters"]]
+    assert "us-east-1" in regions and "eu-west-1" in regions, regions
+    assert all("/" not in r for r in regions), regions  # one level: the region names only
+    ami = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+    west = client("ssm", ssm.meta.endpoint_url, region="us-west-2")
+    east_id = ssm.get_parameter(Name=ami)["Parameter"]["Value"]
+    west_p = west.get_parameter(Name=ami)["Parameter"]
+    assert east_id.startswith("ami-") and west_p["Value"].startswith("ami-"), (east_id, west_p)
+    assert east_id != west_p["Value"], east_id
+    assert west_p["ARN"].startswith("arn:aws:ssm:us-west-2::parameter/aws/service/"), west_p
+    assert west.get_parameter(Name=infra + "/current-region")["Parameter"]["Value"] == "us-west-2"
+    got = ssm.get_parameters(Names=[ami, "/aws/service/none"])
+    assert [q["Name"] for q in got["Parameters"]] == [ami], got
+    assert got["InvalidParameters"] == ["/aws/service/none"], got
+    version = ssm.get_parameter(Name=ami)["Parameter"]["Version"]
+    assert ssm.get_parameter(Name=f"{ami}:{version}")["Parameter"]["Value"] == east_id
+    code = error_code(ssm.put_parameter, Name=ami, Value="ami-0", Type="String", Overwrite=True)
+    assert code == "ValidationException", code
+
+
 def check_new_actions(ssm, sm):
     ssm.put_parameter(Name="/fid/new", Value="v", Type="String")
     ssm.label_parameter_version(Name="/fid/new", Labels=["live"])
@@ -132,7 +163,7 @@ def check_resource_policy(ssm, sm):
     assert "ResourcePolicy" not in sm.get_resource_policy(SecretId="fid-policy")
 
 
-CHECKS = [check_resource_policy, check_new_actions, check_regions_apart, check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
+CHECKS = [check_public_parameters, check_resource_policy, check_new_actions, check_regions_apart, check_describe_filter_validation, check_root_names, check_label_length, check_policies_refused, check_replicas_refused,
           check_first_version_current, check_forced_delete_of_missing, check_describe_omits_empty,
           check_word_filters, check_filter_without_values]
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "server_process.hpp"
 #include "ssm_cache/ssm_cache.hpp"
@@ -60,6 +61,32 @@ class AwsCliTest : public ::testing::Test {
 };
 
 using V = std::vector<std::string>;
+
+// The bundled sample of AWS's public parameters (docs/local-server.md), as scripts read them:
+// get-parameter with --query, and the paginated by-path listing.
+TEST_F(AwsCliTest, PublicParameterSample) {
+  const std::string infra = "/aws/service/global-infrastructure";
+  const auto region = aws({"ssm", "get-parameter", "--name", infra + "/current-region", "--query",
+                           "Parameter.Value", "--output", "text"});
+  EXPECT_EQ(region.exit_code, 0) << region.err;
+  EXPECT_EQ(region.out, "us-east-1\n");
+  const auto ami = ok({"ssm", "get-parameters", "--names",
+                       "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"});
+  ASSERT_EQ(ami["Parameters"].size(), 1u) << ami.dump();
+  EXPECT_EQ(ami["Parameters"][0]["Value"].get<std::string>().rfind("ami-", 0), 0u);
+  EXPECT_EQ(ami["Parameters"][0]["ARN"],
+            "arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/"
+            "al2023-ami-kernel-default-x86_64");
+  const auto ssm = ok({"ssm", "get-parameters-by-path", "--path", infra + "/regions/eu-west-1",
+                       "--recursive", "--page-size", "3"});
+  std::map<std::string, std::string> values;
+  for (const auto& p : ssm["Parameters"]) values[p["Name"]] = p["Value"];
+  EXPECT_EQ(values[infra + "/regions/eu-west-1/longName"], "Europe (Ireland)");
+  EXPECT_EQ(values[infra + "/regions/eu-west-1/services/ssm/endpoint"], "ssm.eu-west-1.amazonaws.com");
+  const auto missing = aws({"ssm", "get-parameter", "--name", infra + "/regions/xx-nowhere-1"});
+  EXPECT_EQ(missing.exit_code, 254);
+  EXPECT_NE(missing.err.find("ParameterNotFound"), std::string::npos) << missing.err;
+}
 
 TEST_F(AwsCliTest, ParameterStoreAndSecretsManagerThenTheLibrary) {
   // --- put-parameter ---

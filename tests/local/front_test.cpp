@@ -110,6 +110,52 @@ TEST(LocalFront, SlowlorisConnectionsDoNotBlockOthers) {
   EXPECT_TRUE(server.running());
 }
 
+// evhttp's timeout is an idle timeout: a client sending a header line every second (well
+// within it) kept its connection for as long as it liked. The request-read deadline closes it,
+// also after a first request on a kept-alive connection, while a normal client is served.
+TEST(LocalFront, TricklingClientIsClosedAfterTheRequestReadDeadline) {
+  ServerProcess server({"--quiet", "--request-read-timeout", "2"});
+  ::signal(SIGPIPE, SIG_IGN);
+  SignedClient client(server.port());
+  client.http().set_read_timeout(20, 0);  // a bound on a hang only
+  for (const bool after_a_request : {false, true}) {
+    const int fd = connect_to(server.port());
+    ASSERT_GE(fd, 0);
+    timeval receive_timeout{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout);
+    if (after_a_request) {
+      const std::string get = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+      ASSERT_GT(::send(fd, get.data(), get.size(), MSG_NOSIGNAL), 0);
+      char buf[4096];
+      ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0) << "no answer to the first request";
+    }
+    const std::string start = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    ASSERT_GT(::send(fd, start.data(), start.size(), MSG_NOSIGNAL), 0);
+    // Up to 60 lines, one a second: the deadline (2 s) must cut this short; an idle timeout
+    // never would. Between lines, a normal request is answered.
+    bool closed = false;
+    int lines = 0;
+    for (; lines < 60 && !closed; ++lines) {
+      const std::string more = "X-Trickle-" + std::to_string(lines) + ": 1\r\n";
+      if (::send(fd, more.data(), more.size(), MSG_NOSIGNAL) <= 0) {
+        closed = true;
+        break;
+      }
+      char c = 0;
+      const ssize_t n = ::recv(fd, &c, 1, 0);  // waits up to 1 s: EOF once the server closed
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) closed = true;
+      if (lines % 5 == 0) {
+        const auto r = client.call("AmazonSSM.PutParameter", put_body("/t" + std::to_string(after_a_request) + "/" + std::to_string(lines)));
+        EXPECT_EQ(r.status, 200) << r.body;
+      }
+    }
+    ::close(fd);
+    EXPECT_TRUE(closed) << "still open after " << lines << " header lines"
+                        << (after_a_request ? " (after a first request)" : "");
+  }
+  EXPECT_TRUE(server.running());
+}
+
 TEST(LocalFront, OversizedBodyIsRefusedWithoutReadingIt) {
   ServerProcess server({"--quiet"});
   ::signal(SIGPIPE, SIG_IGN);  // the server may close before the client has sent everything

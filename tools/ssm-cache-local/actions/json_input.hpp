@@ -1,5 +1,5 @@
-// ssm-cache-local/json_input.hpp — typed reads of a JSON 1.1 request body with AWS's errors:
-// a member of the wrong JSON type is a SerializationException, a missing required member a
+// ssm-cache-local/actions/json_input.hpp — typed reads of a JSON 1.1 request body with AWS's
+// errors: a member of the wrong JSON type is a SerializationException, a missing required member a
 // ValidationException naming it. Reads only; thread-compatible; cost O(1) per member.
 #pragma once
 

@@ -1,4 +1,4 @@
-// ssm-cache-local/faults.cpp — see faults.hpp.
+// ssm-cache-local/server/faults.cpp — see faults.hpp.
 #include "faults.hpp"
 
 #include <algorithm>

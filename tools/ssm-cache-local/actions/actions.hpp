@@ -1,4 +1,4 @@
-// ssm-cache-local/actions.hpp — the Parameter Store (AmazonSSM.*) and Secrets Manager
+// ssm-cache-local/actions/actions.hpp — the Parameter Store (AmazonSSM.*) and Secrets Manager
 // (secretsmanager.*) actions: JSON input in, JSON output out, ApiError on failure.
 //
 // Thread-safe: reads take the store's shared lock, writes its exclusive lock (see store.hpp).

@@ -1,4 +1,4 @@
-// ssm-cache-local/persistence.hpp — the data file: JSON text <-> StoreData, and a durable
+// ssm-cache-local/store/persistence.hpp — the data file: JSON text <-> StoreData, and a durable
 // write (temporary file, fsync, rename, fsync of the directory) so that a reply is only sent
 // once the write survives a crash. Pure parsing/serialization is thread-safe; the file
 // functions are called under the store's write lock. Cost: linear in the store size.

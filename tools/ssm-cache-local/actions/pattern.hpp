@@ -1,7 +1,7 @@
-// ssm-cache-local/pattern.hpp — whole-value regular expression matching for AllowedPattern and
-// data types, with RE2: a linear-time engine, so that no pattern/value pair can recurse deeply
-// (std::regex overflowed the stack on '(((((a)|b)|c)|d)|e)*' against 4,096 characters) or
-// backtrack for minutes ('^(a+)+$' against "a"*30+"!").
+// ssm-cache-local/actions/pattern.hpp — whole-value regular expression matching for AllowedPattern
+// and data types, with RE2: a linear-time engine, so that no pattern/value pair can recurse deeply
+// (std::regex overflowed the stack on '(((((a)|b)|c)|d)|e)*' against 4,096 characters) or backtrack
+// for minutes ('^(a+)+$' against "a"*30+"!").
 //
 // Thread-safe; compiles the pattern on every call. Cost: O(pattern) to compile, bounded by a
 // fixed memory budget, then O(pattern x value) to match.

@@ -1,4 +1,4 @@
-// ssm-cache-local/store_bench.cpp — how the --data database behaves at scale (issue 13:
+// ssm-cache-local/store/store_bench.cpp — how the --data database behaves at scale (issue 13:
 // 10,000 x 4 KB parameters made each write cost 0.4-1.2 s and stalled reads ~1 s). Loads
 // 10,000 parameters of 4 KB into a fresh database, then overwrites parameters one after the
 // other while a reader thread reads: prints write and read latency percentiles and the
@@ -49,18 +49,9 @@ double percentile(std::vector<double> v, double p) {
 
 std::string name_of(int i) { return "/bench/app" + std::to_string(i % 100) + "/p" + std::to_string(i); }
 
-}  // namespace
+constexpr int kParameters = 10000;
 
-int main(int argc, char** argv) {
-  const bool own_dir = argc < 2;
-  const std::filesystem::path dir =
-      own_dir ? std::filesystem::temp_directory_path() / ("store-bench-" + std::to_string(::getpid()))
-              : std::filesystem::path(argv[1]);
-  const int writes = argc > 2 ? std::atoi(argv[2]) : 500;
-  constexpr int kParameters = 10000;
-  const std::string value(4096, 'v');
-  std::filesystem::create_directories(dir);
-
+StoreData initial_parameters(const std::string& value) {
   StoreData initial;
   for (int i = 0; i < kParameters; ++i) {
     Parameter p;
@@ -70,8 +61,50 @@ int main(int argc, char** argv) {
     p.versions.push_back(v);
     initial.parameters.emplace(p.name, std::move(p));
   }
+  return initial;
+}
+
+/// Latencies of reads, with the reading thread's voluntary context switches (waits: the
+/// reader never does I/O or sleeps) and involuntary ones (preemptions).
+struct ReadRun {
+  std::vector<double> ms;
+  long waits = 0;
+  long preemptions = 0;
+};
+
+/// Reads (each through read_one) on the calling thread while more() holds.
+template <class Read, class More>
+ReadRun read_while(Read& read_one, More more) {
+  ReadRun run;
+  run.ms.reserve(1 << 20);  // no reallocation (and its page faults) inside the loop
+  rusage before{};
+  rusage after{};
+  ::getrusage(RUSAGE_THREAD, &before);
+  for (int i = 0; more(); ++i) run.ms.push_back(read_one(i));
+  ::getrusage(RUSAGE_THREAD, &after);
+  run.waits = after.ru_nvcsw - before.ru_nvcsw;
+  run.preemptions = after.ru_nivcsw - before.ru_nivcsw;
+  return run;
+}
+
+void print_latencies(const char* what, const std::vector<double>& ms) {
+  std::printf("%s: %zu, p50 %.3f ms, p99 %.3f ms, max %.2f ms\n", what, ms.size(),
+              percentile(ms, 0.5), percentile(ms, 0.99), percentile(ms, 1.0));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool own_dir = argc < 2;
+  const std::filesystem::path dir =
+      own_dir ? std::filesystem::temp_directory_path() / ("store-bench-" + std::to_string(::getpid()))
+              : std::filesystem::path(argv[1]);
+  const int writes = argc > 2 ? std::atoi(argv[2]) : 500;
+  const std::string value(4096, 'v');
+  std::filesystem::create_directories(dir);
+
   const auto load_start = Clock::now();
-  LocalServer server({.data_file = (dir / "store.db").string()}, std::move(initial));
+  LocalServer server({.data_file = (dir / "store.db").string()}, initial_parameters(value));
   const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
 
   auto read_one = [&](int i) {
@@ -83,15 +116,11 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   };
   // Baseline: reads alone for one second (the machine's own noise).
-  std::vector<double> idle_read_ms;
-  for (const auto until = Clock::now() + std::chrono::seconds(1); Clock::now() < until;) {
-    idle_read_ms.push_back(read_one(static_cast<int>(idle_read_ms.size())));
-  }
+  const auto until = Clock::now() + std::chrono::seconds(1);
+  const ReadRun alone = read_while(read_one, [&] { return Clock::now() < until; });
   std::atomic<bool> writing{true};
-  std::vector<double> read_ms;
-  std::thread reader([&] {
-    for (int i = 0; writing; ++i) read_ms.push_back(read_one(i));
-  });
+  ReadRun during;
+  std::thread reader([&] { during = read_while(read_one, [&] { return writing.load(); }); });
   std::vector<double> write_ms;
   for (int i = 0; i < writes; ++i) {
     const std::string body = R"({"Name":")" + name_of(i * 31 % kParameters) + R"(","Value":")" +
@@ -109,14 +138,12 @@ int main(int argc, char** argv) {
   ::getrusage(RUSAGE_SELF, &usage);
   std::printf("parameters: %d x %zu bytes, initial import %.2f s\n", kParameters, value.size(),
               load_s);
-  std::printf("writes: %d, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", writes,
-              percentile(write_ms, 0.5), percentile(write_ms, 0.99), percentile(write_ms, 1.0));
-  std::printf("reads alone: %zu, p50 %.3f ms, p99 %.3f ms, max %.2f ms\n", idle_read_ms.size(),
-              percentile(idle_read_ms, 0.5), percentile(idle_read_ms, 0.99),
-              percentile(idle_read_ms, 1.0));
-  std::printf("reads during writes: %zu, p50 %.3f ms, p99 %.3f ms, max %.2f ms\n",
-              read_ms.size(), percentile(read_ms, 0.5), percentile(read_ms, 0.99),
-              percentile(read_ms, 1.0));
+  print_latencies("writes", write_ms);
+  print_latencies("reads alone", alone.ms);
+  print_latencies("reads during writes", during.ms);
+  std::printf("reads alone: %ld waits, %ld preemptions\n", alone.waits, alone.preemptions);
+  std::printf("reader during writes: %ld waits (voluntary context switches), %ld preemptions\n",
+              during.waits, during.preemptions);
   std::printf("peak RSS: %.0f MB, database: %.0f MB\n", usage.ru_maxrss / 1024.0,
               static_cast<double>(std::filesystem::file_size(dir / "store.db")) / 1e6);
   if (own_dir) std::filesystem::remove_all(dir);

@@ -1,4 +1,5 @@
-// ssm-cache-local/actions.cpp — dispatch by X-Amz-Target and pagination tokens. See actions.hpp.
+// ssm-cache-local/actions/actions.cpp — dispatch by X-Amz-Target and pagination tokens. See
+// actions.hpp.
 #include "actions.hpp"
 
 #include <algorithm>

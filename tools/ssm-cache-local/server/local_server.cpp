@@ -1,4 +1,4 @@
-// ssm-cache-local/local_server.cpp — see local_server.hpp.
+// ssm-cache-local/server/local_server.cpp — see local_server.hpp.
 #include "local_server.hpp"
 
 #include <algorithm>
@@ -67,6 +67,178 @@ std::string service_of(std::string_view target) {
   if (target.starts_with("secretsmanager.")) return "secretsmanager";
   return {};
 }
+
+HttpResponse error_response(const std::string& request_id, int status, const std::string& code,
+                            const std::string& message, bool capital_message) {
+  HttpResponse r;
+  r.status = status;
+  r.error_code = code;
+  r.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+               {"x-amzn-RequestId", request_id},
+               {"x-amzn-ErrorType", code}};
+  r.body = dump(json{{"__type", code}, {capital_message ? "Message" : "message", message}});
+  return r;
+}
+
+}  // namespace
+
+/// The error answers of one API call: its request id, its target, and how its service words
+/// errors (Secrets Manager's service errors say "Message", everything else "message").
+struct CallErrors {
+  std::string request_id;
+  std::string target;
+  bool secrets = false;
+  HttpResponse operator()(int status, const std::string& code, const std::string& message,
+                          bool service_error) const {
+    HttpResponse r = error_response(request_id, status, code, message, secrets && service_error);
+    r.target = target;
+    return r;
+  }
+  HttpResponse operator()(const ApiError& e, bool service_error) const {
+    return (*this)(e.status(), e.code(), e.what(), service_error);
+  }
+};
+
+namespace {
+
+/// Throws ApiError (UnknownOperationException) unless the body is AWS JSON.
+void require_json_content_type(const HttpRequest& request) {
+  const std::string* content_type = find_header(request, "content-type");
+  const std::string ct = content_type ? lower(*content_type) : std::string();
+  const std::string media = ct.substr(0, ct.find(';'));
+  if (media != "application/x-amz-json-1.1" && media != "application/x-amz-json-1.0") {
+    throw client_error("UnknownOperationException",
+                       "Content-Type must be application/x-amz-json-1.1 for the AWS JSON 1.1 "
+                       "protocol (got '" +
+                           (content_type ? content_type->substr(0, 100) : std::string()) + "').");
+  }
+}
+
+/// The request body as a JSON object. Throws ApiError (SerializationException), whose
+/// message never quotes the body (it may hold secret values).
+json parse_body(const std::string& raw) {
+  const std::string_view text = raw.empty() ? std::string_view("{}") : raw;
+  if (nesting_depth(text) > 64) {
+    throw client_error("SerializationException", "The request body is nested too deeply.");
+  }
+  json body;
+  try {
+    body = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // Only the position: the parser's own message quotes the body, secret values included.
+    throw client_error("SerializationException", "The request body is not valid JSON (at byte " +
+                                                     std::to_string(e.byte) + ").");
+  } catch (const json::exception&) {
+    // Valid syntax nlohmann-json still refuses, e.g. a number beyond a double (1e999).
+    throw client_error("SerializationException",
+                       "The request body holds a number out of range or an invalid value.");
+  }
+  if (!body.is_object()) {
+    throw client_error("SerializationException",
+                       std::string("The request body must be a JSON object, not ") +
+                           body.type_name() + ".");
+  }
+  return body;
+}
+
+/// The answer an injected fault replaces the call with, or nullopt to run the call.
+std::optional<HttpResponse> injected_answer(const FaultDecision& fault, const CallErrors& fail) {
+  std::optional<HttpResponse> response;
+  switch (fault.kind) {
+    case FaultKind::kThrottle:
+      response = fail(400, "ThrottlingException", "Rate exceeded", false);
+      break;
+    case FaultKind::kError:
+      response = fail(500, fail.secrets ? "InternalServiceError" : "InternalServerError",
+                      "An internal error occurred (injected by ssm-cache-local).", true);
+      break;
+    case FaultKind::kDrop:
+      // The connection is lost before the request is processed: nothing changes.
+      response.emplace();
+      response->delivery = HttpResponse::Delivery::kDrop;
+      response->target = fail.target;
+      break;
+    default:
+      return std::nullopt;
+  }
+  response->delay = fault.latency;
+  return response;
+}
+
+/// Throws ApiError unless the signature scope names `service` (and `region`, when set).
+void check_scope(const aws::ParsedAuthorization& auth, const std::string& service,
+                 const std::string& region) {
+  if (auth.service != service) {
+    throw client_error("InvalidSignatureException",
+                       "Credential should be scoped to correct service: '" + service + "'.");
+  }
+  if (!region.empty() && auth.region != region) {
+    throw client_error("InvalidSignatureException",
+                       "Credential should be scoped to a valid region, not '" +
+                           auth.region.substr(0, 64) + "'. This server serves '" + region + "'.");
+  }
+}
+
+/// Throws ApiError unless X-Amz-Date is present, matches the scope's date and is within
+/// `skew` of `now`.
+void check_request_date(const HttpRequest& request, const aws::ParsedAuthorization& auth,
+                        std::chrono::system_clock::time_point now,
+                        std::chrono::system_clock::duration skew) {
+  const std::string* amz_date = find_header(request, "x-amz-date");
+  if (amz_date == nullptr) {
+    throw client_error("IncompleteSignatureException",
+                       "Authorization header requires existence of a 'X-Amz-Date' header.");
+  }
+  std::chrono::system_clock::time_point when;
+  if (!aws::parse_amz_date(*amz_date, when)) {
+    throw client_error("IncompleteSignatureException",
+                       "X-Amz-Date must be in the ISO-8601 basic format yyyyMMddTHHmmssZ.");
+  }
+  if (amz_date->substr(0, 8) != auth.date) {
+    throw client_error("InvalidSignatureException",
+                       "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
+                       "of date from HTTP: '" + auth.date.substr(0, 16) + "' != '" +
+                           amz_date->substr(0, 8) + "'.");
+  }
+  if (when + skew < now) {
+    throw client_error("InvalidSignatureException",
+                       "Signature expired: " + *amz_date + " is now earlier than " +
+                           aws::format_amz_date(now - skew) + " (" + aws::format_amz_date(now) +
+                           " - 15 min.)");
+  }
+  if (when - skew > now) {
+    throw client_error("InvalidSignatureException",
+                       "Signature not yet current: " + *amz_date + " is still later than " +
+                           aws::format_amz_date(now + skew) + " (" + aws::format_amz_date(now) +
+                           " + 15 min.)");
+  }
+}
+
+/// Throws ApiError unless Host, X-Amz-Date, X-Amz-Target (and a session token, when sent)
+/// are among SignedHeaders.
+void check_signed_headers(const HttpRequest& request, const aws::ParsedAuthorization& auth) {
+  auto is_signed = [&](std::string_view h) {
+    return std::find(auth.signed_headers.begin(), auth.signed_headers.end(), h) !=
+           auth.signed_headers.end();
+  };
+  // Unsigned, these could be changed by whoever replays a captured request: a GetParameter
+  // replayed as DeleteParameter, to another host, or later.
+  for (const auto& [header, shown] : {std::pair{"host", "Host"}, std::pair{"x-amz-date", "X-Amz-Date"},
+                                      std::pair{"x-amz-target", "X-Amz-Target"}}) {
+    if (!is_signed(header)) {
+      throw client_error("IncompleteSignatureException",
+                         std::string("'") + shown + "' must be a 'SignedHeader' in the AWS "
+                         "Authorization.");
+    }
+  }
+  // A session token cannot be validated locally; it is accepted when the signature covers it.
+  if (find_header(request, "x-amz-security-token") != nullptr && !is_signed("x-amz-security-token")) {
+    throw client_error("IncompleteSignatureException",
+                       "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS "
+                       "Authorization.");
+  }
+}
+
 
 LoadDefaults load_defaults(const ServerOptions& options) {
   LoadDefaults defaults;
@@ -148,19 +320,6 @@ std::pair<std::size_t, std::size_t> LocalServer::sizes() const {
     total.second += s;
   }
   return total;
-}
-
-HttpResponse LocalServer::error_response(const std::string& request_id, int status,
-                                         const std::string& code, const std::string& message,
-                                         bool capital_message) {
-  HttpResponse r;
-  r.status = status;
-  r.error_code = code;
-  r.headers = {{"Content-Type", "application/x-amz-json-1.1"},
-               {"x-amzn-RequestId", request_id},
-               {"x-amzn-ErrorType", code}};
-  r.body = dump(json{{"__type", code}, {capital_message ? "Message" : "message", message}});
-  return r;
 }
 
 HttpResponse LocalServer::too_large(std::size_t content_length) {
@@ -264,66 +423,9 @@ std::pair<std::string, std::string> LocalServer::authenticate(
     throw client_error("UnrecognizedClientException",
                        "The security token included in the request is invalid.");
   }
-  const std::string service = service_of(target);
-  if (auth.service != service) {
-    throw client_error("InvalidSignatureException",
-                       "Credential should be scoped to correct service: '" + service + "'.");
-  }
-  if (!options_.region.empty() && auth.region != options_.region) {
-    throw client_error("InvalidSignatureException",
-                       "Credential should be scoped to a valid region, not '" +
-                           auth.region.substr(0, 64) + "'. This server serves '" +
-                           options_.region + "'.");
-  }
-  const std::string* amz_date = find_header(request, "x-amz-date");
-  if (amz_date == nullptr) {
-    throw client_error("IncompleteSignatureException",
-                       "Authorization header requires existence of a 'X-Amz-Date' header.");
-  }
-  std::chrono::system_clock::time_point when;
-  if (!aws::parse_amz_date(*amz_date, when)) {
-    throw client_error("IncompleteSignatureException",
-                       "X-Amz-Date must be in the ISO-8601 basic format yyyyMMddTHHmmssZ.");
-  }
-  if (amz_date->substr(0, 8) != auth.date) {
-    throw client_error("InvalidSignatureException",
-                       "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
-                       "of date from HTTP: '" + auth.date.substr(0, 16) + "' != '" +
-                           amz_date->substr(0, 8) + "'.");
-  }
-  const auto skew = options_.max_clock_skew;
-  if (when + skew < now) {
-    throw client_error("InvalidSignatureException",
-                       "Signature expired: " + *amz_date + " is now earlier than " +
-                           aws::format_amz_date(now - skew) + " (" + aws::format_amz_date(now) +
-                           " - 15 min.)");
-  }
-  if (when - skew > now) {
-    throw client_error("InvalidSignatureException",
-                       "Signature not yet current: " + *amz_date + " is still later than " +
-                           aws::format_amz_date(now + skew) + " (" + aws::format_amz_date(now) +
-                           " + 15 min.)");
-  }
-  auto is_signed = [&](std::string_view h) {
-    return std::find(auth.signed_headers.begin(), auth.signed_headers.end(), h) !=
-           auth.signed_headers.end();
-  };
-  // Unsigned, these could be changed by whoever replays a captured request: a GetParameter
-  // replayed as DeleteParameter, to another host, or later.
-  for (const auto& [header, shown] : {std::pair{"host", "Host"}, std::pair{"x-amz-date", "X-Amz-Date"},
-                                      std::pair{"x-amz-target", "X-Amz-Target"}}) {
-    if (!is_signed(header)) {
-      throw client_error("IncompleteSignatureException",
-                         std::string("'") + shown + "' must be a 'SignedHeader' in the AWS "
-                         "Authorization.");
-    }
-  }
-  // A session token cannot be validated locally; it is accepted when the signature covers it.
-  if (find_header(request, "x-amz-security-token") != nullptr && !is_signed("x-amz-security-token")) {
-    throw client_error("IncompleteSignatureException",
-                       "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS "
-                       "Authorization.");
-  }
+  check_scope(auth, service_of(target), options_.region);
+  check_request_date(request, auth, now, options_.max_clock_skew);
+  check_signed_headers(request, auth);
   const aws::SignableRequest signable{request.method, request.target, request.headers,
                                       request.body};
   const std::string expected = aws::expected_signature(signable, cred->second);
@@ -364,101 +466,51 @@ HttpResponse LocalServer::handle_api(const HttpRequest& request) {
     return r;
   }
   stats_.count_call(target);
-  const bool secrets = service_of(target) == "secretsmanager";
+  return handle_call(request, CallErrors{request_id, target, service_of(target) == "secretsmanager"});
+}
 
-  auto fail = [&](int status, const std::string& code, const std::string& message,
-                  bool service_error) {
-    HttpResponse r = error_response(request_id, status, code, message, secrets && service_error);
-    r.target = target;
-    return r;
-  };
-
-  const std::string* content_type = find_header(request, "content-type");
-  const std::string ct = content_type ? lower(*content_type) : std::string();
-  const std::string media = ct.substr(0, ct.find(';'));
-  if (media != "application/x-amz-json-1.1" && media != "application/x-amz-json-1.0") {
-    return fail(400, "UnknownOperationException",
-                "Content-Type must be application/x-amz-json-1.1 for the AWS JSON 1.1 protocol "
-                "(got '" + (content_type ? content_type->substr(0, 100) : std::string()) + "').",
-                false);
-  }
-
+// A known action: checks (content type, signature), faults, then the action itself.
+HttpResponse LocalServer::handle_call(const HttpRequest& request, const CallErrors& fail) {
   const auto wall = now();
   RequestContext ctx;
   try {
-    auto [region, access_key] = authenticate(request, target, wall);
+    require_json_content_type(request);
+    auto [region, access_key] = authenticate(request, fail.target, wall);
     ctx.region = options_.region.empty() ? region : options_.region;
     ctx.access_key_id = access_key;
   } catch (const ApiError& e) {
-    return fail(e.status(), e.code(), e.what(), false);
+    return fail(e, false);
   }
   ctx.account_id = options_.account_id;
   ctx.now = epoch_seconds(wall);
 
-  const FaultDecision fault = faults_.decide(target, std::chrono::steady_clock::now());
+  const FaultDecision fault = faults_.decide(fail.target, std::chrono::steady_clock::now());
   stats_.count_fault(fault.kind);
   ctx.empty_first_page = fault.empty_first_page;
+  if (auto injected = injected_answer(fault, fail)) return *injected;
+
   HttpResponse response;
-  switch (fault.kind) {
-    case FaultKind::kThrottle:
-      response = fail(400, "ThrottlingException", "Rate exceeded", false);
-      response.delay = fault.latency;
-      return response;
-    case FaultKind::kError:
-      response = fail(500, secrets ? "InternalServiceError" : "InternalServerError",
-                      "An internal error occurred (injected by ssm-cache-local).", true);
-      response.delay = fault.latency;
-      return response;
-    case FaultKind::kDrop:
-      // The connection is lost before the request is processed: nothing changes.
-      response.delivery = HttpResponse::Delivery::kDrop;
-      response.delay = fault.latency;
-      response.target = target;
-      return response;
-    default:
-      break;
-  }
-
-  json body;
-  const std::string_view text = request.body.empty() ? std::string_view("{}") : request.body;
-  if (nesting_depth(text) > 64) {
-    return fail(400, "SerializationException", "The request body is nested too deeply.", false);
-  }
   try {
-    body = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // Only the position: the parser's own message quotes the body, secret values included.
-    return fail(400, "SerializationException",
-                "The request body is not valid JSON (at byte " + std::to_string(e.byte) + ").",
-                false);
-  } catch (const json::exception&) {
-    // Valid syntax nlohmann-json still refuses, e.g. a number beyond a double (1e999).
-    return fail(400, "SerializationException",
-                "The request body holds a number out of range or an invalid value.", false);
-  }
-  if (!body.is_object()) {
-    return fail(400, "SerializationException",
-                std::string("The request body must be a JSON object, not ") + body.type_name() +
-                    ".",
-                false);
-  }
-
-  try {
-    // AWS keeps one store per region: the region the request was signed for.
-    Actions actions(store_for(ctx.region), random_);
-    const json result = actions.call(target, ctx, body);
-    response.status = 200;
-    response.headers = {{"Content-Type", "application/x-amz-json-1.1"},
-                        {"x-amzn-RequestId", request_id}};
-    response.body = dump(result);
-    response.target = target;
+    const json body = parse_body(request.body);
+    try {
+      // AWS keeps one store per region: the region the request was signed for.
+      Actions actions(store_for(ctx.region), random_);
+      response.body = dump(actions.call(fail.target, ctx, body));
+    } catch (const ApiError& e) {
+      response = fail(e, true);
+    }
   } catch (const ApiError& e) {
-    response = fail(e.status(), e.code(), e.what(), true);
+    response = fail(e, false);
   } catch (const std::exception& e) {
     // A failed write (disk full, permissions): nothing was changed, the client may retry.
-    response = fail(500, secrets ? "InternalServiceError" : "InternalServerError",
+    response = fail(500, fail.secrets ? "InternalServiceError" : "InternalServerError",
                     std::string("ssm-cache-local could not complete the request: ") + e.what(),
                     true);
+  }
+  if (response.status == 200) {
+    response.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                        {"x-amzn-RequestId", fail.request_id}};
+    response.target = fail.target;
   }
   response.delay = fault.latency;
   if (fault.kind == FaultKind::kTruncate) response.delivery = HttpResponse::Delivery::kTruncate;

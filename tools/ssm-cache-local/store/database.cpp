@@ -1,4 +1,4 @@
-// ssm-cache-local/database.cpp — see database.hpp.
+// ssm-cache-local/store/database.cpp — see database.hpp.
 #include "database.hpp"
 
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-// ssm-cache-local/persistence.cpp — see persistence.hpp.
+// ssm-cache-local/store/persistence.cpp — see persistence.hpp.
 #include "persistence.hpp"
 
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-// ssm-cache-local/database.hpp — the --data store on disk: an SQLite database in WAL mode,
+// ssm-cache-local/store/database.hpp — the --data store on disk: an SQLite database in WAL mode,
 // one row per parameter and per secret (the entry in the data file's JSON format), so that a
 // write costs one transaction over the entries it changes, not a rewrite of the store.
 // synchronous=FULL: a committed transaction survives a crash of the process or the machine,

@@ -1,7 +1,8 @@
-// ssm-cache-local/store.cpp — see store.hpp.
+// ssm-cache-local/store/store.cpp — see store.hpp.
 #include "store.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include "database.hpp"
 
@@ -126,6 +127,19 @@ Store::Store(StoreData initial, Database* db, std::string region)
 
 void Store::commit(const Changes& changes) {
   db_->save(region_, changes.parameters(), changes.secrets());
+}
+
+void Store::commit_parameter(const ParameterWrite& write) {
+  db_->save(region_, {{write.key, &write.next}}, {});
+}
+
+void Store::lock_exclusive(std::unique_lock<std::shared_mutex>& lock) {
+  constexpr int kTries = 1000;  // then block: a stream of overlapping readers must not starve it
+  for (int i = 0; i < kTries; ++i) {
+    if (lock.try_lock()) return;
+    std::this_thread::yield();
+  }
+  lock.lock();
 }
 
 }  // namespace ssm_cache::local

@@ -1,8 +1,8 @@
-// ssm-cache-local/local_server.hpp — the whole server minus sockets: one HTTP request in, one
-// HTTP response out (plus how to deliver it when a fault asks for a dropped connection or a
-// truncated body). JSON 1.1 framing, SigV4 verification, X-Amz-Target dispatch, AWS error
-// bodies, faults, statistics and the /_local/ admin endpoints all live here, so that tests and
-// the fuzzer drive exactly what the program serves.
+// ssm-cache-local/server/local_server.hpp — the whole server minus sockets: one HTTP request in,
+// one HTTP response out (plus how to deliver it when a fault asks for a dropped connection or a
+// truncated body). JSON 1.1 framing, SigV4 verification, X-Amz-Target dispatch, AWS error bodies,
+// faults, statistics and the /_local/ admin endpoints all live here, so that tests and the fuzzer
+// drive exactly what the program serves.
 //
 // Thread-safe: handle() may run on many threads at once. Cost: one SigV4 verification (two
 // SHA-256 and five HMACs) and one JSON parse per call, plus the action itself.
@@ -26,6 +26,8 @@
 #include "util.hpp"
 
 namespace ssm_cache::local {
+
+struct CallErrors;  // local_server.cpp: the error answers of one call
 
 class Database;
 
@@ -100,8 +102,7 @@ class LocalServer {
   std::pair<std::string, std::string> authenticate(const HttpRequest& request,
                                                    std::string_view target,
                                                    std::chrono::system_clock::time_point now);
-  HttpResponse error_response(const std::string& request_id, int status, const std::string& code,
-                              const std::string& message, bool capital_message);
+  HttpResponse handle_call(const HttpRequest& request, const CallErrors& fail);
   std::chrono::system_clock::time_point now() const;
 
   ServerOptions options_;

@@ -1,7 +1,8 @@
-// ssm-cache-local/ssm_actions.cpp — the Parameter Store actions (AmazonSSM.*), with AWS's
+// ssm-cache-local/actions/ssm_actions.cpp — the Parameter Store actions (AmazonSSM.*), with AWS's
 // validation rules, error codes and response shapes. See actions.hpp.
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <set>
 
 #include "actions.hpp"
@@ -9,6 +10,7 @@
 #include "json_input.hpp"
 #include "names.hpp"
 #include "pattern.hpp"
+#include "public_parameters.hpp"
 
 namespace ssm_cache::local {
 
@@ -21,7 +23,9 @@ constexpr std::size_t kAdvancedValueLimit = 8192;
 constexpr std::size_t kMaxVersions = 100;
 
 std::string parameter_arn(const RequestContext& ctx, const std::string& name) {
-  return "arn:aws:ssm:" + ctx.region + ":" + ctx.account_id + ":parameter" +
+  // AWS's public parameters belong to no account: "arn:aws:ssm:us-east-1::parameter/aws/...".
+  const std::string account = is_public_parameter_name(name) ? "" : ctx.account_id;
+  return "arn:aws:ssm:" + ctx.region + ":" + account + ":parameter" +
          (name.starts_with('/') ? name : "/" + name);
 }
 
@@ -183,117 +187,127 @@ struct StringFilter {
 
 const std::set<std::string> kTypes = {"String", "StringList", "SecureString"};
 
+/// One ParameterStringFilter as given, with the model's constraints checked
+/// (ValidationException, SSM API reference): key pattern and length, option length, values.
+StringFilter read_model_filter(const Input& f) {
+  StringFilter filter;
+  filter.key = f.string("Key", "parameterFilters.member.key");
+  if (filter.key.empty() || filter.key.size() > 132) {
+    throw validation_error("parameterFilters.member.key",
+                           "Member must have length between 1 and 132");
+  }
+  filter.option = f.opt_string("Option").value_or("Equals");
+  static const std::set<std::string> kModelKeys = {"Name", "Type",  "KeyId",   "Path",
+                                                   "Label", "Tier", "DataType"};
+  if (!filter.key.starts_with("tag:") && !kModelKeys.contains(filter.key)) {
+    throw validation_error("parameterFilters.member.key",
+                           "Member must satisfy regular expression pattern: "
+                           "tag:.+|Name|Type|KeyId|Path|Label|Tier");
+  }
+  if (filter.option.empty() || filter.option.size() > 10) {
+    throw validation_error("parameterFilters.member.option",
+                           "Member must have length between 1 and 10");
+  }
+  filter.values = f.opt_strings("Values").value_or(std::vector<std::string>{});
+  if (filter.values.size() > 50) {
+    throw validation_error("parameterFilters.member.values",
+                           "Member must have length less than or equal to 50");
+  }
+  for (const auto& v : filter.values) {
+    if (v.empty() || v.size() > 1024) {
+      throw validation_error("parameterFilters.member.values.member",
+                             "Member must have length between 1 and 1024");
+    }
+  }
+  if (filter.key == "Path" && !f.has("Option")) filter.option = "OneLevel";
+  return filter;
+}
+
+/// Throws InvalidFilterKey for a key the action does not take, or given twice.
+void check_filter_key(const StringFilter& filter, bool by_path, std::set<std::string>& seen) {
+  if (by_path) {
+    if (filter.key != "Type" && filter.key != "KeyId" && filter.key != "Label") {
+      throw client_error("InvalidFilterKey", "The following filter key is not valid: " +
+                                                 filter.key +
+                                                 ". Valid filter keys include: [Type, KeyId, "
+                                                 "Label].");
+    }
+  } else if (filter.key == "Label") {
+    // Label selects versions: GetParametersByPath only.
+    throw client_error("InvalidFilterKey",
+                       "The following filter key is not valid: Label. Valid filter keys "
+                       "include: [Path, Name, Type, KeyId, Tier]");
+  }
+  if (!seen.insert(filter.key).second) {
+    throw client_error("InvalidFilterKey", "The following filter is duplicated in the request: " +
+                                               filter.key +
+                                               ". A request can contain only one occurrence of "
+                                               "a specific filter.");
+  }
+}
+
+/// Throws InvalidFilterOption unless the key takes the option.
+void check_filter_option(const StringFilter& filter) {
+  std::vector<std::string> options;
+  if (filter.key == "Label" || filter.key == "Tier" || filter.key == "DataType") {
+    options = {"Equals"};
+  } else if (filter.key == "Name" || filter.key.starts_with("tag:")) {
+    options = {"Equals", "BeginsWith", "Contains"};
+  } else if (filter.key == "Path") {
+    options = {"Recursive", "OneLevel"};
+  } else {
+    options = {"Equals", "BeginsWith"};
+  }
+  if (std::find(options.begin(), options.end(), filter.option) == options.end()) {
+    std::string valid;
+    for (const auto& o : options) valid += (valid.empty() ? "" : ", ") + o;
+    throw client_error("InvalidFilterOption", "The following filter option is not valid: " +
+                                                  filter.option + ". Valid options include: [" +
+                                                  valid + "].");
+  }
+}
+
+ApiError invalid_filter_value(const std::string& value, const std::string& valid_values) {
+  return client_error("InvalidFilterValue", "The following filter value is not valid: " + value +
+                                                ". Valid values include: " + valid_values);
+}
+
+/// Throws InvalidFilterValue (or ValidationException for reserved paths) for values the key
+/// does not take.
+void check_filter_values(const StringFilter& filter) {
+  if (filter.values.empty() && !filter.key.starts_with("tag:")) {
+    throw client_error("InvalidFilterValue",
+                       "The following filter values are missing : null for filter key " +
+                           filter.key + ".");
+  }
+  for (const auto& v : filter.values) {
+    if (filter.key == "Type" && filter.option == "Equals" && !kTypes.contains(v)) {
+      throw invalid_filter_value(v, "[String, StringList, SecureString].");
+    }
+    if (filter.key == "Tier" && v != "Standard" && v != "Advanced" &&
+        v != "Intelligent-Tiering") {
+      throw invalid_filter_value(v, "[Standard, Advanced, Intelligent-Tiering]");
+    }
+    if (filter.key == "Path") {
+      if (starts_with_icase(v, "/aws") || starts_with_icase(v, "/ssm")) {
+        throw client_error("ValidationException",
+                           "Filters for common parameters can't be prefixed with \"aws\" or "
+                           "\"ssm\" (case-insensitive).");
+      }
+      validate_path(v);
+    }
+  }
+}
+
 std::vector<StringFilter> read_filters(const json* list, bool by_path) {
   std::vector<StringFilter> out;
   if (list == nullptr) return out;
   std::set<std::string> keys;
   for (const auto& item : *list) {
-    Input f(item);
-    StringFilter filter;
-    filter.key = f.string("Key", "parameterFilters.member.key");
-    if (filter.key.empty() || filter.key.size() > 132) {
-      throw validation_error("parameterFilters.member.key",
-                             "Member must have length between 1 and 132");
-    }
-    filter.option = f.opt_string("Option").value_or("Equals");
-    // Model constraints first (ValidationException): the key's pattern and the option's
-    // length (ParameterStringFilter, SSM API reference).
-    static const std::set<std::string> kModelKeys = {"Name", "Type",  "KeyId",   "Path",
-                                                     "Label", "Tier", "DataType"};
-    if (!filter.key.starts_with("tag:") && !kModelKeys.contains(filter.key)) {
-      throw validation_error("parameterFilters.member.key",
-                             "Member must satisfy regular expression pattern: "
-                             "tag:.+|Name|Type|KeyId|Path|Label|Tier");
-    }
-    if (filter.option.empty() || filter.option.size() > 10) {
-      throw validation_error("parameterFilters.member.option",
-                             "Member must have length between 1 and 10");
-    }
-    filter.values = f.opt_strings("Values").value_or(std::vector<std::string>{});
-    if (filter.values.size() > 50) {
-      throw validation_error("parameterFilters.member.values",
-                             "Member must have length less than or equal to 50");
-    }
-    for (const auto& v : filter.values) {
-      if (v.empty() || v.size() > 1024) {
-        throw validation_error("parameterFilters.member.values.member",
-                               "Member must have length between 1 and 1024");
-      }
-    }
-    const bool is_tag = filter.key.starts_with("tag:");
-    if (by_path) {
-      if (filter.key != "Type" && filter.key != "KeyId" && filter.key != "Label") {
-        throw client_error("InvalidFilterKey", "The following filter key is not valid: " +
-                                                   filter.key +
-                                                   ". Valid filter keys include: [Type, KeyId, "
-                                                   "Label].");
-      }
-    } else if (filter.key == "Label") {
-      // Label selects versions: GetParametersByPath only.
-      throw client_error("InvalidFilterKey",
-                         "The following filter key is not valid: Label. Valid filter keys "
-                         "include: [Path, Name, Type, KeyId, Tier]");
-    }
-    if (!keys.insert(filter.key).second) {
-      throw client_error("InvalidFilterKey", "The following filter is duplicated in the request: " +
-                                                 filter.key +
-                                                 ". A request can contain only one occurrence of "
-                                                 "a specific filter.");
-    }
-    std::vector<std::string> options;
-    if (filter.key == "Label") {
-      options = {"Equals"};
-    } else if (filter.key == "Name" || is_tag) {
-      options = {"Equals", "BeginsWith", "Contains"};
-    } else if (filter.key == "Path") {
-      options = {"Recursive", "OneLevel"};
-      if (!f.has("Option")) filter.option = "OneLevel";
-    } else if (filter.key == "Tier" || filter.key == "DataType") {
-      options = {"Equals"};
-    } else {
-      options = {"Equals", "BeginsWith"};
-    }
-    if (std::find(options.begin(), options.end(), filter.option) == options.end()) {
-      std::string valid;
-      for (const auto& o : options) valid += (valid.empty() ? "" : ", ") + o;
-      throw client_error("InvalidFilterOption", "The following filter option is not valid: " +
-                                                    filter.option + ". Valid options include: [" +
-                                                    valid + "].");
-    }
-    if (filter.values.empty() && !is_tag) {
-      throw client_error("InvalidFilterValue",
-                         "The following filter values are missing : null for filter key " +
-                             filter.key + ".");
-    }
-    if (filter.key == "Type") {
-      for (const auto& v : filter.values) {
-        if (filter.option == "Equals" && !kTypes.contains(v)) {
-          throw client_error("InvalidFilterValue",
-                             "The following filter value is not valid: " + v +
-                                 ". Valid values include: [String, StringList, SecureString].");
-        }
-      }
-    }
-    if (filter.key == "Tier") {
-      for (const auto& v : filter.values) {
-        if (v != "Standard" && v != "Advanced" && v != "Intelligent-Tiering") {
-          throw client_error("InvalidFilterValue",
-                             "The following filter value is not valid: " + v +
-                                 ". Valid values include: [Standard, Advanced, "
-                                 "Intelligent-Tiering]");
-        }
-      }
-    }
-    if (filter.key == "Path") {
-      for (const auto& v : filter.values) {
-        if (starts_with_icase(v, "/aws") || starts_with_icase(v, "/ssm")) {
-          throw client_error("ValidationException",
-                             "Filters for common parameters can't be prefixed with \"aws\" or "
-                             "\"ssm\" (case-insensitive).");
-        }
-        validate_path(v);
-      }
-    }
+    StringFilter filter = read_model_filter(Input(item));
+    check_filter_key(filter, by_path, keys);
+    check_filter_option(filter);
+    check_filter_values(filter);
     out.push_back(std::move(filter));
   }
   return out;
@@ -393,187 +407,228 @@ bool matches_pattern(const std::string& pattern, const std::string& value) {
   }
 }
 
-}  // namespace
+/// PutParameter's input, checked as far as it can be without the stored parameter.
+struct PutRequest {
+  std::string name;
+  std::string value;
+  std::optional<std::string> type;
+  std::optional<std::string> key_id;
+  bool overwrite = false;
+  std::optional<std::string> description;
+  std::optional<std::string> allowed_pattern;
+  std::optional<std::string> tier;
+  std::optional<std::string> data_type;
+  std::optional<std::vector<Tag>> tags;
+};
 
-// ---- actions ----------------------------------------------------------------------------
-
-json Actions::put_parameter(const RequestContext& ctx, const json& body) {
-  const Input in(body);
-  const std::string name = in.string("Name", "name");
-  const std::string value = in.string("Value", "value");
-  const auto type = in.opt_string("Type");
-  const auto key_id = in.opt_string("KeyId");
-  const bool overwrite = in.boolean("Overwrite", false);
-  const auto description = in.opt_string("Description");
-  const auto allowed_pattern = in.opt_string("AllowedPattern");
-  const auto tier = in.opt_string("Tier");
-  const auto data_type = in.opt_string("DataType");
-  const auto policies = in.opt_string("Policies");
-  const json* tags_json = in.opt_objects("Tags");
-
-  validate_parameter_name(name);
-  if (value.empty()) {
-    throw validation_error("value", "Member must have length greater than or equal to 1");
-  }
-  if (type && !kTypes.contains(*type)) {
+void check_put_enums(const PutRequest& r) {
+  if (r.type && !kTypes.contains(*r.type)) {
     throw validation_error("type", "Member must satisfy enum value set: [SecureString, "
                                    "StringList, String]");
   }
-  if (description && description->size() > 1024) {
-    throw validation_error("description", "Member must have length less than or equal to 1024");
-  }
-  if (allowed_pattern && allowed_pattern->size() > kMaxAllowedPatternLength) {
-    throw validation_error("allowedPattern",
-                           "Member must have length less than or equal to 1024");
-  }
-  if (tier && *tier != "Standard" && *tier != "Advanced" && *tier != "Intelligent-Tiering") {
+  if (r.tier && *r.tier != "Standard" && *r.tier != "Advanced" &&
+      *r.tier != "Intelligent-Tiering") {
     throw validation_error("tier",
                            "Member must satisfy enum value set: [Advanced, Intelligent-Tiering, "
                            "Standard]");
   }
-  if (data_type && *data_type != "text" && *data_type != "aws:ec2:image" &&
-      *data_type != "aws:ssm:integration") {
+  if (r.data_type && *r.data_type != "text" && *r.data_type != "aws:ec2:image" &&
+      *r.data_type != "aws:ssm:integration") {
     throw client_error("ValidationException",
-                       "The following data type is not supported: " + *data_type +
+                       "The following data type is not supported: " + *r.data_type +
                            " (supported: text, aws:ec2:image, aws:ssm:integration).");
   }
-  if (policies) {
+}
+
+PutRequest read_put_request(const json& body) {
+  const Input in(body);
+  PutRequest r{.name = in.string("Name", "name"),
+               .value = in.string("Value", "value"),
+               .type = in.opt_string("Type"),
+               .key_id = in.opt_string("KeyId"),
+               .overwrite = in.boolean("Overwrite", false),
+               .description = in.opt_string("Description"),
+               .allowed_pattern = in.opt_string("AllowedPattern"),
+               .tier = in.opt_string("Tier"),
+               .data_type = in.opt_string("DataType"),
+               .tags = std::nullopt};
+  validate_parameter_name(r.name);
+  if (r.value.empty()) {
+    throw validation_error("value", "Member must have length greater than or equal to 1");
+  }
+  if (r.description && r.description->size() > 1024) {
+    throw validation_error("description", "Member must have length less than or equal to 1024");
+  }
+  if (r.allowed_pattern && r.allowed_pattern->size() > kMaxAllowedPatternLength) {
+    throw validation_error("allowedPattern",
+                           "Member must have length less than or equal to 1024");
+  }
+  check_put_enums(r);
+  if (in.opt_string("Policies")) {
     // Refused rather than silently ignored: an expiration policy would never fire here.
     throw client_error("ValidationException",
                        "ssm-cache-local does not implement parameter policies (Policies).");
   }
-  if (tags_json != nullptr && overwrite) {
-    throw client_error("ValidationException",
-                       "Invalid request: tags and overwrite can't be used together. To create a "
-                       "parameter with tags, please remove overwrite flag. To update tags for an "
-                       "existing parameter, please use AddTagsToResource or "
-                       "RemoveTagsFromResource.");
-  }
-  std::vector<Tag> tags;
-  if (tags_json != nullptr) {
-    for (const auto& t : *tags_json) {
+  if (const json* tags = in.opt_objects("Tags")) {
+    if (r.overwrite) {
+      throw client_error("ValidationException",
+                         "Invalid request: tags and overwrite can't be used together. To create "
+                         "a parameter with tags, please remove overwrite flag. To update tags "
+                         "for an existing parameter, please use AddTagsToResource or "
+                         "RemoveTagsFromResource.");
+    }
+    r.tags.emplace();
+    for (const auto& t : *tags) {
       const Input ti(t);
-      tags.push_back({ti.string("Key", "tags.member.key"), ti.string("Value", "tags.member.value")});
+      r.tags->push_back(
+          {ti.string("Key", "tags.member.key"), ti.string("Value", "tags.member.value")});
     }
   }
-  if (key_id) validate_key_id(*key_id);
+  if (r.key_id) validate_key_id(*r.key_id);
+  return r;
+}
 
-  // The value is checked against the pattern before the store's lock is taken, so that no
-  // pattern holds up other requests; the write re-checks only if a concurrent write changed
-  // the pattern in between. The outcome (or the bad-pattern error) is applied in the write,
-  // where AWS reports it: after ParameterAlreadyExists and the tier checks.
-  const std::string checked_pattern =
-      allowed_pattern ? *allowed_pattern : store_.read([&](const StoreData& data) {
-        auto it = data.parameters.find(stored_key(data, name));
-        return it == data.parameters.end() ? std::string() : it->second.current().allowed_pattern;
-      });
-  std::exception_ptr pattern_error;
-  bool checked_matches = true;
+/// The tier a put leaves, checked against the value's size. Throws ValidationException.
+std::string put_tier(const PutRequest& r, const ParameterVersion* previous) {
+  const std::string previous_tier = previous ? previous->tier : "Standard";
+  std::string tier = r.tier.value_or(previous_tier);
+  if (tier == "Intelligent-Tiering") {
+    tier = (r.value.size() > kStandardValueLimit || previous_tier == "Advanced") ? "Advanced"
+                                                                                : "Standard";
+  }
+  if (previous_tier == "Advanced" && tier == "Standard") {
+    throw client_error("ValidationException",
+                       "This parameter uses the advanced-parameter tier. You can't downgrade a "
+                       "parameter from the advanced-parameter tier to the standard-parameter "
+                       "tier.");
+  }
+  if (r.value.size() > (tier == "Advanced" ? kAdvancedValueLimit : kStandardValueLimit)) {
+    throw client_error("ValidationException",
+                       tier == "Advanced"
+                           ? "Advanced tier parameters support a maximum parameter value of "
+                             "8192 characters."
+                           : "Standard tier parameters support a maximum parameter value of "
+                             "4096 characters. To create a larger parameter value, upgrade "
+                             "the parameter to use the advanced-parameter tier.");
+  }
+  return tier;
+}
+
+/// The version a put makes from the current one (null: a new parameter), in AWS's order of
+/// checks; everything but the pattern, the version number and the time.
+ParameterVersion put_version(const PutRequest& r, const ParameterVersion* previous) {
+  if (previous != nullptr && !r.overwrite) {
+    throw client_error("ParameterAlreadyExists",
+                       "The parameter already exists. To overwrite this value, set the "
+                       "overwrite option in the request to true.");
+  }
+  if (!r.type && previous == nullptr) {
+    throw client_error("ValidationException",
+                       "A parameter type is required when you create a parameter.");
+  }
+  ParameterVersion v;
+  v.type = r.type ? *r.type : previous->type;
+  if (v.type == "SecureString") {
+    const bool kept = previous != nullptr && !previous->key_id.empty();
+    v.key_id = r.key_id.value_or(kept ? previous->key_id : "alias/aws/ssm");
+  } else if (r.key_id) {
+    throw client_error("ValidationException",
+                       "KeyId is required for SecureString type parameter only.");
+  }
+  v.value = r.value;
+  v.description = r.description.value_or(previous ? previous->description : "");
+  v.allowed_pattern = r.allowed_pattern.value_or(previous ? previous->allowed_pattern : "");
+  v.data_type = r.data_type.value_or(previous ? previous->data_type : "text");
+  v.policies = previous ? previous->policies : "";
+  v.tier = put_tier(r, previous);
+  return v;
+}
+
+/// A pattern checked before the store's lock is taken (so that no pattern holds up other
+/// requests): its outcome, or the bad-pattern error, applied where AWS reports it.
+struct PatternCheck {
+  std::string pattern;
+  bool matches = true;
+  std::exception_ptr error;
+};
+
+PatternCheck check_pattern_early(const std::string& pattern, const std::string& value) {
+  PatternCheck check{pattern, true, nullptr};
   try {
-    checked_matches = checked_pattern.empty() || matches_pattern(checked_pattern, value);
+    check.matches = pattern.empty() || matches_pattern(pattern, value);
   } catch (const ApiError&) {
-    pattern_error = std::current_exception();
+    check.error = std::current_exception();
   }
+  return check;
+}
 
-  return store_.write([&](StoreData& data, Changes& changes) {
-    const std::string key = stored_key(data, name);
-    changes.parameter(key);
-    auto it = data.parameters.find(key);
-    const ParameterVersion* previous = it == data.parameters.end() ? nullptr : &it->second.current();
-    if (previous != nullptr && !overwrite) {
-      throw client_error("ParameterAlreadyExists",
-                         "The parameter already exists. To overwrite this value, set the "
-                         "overwrite option in the request to true.");
+/// Throws unless v's value matches v's pattern; re-checks only if a concurrent write changed
+/// the pattern since `early`.
+void require_pattern_match(const ParameterVersion& v, const PatternCheck& early) {
+  const bool same = v.allowed_pattern == early.pattern;
+  if (same && early.error) std::rethrow_exception(early.error);
+  const bool matches =
+      same ? early.matches : v.allowed_pattern.empty() || matches_pattern(v.allowed_pattern, v.value);
+  if (!matches) {
+    throw client_error("ParameterPatternMismatchException",
+                       "Parameter value, cannot be validated against allowedPattern: " +
+                           v.allowed_pattern);
+  }
+  if (v.data_type == "aws:ec2:image" && !full_match("ami-[a-z0-9]{8,17}", v.value)) {
+    throw client_error("ValidationException",
+                       "Parameter value is not a valid AMI id for data type aws:ec2:image.");
+  }
+}
+
+/// Appends v to p as its next version, dropping the oldest beyond kMaxVersions.
+void append_version(Parameter& p, ParameterVersion v) {
+  v.version = p.current().version + 1;
+  if (p.versions.size() >= kMaxVersions) {
+    if (!p.versions.front().labels.empty()) {
+      throw client_error(
+          "ParameterMaxVersionLimitExceeded",
+          "You attempted to create a new version of " + p.name +
+              " by calling the PutParameter API with the overwrite flag. Version " +
+              std::to_string(p.versions.front().version) +
+              ", the oldest version, can't be deleted because it has a label associated with "
+              "it. Move the label to another version of the parameter, and try again.");
     }
-    ParameterVersion v;
-    if (!type && previous == nullptr) {
-      throw client_error("ValidationException",
-                         "A parameter type is required when you create a parameter.");
-    }
-    v.type = type ? *type : previous->type;
-    if (v.type == "SecureString") {
-      v.key_id = key_id ? *key_id
-                        : (previous != nullptr && !previous->key_id.empty() ? previous->key_id
-                                                                            : "alias/aws/ssm");
-    } else if (key_id) {
-      throw client_error("ValidationException",
-                         "KeyId is required for SecureString type parameter only.");
-    }
-    v.value = value;
-    v.description = description ? *description : (previous ? previous->description : "");
-    v.allowed_pattern = allowed_pattern ? *allowed_pattern
-                                        : (previous ? previous->allowed_pattern : "");
-    v.data_type = data_type ? *data_type : (previous ? previous->data_type : "text");
-    v.policies = policies ? *policies : (previous ? previous->policies : "");
-    const std::string previous_tier = previous ? previous->tier : "Standard";
-    if (!tier) {
-      v.tier = previous_tier;
-    } else if (*tier == "Intelligent-Tiering") {
-      v.tier = (value.size() > kStandardValueLimit || previous_tier == "Advanced") ? "Advanced"
-                                                                                  : "Standard";
-    } else {
-      v.tier = *tier;
-    }
-    if (previous_tier == "Advanced" && v.tier == "Standard") {
-      throw client_error("ValidationException",
-                         "This parameter uses the advanced-parameter tier. You can't downgrade a "
-                         "parameter from the advanced-parameter tier to the standard-parameter "
-                         "tier.");
-    }
-    const std::size_t limit = v.tier == "Advanced" ? kAdvancedValueLimit : kStandardValueLimit;
-    if (value.size() > limit) {
-      throw client_error("ValidationException",
-                         v.tier == "Advanced"
-                             ? "Advanced tier parameters support a maximum parameter value of "
-                               "8192 characters."
-                             : "Standard tier parameters support a maximum parameter value of "
-                               "4096 characters. To create a larger parameter value, upgrade "
-                               "the parameter to use the advanced-parameter tier.");
-    }
-    const bool same_pattern = v.allowed_pattern == checked_pattern;
-    if (same_pattern && pattern_error) std::rethrow_exception(pattern_error);
-    const bool matches = same_pattern ? checked_matches
-                                      : v.allowed_pattern.empty() ||
-                                            matches_pattern(v.allowed_pattern, value);
-    if (!matches) {
-      throw client_error("ParameterPatternMismatchException",
-                         "Parameter value, cannot be validated against allowedPattern: " +
-                             v.allowed_pattern);
-    }
-    if (v.data_type == "aws:ec2:image" &&
-        !full_match("ami-[a-z0-9]{8,17}", value)) {
-      throw client_error("ValidationException",
-                         "Parameter value is not a valid AMI id for data type aws:ec2:image.");
-    }
+    p.versions.erase(p.versions.begin());
+  }
+  p.versions.push_back(std::move(v));
+}
+
+}  // namespace
+
+// ---- actions ----------------------------------------------------------------------------
+
+// The new state of the parameter is built under the store's shared lock (readers go on) and
+// moved in under the exclusive one: readers never wait for a copy of a large parameter.
+json Actions::put_parameter(const RequestContext& ctx, const json& body) {
+  PutRequest r = read_put_request(body);
+  const PatternCheck early = check_pattern_early(
+      r.allowed_pattern ? *r.allowed_pattern : store_.read([&](const StoreData& data) {
+        auto it = data.parameters.find(stored_key(data, r.name));
+        return it == data.parameters.end() ? std::string() : it->second.current().allowed_pattern;
+      }),
+      r.value);
+  return store_.write_parameter([&](const StoreData& data) {
+    Store::ParameterWrite out{stored_key(data, r.name), {}};
+    auto it = data.parameters.find(out.key);
+    const Parameter* existing = it == data.parameters.end() ? nullptr : &it->second;
+    ParameterVersion v = put_version(r, existing ? &existing->current() : nullptr);
+    require_pattern_match(v, early);
     v.last_modified = ctx.now;
     v.last_modified_user = "arn:aws:iam::" + ctx.account_id + ":user/" + ctx.access_key_id;
-    if (it == data.parameters.end()) {
+    if (existing == nullptr) {
       v.version = 1;
-      Parameter p;
-      p.name = name;
-      p.tags = std::move(tags);
-      p.versions.push_back(std::move(v));
-      data.parameters.emplace(name, std::move(p));
-      return json{{"Version", 1}, {"Tier", data.parameters.at(name).current().tier}};
+      out.next = Parameter{r.name, r.tags.value_or(std::vector<Tag>{}), {std::move(v)}};
+    } else {
+      out.next = *existing;
+      append_version(out.next, std::move(v));
     }
-    Parameter& p = it->second;
-    v.version = p.current().version + 1;
-    if (p.versions.size() >= kMaxVersions) {
-      if (!p.versions.front().labels.empty()) {
-        throw client_error(
-            "ParameterMaxVersionLimitExceeded",
-            "You attempted to create a new version of " + name +
-                " by calling the PutParameter API with the overwrite flag. Version " +
-                std::to_string(p.versions.front().version) +
-                ", the oldest version, can't be deleted because it has a label associated with "
-                "it. Move the label to another version of the parameter, and try again.");
-      }
-      p.versions.erase(p.versions.begin());
-    }
-    const auto version = v.version;
-    const auto new_tier = v.tier;
-    p.versions.push_back(std::move(v));
-    return json{{"Version", version}, {"Tier", new_tier}};
+    json reply = {{"Version", out.next.current().version}, {"Tier", out.next.current().tier}};
+    return std::make_pair(std::move(out), std::move(reply));
   });
 }
 
@@ -582,7 +637,10 @@ json Actions::get_parameter(const RequestContext& ctx, const json& body) {
   const std::string name = in.string("Name", "name");
   const bool decrypt = in.boolean("WithDecryption", false);
   const ParameterRef ref = parse_any_ref(name);
+  const StoreData public_sample =
+      is_public_parameter_name(ref.name) ? public_parameters(ctx.region) : StoreData{};
   return store_.read([&](const StoreData& data) {
+    const StoreData& source = is_public_parameter_name(ref.name) ? public_sample : data;
     if (is_secret_reference(ref.name)) {
       require_decryption_for_reference(decrypt);
       auto p = secret_reference_json(data, ref);
@@ -593,7 +651,7 @@ json Actions::get_parameter(const RequestContext& ctx, const json& body) {
       }
       return json{{"Parameter", *p}};
     }
-    const Parameter* p = find_parameter(data, ref);
+    const Parameter* p = find_parameter(source, ref);
     if (p == nullptr) throw parameter_not_found(ref.name);
     const ParameterVersion* v = select_version(*p, ref);
     if (v == nullptr) {
@@ -628,6 +686,10 @@ json Actions::get_parameters(const RequestContext& ctx, const json& body) {
     refs.emplace_back(n, parse_any_ref(n));
     if (is_secret_reference(refs.back().second.name)) require_decryption_for_reference(decrypt);
   }
+  const bool any_public = std::any_of(refs.begin(), refs.end(), [](const auto& r) {
+    return is_public_parameter_name(r.second.name);
+  });
+  const StoreData public_sample = any_public ? public_parameters(ctx.region) : StoreData{};
   return store_.read([&](const StoreData& data) {
     json found = json::array();
     json invalid = json::array();
@@ -640,7 +702,8 @@ json Actions::get_parameters(const RequestContext& ctx, const json& body) {
         }
         continue;
       }
-      const Parameter* p = find_parameter(data, ref);
+      const Parameter* p =
+          find_parameter(is_public_parameter_name(ref.name) ? public_sample : data, ref);
       const ParameterVersion* v = p == nullptr ? nullptr : select_version(*p, ref);
       if (v == nullptr) {
         invalid.push_back(asked);
@@ -673,7 +736,11 @@ json Actions::get_parameters_by_path(const RequestContext& ctx, const json& body
                 {"NextToken", make_next_token("GetParametersByPath", "")}};
   }
   const auto limit = static_cast<std::size_t>(max_results.value_or(10));
-  return store_.read([&](const StoreData& data) {
+  // /aws/service/... is AWS's namespace (no one can create parameters there): the sample.
+  const bool public_path = is_public_parameter_name(path);
+  const StoreData public_sample = public_path ? public_parameters(ctx.region) : StoreData{};
+  return store_.read([&](const StoreData& stored) {
+    const StoreData& data = public_path ? public_sample : stored;
     json page = json::array();
     std::string last;
     bool more = false;

@@ -1,9 +1,10 @@
-// ssm-cache-local/store.hpp — the data of the local server (parameters with their version
+// ssm-cache-local/store/store.hpp — the data of the local server (parameters with their version
 // history, secrets with their versions and staging labels) and the Store that guards it.
 //
-// Thread-safe: reads share a lock; a write holds it exclusively, names each entry before it
-// changes it (Changes), and is persisted (when a database is configured) before the lock is
-// released, so readers only ever see committed data. A failed write — invalid input or a
+// Thread-safe: reads share a lock; a write holds it exclusively only while it changes the
+// data in memory (write_parameter: only while it moves the new entry in), names each entry
+// before it changes it (Changes), and is persisted (when a database is configured) with the
+// data set back as it was, so readers only ever see committed data and never wait for disk. A failed write — invalid input or a
 // disk error — is rolled back to exactly what it was. A write costs a copy of the entries it
 // changes plus, with a database, one transaction over them (see database.hpp).
 #pragma once
@@ -137,8 +138,49 @@ class Store {
   template <class F>
   auto write(F&& f) {
     std::lock_guard writer(writer_mu_);
-    std::unique_lock lock(mu_);
+    return write_locked(f);
+  }
+
+  /// The new state of one parameter, as a write computed it.
+  struct ParameterWrite {
+    std::string key;
+    Parameter next;
+  };
+  /// A write of one parameter in which readers wait only for a move, whatever its size:
+  /// prepare(data) computes {ParameterWrite, result} under a shared lock (readers go on;
+  /// writers are serialized, so data cannot change under it) and throws to refuse; the new
+  /// state is committed to the database, then moved in under the exclusive lock.
+  template <class Prepare>
+  auto write_parameter(Prepare&& prepare) {
+    std::lock_guard writer(writer_mu_);
+    auto [write, result] = [&] {
+      std::shared_lock lock(mu_);
+      return prepare(static_cast<const StoreData&>(data_));
+    }();
+    if (db_ != nullptr) commit_parameter(write);  // throws: nothing changed
+    std::optional<Parameter> replaced;  // freed after the lock is released
+    {
+      std::unique_lock lock(mu_, std::defer_lock);
+      lock_exclusive(lock);
+      auto it = data_.parameters.find(write.key);
+      if (it == data_.parameters.end()) {
+        data_.parameters.emplace(std::move(write.key), std::move(write.next));
+      } else {
+        replaced = std::move(it->second);
+        it->second = std::move(write.next);
+      }
+    }
+    return result;
+  }
+
+ private:
+  // Called with writer_mu_ held. The entries a write replaced are freed after the exclusive
+  // lock is released (`changes` outlives `lock`): readers do not wait for deallocation.
+  template <class F>
+  auto write_locked(F& f) {
     Changes changes(data_);
+    std::unique_lock lock(mu_, std::defer_lock);
+    lock_exclusive(lock);
     auto result = [&] {
       try {
         return f(data_, changes);
@@ -151,13 +193,18 @@ class Store {
     changes.set_aside();
     lock.unlock();
     commit(changes);  // throws: data_ is already as it was
-    lock.lock();
+    lock_exclusive(lock);
     changes.install();
     return result;
   }
 
- private:
   void commit(const Changes& changes);  // called with writer_mu_ held
+  void commit_parameter(const ParameterWrite& write);  // called with writer_mu_ held
+  // Takes the exclusive lock while this thread runs. Blocking in lock() would let the lock be
+  // handed to this writer while it sleeps: on a loaded machine it may wait milliseconds for a
+  // core, and every reader waits with it (measured: docs/bench/local-store.md). So it tries,
+  // yielding between tries, and blocks only when readers never leave a gap.
+  static void lock_exclusive(std::unique_lock<std::shared_mutex>& lock);
 
   std::mutex writer_mu_;
   mutable std::shared_mutex mu_;

@@ -1,5 +1,5 @@
-// ssm-cache-local/faults.hpp — injected faults (latency, a token-bucket throttle like the real
-// 40 TPS quota, 500s, dropped connections, truncated bodies, empty first pages) and the call
+// ssm-cache-local/server/faults.hpp — injected faults (latency, a token-bucket throttle like the
+// real 40 TPS quota, 500s, dropped connections, truncated bodies, empty first pages) and the call
 // counters served at /_local/stats. Everything is off by default.
 //
 // Thread-safe: FaultInjector and Stats lock a mutex for a few instructions per request.

@@ -1,4 +1,4 @@
-// ssm-cache-local/pattern.cpp — see pattern.hpp.
+// ssm-cache-local/actions/pattern.cpp — see pattern.hpp.
 #include "pattern.hpp"
 
 #include <re2/re2.h>

@@ -1,4 +1,4 @@
-// ssm-cache-local/secrets_actions.cpp — the Secrets Manager actions (secretsmanager.*):
+// ssm-cache-local/actions/secrets_actions.cpp — the Secrets Manager actions (secretsmanager.*):
 // versions with staging labels that move as in AWS (a new AWSCURRENT turns the old one into
 // AWSPREVIOUS), idempotent ClientRequestToken, scheduled deletion. See actions.hpp.
 #include <algorithm>
