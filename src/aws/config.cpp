@@ -14,35 +14,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/strings.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+using common::lower;
+using common::trim;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-/// A set, non-empty environment value.
-std::optional<std::string> env_value(const Environment& env, std::string_view name) {
-  if (!env) return std::nullopt;
-  auto value = env(name);
-  if (!value || trim(*value).empty()) return std::nullopt;
-  return std::string(trim(*value));
-}
-
-std::string expand_home(const Environment& env, std::string path) {
+std::string expand_home(const common::Environment& env, std::string path) {
   if (path == "~" || path.starts_with("~/")) {
-    const auto home = env_value(env, "HOME");
+    const auto home = common::env_setting(env, "HOME");
     if (home) path = *home + path.substr(1);
   }
   return path;
@@ -215,7 +198,7 @@ struct Endpoint {
 Endpoint resolve_endpoint(const std::string& from_options, std::string_view option_name,
                           std::string_view env_suffix, std::string_view services_key,
                           std::string_view service, const std::string& region, bool fips,
-                          bool dualstack, bool ignore_configured, const Environment& env,
+                          bool dualstack, bool ignore_configured, const common::Environment& env,
                           const Profile& profile,
                           const std::map<std::string, std::string>& services) {
   Endpoint custom;
@@ -223,9 +206,9 @@ Endpoint resolve_endpoint(const std::string& from_options, std::string_view opti
     custom = {checked_endpoint(from_options, option_name), std::string(option_name)};
   } else if (!ignore_configured) {
     const std::string specific = "AWS_ENDPOINT_URL_" + std::string(env_suffix);
-    if (auto v = env_value(env, specific)) {
+    if (auto v = common::env_setting(env, specific)) {
       custom = {checked_endpoint(*v, specific), specific};
-    } else if (auto g = env_value(env, "AWS_ENDPOINT_URL")) {
+    } else if (auto g = common::env_setting(env, "AWS_ENDPOINT_URL")) {
       custom = {checked_endpoint(*g, "AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL"};
     } else if (auto it = services.find(std::string(services_key) + ".endpoint_url");
                it != services.end() && !trim(it->second).empty()) {
@@ -253,11 +236,11 @@ Endpoint resolve_endpoint(const std::string& from_options, std::string_view opti
   return {default_endpoint(service, region, fips, dualstack), "default for region " + region};
 }
 
-bool bool_setting(const Environment& env, std::string_view env_name, const Profile& profile,
+bool bool_setting(const common::Environment& env, std::string_view env_name, const Profile& profile,
                   const std::string& profile_key) {
-  if (auto v = env_value(env, env_name)) return parse_bool_setting(*v, env_name, "the environment");
+  if (auto v = common::env_setting(env, env_name)) return common::parse_bool_setting(*v, env_name, "the environment");
   if (auto p = profile_value(profile, profile_key)) {
-    return parse_bool_setting(*p, profile_key, profile_where(profile));
+    return common::parse_bool_setting(*p, profile_key, profile_where(profile));
   }
   return false;
 }
@@ -278,40 +261,15 @@ int parse_attempts(std::string_view text, std::string_view setting, std::string_
 
 }  // namespace
 
-Environment process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const std::string key(name);
-    const char* value = std::getenv(key.c_str());  // NOLINT(concurrency-mt-unsafe): read-only use
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
-
-Environment map_environment(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    const auto it = values.find(std::string(name));
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-bool parse_bool_setting(std::string_view value, std::string_view setting, std::string_view where) {
-  const std::string v = lower(trim(value));
-  if (v == "true") return true;
-  if (v == "false") return false;
-  throw ConfigurationError(std::string(setting) + " from " + std::string(where) +
-                           " must be 'true' or 'false', got '" + std::string(trim(value)) + "'");
-}
-
-std::string config_file_path(const Environment& env) {
-  if (auto v = env_value(env, "AWS_CONFIG_FILE")) return expand_home(env, *v);
-  const auto home = env_value(env, "HOME");
+std::string config_file_path(const common::Environment& env) {
+  if (auto v = common::env_setting(env, "AWS_CONFIG_FILE")) return expand_home(env, *v);
+  const auto home = common::env_setting(env, "HOME");
   return home ? *home + "/.aws/config" : std::string{};
 }
 
-std::string credentials_file_path(const Environment& env) {
-  if (auto v = env_value(env, "AWS_SHARED_CREDENTIALS_FILE")) return expand_home(env, *v);
-  const auto home = env_value(env, "HOME");
+std::string credentials_file_path(const common::Environment& env) {
+  if (auto v = common::env_setting(env, "AWS_SHARED_CREDENTIALS_FILE")) return expand_home(env, *v);
+  const auto home = common::env_setting(env, "HOME");
   return home ? *home + "/.aws/credentials" : std::string{};
 }
 
@@ -377,16 +335,16 @@ std::map<std::string, std::map<std::string, std::string>> parse_ini(std::string_
   return sections;
 }
 
-Profile load_profile(const Environment& env, std::string_view profile_name) {
+Profile load_profile(const common::Environment& env, std::string_view profile_name) {
   Profile profile;
   std::string chosen_by;
   if (!trim(profile_name).empty()) {
     profile.name = std::string(trim(profile_name));
     chosen_by = "the profile option";
-  } else if (auto p = env_value(env, "AWS_PROFILE")) {
+  } else if (auto p = common::env_setting(env, "AWS_PROFILE")) {
     profile.name = *p;
     chosen_by = "AWS_PROFILE";
-  } else if (auto d = env_value(env, "AWS_DEFAULT_PROFILE")) {
+  } else if (auto d = common::env_setting(env, "AWS_DEFAULT_PROFILE")) {
     profile.name = *d;
     chosen_by = "AWS_DEFAULT_PROFILE";
   } else {
@@ -428,7 +386,7 @@ Profile load_profile(const Environment& env, std::string_view profile_name) {
   return profile;
 }
 
-std::map<std::string, std::string> load_services_section(const Environment& env,
+std::map<std::string, std::string> load_services_section(const common::Environment& env,
                                                          const Profile& profile) {
   const auto name = profile_value(profile, "services");
   if (!name) return {};
@@ -442,7 +400,7 @@ std::map<std::string, std::string> load_services_section(const Environment& env,
   return it->second;
 }
 
-std::map<std::string, std::string> load_sso_session_section(const Environment& env, const std::string& name) {
+std::map<std::string, std::string> load_sso_session_section(const common::Environment& env, const std::string& name) {
   const std::string path = config_file_path(env);
   const Sections config = path.empty() ? Sections{} : load_file(path, "config");
   const auto it = config.find("sso-session " + name);
@@ -587,7 +545,7 @@ std::string default_endpoint(std::string_view service, std::string_view region, 
   return "https://" + svc + "." + reg + "." + std::string(p.dns_suffix);
 }
 
-ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment& env) {
+ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Environment& env) {
   ResolvedConfig rc;
   const Profile profile = load_profile(env, options.profile);
   rc.profile = profile.name;
@@ -596,10 +554,10 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment
   if (!trim(options.region).empty()) {
     rc.region = std::string(trim(options.region));
     rc.region_source = "AwsClientOptions::region";
-  } else if (auto r = env_value(env, "AWS_REGION")) {
+  } else if (auto r = common::env_setting(env, "AWS_REGION")) {
     rc.region = *r;
     rc.region_source = "AWS_REGION";
-  } else if (auto d = env_value(env, "AWS_DEFAULT_REGION")) {
+  } else if (auto d = common::env_setting(env, "AWS_DEFAULT_REGION")) {
     rc.region = *d;
     rc.region_source = "AWS_DEFAULT_REGION";
   } else if (auto p = profile_value(profile, "region")) {
@@ -638,7 +596,7 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment
   if (!trim(options.ca_bundle).empty()) {
     rc.ca_bundle = std::string(trim(options.ca_bundle));
     rc.ca_bundle_source = "AwsClientOptions::ca_bundle";
-  } else if (auto c = env_value(env, "AWS_CA_BUNDLE")) {
+  } else if (auto c = common::env_setting(env, "AWS_CA_BUNDLE")) {
     rc.ca_bundle = expand_home(env, *c);
     rc.ca_bundle_source = "AWS_CA_BUNDLE";
   } else if (auto pc = profile_value(profile, "ca_bundle")) {
@@ -662,14 +620,14 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment
   }
   if (options.max_attempts > 0) {
     rc.max_attempts = options.max_attempts;
-  } else if (auto m = env_value(env, "AWS_MAX_ATTEMPTS")) {
+  } else if (auto m = common::env_setting(env, "AWS_MAX_ATTEMPTS")) {
     rc.max_attempts = parse_attempts(*m, "AWS_MAX_ATTEMPTS", "the environment");
   } else if (auto pm = profile_value(profile, "max_attempts")) {
     rc.max_attempts = parse_attempts(*pm, "max_attempts", profile_where(profile));
   }
 
   std::string mode_source = "default";
-  if (auto m = env_value(env, "AWS_RETRY_MODE")) {
+  if (auto m = common::env_setting(env, "AWS_RETRY_MODE")) {
     rc.retry_mode = lower(*m);
     mode_source = "AWS_RETRY_MODE";
   } else if (auto pm = profile_value(profile, "retry_mode")) {

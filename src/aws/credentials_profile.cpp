@@ -162,7 +162,7 @@ std::string sanitize(std::string_view text, std::size_t limit) {
 class ProfileProvider final : public CredentialsProvider {
  public:
   explicit ProfileProvider(ProfileCredentialsConfig config)
-      : config_(std::move(config)), env_(aws::to_environment(config_.environment)) {
+      : config_(std::move(config)), env_(common::or_process(config_.environment)) {
     // A profile the caller names may need STS (web identity, a role): served as the SDKs do.
     if (!config_.sts_resolver) {
       config_.sts_resolver = make_default_sts_profile_resolver({.environment = config_.environment});
@@ -259,7 +259,7 @@ class ProfileProvider final : public CredentialsProvider {
   }
 
   ProfileCredentialsConfig config_;
-  aws::Environment env_;
+  common::Environment env_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<CredentialsProvider>> sts_providers_;
 };

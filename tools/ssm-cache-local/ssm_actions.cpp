@@ -9,6 +9,8 @@
 #include "json_input.hpp"
 #include "names.hpp"
 #include "pattern.hpp"
+#include "common/base64.hpp"
+#include "common/strings.hpp"
 
 namespace ssm_cache::local {
 
@@ -139,7 +141,7 @@ std::optional<json> secret_reference_json(const StoreData& data, const Parameter
   if (v == nullptr) return std::nullopt;
   json out = {{"Name", ref.name},
               {"Type", "SecureString"},
-              {"Value", v->secret_string ? *v->secret_string : base64_encode(*v->secret_binary)},
+              {"Value", v->secret_string ? *v->secret_string : common::base64_encode(*v->secret_binary)},
               {"Version", 0},
               {"SourceResult", secret_value_json(*s, *v).dump()},
               {"LastModifiedDate", v->created},
@@ -286,7 +288,7 @@ std::vector<StringFilter> read_filters(const json* list, bool by_path) {
     }
     if (filter.key == "Path") {
       for (const auto& v : filter.values) {
-        if (starts_with_icase(v, "/aws") || starts_with_icase(v, "/ssm")) {
+        if (common::starts_with_icase(v, "/aws") || common::starts_with_icase(v, "/ssm")) {
           throw client_error("ValidationException",
                              "Filters for common parameters can't be prefixed with \"aws\" or "
                              "\"ssm\" (case-insensitive).");
