@@ -411,18 +411,76 @@ std::map<std::string, std::string> load_sso_session_section(const common::Enviro
   return it->second;
 }
 
-bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why) {
-  url = trim(url);
-  if (url.empty()) {
-    why = "it is empty";
-    return false;
-  }
+namespace {
+
+// The pieces of parse_endpoint_url; each returns why the piece is invalid, or "" when it is
+// fine.
+
+std::string check_url_characters(std::string_view url) {
+  if (url.empty()) return "it is empty";
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      why = "it contains a space or a control character";
-      return false;
+      return "it contains a space or a control character";
     }
   }
+  return {};
+}
+
+/// "[::1]:8080" -> host "::1", port "8080".
+std::string split_ipv6_authority(std::string_view authority, std::string_view& host,
+                                 std::string_view& port) {
+  const std::size_t close = authority.find(']');
+  if (close == std::string_view::npos) return "an IPv6 address without ']'";
+  const std::string_view after = authority.substr(close + 1);
+  host = authority.substr(1, close - 1);
+  if (!after.empty()) {
+    if (after.front() != ':') return "unexpected text after the IPv6 address";
+    port = after.substr(1);
+    if (port.empty()) return "an empty port";
+  }
+  if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
+    return "the IPv6 address is not valid";
+  }
+  return {};
+}
+
+/// "host.example:8080" -> host "host.example", port "8080".
+std::string split_name_authority(std::string_view authority, std::string_view& host,
+                                 std::string_view& port) {
+  host = authority;
+  const std::size_t pc = host.rfind(':');
+  if (pc != std::string_view::npos) {
+    port = host.substr(pc + 1);
+    host = host.substr(0, pc);
+    if (port.empty()) return "an empty port";
+  }
+  if (host.empty()) return "it has no host";
+  for (char c : host) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '.' || c == '_')) {
+      return "the host '" + std::string(host) + "' has characters a host name cannot have";
+    }
+  }
+  return {};
+}
+
+std::string parse_port(std::string_view port, int& value) {
+  const std::string bad = "the port '" + std::string(port) + "' is not a number from 1 to 65535";
+  value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9' || value > 65535) return bad;
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1 || value > 65535) return bad;
+  return {};
+}
+
+}  // namespace
+
+bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why) {
+  url = trim(url);
+  why = check_url_characters(url);
+  if (!why.empty()) return false;
   const std::size_t colon = url.find("://");
   if (colon == std::string_view::npos) {
     why = "it has no scheme (expected http:// or https://)";
@@ -446,68 +504,12 @@ bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why
     why = "an endpoint URL cannot have a query or a fragment";
     return false;
   }
-  std::string_view host = authority;
+  std::string_view host;
   std::string_view port;
-  if (host.starts_with('[')) {
-    const std::size_t close = host.find(']');
-    if (close == std::string_view::npos) {
-      why = "an IPv6 address without ']'";
-      return false;
-    }
-    const std::string_view after = host.substr(close + 1);
-    host = host.substr(1, close - 1);
-    if (!after.empty()) {
-      if (after.front() != ':') {
-        why = "unexpected text after the IPv6 address";
-        return false;
-      }
-      port = after.substr(1);
-      if (port.empty()) {
-        why = "an empty port";
-        return false;
-      }
-    }
-    if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
-      why = "the IPv6 address is not valid";
-      return false;
-    }
-  } else {
-    const std::size_t pc = host.rfind(':');
-    if (pc != std::string_view::npos) {
-      port = host.substr(pc + 1);
-      host = host.substr(0, pc);
-      if (port.empty()) {
-        why = "an empty port";
-        return false;
-      }
-    }
-    if (host.empty()) {
-      why = "it has no host";
-      return false;
-    }
-    for (char c : host) {
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-            c == '.' || c == '_')) {
-        why = "the host '" + std::string(host) + "' has characters a host name cannot have";
-        return false;
-      }
-    }
-  }
-  if (!port.empty()) {
-    int value = 0;
-    for (char c : port) {
-      if (c < '0' || c > '9' || value > 65535) {
-        why = "the port '" + std::string(port) + "' is not a number from 1 to 65535";
-        return false;
-      }
-      value = value * 10 + (c - '0');
-    }
-    if (value < 1 || value > 65535) {
-      why = "the port '" + std::string(port) + "' is not a number from 1 to 65535";
-      return false;
-    }
-    parsed.port = value;
-  }
+  why = authority.starts_with('[') ? split_ipv6_authority(authority, host, port)
+                                   : split_name_authority(authority, host, port);
+  if (why.empty() && !port.empty()) why = parse_port(port, parsed.port);
+  if (!why.empty()) return false;
   parsed.host = std::string(host);
   parsed.path = std::string(tail);
   out = std::move(parsed);
@@ -545,11 +547,12 @@ std::string default_endpoint(std::string_view service, std::string_view region, 
   return "https://" + svc + "." + reg + "." + std::string(p.dns_suffix);
 }
 
-ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Environment& env) {
-  ResolvedConfig rc;
-  const Profile profile = load_profile(env, options.profile);
-  rc.profile = profile.name;
+namespace {
 
+// The steps of resolve_config, each filling its part of `rc`.
+
+void resolve_region(ResolvedConfig& rc, const AwsClientOptions& options,
+                    const common::Environment& env, const Profile& profile) {
   // Region: options > AWS_REGION > AWS_DEFAULT_REGION > profile.
   if (!trim(options.region).empty()) {
     rc.region = std::string(trim(options.region));
@@ -573,7 +576,10 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Env
                              " is not a valid region name (lowercase letters, digits and '-', "
                              "e.g. us-east-1)");
   }
+}
 
+void resolve_endpoints(ResolvedConfig& rc, const AwsClientOptions& options,
+                       const common::Environment& env, const Profile& profile) {
   rc.use_fips = bool_setting(env, "AWS_USE_FIPS_ENDPOINT", profile, "use_fips_endpoint");
   rc.use_dualstack = bool_setting(env, "AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint");
   const bool ignore = bool_setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", profile,
@@ -591,7 +597,10 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Env
                                  rc.use_dualstack, ignore, env, profile, services);
   rc.secrets_manager_endpoint = std::move(sm.url);
   rc.secrets_manager_endpoint_source = std::move(sm.source);
+}
 
+void resolve_ca_bundle(ResolvedConfig& rc, const AwsClientOptions& options,
+                       const common::Environment& env, const Profile& profile) {
   // CA bundle: options > AWS_CA_BUNDLE > profile ca_bundle; must be a readable file.
   if (!trim(options.ca_bundle).empty()) {
     rc.ca_bundle = std::string(trim(options.ca_bundle));
@@ -612,7 +621,10 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Env
                                (state == FileState::missing ? std::string("no such file") : why));
     }
   }
+}
 
+void resolve_retry(ResolvedConfig& rc, const AwsClientOptions& options,
+                   const common::Environment& env, const Profile& profile) {
   // Attempts: options > AWS_MAX_ATTEMPTS > profile max_attempts > 3.
   if (options.max_attempts < 0) {
     throw ConfigurationError("AwsClientOptions::max_attempts must be at least 1 (or 0 for the "
@@ -638,6 +650,18 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Env
     throw ConfigurationError("the retry mode '" + rc.retry_mode + "' from " + mode_source +
                              " must be standard, legacy or adaptive");
   }
+}
+
+}  // namespace
+
+ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Environment& env) {
+  ResolvedConfig rc;
+  const Profile profile = load_profile(env, options.profile);
+  rc.profile = profile.name;
+  resolve_region(rc, options, env, profile);
+  resolve_endpoints(rc, options, env, profile);
+  resolve_ca_bundle(rc, options, env, profile);
+  resolve_retry(rc, options, env, profile);
   return rc;
 }
 
