@@ -12,6 +12,7 @@
 #include "aws/sts_protocol.hpp"
 #include "aws/xml_extract.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/base64.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -52,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       case 7: {
         std::string out;
-        (void)aws::base64_decode(body, out);
+        (void)common::base64_decode(body, out);
         break;
       }
       case 8: {

@@ -41,7 +41,7 @@ class LazyCredentials final : public CredentialsProvider {
 }  // namespace
 
 std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options) {
-  const aws::Environment env = aws::process_environment();
+  const common::Environment env = common::process_environment();
   const aws::ResolvedConfig cfg = aws::resolve_config(options, env);
 
   aws::ClientSettings s;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -21,7 +22,9 @@
 #include "aws/adaptive_rate.hpp"
 #include "aws/config.hpp"
 #include "aws/json_protocol.hpp"
+#include "aws/retry_loop.hpp"
 #include "aws/sigv4.hpp"
+#include "common/time.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/version.hpp"
 
@@ -330,70 +333,47 @@ class AwsClientImpl final : public AwsClient {
   }
 
  private:
-  // One API call: signs, sends, retries per the standard mode; returns a 2xx response.
+  // One API call: signs, sends, retries per the standard mode (RetryLoop); returns a 2xx
+  // response.
   http::Response call(const Service& svc, const std::string& operation, const std::string& body,
                       const std::string& subject) {
-    const RetryOptions& ro = settings_.retry;
     const std::string invocation_id = make_invocation_id();
     const std::string url = svc.endpoint.url();
-    const auto deadline = std::chrono::steady_clock::now() + settings_.call_deadline;
-    int held_cost = 0;  // tokens withdrawn by the latest retry, refunded on success
+    RetryLoop loop(RetryLoopSettings{settings_.retry, settings_.call_deadline, &bucket_,
+                                     limiter_.get(), settings_.seams,
+                                     operation + " " + subject + " at " + url});
+    std::optional<http::Response> response;  // the latest non-2xx answer, for clock skew
     bool skew_retried = false;
-    int retries = 0;
-
-    for (int attempt = 1;; ++attempt) {
-      const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      http::Request req = build(svc, operation, body, invocation_id, attempt, url);
-      req.timeout = std::clamp(remaining, std::chrono::milliseconds(1), settings_.attempt_timeout);
-
-      // Adaptive mode: after a throttle, each attempt waits for a send token first.
-      if (limiter_ && !limiter_->acquire(remaining)) {
-        throw TransportError(operation + " " + subject + " at " + url +
-                                 ": no send token within the call deadline (adaptive retry "
-                                 "mode; AWS is throttling this client)",
-                             true, true);
+    RetryHooks hooks;
+    hooks.decide = [&](const Error& e) {
+      // Clock skew: AWS said the signing time is wrong and its Date header agrees. Adopt the
+      // server's time (for this and every later call) and re-sign once, without backoff.
+      const auto* aws = dynamic_cast<const AwsError*>(&e);
+      // Only what AWS or the transport answered is retried; signing (credentials) failures
+      // are final here (the credentials providers retry on their own).
+      if (aws == nullptr && dynamic_cast<const TransportError*>(&e) == nullptr) {
+        return RetryDecision::stop;
       }
-      std::optional<http::Response> response;
-      std::exception_ptr failure;
-      try {
-        response = settings_.transport->send(req);
-      } catch (const TransportError&) {
-        failure = std::current_exception();
+      if (response && !skew_retried && aws != nullptr && is_clock_skew_code(aws->code()) &&
+          adjust_skew(*response)) {
+        skew_retried = true;
+        return RetryDecision::retry_now;
       }
-
-      if (response && response->status >= 200 && response->status < 300) {
-        if (limiter_) limiter_->on_response(false);
-        bucket_.release(held_cost > 0 ? held_cost : ro.no_retry_increment);
-        return std::move(*response);
-      }
-
-      try {
-        if (failure) std::rethrow_exception(failure);
-        throw parse_error_response(*response, operation, subject, url);
-      } catch (const Error& e) {
-        if (limiter_) limiter_->on_response(is_throttling(e));
-        // Clock skew: AWS said the signing time is wrong and its Date header agrees. Adopt the
-        // server's time (for this and every later call) and re-sign once, without backoff.
-        if (response && !skew_retried) {
-          const auto* aws = dynamic_cast<const AwsError*>(&e);
-          if (aws != nullptr && is_clock_skew_code(aws->code()) && adjust_skew(*response)) {
-            skew_retried = true;
-            continue;
+      return is_retryable(e) ? RetryDecision::retry : RetryDecision::stop;
+    };
+    hooks.give_up = [](const Error& e, int attempts) { rethrow_after(e, attempts); };
+    return loop.run(
+        [&](const AttemptContext& ctx) {
+          response.reset();
+          http::Request req = build(svc, operation, body, invocation_id, ctx.attempt, url);
+          req.timeout = std::min(ctx.remaining, settings_.attempt_timeout);
+          response = settings_.transport->send(req);
+          if (response->status < 200 || response->status >= 300) {
+            throw parse_error_response(*response, operation, subject, url);
           }
-        }
-        const int attempts_made = attempt;
-        if (!is_retryable(e) || retries + 1 >= ro.max_attempts) rethrow_after(e, attempts_made);
-        const int cost = is_timeout(e) ? ro.timeout_retry_cost : ro.retry_cost;
-        const auto delay =
-            backoff_delay(ro, retries + 1, is_throttling(e), settings_.seams.random());
-        if (std::chrono::steady_clock::now() + delay >= deadline) rethrow_after(e, attempts_made);
-        if (!bucket_.try_acquire(cost)) rethrow_after(e, attempts_made);  // quota spent
-        held_cost = cost;
-        ++retries;
-        settings_.seams.sleep(delay);
-      }
-    }
+          return std::move(*response);
+        },
+        hooks);
   }
 
   http::Request build(const Service& svc, const std::string& operation, const std::string& body,
@@ -432,7 +412,7 @@ class AwsClientImpl final : public AwsClient {
 
   // Updates the clock offset from the response's Date header; true when the skew was real.
   bool adjust_skew(const http::Response& response) {
-    const auto server = parse_http_date(response.header("Date"));
+    const auto server = common::parse_http_date(response.header("Date"));
     if (!server) return false;
     const auto ours =
         settings_.seams.now() + std::chrono::milliseconds(skew_ms_.load(std::memory_order_relaxed));

@@ -14,35 +14,18 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/strings.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+using common::lower;
+using common::trim;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-/// A set, non-empty environment value.
-std::optional<std::string> env_value(const Environment& env, std::string_view name) {
-  if (!env) return std::nullopt;
-  auto value = env(name);
-  if (!value || trim(*value).empty()) return std::nullopt;
-  return std::string(trim(*value));
-}
-
-std::string expand_home(const Environment& env, std::string path) {
+std::string expand_home(const common::Environment& env, std::string path) {
   if (path == "~" || path.starts_with("~/")) {
-    const auto home = env_value(env, "HOME");
+    const auto home = common::env_setting(env, "HOME");
     if (home) path = *home + path.substr(1);
   }
   return path;
@@ -215,7 +198,7 @@ struct Endpoint {
 Endpoint resolve_endpoint(const std::string& from_options, std::string_view option_name,
                           std::string_view env_suffix, std::string_view services_key,
                           std::string_view service, const std::string& region, bool fips,
-                          bool dualstack, bool ignore_configured, const Environment& env,
+                          bool dualstack, bool ignore_configured, const common::Environment& env,
                           const Profile& profile,
                           const std::map<std::string, std::string>& services) {
   Endpoint custom;
@@ -223,9 +206,9 @@ Endpoint resolve_endpoint(const std::string& from_options, std::string_view opti
     custom = {checked_endpoint(from_options, option_name), std::string(option_name)};
   } else if (!ignore_configured) {
     const std::string specific = "AWS_ENDPOINT_URL_" + std::string(env_suffix);
-    if (auto v = env_value(env, specific)) {
+    if (auto v = common::env_setting(env, specific)) {
       custom = {checked_endpoint(*v, specific), specific};
-    } else if (auto g = env_value(env, "AWS_ENDPOINT_URL")) {
+    } else if (auto g = common::env_setting(env, "AWS_ENDPOINT_URL")) {
       custom = {checked_endpoint(*g, "AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL"};
     } else if (auto it = services.find(std::string(services_key) + ".endpoint_url");
                it != services.end() && !trim(it->second).empty()) {
@@ -253,11 +236,11 @@ Endpoint resolve_endpoint(const std::string& from_options, std::string_view opti
   return {default_endpoint(service, region, fips, dualstack), "default for region " + region};
 }
 
-bool bool_setting(const Environment& env, std::string_view env_name, const Profile& profile,
+bool bool_setting(const common::Environment& env, std::string_view env_name, const Profile& profile,
                   const std::string& profile_key) {
-  if (auto v = env_value(env, env_name)) return parse_bool_setting(*v, env_name, "the environment");
+  if (auto v = common::env_setting(env, env_name)) return common::parse_bool_setting(*v, env_name, "the environment");
   if (auto p = profile_value(profile, profile_key)) {
-    return parse_bool_setting(*p, profile_key, profile_where(profile));
+    return common::parse_bool_setting(*p, profile_key, profile_where(profile));
   }
   return false;
 }
@@ -278,40 +261,15 @@ int parse_attempts(std::string_view text, std::string_view setting, std::string_
 
 }  // namespace
 
-Environment process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const std::string key(name);
-    const char* value = std::getenv(key.c_str());  // NOLINT(concurrency-mt-unsafe): read-only use
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
-
-Environment map_environment(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    const auto it = values.find(std::string(name));
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-bool parse_bool_setting(std::string_view value, std::string_view setting, std::string_view where) {
-  const std::string v = lower(trim(value));
-  if (v == "true") return true;
-  if (v == "false") return false;
-  throw ConfigurationError(std::string(setting) + " from " + std::string(where) +
-                           " must be 'true' or 'false', got '" + std::string(trim(value)) + "'");
-}
-
-std::string config_file_path(const Environment& env) {
-  if (auto v = env_value(env, "AWS_CONFIG_FILE")) return expand_home(env, *v);
-  const auto home = env_value(env, "HOME");
+std::string config_file_path(const common::Environment& env) {
+  if (auto v = common::env_setting(env, "AWS_CONFIG_FILE")) return expand_home(env, *v);
+  const auto home = common::env_setting(env, "HOME");
   return home ? *home + "/.aws/config" : std::string{};
 }
 
-std::string credentials_file_path(const Environment& env) {
-  if (auto v = env_value(env, "AWS_SHARED_CREDENTIALS_FILE")) return expand_home(env, *v);
-  const auto home = env_value(env, "HOME");
+std::string credentials_file_path(const common::Environment& env) {
+  if (auto v = common::env_setting(env, "AWS_SHARED_CREDENTIALS_FILE")) return expand_home(env, *v);
+  const auto home = common::env_setting(env, "HOME");
   return home ? *home + "/.aws/credentials" : std::string{};
 }
 
@@ -377,16 +335,16 @@ std::map<std::string, std::map<std::string, std::string>> parse_ini(std::string_
   return sections;
 }
 
-Profile load_profile(const Environment& env, std::string_view profile_name) {
+Profile load_profile(const common::Environment& env, std::string_view profile_name) {
   Profile profile;
   std::string chosen_by;
   if (!trim(profile_name).empty()) {
     profile.name = std::string(trim(profile_name));
     chosen_by = "the profile option";
-  } else if (auto p = env_value(env, "AWS_PROFILE")) {
+  } else if (auto p = common::env_setting(env, "AWS_PROFILE")) {
     profile.name = *p;
     chosen_by = "AWS_PROFILE";
-  } else if (auto d = env_value(env, "AWS_DEFAULT_PROFILE")) {
+  } else if (auto d = common::env_setting(env, "AWS_DEFAULT_PROFILE")) {
     profile.name = *d;
     chosen_by = "AWS_DEFAULT_PROFILE";
   } else {
@@ -428,7 +386,7 @@ Profile load_profile(const Environment& env, std::string_view profile_name) {
   return profile;
 }
 
-std::map<std::string, std::string> load_services_section(const Environment& env,
+std::map<std::string, std::string> load_services_section(const common::Environment& env,
                                                          const Profile& profile) {
   const auto name = profile_value(profile, "services");
   if (!name) return {};
@@ -442,7 +400,7 @@ std::map<std::string, std::string> load_services_section(const Environment& env,
   return it->second;
 }
 
-std::map<std::string, std::string> load_sso_session_section(const Environment& env, const std::string& name) {
+std::map<std::string, std::string> load_sso_session_section(const common::Environment& env, const std::string& name) {
   const std::string path = config_file_path(env);
   const Sections config = path.empty() ? Sections{} : load_file(path, "config");
   const auto it = config.find("sso-session " + name);
@@ -453,18 +411,76 @@ std::map<std::string, std::string> load_sso_session_section(const Environment& e
   return it->second;
 }
 
-bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why) {
-  url = trim(url);
-  if (url.empty()) {
-    why = "it is empty";
-    return false;
-  }
+namespace {
+
+// The pieces of parse_endpoint_url; each returns why the piece is invalid, or "" when it is
+// fine.
+
+std::string check_url_characters(std::string_view url) {
+  if (url.empty()) return "it is empty";
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      why = "it contains a space or a control character";
-      return false;
+      return "it contains a space or a control character";
     }
   }
+  return {};
+}
+
+/// "[::1]:8080" -> host "::1", port "8080".
+std::string split_ipv6_authority(std::string_view authority, std::string_view& host,
+                                 std::string_view& port) {
+  const std::size_t close = authority.find(']');
+  if (close == std::string_view::npos) return "an IPv6 address without ']'";
+  const std::string_view after = authority.substr(close + 1);
+  host = authority.substr(1, close - 1);
+  if (!after.empty()) {
+    if (after.front() != ':') return "unexpected text after the IPv6 address";
+    port = after.substr(1);
+    if (port.empty()) return "an empty port";
+  }
+  if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
+    return "the IPv6 address is not valid";
+  }
+  return {};
+}
+
+/// "host.example:8080" -> host "host.example", port "8080".
+std::string split_name_authority(std::string_view authority, std::string_view& host,
+                                 std::string_view& port) {
+  host = authority;
+  const std::size_t pc = host.rfind(':');
+  if (pc != std::string_view::npos) {
+    port = host.substr(pc + 1);
+    host = host.substr(0, pc);
+    if (port.empty()) return "an empty port";
+  }
+  if (host.empty()) return "it has no host";
+  for (char c : host) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '.' || c == '_')) {
+      return "the host '" + std::string(host) + "' has characters a host name cannot have";
+    }
+  }
+  return {};
+}
+
+std::string parse_port(std::string_view port, int& value) {
+  const std::string bad = "the port '" + std::string(port) + "' is not a number from 1 to 65535";
+  value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9' || value > 65535) return bad;
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1 || value > 65535) return bad;
+  return {};
+}
+
+}  // namespace
+
+bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why) {
+  url = trim(url);
+  why = check_url_characters(url);
+  if (!why.empty()) return false;
   const std::size_t colon = url.find("://");
   if (colon == std::string_view::npos) {
     why = "it has no scheme (expected http:// or https://)";
@@ -488,68 +504,12 @@ bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why
     why = "an endpoint URL cannot have a query or a fragment";
     return false;
   }
-  std::string_view host = authority;
+  std::string_view host;
   std::string_view port;
-  if (host.starts_with('[')) {
-    const std::size_t close = host.find(']');
-    if (close == std::string_view::npos) {
-      why = "an IPv6 address without ']'";
-      return false;
-    }
-    const std::string_view after = host.substr(close + 1);
-    host = host.substr(1, close - 1);
-    if (!after.empty()) {
-      if (after.front() != ':') {
-        why = "unexpected text after the IPv6 address";
-        return false;
-      }
-      port = after.substr(1);
-      if (port.empty()) {
-        why = "an empty port";
-        return false;
-      }
-    }
-    if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
-      why = "the IPv6 address is not valid";
-      return false;
-    }
-  } else {
-    const std::size_t pc = host.rfind(':');
-    if (pc != std::string_view::npos) {
-      port = host.substr(pc + 1);
-      host = host.substr(0, pc);
-      if (port.empty()) {
-        why = "an empty port";
-        return false;
-      }
-    }
-    if (host.empty()) {
-      why = "it has no host";
-      return false;
-    }
-    for (char c : host) {
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-            c == '.' || c == '_')) {
-        why = "the host '" + std::string(host) + "' has characters a host name cannot have";
-        return false;
-      }
-    }
-  }
-  if (!port.empty()) {
-    int value = 0;
-    for (char c : port) {
-      if (c < '0' || c > '9' || value > 65535) {
-        why = "the port '" + std::string(port) + "' is not a number from 1 to 65535";
-        return false;
-      }
-      value = value * 10 + (c - '0');
-    }
-    if (value < 1 || value > 65535) {
-      why = "the port '" + std::string(port) + "' is not a number from 1 to 65535";
-      return false;
-    }
-    parsed.port = value;
-  }
+  why = authority.starts_with('[') ? split_ipv6_authority(authority, host, port)
+                                   : split_name_authority(authority, host, port);
+  if (why.empty() && !port.empty()) why = parse_port(port, parsed.port);
+  if (!why.empty()) return false;
   parsed.host = std::string(host);
   parsed.path = std::string(tail);
   out = std::move(parsed);
@@ -587,19 +547,20 @@ std::string default_endpoint(std::string_view service, std::string_view region, 
   return "https://" + svc + "." + reg + "." + std::string(p.dns_suffix);
 }
 
-ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment& env) {
-  ResolvedConfig rc;
-  const Profile profile = load_profile(env, options.profile);
-  rc.profile = profile.name;
+namespace {
 
+// The steps of resolve_config, each filling its part of `rc`.
+
+void resolve_region(ResolvedConfig& rc, const AwsClientOptions& options,
+                    const common::Environment& env, const Profile& profile) {
   // Region: options > AWS_REGION > AWS_DEFAULT_REGION > profile.
   if (!trim(options.region).empty()) {
     rc.region = std::string(trim(options.region));
     rc.region_source = "AwsClientOptions::region";
-  } else if (auto r = env_value(env, "AWS_REGION")) {
+  } else if (auto r = common::env_setting(env, "AWS_REGION")) {
     rc.region = *r;
     rc.region_source = "AWS_REGION";
-  } else if (auto d = env_value(env, "AWS_DEFAULT_REGION")) {
+  } else if (auto d = common::env_setting(env, "AWS_DEFAULT_REGION")) {
     rc.region = *d;
     rc.region_source = "AWS_DEFAULT_REGION";
   } else if (auto p = profile_value(profile, "region")) {
@@ -615,7 +576,10 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment
                              " is not a valid region name (lowercase letters, digits and '-', "
                              "e.g. us-east-1)");
   }
+}
 
+void resolve_endpoints(ResolvedConfig& rc, const AwsClientOptions& options,
+                       const common::Environment& env, const Profile& profile) {
   rc.use_fips = bool_setting(env, "AWS_USE_FIPS_ENDPOINT", profile, "use_fips_endpoint");
   rc.use_dualstack = bool_setting(env, "AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint");
   const bool ignore = bool_setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", profile,
@@ -633,12 +597,15 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment
                                  rc.use_dualstack, ignore, env, profile, services);
   rc.secrets_manager_endpoint = std::move(sm.url);
   rc.secrets_manager_endpoint_source = std::move(sm.source);
+}
 
+void resolve_ca_bundle(ResolvedConfig& rc, const AwsClientOptions& options,
+                       const common::Environment& env, const Profile& profile) {
   // CA bundle: options > AWS_CA_BUNDLE > profile ca_bundle; must be a readable file.
   if (!trim(options.ca_bundle).empty()) {
     rc.ca_bundle = std::string(trim(options.ca_bundle));
     rc.ca_bundle_source = "AwsClientOptions::ca_bundle";
-  } else if (auto c = env_value(env, "AWS_CA_BUNDLE")) {
+  } else if (auto c = common::env_setting(env, "AWS_CA_BUNDLE")) {
     rc.ca_bundle = expand_home(env, *c);
     rc.ca_bundle_source = "AWS_CA_BUNDLE";
   } else if (auto pc = profile_value(profile, "ca_bundle")) {
@@ -654,7 +621,10 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment
                                (state == FileState::missing ? std::string("no such file") : why));
     }
   }
+}
 
+void resolve_retry(ResolvedConfig& rc, const AwsClientOptions& options,
+                   const common::Environment& env, const Profile& profile) {
   // Attempts: options > AWS_MAX_ATTEMPTS > profile max_attempts > 3.
   if (options.max_attempts < 0) {
     throw ConfigurationError("AwsClientOptions::max_attempts must be at least 1 (or 0 for the "
@@ -662,14 +632,14 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment
   }
   if (options.max_attempts > 0) {
     rc.max_attempts = options.max_attempts;
-  } else if (auto m = env_value(env, "AWS_MAX_ATTEMPTS")) {
+  } else if (auto m = common::env_setting(env, "AWS_MAX_ATTEMPTS")) {
     rc.max_attempts = parse_attempts(*m, "AWS_MAX_ATTEMPTS", "the environment");
   } else if (auto pm = profile_value(profile, "max_attempts")) {
     rc.max_attempts = parse_attempts(*pm, "max_attempts", profile_where(profile));
   }
 
   std::string mode_source = "default";
-  if (auto m = env_value(env, "AWS_RETRY_MODE")) {
+  if (auto m = common::env_setting(env, "AWS_RETRY_MODE")) {
     rc.retry_mode = lower(*m);
     mode_source = "AWS_RETRY_MODE";
   } else if (auto pm = profile_value(profile, "retry_mode")) {
@@ -680,6 +650,18 @@ ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment
     throw ConfigurationError("the retry mode '" + rc.retry_mode + "' from " + mode_source +
                              " must be standard, legacy or adaptive");
   }
+}
+
+}  // namespace
+
+ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Environment& env) {
+  ResolvedConfig rc;
+  const Profile profile = load_profile(env, options.profile);
+  rc.profile = profile.name;
+  resolve_region(rc, options, env, profile);
+  resolve_endpoints(rc, options, env, profile);
+  resolve_ca_bundle(rc, options, env, profile);
+  resolve_retry(rc, options, env, profile);
   return rc;
 }
 

@@ -8,14 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/env.hpp"
 #include "ssm_cache/aws.hpp"
 
 namespace ssm_cache::aws {
 
-/// Reads an environment variable; tests pass a map instead of the process environment.
-using Environment = std::function<std::optional<std::string>(std::string_view)>;
-Environment process_environment();
-Environment map_environment(std::map<std::string, std::string> values);
 
 /// One profile's key/values from ~/.aws/config ("[profile x]") merged with
 /// ~/.aws/credentials ("[x]"); credentials file wins. `source` says which files were read.
@@ -28,7 +25,7 @@ struct Profile {
 /// Loads the named profile (empty: AWS_PROFILE, else "default") from AWS_CONFIG_FILE /
 /// AWS_SHARED_CREDENTIALS_FILE (defaults ~/.aws/config, ~/.aws/credentials). Missing files
 /// give an empty profile; an unreadable or malformed file throws ConfigurationError naming it.
-Profile load_profile(const Environment& env, std::string_view profile_name = {});
+Profile load_profile(const common::Environment& env, std::string_view profile_name = {});
 
 /// Endpoints and region after resolution; each says where it came from, for error messages.
 struct ResolvedConfig {
@@ -73,26 +70,22 @@ std::map<std::string, std::map<std::string, std::string>> parse_ini(std::string_
                                                                     std::string_view path);
 
 /// The [services NAME] section named by the profile's `services` key, or empty.
-std::map<std::string, std::string> load_services_section(const Environment& env,
+std::map<std::string, std::string> load_services_section(const common::Environment& env,
                                                          const Profile& profile);
 
 /// The [sso-session NAME] section of the config file; throws ConfigurationError naming the
 /// file when there is none.
-std::map<std::string, std::string> load_sso_session_section(const Environment& env, const std::string& name);
+std::map<std::string, std::string> load_sso_session_section(const common::Environment& env, const std::string& name);
 
 /// Path of the config / credentials file: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, else
 /// $HOME/.aws/config / credentials ("~/" expanded with HOME).
-std::string config_file_path(const Environment& env);
-std::string credentials_file_path(const Environment& env);
-
-/// Parses "true"/"false" (any case) of a boolean setting; throws ConfigurationError naming
-/// `setting` and `where` otherwise.
-bool parse_bool_setting(std::string_view value, std::string_view setting, std::string_view where);
+std::string config_file_path(const common::Environment& env);
+std::string credentials_file_path(const common::Environment& env);
 
 /// Applies options > environment > profile > defaults: region, AWS_ENDPOINT_URL[_SSM|
 /// _SECRETS_MANAGER], AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, partition DNS suffix (cn-*:
 /// amazonaws.com.cn), AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT, AWS_CA_BUNDLE,
 /// AWS_MAX_ATTEMPTS, AWS_RETRY_MODE. Throws ConfigurationError (no region; malformed URL).
-ResolvedConfig resolve_config(const AwsClientOptions& options, const Environment& env);
+ResolvedConfig resolve_config(const AwsClientOptions& options, const common::Environment& env);
 
 }  // namespace ssm_cache::aws

@@ -8,6 +8,7 @@
 #include "aws/sigv4.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -29,11 +30,11 @@ class StaticProvider final : public CredentialsProvider {
 class EnvironmentProvider final : public CredentialsProvider {
  public:
   explicit EnvironmentProvider(EnvironmentCredentialsConfig config)
-      : env_(aws::to_environment(config.environment)) {}
+      : env_(common::or_process(config.environment)) {}
 
   Credentials get_credentials() override {
-    const auto key = aws::env_setting(env_, "AWS_ACCESS_KEY_ID");
-    const auto secret = aws::env_setting(env_, "AWS_SECRET_ACCESS_KEY");
+    const auto key = common::env_setting(env_, "AWS_ACCESS_KEY_ID");
+    const auto secret = common::env_setting(env_, "AWS_SECRET_ACCESS_KEY");
     if (!key && !secret) {
       throw CredentialsNotConfigured("environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
     }
@@ -42,10 +43,10 @@ class EnvironmentProvider final : public CredentialsProvider {
     Credentials c;
     c.access_key_id = *key;
     c.secret_access_key = *secret;
-    c.session_token = aws::env_setting(env_, "AWS_SESSION_TOKEN").value_or("");
+    c.session_token = common::env_setting(env_, "AWS_SESSION_TOKEN").value_or("");
     c.provider = "environment";
-    if (const auto exp = aws::env_setting(env_, "AWS_CREDENTIAL_EXPIRATION")) {
-      const auto when = aws::parse_iso8601(*exp);
+    if (const auto exp = common::env_setting(env_, "AWS_CREDENTIAL_EXPIRATION")) {
+      const auto when = common::parse_iso8601(*exp);
       if (!when) {
         throw CredentialsError("environment: AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time: '" + *exp + "'");
       }
@@ -55,7 +56,7 @@ class EnvironmentProvider final : public CredentialsProvider {
   }
 
  private:
-  aws::Environment env_;
+  common::Environment env_;
 };
 
 class ChainProvider final : public CredentialsProvider {
@@ -126,7 +127,7 @@ class CachedProvider final : public CredentialsProvider {
       // with ExpiredToken, so say so here, naming the source and the time, not the keys.
       error = std::make_exception_ptr(CredentialsError(
           "the credentials from " + (fresh->provider.empty() ? std::string("the provider") : fresh->provider) +
-          " expired at " + aws::format_amz_date(*fresh->expiration) +
+          " expired at " + common::format_amz_date(*fresh->expiration) +
           ", before they were received: check the credential source and this machine's clock"));
       fresh.reset();
     }
@@ -171,7 +172,7 @@ class CachedProvider final : public CredentialsProvider {
 }  // namespace
 
 EnvironmentLookup make_map_environment(std::map<std::string, std::string> values) {
-  return aws::map_environment(std::move(values));
+  return common::map_environment(std::move(values));
 }
 
 std::shared_ptr<CredentialsProvider> make_static_credentials_provider(StaticCredentialsConfig config) {

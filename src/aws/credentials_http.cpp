@@ -1,12 +1,14 @@
 // aws/credentials_http.cpp — credentials over HTTP: the container endpoint (ECS, EKS Pod
 // Identity) and EC2 instance metadata (IMDSv2). Thread-safe; each call makes 1-3 short HTTP
 // requests (the IMDS token is reused until shortly before its TTL ends).
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 
 #include "aws/config.hpp"
 #include "aws/credentials_util.hpp"
+#include "aws/retry_loop.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
@@ -14,7 +16,8 @@
 namespace ssm_cache {
 namespace {
 
-/// The transport given, or a libcurl one made on first use (most processes never need it).
+/// The transport given, or a libcurl one made on first use (most processes never need it),
+/// with the provider's retry quota.
 class LazyTransport {
  public:
   explicit LazyTransport(std::shared_ptr<http::Transport> given) : transport_(std::move(given)) {}
@@ -24,22 +27,50 @@ class LazyTransport {
     });
     return *transport_;
   }
+  aws::RetryTokenBucket& retry_bucket() noexcept { return bucket_; }
 
  private:
   std::once_flag once_;
   std::shared_ptr<http::Transport> transport_;
+  aws::RetryTokenBucket bucket_;
 };
 
-/// Sends with up to `attempts` tries on transport failures and 5xx; rethrows the last failure.
-http::Response send_with_attempts(http::Transport& transport, const http::Request& request, int attempts) {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      http::Response response = transport.send(request);
-      if (response.status >= 500 && attempt < attempts) continue;
-      return response;
-    } catch (const TransportError&) {
-      if (attempt >= attempts) throw;
-    }
+/// A 5xx answer from a metadata endpoint, thrown to the retry loop to ask for another try.
+class ServerErrorAnswer : public TransportError {
+ public:
+  explicit ServerErrorAnswer(http::Response answer)
+      : TransportError("HTTP " + std::to_string(answer.status), true, false),
+        response(std::move(answer)) {}
+  http::Response response;
+};
+
+/// Sends with up to `attempts` tries on transport failures and 5xx, through the one retry
+/// loop (the provider's token bucket and a deadline of every attempt's full timeouts) but
+/// without backoff: a metadata endpoint is local and answers at once or not at all. Returns
+/// the last answer (a 5xx when retries ran out) or rethrows the last transport failure.
+http::Response send_with_attempts(LazyTransport& transport, const http::Request& request, int attempts) {
+  aws::RetryOptions options;
+  options.max_attempts = attempts;
+  options.base_delay = options.throttling_base_delay = std::chrono::milliseconds(0);
+  const auto deadline = attempts * (request.connect_timeout + request.timeout) + std::chrono::seconds(1);
+  aws::RetryLoop loop(aws::RetryLoopSettings{options, deadline, &transport.retry_bucket(), nullptr, {}, request.url});
+  aws::RetryHooks hooks;
+  // Every transport failure is worth another try here (as in the AWS SDKs' metadata clients).
+  hooks.decide = [](const Error& e) {
+    return dynamic_cast<const TransportError*>(&e) != nullptr ? aws::RetryDecision::retry : aws::RetryDecision::stop;
+  };
+  try {
+    return loop.run(
+        [&](const aws::AttemptContext& ctx) {
+          http::Request attempt = request;
+          attempt.timeout = std::min(request.timeout, ctx.remaining);
+          http::Response response = transport.get().send(attempt);
+          if (response.status >= 500 && ctx.attempt < attempts) throw ServerErrorAnswer(std::move(response));
+          return response;
+        },
+        hooks);
+  } catch (const ServerErrorAnswer& answer) {
+    return answer.response;  // the quota or the deadline ended the retries with a 5xx in hand
   }
 }
 
@@ -83,11 +114,11 @@ std::string read_token_file(const std::string& path) {
 class ContainerProvider final : public CredentialsProvider {
  public:
   explicit ContainerProvider(ContainerCredentialsConfig config)
-      : config_(std::move(config)), env_(aws::to_environment(config_.environment)), transport_(config_.transport) {}
+      : config_(std::move(config)), env_(common::or_process(config_.environment)), transport_(config_.transport) {}
 
   Credentials get_credentials() override {
-    const auto relative = aws::env_setting(env_, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-    const auto full = aws::env_setting(env_, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    const auto relative = common::env_setting(env_, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    const auto full = common::env_setting(env_, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
     std::string url;
     std::string setting;
     if (relative) {
@@ -119,7 +150,7 @@ class ContainerProvider final : public CredentialsProvider {
 
     http::Response response;
     try {
-      response = send_with_attempts(transport_.get(), request, std::max(1, config_.max_attempts));
+      response = send_with_attempts(transport_, request, std::max(1, config_.max_attempts));
     } catch (const TransportError& e) {
       throw CredentialsError("container: no answer from " + url + " (" + setting + "): " + e.what(), true);
     }
@@ -138,7 +169,7 @@ class ContainerProvider final : public CredentialsProvider {
   std::string relative_base() const {
     std::string base = config_.relative_uri_base;
     if (base == kEcsAgentBase) {
-      if (auto env = aws::env_setting(env_, "AWS_CONTAINER_SERVICE_ENDPOINT")) base = *env;
+      if (auto env = common::env_setting(env_, "AWS_CONTAINER_SERVICE_ENDPOINT")) base = *env;
     }
     while (base.ends_with('/')) base.pop_back();
     return base;
@@ -163,11 +194,11 @@ class ContainerProvider final : public CredentialsProvider {
   }
 
   std::optional<std::string> authorization_token(std::string& source) const {
-    if (auto file = aws::env_setting(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
+    if (auto file = common::env_setting(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
       source = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *file;
       return read_token_file(*file);
     }
-    if (auto token = aws::env_setting(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
+    if (auto token = common::env_setting(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
       source = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
       return token;
     }
@@ -175,19 +206,19 @@ class ContainerProvider final : public CredentialsProvider {
   }
 
   ContainerCredentialsConfig config_;
-  aws::Environment env_;
+  common::Environment env_;
   LazyTransport transport_;
 };
 
 class ImdsProvider final : public CredentialsProvider {
  public:
   explicit ImdsProvider(ImdsCredentialsConfig config)
-      : config_(std::move(config)), env_(aws::to_environment(config_.environment)), transport_(config_.transport) {
+      : config_(std::move(config)), env_(common::or_process(config_.environment)), transport_(config_.transport) {
     if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
   }
 
   Credentials get_credentials() override {
-    if (auto disabled = aws::env_setting(env_, "AWS_EC2_METADATA_DISABLED")) {
+    if (auto disabled = common::env_setting(env_, "AWS_EC2_METADATA_DISABLED")) {
       if (parse_bool(*disabled, "AWS_EC2_METADATA_DISABLED")) {
         throw CredentialsNotConfigured("imds: disabled by AWS_EC2_METADATA_DISABLED");
       }
@@ -235,7 +266,7 @@ class ImdsProvider final : public CredentialsProvider {
 
   static bool parse_bool(const std::string& value, std::string_view setting) {
     try {
-      return aws::parse_bool_setting(value, setting, "the environment");
+      return common::parse_bool_setting(value, setting, "the environment");
     } catch (const ConfigurationError& e) {
       throw CredentialsError(std::string("imds: ") + e.what());
     }
@@ -245,11 +276,11 @@ class ImdsProvider final : public CredentialsProvider {
     Settings s{config_.endpoint, config_.connect_timeout, config_.timeout, config_.max_attempts};
     std::string source = "ImdsCredentialsConfig::endpoint";
     if (s.endpoint.empty()) {
-      if (auto e = aws::env_setting(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
+      if (auto e = common::env_setting(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
         s.endpoint = *e;
         source = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
       } else {
-        const std::string mode = aws::env_setting(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("IPv4");
+        const std::string mode = common::env_setting(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("IPv4");
         if (mode == "IPv4" || mode == "ipv4") {
           s.endpoint = "http://169.254.169.254";
         } else if (mode == "IPv6" || mode == "ipv6") {
@@ -266,7 +297,7 @@ class ImdsProvider final : public CredentialsProvider {
       throw CredentialsError("imds: the endpoint from " + source + " is not valid: " + why);
     }
     while (s.endpoint.ends_with('/')) s.endpoint.pop_back();
-    if (auto t = aws::env_setting(env_, "AWS_METADATA_SERVICE_TIMEOUT")) {
+    if (auto t = common::env_setting(env_, "AWS_METADATA_SERVICE_TIMEOUT")) {
       double seconds = 0;
       try {
         std::size_t used = 0;
@@ -280,7 +311,7 @@ class ImdsProvider final : public CredentialsProvider {
       }
       s.connect_timeout = s.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
     }
-    if (auto a = aws::env_setting(env_, "AWS_METADATA_SERVICE_NUM_ATTEMPTS")) {
+    if (auto a = common::env_setting(env_, "AWS_METADATA_SERVICE_NUM_ATTEMPTS")) {
       if (a->size() > 2 || a->find_first_not_of("0123456789") != std::string::npos || std::stoi(*a) < 1) {
         throw CredentialsError("imds: AWS_METADATA_SERVICE_NUM_ATTEMPTS must be a whole number of at least 1, got '" + *a + "'");
       }
@@ -296,7 +327,7 @@ class ImdsProvider final : public CredentialsProvider {
     request.timeout = s.timeout;
     request.max_response_bytes = 64 * 1024;
     try {
-      return send_with_attempts(transport_.get(), request, s.attempts);
+      return send_with_attempts(transport_, request, s.attempts);
     } catch (const TransportError& e) {
       // Off EC2 there is nobody at this address: not an error, just not configured here.
       throw CredentialsNotConfigured("imds: no instance metadata service at " + s.endpoint + " (" + e.what() + ")");
@@ -334,7 +365,7 @@ class ImdsProvider final : public CredentialsProvider {
     }
     if (response.status == 404 || response.status == 405) {
       // An IMDS without IMDSv2 (or a proxy that lacks PUT): IMDSv1 unless that is disabled.
-      if (auto v1 = aws::env_setting(env_, "AWS_EC2_METADATA_V1_DISABLED");
+      if (auto v1 = common::env_setting(env_, "AWS_EC2_METADATA_V1_DISABLED");
           v1 && parse_bool(*v1, "AWS_EC2_METADATA_V1_DISABLED")) {
         throw CredentialsError("imds: " + s.endpoint + " does not offer IMDSv2 tokens (HTTP " +
                                std::to_string(response.status) + ") and AWS_EC2_METADATA_V1_DISABLED is set");
@@ -349,7 +380,7 @@ class ImdsProvider final : public CredentialsProvider {
   }
 
   ImdsCredentialsConfig config_;
-  aws::Environment env_;
+  common::Environment env_;
   LazyTransport transport_;
   std::mutex mutex_;
   std::optional<std::string> token_;

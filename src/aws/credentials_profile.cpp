@@ -66,6 +66,52 @@ std::vector<std::string> split_command_line(std::string_view command) {
   return words;
 }
 
+namespace {
+
+/// Reads the child's stdout and stderr until both close, the deadline passes or stdout
+/// exceeds `max_stdout`; closes both descriptors.
+void collect_output(int out_fd, int err_fd, std::chrono::steady_clock::time_point deadline,
+                    std::size_t max_stdout, ProcessResult& result) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  int open_fds = 2;
+  char buffer[4096];
+  while (open_fds > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      result.timed_out = true;
+      break;
+    }
+    const int n = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (auto& fd : fds) {
+      if (fd.fd < 0 || (fd.revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      const ssize_t got = ::read(fd.fd, buffer, sizeof buffer);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        ::close(fd.fd);
+        fd.fd = -1;
+        --open_fds;
+        continue;
+      }
+      if (fd.fd == out_fd) {
+        result.stdout_text.append(buffer, static_cast<std::size_t>(got));
+        if (result.stdout_text.size() > max_stdout) result.output_too_large = true;
+      } else if (result.stderr_text.size() < 2048) {
+        result.stderr_text.append(buffer, static_cast<std::size_t>(got));
+      }
+    }
+    if (result.output_too_large) break;
+  }
+  for (auto& fd : fds) {
+    if (fd.fd >= 0) ::close(fd.fd);
+  }
+}
+
+}  // namespace
+
 ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                           std::size_t max_stdout) {
   if (argv.empty()) throw std::invalid_argument("an empty command");
@@ -99,43 +145,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::mil
     throw std::system_error(rc, std::generic_category(), "cannot start '" + argv[0] + "'");
   }
 
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-  int open_fds = 2;
-  char buffer[4096];
-  while (open_fds > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      result.timed_out = true;
-      break;
-    }
-    const int n = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (auto& fd : fds) {
-      if (fd.fd < 0 || (fd.revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      const ssize_t got = ::read(fd.fd, buffer, sizeof buffer);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) {
-        ::close(fd.fd);
-        fd.fd = -1;
-        --open_fds;
-        continue;
-      }
-      if (fd.fd == out[0]) {
-        result.stdout_text.append(buffer, static_cast<std::size_t>(got));
-        if (result.stdout_text.size() > max_stdout) result.output_too_large = true;
-      } else if (result.stderr_text.size() < 2048) {
-        result.stderr_text.append(buffer, static_cast<std::size_t>(got));
-      }
-    }
-    if (result.output_too_large) break;
-  }
-  for (auto& fd : fds) {
-    if (fd.fd >= 0) ::close(fd.fd);
-  }
+  collect_output(out[0], err[0], std::chrono::steady_clock::now() + timeout, max_stdout, result);
   if (result.timed_out || result.output_too_large) ::kill(pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -162,7 +172,7 @@ std::string sanitize(std::string_view text, std::size_t limit) {
 class ProfileProvider final : public CredentialsProvider {
  public:
   explicit ProfileProvider(ProfileCredentialsConfig config)
-      : config_(std::move(config)), env_(aws::to_environment(config_.environment)) {
+      : config_(std::move(config)), env_(common::or_process(config_.environment)) {
     // A profile the caller names may need STS (web identity, a role): served as the SDKs do.
     if (!config_.sts_resolver) {
       config_.sts_resolver = make_default_sts_profile_resolver({.environment = config_.environment});
@@ -259,7 +269,7 @@ class ProfileProvider final : public CredentialsProvider {
   }
 
   ProfileCredentialsConfig config_;
-  aws::Environment env_;
+  common::Environment env_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<CredentialsProvider>> sts_providers_;
 };

@@ -19,6 +19,8 @@
 #include "aws/sigv4.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/crypto.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -29,7 +31,7 @@ std::string sha1_hex(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha1(), nullptr) != 1) {
     throw CredentialsError("SSO: SHA-1 is not available from OpenSSL");
   }
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
+  return common::to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 std::string percent_encode(std::string_view text) {
@@ -56,14 +58,14 @@ std::string login_hint(const SsoSettings& s) { return ": run `aws sso login --pr
 
 /// AWS_ENDPOINT_URL_SSO > AWS_ENDPOINT_URL (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) > the
 /// portal of sso_region, as botocore's "sso" client resolves it.
-std::string portal_url(const Environment& env, const std::string& region) {
+std::string portal_url(const common::Environment& env, const std::string& region) {
   const bool ignore = [&] {
-    const auto v = env_setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-    return v && parse_bool_setting(*v, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "the environment");
+    const auto v = common::env_setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    return v && common::parse_bool_setting(*v, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "the environment");
   }();
   for (const char* name : {"AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL"}) {
     if (ignore) break;
-    if (auto url = env_setting(env, name)) {
+    if (auto url = common::env_setting(env, name)) {
       EndpointUrl parsed;
       std::string why;
       if (!parse_endpoint_url(*url, parsed, why)) throw CredentialsError("SSO: " + std::string(name) + " " + why);
@@ -86,14 +88,14 @@ std::string read_file(const std::string& path, bool& found) {
 class SsoProvider final : public CredentialsProvider {
  public:
   explicit SsoProvider(SsoProviderConfig config)
-      : config_(std::move(config)), env_(to_environment(config_.environment)), transport_(config_.transport) {
+      : config_(std::move(config)), env_(common::or_process(config_.environment)), transport_(config_.transport) {
     if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
   }
 
   Credentials get_credentials() override {
     const SsoSettings& s = config_.settings;
     const std::string who = "SSO profile '" + s.profile + "'";
-    const auto home = env_setting(env_, "HOME");
+    const auto home = common::env_setting(env_, "HOME");
     if (!home) throw CredentialsError(who + ": HOME is not set, so the SSO token cache cannot be found");
     const std::string path = *home + "/.aws/sso/cache/" + sso_cache_file_name(s);
     bool found = false;
@@ -102,7 +104,7 @@ class SsoProvider final : public CredentialsProvider {
     if (!found) throw CredentialsError(who + ": no SSO token for " + of + " (" + path + " is missing)" + login_hint(s));
     const SsoToken token = parse_sso_token(text, who + ": the SSO token cache " + path);
     if (token.expires_at <= config_.clock()) {
-      throw CredentialsError(who + ": the SSO token for " + of + " expired at " + format_amz_date(token.expires_at) +
+      throw CredentialsError(who + ": the SSO token for " + of + " expired at " + common::format_amz_date(token.expires_at) +
                              login_hint(s));
     }
     return role_credentials(token, who);
@@ -156,7 +158,7 @@ class SsoProvider final : public CredentialsProvider {
   }
 
   SsoProviderConfig config_;
-  Environment env_;
+  common::Environment env_;
   std::once_flag once_;
   std::shared_ptr<http::Transport> transport_;
 };
@@ -187,7 +189,7 @@ SsoToken parse_sso_token(std::string_view json, std::string_view where) {
     throw CredentialsError(std::string(where) + " has no accessToken or expiresAt" + fix);
   }
   if (expires.ends_with("UTC")) expires.replace(expires.size() - 3, 3, "Z");  // the AWS CLI v1 wrote "...UTC"
-  const auto when = parse_iso8601(expires);
+  const auto when = common::parse_iso8601(expires);
   if (!when) throw CredentialsError(std::string(where) + " has an expiresAt that is not an ISO 8601 time" + fix);
   token.expires_at = *when;
   return token;
@@ -236,7 +238,7 @@ SsoSettings sso_settings_of(const std::string& profile, const std::map<std::stri
   if (!s.session.empty()) {
     std::map<std::string, std::string> section;
     try {
-      section = load_sso_session_section(to_environment(environment), s.session);
+      section = load_sso_session_section(common::or_process(environment), s.session);
     } catch (const ConfigurationError& e) {
       throw CredentialsError(where + ": " + e.what());
     }

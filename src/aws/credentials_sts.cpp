@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -16,6 +15,7 @@
 #include "aws/credentials_sso.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/retry.hpp"
+#include "aws/retry_loop.hpp"
 #include "aws/sigv4.hpp"
 #include "aws/sts_protocol.hpp"
 #include "http/transport.hpp"
@@ -50,15 +50,23 @@ std::string read_web_identity_token(const std::string& path, const std::string& 
   return token;
 }
 
-double jitter() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
+/// One failed STS attempt, before the retry loop knows how many attempts the call took.
+class StsAttemptError : public CredentialsError {
+ public:
+  StsAttemptError(std::string verb, const std::string& detail, bool transient, bool throttled)
+      : CredentialsError(detail, transient), verb_(std::move(verb)), throttled_(throttled) {}
+  [[nodiscard]] const std::string& verb() const noexcept { return verb_; }
+  [[nodiscard]] bool throttled() const noexcept { return throttled_; }
+
+ private:
+  std::string verb_;  ///< "failed", "got no answer"
+  bool throttled_;
+};
 
 /// One STS Query call with retries. Holds the transport, made on first use when none is given.
 class StsCaller {
  public:
-  StsCaller(std::shared_ptr<http::Transport> transport, aws::Environment env, Sleeper sleep,
+  StsCaller(std::shared_ptr<http::Transport> transport, common::Environment env, Sleeper sleep,
             std::chrono::milliseconds connect_timeout, std::chrono::milliseconds timeout, int max_attempts)
       : transport_(std::move(transport)),
         env_(std::move(env)),
@@ -96,57 +104,85 @@ class StsCaller {
 
     const std::string what = call.where + ": " + std::string(call.action) + " for role " + call.role_arn + " at " +
                              endpoint.url + " (" + endpoint.source + ")";
-    const aws::RetryOptions backoff;
-    for (int attempt = 1;; ++attempt) {
-      const bool last = attempt >= max_attempts_;
-      const std::string attempts = attempt > 1 ? " after " + std::to_string(attempt) + " attempts" : "";
-      bool throttled = false;
-      try {
-        http::Request attempt_request = request;
-        if (call.prepare) call.prepare(attempt_request);
-        const http::Response response = transport().send(attempt_request);
-        if (response.status == 200) {
-          return aws::parse_sts_credentials(response.body, call.action, call.provider, what);
-        }
-        const auto error = aws::parse_sts_error(response.body);
-        const bool retryable = response.status >= 500 || response.status == 429 ||
-                               (error && aws::is_retryable_sts_code(error->code, call.web_identity));
-        if (!retryable || last) {
-          std::string message = what + " failed" + attempts + ": ";
-          if (error) {
-            message += error->code + ": " + aws::scrub_message(error->message, call.secrets) + " (HTTP " +
-                       std::to_string(response.status) +
-                       (error->request_id.empty() ? "" : ", request id " + aws::scrub_message(error->request_id, {}, 80)) +
-                       ")";
-          } else {
-            message += "HTTP " + std::to_string(response.status) + " without an STS error document";
-          }
-          throw CredentialsError(message, retryable);
-        }
-        throttled = response.status == 429 || (error && error->code.find("Throttl") != std::string::npos);
-      } catch (const TransportError& e) {
-        if (!e.transient() || last) {
-          throw CredentialsError(what + " got no answer" + attempts + ": " + e.what(), e.transient());
-        }
-      }
-      sleep_(aws::backoff_delay(backoff, attempt, throttled, jitter()));
-    }
+    aws::RetryOptions options;
+    options.max_attempts = max_attempts_;
+    aws::RetrySeams seams;
+    seams.sleep = sleep_;
+    aws::RetryLoop loop(aws::RetryLoopSettings{options, kCallDeadline, &bucket_, nullptr, seams, what});
+    return loop.run([&](const aws::AttemptContext& ctx) { return attempt(request, call, what, ctx); },
+                    sts_hooks(what));
   }
 
  private:
+  /// Every STS call, retries included, ends within this (4 attempts of the default 5 s timeout
+  /// and their backoff fit).
+  static constexpr std::chrono::milliseconds kCallDeadline{30000};
+
+  Credentials attempt(const http::Request& request, const Call& call, const std::string& what,
+                      const aws::AttemptContext& ctx) {
+    http::Request attempt_request = request;
+    attempt_request.timeout = std::min(timeout_, ctx.remaining);
+    if (call.prepare) call.prepare(attempt_request);
+    http::Response response;
+    try {
+      response = transport().send(attempt_request);
+    } catch (const TransportError& e) {
+      throw StsAttemptError("got no answer", e.what(), e.transient(), false);
+    }
+    if (response.status == 200) {
+      return aws::parse_sts_credentials(response.body, call.action, call.provider, what);
+    }
+    const auto error = aws::parse_sts_error(response.body);
+    const bool retryable = response.status >= 500 || response.status == 429 ||
+                           (error && aws::is_retryable_sts_code(error->code, call.web_identity));
+    const bool throttled = response.status == 429 || (error && error->code.find("Throttl") != std::string::npos);
+    std::string detail;
+    if (error) {
+      detail = error->code + ": " + aws::scrub_message(error->message, call.secrets) + " (HTTP " +
+               std::to_string(response.status) +
+               (error->request_id.empty() ? "" : ", request id " + aws::scrub_message(error->request_id, {}, 80)) + ")";
+    } else {
+      detail = "HTTP " + std::to_string(response.status) + " without an STS error document";
+    }
+    throw StsAttemptError("failed", detail, retryable, throttled);
+  }
+
+  /// Retries the failures an attempt reports as StsAttemptError (any other error, from the
+  /// response parser or the signer, is final and passes unchanged); the final message says
+  /// how many attempts were made.
+  static aws::RetryHooks sts_hooks(const std::string& what) {
+    aws::RetryHooks hooks;
+    hooks.decide = [](const Error& e) {
+      const auto* f = dynamic_cast<const StsAttemptError*>(&e);
+      return f != nullptr && f->transient() ? aws::RetryDecision::retry : aws::RetryDecision::stop;
+    };
+    hooks.throttling = [](const Error& e) {
+      const auto* f = dynamic_cast<const StsAttemptError*>(&e);
+      return f != nullptr && f->throttled();
+    };
+    hooks.give_up = [what](const Error& e, int attempts) {
+      const auto* f = dynamic_cast<const StsAttemptError*>(&e);
+      if (f == nullptr) throw;
+      const std::string after = attempts > 1 ? " after " + std::to_string(attempts) + " attempts" : "";
+      throw CredentialsError(what + " " + f->verb() + after + ": " + f->what(), f->transient());
+    };
+    return hooks;
+  }
+
   http::Transport& transport() {
     std::call_once(once_, [this] {
       if (transport_) return;
       http::CurlTransportOptions options;
-      options.ca_bundle = aws::env_setting(env_, "AWS_CA_BUNDLE").value_or("");
+      options.ca_bundle = common::env_setting(env_, "AWS_CA_BUNDLE").value_or("");
       transport_ = http::make_curl_transport(options);
     });
     return *transport_;
   }
 
   std::once_flag once_;
+  aws::RetryTokenBucket bucket_;  // this provider's retry quota
   std::shared_ptr<http::Transport> transport_;
-  aws::Environment env_;
+  common::Environment env_;
   Sleeper sleep_;
   std::chrono::milliseconds connect_timeout_;
   std::chrono::milliseconds timeout_;
@@ -164,7 +200,7 @@ std::string generated_session_name(const WallClock& clock) {
 struct StsProviderState {
   template <typename Config>
   StsProviderState(const Config& config, std::optional<aws::Profile> profile_in, std::string where_in)
-      : env(aws::to_environment(config.environment)),
+      : env(common::or_process(config.environment)),
         profile(std::move(profile_in)),
         caller(config.transport, env, config.sleep, config.connect_timeout, config.timeout, config.max_attempts),
         where(std::move(where_in)) {}
@@ -178,7 +214,7 @@ struct StsProviderState {
     }
   }
 
-  aws::Environment env;
+  common::Environment env;
   std::optional<aws::Profile> profile;
   StsCaller caller;
   std::string where;
@@ -216,8 +252,8 @@ class WebIdentityProvider final : public CredentialsProvider {
     std::string token_file = config_.token_file;
     std::string session_name = config_.session_name;
     if (role_arn.empty() && token_file.empty()) {
-      const auto file = aws::env_setting(sts_.env, "AWS_WEB_IDENTITY_TOKEN_FILE");
-      const auto role = aws::env_setting(sts_.env, "AWS_ROLE_ARN");
+      const auto file = common::env_setting(sts_.env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+      const auto role = common::env_setting(sts_.env, "AWS_ROLE_ARN");
       if (!file && !role) {
         throw CredentialsNotConfigured("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set");
       }
@@ -225,7 +261,7 @@ class WebIdentityProvider final : public CredentialsProvider {
       if (!file) throw CredentialsError("web identity: AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not");
       role_arn = *role;
       token_file = *file;
-      if (session_name.empty()) session_name = aws::env_setting(sts_.env, "AWS_ROLE_SESSION_NAME").value_or("");
+      if (session_name.empty()) session_name = common::env_setting(sts_.env, "AWS_ROLE_SESSION_NAME").value_or("");
     } else if (role_arn.empty()) {
       throw CredentialsError(sts_.where + ": a web identity token file is given but no role ARN");
     } else if (token_file.empty()) {
@@ -336,7 +372,7 @@ std::shared_ptr<CredentialsProvider> cached(std::shared_ptr<CredentialsProvider>
 class ProfileResolver {
  public:
   explicit ProfileResolver(StsProfileResolverConfig config)
-      : config_(std::move(config)), env_(aws::to_environment(config_.environment)) {}
+      : config_(std::move(config)), env_(common::or_process(config_.environment)) {}
 
   std::shared_ptr<CredentialsProvider> resolve(const std::string& name, const Values& values) const {
     const std::string where = "profile '" + name + "'";
@@ -407,7 +443,7 @@ class ProfileResolver {
   }
 
   std::shared_ptr<CredentialsProvider> from_credential_source(const std::string& source, const std::string& where) const {
-    if (source == "Environment") return make_environment_credentials_provider({config_.environment});
+    if (source == "common::Environment") return make_environment_credentials_provider({config_.environment});
     if (source == "Ec2InstanceMetadata") {
       return cached(make_imds_credentials_provider(
                         {.environment = config_.environment, .transport = config_.transport, .clock = config_.clock}),
@@ -418,7 +454,7 @@ class ProfileResolver {
                     config_.clock);
     }
     throw CredentialsError(where + ": credential_source '" + source +
-                           "' is not valid (Environment, Ec2InstanceMetadata or EcsContainer)");
+                           "' is not valid (common::Environment, Ec2InstanceMetadata or EcsContainer)");
   }
 
   std::shared_ptr<CredentialsProvider> from_source_profile(const std::string& name, const std::string& source,
@@ -493,7 +529,7 @@ class ProfileResolver {
   };
 
   StsProfileResolverConfig config_;
-  aws::Environment env_;
+  common::Environment env_;
 };
 
 StsProfileResolver make_resolver(StsProfileResolverConfig config) {

@@ -1,6 +1,8 @@
 // aws/json_protocol.cpp — AWS JSON 1.1 request bodies, response parsers and error mapping.
 // Pure functions; thread-safe.
 #include "aws/json_protocol.hpp"
+#include "common/base64.hpp"
+#include "common/time.hpp"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -98,8 +100,8 @@ class Reader {
     if (!v->is_number()) fail(path + key, "that is not a timestamp in epoch seconds");
     const double d = v->get<double>();
     // system_clock counts int64 nanoseconds: about +-9.2e9 s (years 1677 to 2262).
-    if (!std::isfinite(d) || std::fabs(d) > kMaxEpochSeconds) fail(path + key, "out of range");
-    return from_epoch_seconds(d);
+    if (!std::isfinite(d) || std::fabs(d) > common::kMaxEpochSeconds) fail(path + key, "out of range");
+    return common::from_epoch_seconds(d);
   }
 
   const json& array(const json& obj, const char* key, const std::string& path) const {
@@ -169,7 +171,7 @@ SecretValue read_secret(const Reader& r, const json& s, const std::string& path)
   v.secret_string = r.opt_str(s, "SecretString", path);
   if (auto b64 = r.opt_str(s, "SecretBinary", path)) {
     std::string bytes;
-    if (!base64_decode(*b64, bytes)) r.fail(path + "SecretBinary", "that is not valid base64");
+    if (!common::base64_decode(*b64, bytes)) r.fail(path + "SecretBinary", "that is not valid base64");
     v.secret_binary = std::move(bytes);
   }
   v.version_stages = r.strings(s, "VersionStages", path);
@@ -367,41 +369,6 @@ AwsError parse_error_response(const http::Response& response, std::string_view o
   }
   return AwsError(std::move(what), std::move(code), std::move(message), response.status,
                   std::move(request_id));
-}
-
-std::chrono::system_clock::time_point from_epoch_seconds(double seconds) {
-  // Beyond the clock's range the conversion would overflow (undefined behaviour): clamp.
-  if (!(seconds > -kMaxEpochSeconds)) seconds = -kMaxEpochSeconds;
-  if (!(seconds < kMaxEpochSeconds)) seconds = kMaxEpochSeconds;
-  const auto micros = static_cast<std::int64_t>(std::llround(seconds * 1e6));
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::microseconds(micros)));
-}
-
-bool base64_decode(std::string_view in, std::string& out) {
-  out.clear();
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  if (in.size() % 4 == 1) return false;
-  out.reserve(in.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else return false;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return true;
 }
 
 // ---- writes ----------------------------------------------------------------------------

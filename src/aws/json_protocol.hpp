@@ -97,13 +97,4 @@ std::string error_code_from_type(std::string_view type);
 AwsError parse_error_response(const http::Response& response, std::string_view operation,
                               std::string_view subject, std::string_view url);
 
-/// Epoch seconds (possibly fractional) to a time point, to the microsecond.
-/// Timestamps beyond this many seconds from the epoch do not fit system_clock (int64 ns).
-inline constexpr double kMaxEpochSeconds = 9.0e9;
-/// Epoch seconds (may be fractional) to a time point; out-of-range values are clamped.
-std::chrono::system_clock::time_point from_epoch_seconds(double seconds);
-
-/// Strict base64 (standard alphabet, padding optional); false when malformed.
-bool base64_decode(std::string_view in, std::string& out);
-
 }  // namespace ssm_cache::aws

@@ -74,42 +74,6 @@ bool is_clock_skew_code(std::string_view code) noexcept {
          code == "RequestInTheFuture" || code == "AuthFailure";
 }
 
-std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::string s(text);
-  char wday[4] = {};
-  char mon[4] = {};
-  char zone[4] = {};
-  int day = 0;
-  int year = 0;
-  int hh = 0;
-  int mm = 0;
-  int ss = 0;
-  if (std::sscanf(s.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm,
-                  &ss, zone) != 8) {
-    return std::nullopt;
-  }
-  if (std::string_view(zone) != "GMT" && std::string_view(zone) != "UTC") return std::nullopt;
-  int month = -1;
-  for (int i = 0; i < 12; ++i) {
-    if (std::string_view(mon) == kMonths[static_cast<std::size_t>(i)]) month = i;
-  }
-  if (month < 0 || day < 1 || day > 31 || year < 1970 || hh > 23 || mm > 59 || ss > 60) {
-    return std::nullopt;
-  }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month;
-  tm.tm_mday = day;
-  tm.tm_hour = hh;
-  tm.tm_min = mm;
-  tm.tm_sec = ss;
-  const std::time_t t = timegm(&tm);
-  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(t);
-}
-
 std::string sdk_request_header(int attempt, int max_attempts) {
   return "attempt=" + std::to_string(attempt) + "; max=" + std::to_string(max_attempts);
 }

@@ -74,9 +74,6 @@ std::chrono::milliseconds backoff_delay(const RetryOptions& options, int retry, 
 /// which a skewed clock also produces).
 bool is_clock_skew_code(std::string_view code) noexcept;
 
-/// Parses an HTTP Date header (RFC 7231 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT").
-std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
-
 /// "amz-sdk-request" header value: "attempt=N; max=M".
 std::string sdk_request_header(int attempt, int max_attempts);
 

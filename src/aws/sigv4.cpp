@@ -2,6 +2,9 @@
 // the server-side recomputation. Pure functions; thread-safe; a signing costs a few SHA-256
 // passes over the body and the canonical request (microseconds for small bodies).
 #include "aws/sigv4.hpp"
+#include "common/crypto.hpp"
+#include "common/strings.hpp"
+#include "common/time.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -20,32 +23,14 @@ namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
+using common::ascii_lower;
+using common::hex_value;
+using common::iequals;
+using common::trim;
 
 bool is_unreserved(unsigned char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 /// RFC 3986 percent-encoding with uppercase hex; '/' kept when `keep_slash`.
@@ -216,7 +201,7 @@ CanonicalHeaders canonical_headers(const std::vector<std::pair<std::string, std:
   // Stable sort by lowercase name keeps repeated headers in their original order.
   std::vector<std::pair<std::string, std::string_view>> picked;
   for (const auto& [name, value] : headers) {
-    std::string lower = to_lower(name);
+    std::string lower = common::lower(name);
     if (select(lower)) picked.emplace_back(std::move(lower), value);
   }
   std::stable_sort(picked.begin(), picked.end(),
@@ -249,10 +234,10 @@ std::string derive_key(std::string_view secret, std::string_view date, std::stri
                        std::string_view service) {
   std::string key = "AWS4";
   key.append(secret);
-  std::string k = hmac_sha256(key, date);
-  k = hmac_sha256(k, region);
-  k = hmac_sha256(k, service);
-  k = hmac_sha256(k, "aws4_request");
+  std::string k = common::hmac_sha256(key, date);
+  k = common::hmac_sha256(k, region);
+  k = common::hmac_sha256(k, service);
+  k = common::hmac_sha256(k, "aws4_request");
   // The intermediate keys are secret material: wipe our copies.
   OPENSSL_cleanse(key.data(), key.size());
   return k;
@@ -262,7 +247,7 @@ std::string make_string_to_sign(std::string_view amz_date, std::string_view scop
                                 std::string_view canonical_request) {
   std::string sts;
   sts.append(kAlgorithm).append("\n").append(amz_date).append("\n").append(scope).append("\n");
-  sts += sha256_hex(canonical_request);
+  sts += common::sha256_hex(canonical_request);
   return sts;
 }
 
@@ -292,7 +277,7 @@ SigningResult sign_headers_mode(const SignableRequest& request, const SigningCre
   split_target(request.target, path, query);
   const std::string date(amz_date.substr(0, 8));
   const std::string scope = scope_of(date, options.region, options.service);
-  const std::string payload_hash = sha256_hex(request.body);
+  const std::string payload_hash = common::sha256_hex(request.body);
 
   SigningResult result;
   if (!creds.session_token.empty()) result.added.emplace_back("X-Amz-Security-Token", creds.session_token);
@@ -303,7 +288,7 @@ SigningResult sign_headers_mode(const SignableRequest& request, const SigningCre
   std::vector<std::pair<std::string, std::string>> all;
   all.reserve(request.headers.size() + result.added.size());
   for (const auto& header : request.headers) {
-    if (!auth_header(to_lower(header.first))) all.push_back(header);
+    if (!auth_header(common::lower(header.first))) all.push_back(header);
   }
   for (const auto& header : result.added) all.push_back(header);
 
@@ -318,7 +303,7 @@ SigningResult sign_headers_mode(const SignableRequest& request, const SigningCre
                              join_query(canonical_query_params(query)), headers, payload_hash);
   result.string_to_sign = make_string_to_sign(amz_date, scope, result.canonical_request);
   std::string key = derive_key(creds.secret_access_key, date, options.region, options.service);
-  result.signature = to_hex(hmac_sha256(key, result.string_to_sign));
+  result.signature = common::to_hex(common::hmac_sha256(key, result.string_to_sign));
   OPENSSL_cleanse(key.data(), key.size());
 
   std::string authorization(kAlgorithm);
@@ -343,12 +328,6 @@ std::string_view header_value(const SignableRequest& request, std::string_view n
     if (iequals(n, name)) return v;
   }
   return {};
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 /// Splits "a/b/c" on '/' into exactly `n` parts; false otherwise.
@@ -400,7 +379,7 @@ std::string expected_presigned_signature(const SignableRequest& received,
   }
   std::vector<std::string> scope_parts;
   std::chrono::system_clock::time_point when;
-  if (!has_signature || !split_scope(credential, scope_parts) || !parse_amz_date(amz_date, when) ||
+  if (!has_signature || !split_scope(credential, scope_parts) || !common::parse_amz_date(amz_date, when) ||
       amz_date.substr(0, 8) != scope_parts[1] || signed_headers.empty()) {
     return {};
   }
@@ -413,10 +392,10 @@ std::string expected_presigned_signature(const SignableRequest& received,
   if (headers.signed_headers != signed_headers) return {};
   const std::string canonical =
       make_canonical_request(received.method, canonical_uri(path, options), join_query(kept),
-                             headers, sha256_hex(received.body));
+                             headers, common::sha256_hex(received.body));
   const std::string scope = scope_of(scope_parts[1], options.region, options.service);
   std::string key = derive_key(secret_access_key, scope_parts[1], options.region, options.service);
-  std::string sig = to_hex(hmac_sha256(key, make_string_to_sign(amz_date, scope, canonical)));
+  std::string sig = common::to_hex(common::hmac_sha256(key, make_string_to_sign(amz_date, scope, canonical)));
   OPENSSL_cleanse(key.data(), key.size());
   return sig;
 }
@@ -434,14 +413,14 @@ SigningOptions sdk_signing_options(std::string region, std::string service) {
 SigningResult sign_request(const SignableRequest& request, const SigningCredentials& credentials,
                            const SigningOptions& options,
                            std::chrono::system_clock::time_point when) {
-  return sign_headers_mode(request, credentials, options, format_amz_date(when),
+  return sign_headers_mode(request, credentials, options, common::format_amz_date(when),
                            header_selector(options));
 }
 
 void sign_in_place(SignableRequest& request, const SigningCredentials& credentials,
                    const SigningOptions& options, std::chrono::system_clock::time_point when) {
   SigningResult result = sign_request(request, credentials, options, when);
-  std::erase_if(request.headers, [](const auto& header) { return auth_header(to_lower(header.first)); });
+  std::erase_if(request.headers, [](const auto& header) { return auth_header(common::lower(header.first)); });
   for (auto& header : result.added) request.headers.push_back(std::move(header));
 }
 
@@ -452,7 +431,7 @@ SigningResult presign_request(const SignableRequest& request,
   std::string_view path;
   std::string_view query;
   split_target(request.target, path, query);
-  const std::string amz_date = format_amz_date(when);
+  const std::string amz_date = common::format_amz_date(when);
   const std::string date = amz_date.substr(0, 8);
   const std::string scope = scope_of(date, options.region, options.service);
   const auto select = header_selector(options);
@@ -476,10 +455,10 @@ SigningResult presign_request(const SignableRequest& request,
   }
   result.canonical_request = make_canonical_request(
       request.method, canonical_uri(path, options), join_query(params), headers,
-      sha256_hex(request.body));
+      common::sha256_hex(request.body));
   result.string_to_sign = make_string_to_sign(amz_date, scope, result.canonical_request);
   std::string key = derive_key(credentials.secret_access_key, date, options.region, options.service);
-  result.signature = to_hex(hmac_sha256(key, result.string_to_sign));
+  result.signature = common::to_hex(common::hmac_sha256(key, result.string_to_sign));
   OPENSSL_cleanse(key.data(), key.size());
 
   // An omitted token still travels with the request, just outside the signature.
@@ -530,7 +509,7 @@ bool parse_authorization(std::string_view header, ParsedAuthorization& out) {
       if (value.empty()) return false;
       parsed.signed_headers = split_list(value, ';');
       for (const auto& h : parsed.signed_headers) {
-        if (h.empty() || h != to_lower(h)) return false;
+        if (h.empty() || h != common::lower(h)) return false;
       }
       have_headers = true;
     } else if (name == "Signature" && !have_signature) {
@@ -557,7 +536,7 @@ std::string expected_signature(const SignableRequest& received, std::string_view
   if (!parse_authorization(authorization, auth)) return {};
   const std::string amz_date(trim(header_value(received, "x-amz-date")));
   std::chrono::system_clock::time_point when;
-  if (!parse_amz_date(amz_date, when) || amz_date.substr(0, 8) != auth.date) return {};
+  if (!common::parse_amz_date(amz_date, when) || amz_date.substr(0, 8) != auth.date) return {};
   if (!contains(auth.signed_headers, "host")) return {};
 
   std::string_view path;
@@ -583,10 +562,10 @@ std::string expected_signature(const SignableRequest& received, std::string_view
   const std::string canonical =
       make_canonical_request(received.method, canonical_uri(path, options),
                              join_query(canonical_query_params(query)), headers,
-                             sha256_hex(received.body));
+                             common::sha256_hex(received.body));
   const std::string scope = scope_of(auth.date, auth.region, auth.service);
   std::string key = derive_key(secret_access_key, auth.date, auth.region, auth.service);
-  std::string sig = to_hex(hmac_sha256(key, make_string_to_sign(amz_date, scope, canonical)));
+  std::string sig = common::to_hex(common::hmac_sha256(key, make_string_to_sign(amz_date, scope, canonical)));
   OPENSSL_cleanse(key.data(), key.size());
   return sig;
 }
@@ -598,72 +577,6 @@ bool constant_time_equals(std::string_view a, std::string_view b) noexcept {
     diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   }
   return diff == 0;
-}
-
-std::string format_amz_date(std::chrono::system_clock::time_point when) {
-  const auto secs = std::chrono::floor<std::chrono::seconds>(when);
-  const auto days = std::chrono::floor<std::chrono::days>(secs);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{secs - days};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
-
-bool parse_amz_date(std::string_view text, std::chrono::system_clock::time_point& out) {
-  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return false;
-  auto number = [&](std::size_t pos, std::size_t len, int& value) {
-    value = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      value = value * 10 + (text[i] - '0');
-    }
-    return true;
-  };
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!number(0, 4, y) || !number(4, 2, mo) || !number(6, 2, d) || !number(9, 2, h) ||
-      !number(11, 2, mi) || !number(13, 2, s)) {
-    return false;
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
-                                        std::chrono::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return false;
-  const std::int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
-  out = std::chrono::system_clock::time_point{} +
-        std::chrono::seconds{days * 86400 + h * 3600 + mi * 60 + s};
-  return true;
-}
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data());
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
-}
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(),
-           &length) == nullptr) {
-    throw std::runtime_error("HMAC-SHA256 failed (OpenSSL)");
-  }
-  return std::string(reinterpret_cast<const char*>(digest.data()), length);
-}
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.resize(bytes.size() * 2);
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    out[2 * i] = kHex[c >> 4];
-    out[2 * i + 1] = kHex[c & 0xF];
-  }
-  return out;
 }
 
 }  // namespace ssm_cache::aws

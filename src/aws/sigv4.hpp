@@ -103,14 +103,4 @@ std::string expected_signature(const SignableRequest& received, std::string_view
 
 bool constant_time_equals(std::string_view a, std::string_view b) noexcept;
 
-/// "20150830T123600Z"
-std::string format_amz_date(std::chrono::system_clock::time_point when);
-/// Parses "20150830T123600Z"; false when malformed.
-bool parse_amz_date(std::string_view text, std::chrono::system_clock::time_point& out);
-
-/// Lowercase hex SHA-256 and HMAC helpers (OpenSSL), shared with the server.
-std::string sha256_hex(std::string_view data);
-std::string hmac_sha256(std::string_view key, std::string_view data);
-std::string to_hex(std::string_view bytes);
-
 }  // namespace ssm_cache::aws

@@ -8,6 +8,7 @@
 #include "aws/credentials_util.hpp"
 #include "aws/xml_extract.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -27,9 +28,9 @@ struct Setting {
 };
 
 /// The environment variable, else the profile key (both trimmed, non-empty).
-std::optional<Setting> setting(const Environment& env, std::string_view env_name, const Profile& profile,
+std::optional<Setting> setting(const common::Environment& env, std::string_view env_name, const Profile& profile,
                                const std::string& key) {
-  if (auto v = env_setting(env, env_name)) return Setting{*v, std::string(env_name)};
+  if (auto v = common::env_setting(env, env_name)) return Setting{*v, std::string(env_name)};
   const auto it = profile.values.find(key);
   if (it == profile.values.end()) return std::nullopt;
   std::string_view v = it->second;
@@ -40,7 +41,7 @@ std::optional<Setting> setting(const Environment& env, std::string_view env_name
 }
 
 bool bool_of(const std::optional<Setting>& s) {
-  return s && parse_bool_setting(s->value, s->source, s->source);
+  return s && common::parse_bool_setting(s->value, s->source, s->source);
 }
 
 std::string checked_url(std::string_view url, const std::string& source) {
@@ -89,13 +90,13 @@ std::string form_urlencode(const std::vector<std::pair<std::string, std::string>
   return out;
 }
 
-StsEndpoint resolve_sts_endpoint(const Environment& env, const Profile& profile, std::string_view endpoint,
+StsEndpoint resolve_sts_endpoint(const common::Environment& env, const Profile& profile, std::string_view endpoint,
                                  std::string_view region_option) {
   // Region first: requests to a custom endpoint are still signed for a region (AssumeRole).
   std::optional<Setting> region;
   if (!region_option.empty()) {
     region = Setting{std::string(region_option), "WebIdentityCredentialsConfig::region"};
-  } else if (auto r = env_setting(env, "AWS_REGION")) {
+  } else if (auto r = common::env_setting(env, "AWS_REGION")) {
     region = Setting{*r, "AWS_REGION"};
   } else {
     region = setting(env, "AWS_DEFAULT_REGION", profile, "region");
@@ -115,7 +116,7 @@ StsEndpoint resolve_sts_endpoint(const Environment& env, const Profile& profile,
                                       "ignore_configured_endpoint_urls"));
   if (!ignore) {
     for (const char* name : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
-      if (auto v = env_setting(env, name)) return {checked_url(*v, name), signing_region, name};
+      if (auto v = common::env_setting(env, name)) return {checked_url(*v, name), signing_region, name};
     }
     const auto services = load_services_section(env, profile);
     if (auto it = services.find("sts.endpoint_url"); it != services.end() && !it->second.empty()) {
@@ -195,7 +196,7 @@ Credentials parse_sts_credentials(std::string_view body, std::string_view action
   c.secret_access_key = field("SecretAccessKey");
   c.session_token = field("SessionToken");
   const std::string expiration = field("Expiration");
-  const auto when = parse_iso8601(expiration);
+  const auto when = common::parse_iso8601(expiration);
   if (!when) {
     throw CredentialsError(prefix + " has an Expiration that is not an ISO 8601 time: '" +
                            scrub_message(expiration, {}, 40) + "'");

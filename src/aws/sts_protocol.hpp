@@ -38,7 +38,7 @@ struct StsEndpoint {
 /// AWS_STS_REGIONAL_ENDPOINTS (or profile sts_regional_endpoints) is "legacy", and the global
 /// one when there is no region at all. Throws ConfigurationError (bad URL, bad region, bad
 /// setting) naming the setting.
-StsEndpoint resolve_sts_endpoint(const Environment& env, const Profile& profile,
+StsEndpoint resolve_sts_endpoint(const common::Environment& env, const Profile& profile,
                                  std::string_view endpoint, std::string_view region);
 
 /// The `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "aws/json_protocol.hpp"  // the project's one base64 decoder
+#include "common/base64.hpp"
 #include "cache/record_matcher.hpp"
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
@@ -75,7 +75,7 @@ std::string apply_transform(const Wanted& w) {
       return w.raw;
     case Transform::kBinary: {
       std::string bytes;
-      if (!aws::base64_decode(w.raw, bytes)) {
+      if (!common::base64_decode(w.raw, bytes)) {
         throw TransformError("'" + w.parsed.full_name +
                              "': the value is not valid base64; expected base64-encoded bytes");
       }

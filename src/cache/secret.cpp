@@ -75,9 +75,11 @@ std::shared_ptr<Entry> add_secret(const std::shared_ptr<GroupState>& group,
 }
 
 [[noreturn]] void throw_wrong_kind(const std::string& id, bool binary) {
+  // The secret exists and was read; the caller asked for the other kind of value.
   throw Error("secret '" + id + "' " +
-              (binary ? "has a SecretBinary value: read it with binary()"
-                      : "has a SecretString value: read it with value()"));
+                  (binary ? "has a SecretBinary value: read it with binary()"
+                          : "has a SecretString value: read it with value()"),
+              ErrorKind::invalid_argument);
 }
 
 }  // namespace

@@ -192,7 +192,8 @@ void SecretSource::fetch_one(SecretsClient& client, const std::string& key,
 std::vector<ParameterRecord> SecretSource::get_parameters_by_path(const std::string&, bool,
                                                                   const std::vector<Filter>&,
                                                                   bool) {
-  throw Error("Secrets Manager has no hierarchy paths");  // never asked: groups add no path
+  // Never asked (groups of secrets add no path); were it asked, the request is what is wrong.
+  throw Error("Secrets Manager has no hierarchy paths", ErrorKind::invalid_argument);
 }
 
 }  // namespace ssm_cache::detail

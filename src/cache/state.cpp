@@ -12,8 +12,9 @@
 #include <set>
 #include <utility>
 
-#include "aws/config.hpp"
 #include "cache/record_matcher.hpp"
+#include "common/env.hpp"
+#include "common/names.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/parameter.hpp"
 
@@ -70,9 +71,9 @@ constexpr const char* kDecryptVariable = "SSM_CACHE_DECRYPT";
 
 /// SSM_CACHE_MAX_AGE: whole seconds; unset or empty: 0 (cache forever).
 std::int64_t max_age_from_environment() {
-  const char* text = std::getenv(kMaxAgeVariable);
-  if (text == nullptr || *text == '\0') return 0;
-  const std::string_view v(text);
+  const auto text = common::process_environment()(kMaxAgeVariable);
+  if (!text || text->empty()) return 0;
+  const std::string_view v(*text);
   std::int64_t seconds = 0;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
   constexpr std::int64_t kMaxSeconds = 100LL * 365 * 24 * 3600;
@@ -86,9 +87,9 @@ std::int64_t max_age_from_environment() {
 
 /// SSM_CACHE_DECRYPT: true / false; unset or empty: true.
 bool decrypt_from_environment() {
-  const char* text = std::getenv(kDecryptVariable);
-  if (text == nullptr || *text == '\0') return true;
-  return aws::parse_bool_setting(text, kDecryptVariable, "the environment");
+  const auto text = common::process_environment()(kDecryptVariable);
+  if (!text || text->empty()) return true;
+  return common::parse_bool_setting(*text, kDecryptVariable, "the environment");
 }
 
 template <class Options>
@@ -672,7 +673,7 @@ void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord>
     ParsedName parsed;
     parsed.name = rec.name;
     parsed.full_name = rec.name;
-    parsed.secret = rec.name.starts_with(kSecretPrefix);
+    parsed.secret = rec.name.starts_with(common::kSecretReferencePrefix);
     Entry& e = entry(std::move(parsed), false);
     publish(e, std::move(rec));
     members.push_back(&e);

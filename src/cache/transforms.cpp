@@ -2,7 +2,7 @@
 // derived values (parsed JSON documents) behind json.hpp.
 #include "ssm_cache/transforms.hpp"
 
-#include "aws/json_protocol.hpp"  // the project's one base64 decoder
+#include "common/base64.hpp"
 #include "cache/secret_source.hpp"
 #include "cache/state.hpp"
 #include "ssm_cache/errors.hpp"
@@ -86,7 +86,7 @@ std::string binary(const SSMParameter& p) {
   detail::Entry& e = detail::HandleAccess::entry(p);
   return e.group->with_snapshot(e, [&](const detail::Snapshot& s) {
     std::string bytes;
-    if (!aws::base64_decode(std::string_view(s.value.data(), s.value.size()), bytes)) {
+    if (!common::base64_decode(std::string_view(s.value.data(), s.value.size()), bytes)) {
       throw TransformError("parameter '" + e.full_name +
                            "': the value is not valid base64; expected base64-encoded bytes");
     }

@@ -71,12 +71,12 @@ std::string quote_input(std::string_view input) {
 
 ParsedName parse_name(std::string_view full) {
   if (full.empty()) throw InvalidNameError("invalid parameter name '': a name may not be empty");
-  if (full.size() > kMaxNameLength) {
+  if (full.size() > common::kMaxNameLength) {
     throw InvalidNameError("invalid parameter name " + quote_input(full) + ": longer than " +
-                           std::to_string(kMaxNameLength) + " characters");
+                           std::to_string(common::kMaxNameLength) + " characters");
   }
   ParsedName out;
-  out.secret = full.starts_with(kSecretPrefix);
+  out.secret = full.starts_with(common::kSecretReferencePrefix);
   // A parameter ARN (arn:aws:ssm:region:account:parameter/name) has colons of its own; the
   // selector can only follow the name part.
   std::size_t search_from = 0;
@@ -90,7 +90,7 @@ ParsedName parse_name(std::string_view full) {
   }
   const auto colon = full.find(':', search_from);
   const std::string_view name = full.substr(0, colon);
-  if (name.size() <= search_from || (out.secret && name.size() == kSecretPrefix.size())) {
+  if (name.size() <= search_from || (out.secret && name.size() == common::kSecretReferencePrefix.size())) {
     throw InvalidNameError("invalid parameter name " + quote_input(full) +
                            ": the name before the selector is empty");
   }
@@ -126,9 +126,9 @@ void validate_path(std::string_view path) {
   if (path.empty() || path.front() != '/') {
     throw InvalidPathError("invalid path " + quote_input(path) + ": a path starts with '/'");
   }
-  if (path.size() > kMaxNameLength) {
+  if (path.size() > common::kMaxNameLength) {
     throw InvalidPathError("invalid path " + quote_input(path) + ": longer than " +
-                           std::to_string(kMaxNameLength) + " characters");
+                           std::to_string(common::kMaxNameLength) + " characters");
   }
   std::size_t levels = 0;
   std::size_t i = 1;
@@ -151,10 +151,10 @@ void validate_path(std::string_view path) {
     if (next == std::string_view::npos) break;
     i = next + 1;
   }
-  if (levels > kMaxPathLevels) {
+  if (levels > common::kMaxHierarchyDepth) {
     throw InvalidPathError("invalid path " + quote_input(path) + ": " + std::to_string(levels) +
                            " levels, Parameter Store allows at most " +
-                           std::to_string(kMaxPathLevels));
+                           std::to_string(common::kMaxHierarchyDepth));
   }
 }
 

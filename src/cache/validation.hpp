@@ -6,11 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace ssm_cache::detail {
+#include "common/names.hpp"
 
-inline constexpr std::string_view kSecretPrefix = "/aws/reference/secretsmanager/";
-inline constexpr std::size_t kMaxNameLength = 2048;
-inline constexpr std::size_t kMaxPathLevels = 15;
+namespace ssm_cache::detail {
 
 /// A name split into the plain name sent to Parameter Store and its selector.
 struct ParsedName {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/strings.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -115,15 +116,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return n;
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
-}
-
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
   const std::size_t n = size * count;
@@ -135,7 +127,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const auto colon = line.find(':');
   if (colon != std::string_view::npos) {
-    ex->response.headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    ex->response.headers.emplace_back(std::string(common::trim(line.substr(0, colon))),
+                                      std::string(common::trim(line.substr(colon + 1))));
   }
   return n;
 }

@@ -6,6 +6,7 @@
 #include "aws/config.hpp"
 #include "aws/temp_dir.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/env.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -26,10 +27,10 @@ void expect_config_error(F&& f, std::initializer_list<std::string> fragments) {
 
 class ConfigTest : public ::testing::Test {
  protected:
-  Environment env(std::map<std::string, std::string> extra = {}) const {
+  common::Environment env(std::map<std::string, std::string> extra = {}) const {
     std::map<std::string, std::string> values{{"HOME", dir.path() + "/home"}};
     for (auto& [k, v] : extra) values[k] = v;
-    return map_environment(values);
+    return common::map_environment(values);
   }
   ResolvedConfig resolve(std::map<std::string, std::string> extra = {}, AwsClientOptions options = {}) const {
     return resolve_config(options, env(std::move(extra)));

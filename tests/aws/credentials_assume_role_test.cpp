@@ -10,6 +10,8 @@
 #include "aws/temp_dir.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/env.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -117,11 +119,11 @@ TEST(AssumeRoleProfile, GeneratedSessionNameAndTheGlobalEndpointSignsForUsEast1)
 
 TEST(AssumeRoleProfile, CredentialSourceEnvironmentWithASessionToken) {
   Fixture f;
-  auto env = f.env("[profile admin]\nrole_arn = " + kRole + "\ncredential_source = Environment\n", "admin");
+  auto env = f.env("[profile admin]\nrole_arn = " + kRole + "\ncredential_source = common::Environment\n", "admin");
   env["AWS_ACCESS_KEY_ID"] = "ASIAENV";
   env["AWS_SECRET_ACCESS_KEY"] = "env-secret";
   env["AWS_SESSION_TOKEN"] = "env-token";
-  // Environment keys come first in the chain: go through the profile provider itself.
+  // common::Environment keys come first in the chain: go through the profile provider itself.
   ProfileCredentialsConfig config;
   config.environment = make_map_environment(env);
   config.sts_resolver = make_default_sts_profile_resolver({.environment = config.environment});
@@ -194,7 +196,7 @@ TEST(AssumeRoleProfile, CyclesAndOverlongChainsAreRefused) {
 
 TEST(AssumeRoleProfile, ConfigurationMistakes) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"role_arn = R\nsource_profile = base\ncredential_source = Environment\n", "both source_profile and credential_source"},
+      {"role_arn = R\nsource_profile = base\ncredential_source = common::Environment\n", "both source_profile and credential_source"},
       {"role_arn = R\n", "neither source_profile nor credential_source"},
       {"role_arn = R\ncredential_source = Lambda\n", "credential_source 'Lambda' is not valid"},
       {"role_arn = R\nsource_profile = nowhere\n", "source_profile 'nowhere'"},
@@ -318,7 +320,7 @@ TEST(AssumeRoleBotocore, SameRequestSameSignatureSameReadingOfTheAnswers) {
     testing_aws::TempDir dir;
     auto transport = std::make_shared<testing_aws::CannedTransport>(c.status, c.body);
     std::chrono::system_clock::time_point when;
-    ASSERT_TRUE(aws::parse_amz_date(c.amz_date, when));
+    ASSERT_TRUE(common::parse_amz_date(c.amz_date, when));
     AssumeRoleCredentialsConfig config;
     config.source = make_static_credentials_provider({Credentials{c.key, c.secret, c.token, {}, "test"}});
     config.role_arn = c.role;

@@ -15,6 +15,7 @@
 #include "python_script.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -62,7 +63,7 @@ TEST(SsoCacheFileName, IsSha1OfSessionNameOrStartUrlLikeBotocore) {
 struct SsoFixture {
   TempDir home;
   std::shared_ptr<CannedTransport> portal = std::make_shared<CannedTransport>(200, kAnswer);
-  std::chrono::system_clock::time_point now = *aws::parse_iso8601("2026-11-30T12:00:00Z");
+  std::chrono::system_clock::time_point now = *common::parse_iso8601("2026-11-30T12:00:00Z");
 
   void write_token(const aws::SsoSettings& s, const std::string& expires_at, const std::string& token = kToken) const {
     home.write(".aws/sso/cache/" + aws::sso_cache_file_name(s),
@@ -88,7 +89,7 @@ TEST(SsoProvider, GetRoleCredentialsIsSentAsBotocoreSendsIt) {
   EXPECT_EQ(c.secret_access_key, kSecret);
   EXPECT_EQ(c.session_token, "sso-session-token");
   EXPECT_EQ(c.provider, "sso");
-  EXPECT_EQ(c.expiration, aws::parse_iso8601("2100-01-01T00:00:00Z"));
+  EXPECT_EQ(c.expiration, common::parse_iso8601("2100-01-01T00:00:00Z"));
 
   const http::Request sent = f.portal->last();
   const auto b = testing_python::run_json(

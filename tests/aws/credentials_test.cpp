@@ -15,6 +15,7 @@
 #include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -112,7 +113,7 @@ TEST(EnvironmentCredentials, ReadsTheThreeVariables) {
   EXPECT_EQ(c.session_token, kToken);
   EXPECT_EQ(c.provider, "environment");
   ASSERT_TRUE(c.expiration);
-  EXPECT_EQ(c.expiration, aws::parse_iso8601("2030-05-06T07:08:09Z"));
+  EXPECT_EQ(c.expiration, common::parse_iso8601("2030-05-06T07:08:09Z"));
 }
 
 TEST(EnvironmentCredentials, NotSetPartialAndBad) {
@@ -132,28 +133,6 @@ TEST(EnvironmentCredentials, NotSetPartialAndBad) {
   m = credentials_error([&] { bad->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("AWS_CREDENTIAL_EXPIRATION"));
   expect_no_secrets(m);
-}
-
-TEST(Iso8601, Parses) {
-  using std::chrono::seconds;
-  const auto base = aws::parse_iso8601("2024-01-02T03:04:05Z");
-  ASSERT_TRUE(base);
-  EXPECT_EQ(std::chrono::duration_cast<seconds>(base->time_since_epoch()).count(), 1704164645);
-  EXPECT_EQ(aws::parse_iso8601("2024-01-02T03:04:05.123456Z"), base);
-  EXPECT_EQ(aws::parse_iso8601("2024-01-02T04:04:05+01:00"), base);
-  EXPECT_EQ(aws::parse_iso8601("2024-01-02T02:04:05-0100"), base);
-  // Valid ISO 8601 years outside system_clock's nanosecond range are clamped, not overflowed
-  // (a fuzz finding: an STS Expiration in year 1015).
-  const auto ancient = aws::parse_iso8601("1015-01-01T00:00:00Z");
-  const auto far = aws::parse_iso8601("9999-12-31T23:59:59Z");
-  ASSERT_TRUE(ancient);
-  ASSERT_TRUE(far);
-  EXPECT_LT(*ancient, *base);
-  EXPECT_GT(*far, *base);
-  for (const char* bad : {"", "2024-01-02", "2024-01-02T03:04:05", "2024-13-02T03:04:05Z", "2024-01-02T03:04:05Zx",
-                          "2024-01-02T03:04:05.Z", "yesterday"}) {
-    EXPECT_FALSE(aws::parse_iso8601(bad)) << bad;
-  }
 }
 
 // ----- profile files -------------------------------------------------------------------------
@@ -274,7 +253,7 @@ TEST_F(ProfileTest, CredentialProcessOutputWithExpiration) {
   EXPECT_EQ(c.access_key_id, "first arg|$HOME");  // no shell: nothing expanded
   EXPECT_EQ(c.secret_access_key, kSecret);
   EXPECT_EQ(c.session_token, kToken);
-  EXPECT_EQ(c.expiration, aws::parse_iso8601("2031-02-03T04:05:06Z"));
+  EXPECT_EQ(c.expiration, common::parse_iso8601("2031-02-03T04:05:06Z"));
 }
 
 TEST_F(ProfileTest, CredentialProcessIsNotRunThroughAShell) {
@@ -356,7 +335,7 @@ TEST(ContainerCredentials, RelativeUriWithToken) {
   EXPECT_EQ(c.access_key_id, "ASIATEMP");
   EXPECT_EQ(c.session_token, kToken);
   EXPECT_EQ(c.provider, "container");
-  EXPECT_EQ(c.expiration, aws::parse_iso8601("2030-01-01T00:00:00Z"));
+  EXPECT_EQ(c.expiration, common::parse_iso8601("2030-01-01T00:00:00Z"));
   ASSERT_EQ(fake->requests().size(), 1u);
   const auto r = fake->requests()[0];
   EXPECT_EQ(r.method, "GET");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aws/sigv4.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -74,7 +75,7 @@ std::chrono::system_clock::time_point parse_iso(const std::string& iso) {
     if (c != '-' && c != ':') compact.push_back(c);
   }
   std::chrono::system_clock::time_point when;
-  EXPECT_TRUE(parse_amz_date(compact, when)) << iso;
+  EXPECT_TRUE(common::parse_amz_date(compact, when)) << iso;
   return when;
 }
 

@@ -7,6 +7,7 @@
 #include "aws/temp_dir.hpp"
 #include "aws/xml_extract.hpp"
 #include "ssm_cache/errors.hpp"
+#include "common/env.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -126,7 +127,7 @@ StsEndpoint endpoint_for(std::map<std::string, std::string> env_values, Profile 
                          std::string_view endpoint = {}, std::string_view region = {}) {
   testing_aws::TempDir home;  // no shared files unless the test writes them
   env_values.emplace("HOME", home.path());
-  return resolve_sts_endpoint(map_environment(std::move(env_values)), profile, endpoint, region);
+  return resolve_sts_endpoint(common::map_environment(std::move(env_values)), profile, endpoint, region);
 }
 
 TEST(StsEndpointTest, RegionalByDefaultGlobalWithoutRegion) {
@@ -195,7 +196,7 @@ TEST(StsEndpointTest, ServicesSectionOfTheConfigFile) {
   testing_aws::TempDir home;
   const std::string config = home.write(
       "config", "[profile dev]\nservices = mine\n[services mine]\nsts =\n  endpoint_url = http://svc.example:7\n");
-  const auto env = map_environment({{"HOME", home.path()}, {"AWS_CONFIG_FILE", config}});
+  const auto env = common::map_environment({{"HOME", home.path()}, {"AWS_CONFIG_FILE", config}});
   const Profile p = load_profile(env, "dev");
   EXPECT_EQ(resolve_sts_endpoint(env, p, {}, {}).url, "http://svc.example:7");
 }

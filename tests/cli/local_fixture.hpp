@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/process.hpp"
+#include "common/env.hpp"
 
 namespace ssm_cache::testing {
 
@@ -60,7 +61,7 @@ class LocalServer {
   void set_faults(const std::string& json_body) { admin("PUT", "/_local/faults", json_body); }
   void clear_faults() { admin("DELETE", "/_local/faults", ""); }
 
-  /// Environment for ssm-cache: test credentials, region, no profile files.
+  /// common::Environment for ssm-cache: test credentials, region, no profile files.
   std::map<std::string, std::string> client_env() const {
     return {{"AWS_ACCESS_KEY_ID", "test"},
             {"AWS_SECRET_ACCESS_KEY", "test"},

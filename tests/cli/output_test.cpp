@@ -59,24 +59,6 @@ TEST(ShellQuote, SurvivesEvalWhateverTheBytes) {
   if (pwned != nullptr) std::fclose(pwned);
 }
 
-TEST(Iso8601, UtcWithMilliseconds) {
-  EXPECT_EQ(iso8601(std::chrono::system_clock::time_point(std::chrono::milliseconds(0))),
-            "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(iso8601(std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000123))),
-            "2023-11-14T22:13:20.123Z");
-}
-
-TEST(Base64, Rfc4648Vectors) {
-  EXPECT_EQ(base64_encode(""), "");
-  EXPECT_EQ(base64_encode("f"), "Zg==");
-  EXPECT_EQ(base64_encode("fo"), "Zm8=");
-  EXPECT_EQ(base64_encode("foo"), "Zm9v");
-  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(base64_encode(std::string("\xff\x00\xfe", 3)), "/wD+");
-}
-
 TEST(FormatParameters, TextSingleIsValueAlone) {
   EXPECT_EQ(format_parameters({rec("/a/b", "v1")}, OutputFormat::kText, true), "v1\n");
   EXPECT_EQ(format_parameters({rec("/a/b", "v1"), rec("/a/c", "v2")}, OutputFormat::kText, true),

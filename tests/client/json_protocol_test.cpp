@@ -194,12 +194,6 @@ TEST(JsonProtocolParse, MalformedBodiesAreResponseErrorsThatDoNotEchoTheBody) {
                ResponseError);
 }
 
-TEST(JsonProtocolHelpers, EpochSecondsClampInsteadOfOverflowing) {
-  EXPECT_EQ(from_epoch_seconds(1.5).time_since_epoch(), std::chrono::milliseconds(1500));
-  EXPECT_EQ(from_epoch_seconds(1e300), from_epoch_seconds(kMaxEpochSeconds));
-  EXPECT_EQ(from_epoch_seconds(-1e300), from_epoch_seconds(-kMaxEpochSeconds));
-}
-
 http::Response error_response(int status, std::string body, http::Headers headers = {}) {
   http::Response r;
   r.status = status;
@@ -268,18 +262,6 @@ TEST(JsonProtocolErrors, InternalServerErrorIsTransientAccessDeniedIsNot) {
   EXPECT_FALSE(parse_error_response(error_response(400, R"({"__type":"AccessDeniedException"})"),
                                     "GetParameters", "", "u")
                    .transient());
-}
-
-TEST(JsonProtocolHelpers, Base64) {
-  std::string out;
-  EXPECT_TRUE(base64_decode("aGVsbG8=", out));
-  EXPECT_EQ(out, "hello");
-  EXPECT_TRUE(base64_decode("aGVsbG8", out));
-  EXPECT_EQ(out, "hello");
-  EXPECT_TRUE(base64_decode("", out));
-  EXPECT_EQ(out, "");
-  EXPECT_FALSE(base64_decode("a", out));
-  EXPECT_FALSE(base64_decode("aGV*bG8=", out));
 }
 
 TEST(JsonProtocolHelpers, SplitSelector) {

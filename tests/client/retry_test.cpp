@@ -12,6 +12,7 @@
 #include "aws/retry.hpp"
 #include "aws/sigv4.hpp"
 #include "client/fake_transport.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -48,14 +49,6 @@ TEST(TokenBucket, DrainsAndRefundsUpToCapacity) {
   EXPECT_EQ(b.available(), 7);
   b.release(100);
   EXPECT_EQ(b.available(), 12);
-}
-
-TEST(HttpDate, Parses) {
-  auto t = aws::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT");
-  ASSERT_TRUE(t);
-  EXPECT_EQ(std::chrono::system_clock::to_time_t(*t), 784111777);
-  EXPECT_FALSE(aws::parse_http_date("yesterday"));
-  EXPECT_FALSE(aws::parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"));
 }
 
 TEST(InvocationId, IsAVersion4Uuid) {
@@ -258,14 +251,14 @@ TEST(ClockSkew, ResignsOnceWithTheServersTimeAndKeepsTheOffset) {
   EXPECT_EQ(client->get_parameters({"a"}, true).parameters.size(), 1u);
   auto reqs = t->requests();
   ASSERT_EQ(reqs.size(), 2u);
-  EXPECT_EQ(header_of(reqs[0], "X-Amz-Date"), aws::format_amz_date(time.now));
-  EXPECT_EQ(header_of(reqs[1], "X-Amz-Date"), aws::format_amz_date(server_time));
+  EXPECT_EQ(header_of(reqs[0], "X-Amz-Date"), common::format_amz_date(time.now));
+  EXPECT_EQ(header_of(reqs[1], "X-Amz-Date"), common::format_amz_date(server_time));
   EXPECT_TRUE(time.sleeps.empty());  // no backoff for a skew correction
 
   // Later calls sign with the corrected time from the start.
   t->push(json_response(200, kOne));
   client->get_parameters({"a"}, true);
-  EXPECT_EQ(header_of(t->requests()[2], "X-Amz-Date"), aws::format_amz_date(server_time));
+  EXPECT_EQ(header_of(t->requests()[2], "X-Amz-Date"), common::format_amz_date(server_time));
 }
 
 TEST(ClockSkew, OnlyOnceAndOnlyWhenTheDateShowsSkew) {

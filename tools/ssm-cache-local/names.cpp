@@ -6,6 +6,7 @@
 
 #include "api_error.hpp"
 #include "util.hpp"
+#include "common/strings.hpp"
 
 namespace ssm_cache::local {
 
@@ -31,8 +32,8 @@ void check_hierarchy_shape(std::string_view name, bool allow_trailing_slash) {
 
 }  // namespace
 
-int hierarchy_depth(std::string_view name) {
-  int depth = 0;
+std::size_t hierarchy_depth(std::string_view name) {
+  std::size_t depth = 0;
   bool in_segment = false;
   for (char c : name) {
     if (c == '/') {
@@ -62,7 +63,7 @@ void validate_parameter_name(std::string_view name) {
   if (name == "/") throw not_fully_qualified();
   check_hierarchy_shape(name, /*allow_trailing_slash=*/false);
   std::string_view bare = name.front() == '/' ? name.substr(1) : name;
-  if (starts_with_icase(bare, "aws") || starts_with_icase(bare, "ssm")) {
+  if (common::starts_with_icase(bare, "aws") || common::starts_with_icase(bare, "ssm")) {
     throw client_error("ValidationException",
                        "Parameter name: can't be prefixed with \"aws\" or \"ssm\" "
                        "(case-insensitive).");
@@ -104,7 +105,7 @@ void validate_path(std::string_view path) {
 bool is_valid_label(std::string_view label) {
   if (label.empty() || label.size() > 100) return false;
   if (std::isdigit(static_cast<unsigned char>(label.front()))) return false;
-  if (starts_with_icase(label, "aws") || starts_with_icase(label, "ssm")) return false;
+  if (common::starts_with_icase(label, "aws") || common::starts_with_icase(label, "ssm")) return false;
   for (char c : label) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
       return false;

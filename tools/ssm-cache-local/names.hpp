@@ -6,11 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "common/names.hpp"
+
 namespace ssm_cache::local {
 
-inline constexpr std::size_t kMaxNameLength = 2048;
-inline constexpr int kMaxHierarchyDepth = 15;
-inline constexpr std::string_view kSecretReferencePrefix = "/aws/reference/secretsmanager/";
+using common::kMaxHierarchyDepth;
+using common::kMaxNameLength;
+using common::kSecretReferencePrefix;
 
 /// PutParameter's checks: length, characters, fully qualified hierarchy, depth, reserved
 /// prefixes. Throws ApiError (ValidationException, HierarchyLevelLimitExceededException).
@@ -20,7 +22,7 @@ void validate_parameter_name(std::string_view name);
 void validate_path(std::string_view path);
 
 /// Number of levels of a hierarchical name ("/a/b" = 2; "a" = 1).
-int hierarchy_depth(std::string_view name);
+std::size_t hierarchy_depth(std::string_view name);
 
 /// A label as LabelParameterVersion accepts it (invalid ones come back in InvalidLabels).
 bool is_valid_label(std::string_view label);

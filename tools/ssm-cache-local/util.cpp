@@ -1,5 +1,7 @@
 // ssm-cache-local/util.cpp — see util.hpp.
 #include "util.hpp"
+#include "common/base64.hpp"
+#include "common/crypto.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,114 +18,21 @@
 namespace ssm_cache::local {
 
 namespace {
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int decode_char(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-std::string hmac(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
-  return std::string(reinterpret_cast<const char*>(out.data()), len);
-}
 }  // namespace
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const auto n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                   (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                   static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    const auto n = static_cast<unsigned char>(bytes[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    const auto n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                   (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-bool base64_decode(std::string_view text, std::string& out) {
-  out.clear();
-  if (text.size() % 4 != 0) return false;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = text[i + static_cast<std::size_t>(k)];
-      if (c == '=') {
-        // Padding only in the last quantum, only in its last two places, and only trailing.
-        if (i + 4 != text.size() || k < 2) return false;
-        v[k] = 0;
-        ++pad;
-      } else {
-        if (pad > 0) return false;
-        v[k] = decode_char(c);
-        if (v[k] < 0) return false;
-      }
-    }
-    const unsigned n = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
-                       (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
-    out += static_cast<char>((n >> 16) & 0xff);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(n & 0xff);
-  }
-  return true;
-}
-
-double epoch_seconds(std::chrono::system_clock::time_point when) {
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
-  return static_cast<double>(ms) / 1000.0;
-}
-
-bool starts_with_icase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string opaque_ciphertext(std::string_view key_id, std::string_view name,
                               std::int64_t version, std::string_view value) {
-  const std::string key = hmac("ssm-cache-local kms", key_id);
+  const std::string key = common::hmac_sha256("ssm-cache-local kms", key_id);
   const std::string nonce =
-      hmac(key, std::string(name) + '\n' + std::to_string(version)).substr(0, 12);
+      common::hmac_sha256(key, std::string(name) + '\n' + std::to_string(version)).substr(0, 12);
   std::string blob = "\x01\x02\x02\x00";
   blob += nonce;
   std::string block;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    if (i % 32 == 0) block = hmac(key, nonce + std::to_string(i / 32));
+    if (i % 32 == 0) block = common::hmac_sha256(key, nonce + std::to_string(i / 32));
     blob += static_cast<char>(value[i] ^ block[i % 32]);
   }
-  return base64_encode(blob);
+  return common::base64_encode(blob);
 }
 
 Random::Random(std::optional<std::uint64_t> seed)

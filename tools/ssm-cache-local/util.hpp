@@ -1,5 +1,4 @@
-// ssm-cache-local/util.hpp — small helpers of the local server: base64, epoch timestamps,
-// a locked random source (UUIDs, ARN suffixes, fault dice) and the opaque SecureString
+// ssm-cache-local/util.hpp — small helpers of the local server: a locked random source (UUIDs, ARN suffixes, fault dice) and the opaque SecureString
 // "ciphertext". Pure functions are thread-safe; Random locks internally. All cheap.
 #pragma once
 
@@ -12,16 +11,6 @@
 #include <string_view>
 
 namespace ssm_cache::local {
-
-std::string base64_encode(std::string_view bytes);
-/// Strict standard base64 (padding required when the length is not a multiple of 4).
-bool base64_decode(std::string_view text, std::string& out);
-
-/// Seconds since the epoch with millisecond precision, as AWS writes timestamps in JSON 1.1.
-double epoch_seconds(std::chrono::system_clock::time_point when);
-
-/// "true" when name starts with prefix, ignoring ASCII case.
-bool starts_with_icase(std::string_view text, std::string_view prefix);
 
 /// The opaque value a SecureString shows without decryption: base64 of a header, a nonce
 /// derived from (name, version) and the value XORed with an HMAC-SHA256 key stream keyed by

@@ -4,11 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "output.hpp"
+#include "common/base64.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache::cli {
 
 namespace {
-// The extension answers dates as ISO 8601 UTC with milliseconds (iso8601), not as
+// The extension answers dates as ISO 8601 UTC with milliseconds (common::format_iso8601), not as
 // the epoch seconds of the AWS wire protocol.
 nlohmann::ordered_json string_or_null(const std::string& s) {
   return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
@@ -23,7 +25,7 @@ std::string dump(const Json& j) {
 nlohmann::ordered_json parameter_json(const ParameterRecord& r) {
   return nlohmann::ordered_json{{"ARN", r.arn},
                               {"DataType", r.data_type.empty() ? "text" : r.data_type},
-                              {"LastModifiedDate", iso8601(r.last_modified)},
+                              {"LastModifiedDate", common::format_iso8601(r.last_modified)},
                               {"Name", r.name},
                               {"Selector", string_or_null(r.selector)},
                               {"SourceResult", string_or_null(r.source_result)},
@@ -49,9 +51,9 @@ std::string get_parameter_body(const ParameterRecord& r) {
 std::string get_secret_value_body(const SecretValue& s) {
   nlohmann::ordered_json body = {
       {"ARN", s.arn},
-      {"CreatedDate", iso8601(s.created_date)},
+      {"CreatedDate", common::format_iso8601(s.created_date)},
       {"Name", s.name},
-      {"SecretBinary", s.secret_binary ? nlohmann::ordered_json(base64_encode(*s.secret_binary))
+      {"SecretBinary", s.secret_binary ? nlohmann::ordered_json(common::base64_encode(*s.secret_binary))
                                        : nlohmann::ordered_json(nullptr)},
       {"SecretString", s.secret_string ? nlohmann::ordered_json(*s.secret_string)
                                        : nlohmann::ordered_json(nullptr)},

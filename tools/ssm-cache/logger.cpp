@@ -1,5 +1,7 @@
 // logger.cpp — see logger.hpp.
 #include "logger.hpp"
+#include "common/strings.hpp"
+#include "common/time.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +9,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "output.hpp"  // iso8601
 
 namespace ssm_cache::cli {
 
@@ -17,17 +18,10 @@ namespace {
 // against a key built from request data by mistake.
 constexpr std::size_t kMaxKeys = 1024;
 
-std::string lower(std::string_view text) {
-  std::string t(text);
-  std::transform(t.begin(), t.end(), t.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return t;
-}
-
 }  // namespace
 
 LogLevel parse_log_level(std::string_view text) {
-  const std::string t = lower(text);
+  const std::string t = common::lower(text);
   if (t == "debug") return LogLevel::kDebug;
   if (t == "info") return LogLevel::kInfo;
   if (t == "warn" || t == "warning") return LogLevel::kWarn;
@@ -38,7 +32,7 @@ LogLevel parse_log_level(std::string_view text) {
 }
 
 LogFormat parse_log_format(std::string_view text) {
-  const std::string t = lower(text);
+  const std::string t = common::lower(text);
   if (t == "text") return LogFormat::kText;
   if (t == "json") return LogFormat::kJson;
   throw std::invalid_argument("unknown log format '" + std::string(text) +
@@ -71,7 +65,7 @@ void Logger::warn_limited(std::string_view key, std::string_view message) {
 void Logger::write(LogLevel level, std::string_view message, std::uint64_t repeated) {
   static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR", "NONE"};
   static constexpr const char* kJsonNames[] = {"debug", "info", "warn", "error", "none"};
-  const std::string time = iso8601(now());
+  const std::string time = common::format_iso8601(now());
   std::string line;
   if (format_ == LogFormat::kJson) {
     nlohmann::ordered_json j = {{"time", time},

@@ -1,5 +1,7 @@
 // output.cpp — CLI output formatting; see output.hpp.
 #include "output.hpp"
+#include "common/base64.hpp"
+#include "common/time.hpp"
 
 #include <ctime>
 #include <map>
@@ -55,54 +57,6 @@ std::string shell_quote(std::string_view value) {
   return out;
 }
 
-std::string iso8601(std::chrono::system_clock::time_point t) {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  long frac = static_cast<long>(ms % 1000);
-  if (frac < 0) {
-    frac += 1000;
-    --secs;
-  }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-  return buf;
-}
-
-std::string base64_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    auto v = (static_cast<unsigned char>(bytes[i]) << 16) |
-             (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-             static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    auto v = static_cast<unsigned char>(bytes[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    auto v = (static_cast<unsigned char>(bytes[i]) << 16) |
-             (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
 std::string env_line(std::string_view name, std::string_view value) {
   std::string out = "export ";
   out += name;
@@ -119,7 +73,7 @@ nlohmann::json parameter_json(const ParameterRecord& r) {
                       {"Type", r.type},
                       {"Value", r.value},
                       {"Version", r.version},
-                      {"LastModifiedDate", iso8601(r.last_modified)},
+                      {"LastModifiedDate", common::format_iso8601(r.last_modified)},
                       {"ARN", r.arn},
                       {"DataType", r.data_type}};
   if (!r.selector.empty()) j["Selector"] = r.selector;
@@ -179,15 +133,15 @@ std::string format_secret(const SecretValue& secret, OutputFormat format) {
                           {"Name", secret.name},
                           {"VersionId", secret.version_id},
                           {"VersionStages", secret.version_stages},
-                          {"CreatedDate", iso8601(secret.created_date)}};
+                          {"CreatedDate", common::format_iso8601(secret.created_date)}};
       if (secret.secret_string) j["SecretString"] = *secret.secret_string;
-      if (secret.secret_binary) j["SecretBinary"] = base64_encode(*secret.secret_binary);
+      if (secret.secret_binary) j["SecretBinary"] = common::base64_encode(*secret.secret_binary);
       return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     }
     case OutputFormat::kEnv:
       return env_line(env_name(secret.name),
                       secret.secret_string ? *secret.secret_string
-                                           : base64_encode(secret.secret_binary.value_or("")));
+                                           : common::base64_encode(secret.secret_binary.value_or("")));
   }
   return {};
 }

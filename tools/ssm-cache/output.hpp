@@ -26,12 +26,6 @@ std::string env_name(std::string_view parameter_name);
 /// Quotes `value` for a POSIX shell: 'it'\''s' — safe for eval whatever the bytes.
 std::string shell_quote(std::string_view value);
 
-/// "2024-03-01T12:34:56.789Z" (UTC, milliseconds).
-std::string iso8601(std::chrono::system_clock::time_point t);
-
-/// Standard base64 with padding.
-std::string base64_encode(std::string_view bytes);
-
 /// One "export NAME='value'" line (with trailing newline).
 std::string env_line(std::string_view name, std::string_view value);
 

@@ -68,7 +68,7 @@ namespace {
 // The settings: the extension's environment variables, command-line options on top. Throws
 // std::invalid_argument naming what is wrong.
 SidecarConfig resolve_config(const ServeOptions& o) {
-  SidecarConfig config = sidecar_config_from_env(process_env());
+  SidecarConfig config = sidecar_config_from_env(common::process_environment());
   if (o.port) config.port = *o.port;
   if (o.ssm_ttl) config.ssm_ttl = parse_duration(*o.ssm_ttl);
   if (o.secrets_ttl) config.secrets_ttl = parse_duration(*o.secrets_ttl);

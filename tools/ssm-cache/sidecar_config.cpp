@@ -1,5 +1,6 @@
 // sidecar_config.cpp — see sidecar_config.hpp.
 #include "sidecar_config.hpp"
+#include "common/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,14 +8,6 @@
 #include <stdexcept>
 
 namespace ssm_cache::cli {
-
-EnvLookup process_env() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
-  };
-}
 
 namespace {
 
@@ -27,7 +20,7 @@ std::uint64_t parse_uint(std::string_view text) {
 }
 
 template <typename F>
-void read(const EnvLookup& env, std::string_view name, F&& apply) {
+void read(const common::Environment& env, std::string_view name, F&& apply) {
   auto v = env(name);
   if (!v) return;
   // The extension treats an empty variable as unset.
@@ -67,16 +60,17 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   }
 }
 
+namespace {
+
+/// "true"/"false" (any case), "1"/"0". Throws std::invalid_argument.
 bool parse_bool_setting(std::string_view text) {
-  std::string t(text);
-  std::transform(t.begin(), t.end(), t.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (t == "true" || t == "1") return true;
-  if (t == "false" || t == "0") return false;
+  if (const auto b = common::parse_bool(text, common::BoolWords::with_digits)) return *b;
   throw std::invalid_argument("'" + std::string(text) + "' is not true or false");
 }
 
-SidecarConfig sidecar_config_from_env(const EnvLookup& env) {
+}  // namespace
+
+SidecarConfig sidecar_config_from_env(const common::Environment& env) {
   SidecarConfig c;
   read(env, "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", [&](const std::string& v) {
     auto port = parse_uint(v);

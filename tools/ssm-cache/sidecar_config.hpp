@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "logger.hpp"
+#include "common/env.hpp"
 
 namespace ssm_cache::cli {
 
@@ -44,18 +45,12 @@ struct SidecarConfig {
   std::vector<std::string> scrub{};
 };
 
-using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
-EnvLookup process_env();
-
 /// Reads the extension's variables from `env` into a config with the defaults above. Throws
 /// std::invalid_argument naming the variable and the value it could not use (never a token).
-SidecarConfig sidecar_config_from_env(const EnvLookup& env);
+SidecarConfig sidecar_config_from_env(const common::Environment& env);
 
 /// "300" (seconds, as the extension), "300s", "1500ms", "5m", "1h". Throws
 /// std::invalid_argument.
 std::chrono::milliseconds parse_duration(std::string_view text);
-
-/// "true"/"false" (any case), "1"/"0". Throws std::invalid_argument.
-bool parse_bool_setting(std::string_view text);
 
 }  // namespace ssm_cache::cli

@@ -1,5 +1,7 @@
 // sidecar_request.cpp — see sidecar_request.hpp.
 #include "sidecar_request.hpp"
+#include "common/names.hpp"
+#include "common/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,48 +12,8 @@ namespace ssm_cache::cli {
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// On every request (path and query of the event front): plain runs are copied whole, so a
-// target without escapes costs one copy, not a push_back per character.
-std::string percent_decode(std::string_view s, bool plus_is_space = true) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t next = i;
-    while (next < s.size() && s[next] != '%' && (s[next] != '+' || !plus_is_space)) ++next;
-    out.append(s.data() + i, next - i);
-    if (next == s.size()) break;
-    i = next + 1;
-    if (s[next] == '+') {
-      out.push_back(' ');
-    } else if (next + 2 < s.size() && hex_value(s[next + 1]) >= 0 && hex_value(s[next + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[next + 1]) * 16 + hex_value(s[next + 2])));
-      i = next + 3;
-    } else {
-      out.push_back('%');
-    }
-  }
-  return out;
-}
-
 RequestError bad(std::string code, std::string message) {
   return RequestError{400, std::move(code), std::move(message)};
-}
-
-std::optional<bool> parse_bool(std::string_view v) {
-  std::string lower(v);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "true") return true;
-  if (lower == "false") return false;
-  return std::nullopt;
 }
 
 bool has_control_chars(std::string_view s) {
@@ -60,7 +22,7 @@ bool has_control_chars(std::string_view s) {
 }
 
 bool valid_name(std::string_view n) {
-  return !n.empty() && n.size() <= 2048 && !has_control_chars(n);
+  return !n.empty() && n.size() <= common::kMaxNameLength && !has_control_chars(n);
 }
 
 // GET /systemsmanager/parameters/path?path=/app/&recursive=true
@@ -76,7 +38,7 @@ std::variant<SidecarRequest, RequestError> parse_path_request(SidecarRequest req
   req.name = *path;
   if (req.name.size() > 1 && req.name.back() == '/') req.name.pop_back();
   if (const auto* v = get("recursive")) {
-    auto b = parse_bool(*v);
+    auto b = common::parse_bool(*v);
     if (!b) return bad("InvalidQueryParameter", "recursive must be true or false");
     req.recursive = *b;
   }
@@ -138,43 +100,15 @@ std::string SidecarRequest::cache_key() const {
   return key;
 }
 
-QueryParams parse_query_string(std::string_view raw) {
-  QueryParams out;
-  std::size_t start = 0;
-  while (start < raw.size()) {
-    auto amp = raw.find('&', start);
-    auto part = raw.substr(start, amp == std::string_view::npos ? std::string_view::npos
-                                                                : amp - start);
-    start = amp == std::string_view::npos ? raw.size() : amp + 1;
-    if (part.empty()) continue;
-    auto eq = part.find('=');
-    if (eq == std::string_view::npos) {
-      out.emplace_back(percent_decode(part), std::string{});
-    } else {
-      out.emplace_back(percent_decode(part.substr(0, eq)), percent_decode(part.substr(eq + 1)));
-    }
-  }
-  return out;
-}
-
 bool is_token_header(std::string_view name) {
-  auto same = [&](std::string_view want) {
-    return name.size() == want.size() &&
-           std::equal(name.begin(), name.end(), want.begin(), [](char a, char b) {
-             // Header names are ASCII: an inline fold, not a libc tolower call per
-             // character (this runs for every header of every request).
-             auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c; };
-             return fold(a) == fold(b);
-           });
-  };
-  return same(kTokenHeader) || same(kVaultTokenHeader);
+  return common::iequals(name, kTokenHeader) || common::iequals(name, kVaultTokenHeader);
 }
 
 RequestTarget parse_request_target(std::string_view target) {
   target = target.substr(0, target.find('#'));
   const auto q = target.find('?');
   RequestTarget out;
-  out.path = percent_decode(target.substr(0, q), /*plus_is_space=*/false);
+  out.path = common::percent_decode(target.substr(0, q), /*plus_is_space=*/false);
   if (q != std::string_view::npos) out.query = parse_query_string(target.substr(q + 1));
   return out;
 }
@@ -224,13 +158,13 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
     return it == fields.end() ? nullptr : &it->second;
   };
   if (const auto* v = get("refreshNow")) {
-    auto b = parse_bool(*v);
+    auto b = common::parse_bool(*v);
     if (!b) return bad("InvalidQueryParameter", "refreshNow must be true or false");
     req.refresh_now = *b;
   }
   if (endpoint == Endpoint::kMetrics || endpoint == Endpoint::kPing) return req;
   if (const auto* v = get("withDecryption")) {
-    auto b = parse_bool(*v);
+    auto b = common::parse_bool(*v);
     if (!b) return bad("InvalidQueryParameter", "withDecryption must be true or false");
     req.with_decryption = *b;
   }

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "common/strings.hpp"
+
 namespace ssm_cache::cli {
 
 inline constexpr std::string_view kParametersPath = "/systemsmanager/parameters/get";
@@ -52,10 +54,9 @@ struct RequestError {
   std::string message{};
 };
 
-using QueryParams = std::vector<std::pair<std::string, std::string>>;
-
-/// Splits and percent-decodes a raw query string ("a=1&b=%2Fx"); '+' is a space.
-QueryParams parse_query_string(std::string_view raw);
+/// Query parameters, split and percent-decoded ('+' a space) by common::parse_query_string.
+using common::parse_query_string;
+using common::QueryParams;
 
 /// A request target ("/path?query#fragment") as the service takes it: the percent-decoded
 /// path ('+' kept) and the parsed query; the fragment is dropped. The event front's only

@@ -1,5 +1,6 @@
 // sidecar_scrub.cpp — see sidecar_scrub.hpp.
 #include "sidecar_scrub.hpp"
+#include "common/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -26,15 +27,10 @@ void replace_all(std::string& s, std::string_view what) {
 
 // Redacts the value following each (case-insensitive) `marker`, after any separators.
 void redact_after(std::string& s, std::string_view marker, std::string_view separators) {
-  auto lower = [](std::string v) {
-    std::transform(v.begin(), v.end(), v.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return v;
-  };
-  const std::string needle = lower(std::string(marker));
+  const std::string needle = common::lower(marker);
   std::size_t at = 0;
   for (;;) {
-    const std::string folded = lower(s);
+    const std::string folded = common::lower(s);
     at = folded.find(needle, at);
     if (at == std::string::npos) return;
     std::size_t begin = at + needle.size();

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api_error.hpp"
+#include "common/base64.hpp"
 
 namespace ssm_cache::local {
 
@@ -82,12 +83,12 @@ std::string make_next_token(std::string_view action, std::string_view cursor) {
   raw += action;
   raw += ' ';
   raw += cursor;
-  return base64_encode(raw);
+  return common::base64_encode(raw);
 }
 
 bool parse_next_token(std::string_view action, std::string_view token, std::string& cursor) {
   std::string raw;
-  if (token.size() > 8192 || !base64_decode(token, raw)) return false;
+  if (token.size() > 8192 || !common::base64_decode(token, raw, common::Base64Padding::required)) return false;
   const std::string prefix = std::string(kTokenMagic) + std::string(action) + ' ';
   if (!raw.starts_with(prefix)) return false;
   cursor = raw.substr(prefix.size());

@@ -9,6 +9,7 @@
 #include "api_error.hpp"
 #include "json_input.hpp"
 #include "names.hpp"
+#include "common/base64.hpp"
 
 namespace ssm_cache::local {
 
@@ -41,7 +42,7 @@ SecretPayload read_payload(const Input& in) {
   out.string = in.opt_string("SecretString");
   if (auto b64 = in.opt_string("SecretBinary")) {
     std::string bytes;
-    if (!base64_decode(*b64, bytes)) {
+    if (!common::base64_decode(*b64, bytes, common::Base64Padding::required)) {
       throw client_error("SerializationException", "'SecretBinary' must be base64-encoded");
     }
     out.binary = std::move(bytes);
@@ -329,7 +330,7 @@ json secret_value_json(const Secret& s, const SecretVersion& v) {
               {"VersionStages", v.stages},
               {"CreatedDate", v.created}};
   if (v.secret_string) out["SecretString"] = *v.secret_string;
-  if (v.secret_binary) out["SecretBinary"] = base64_encode(*v.secret_binary);
+  if (v.secret_binary) out["SecretBinary"] = common::base64_encode(*v.secret_binary);
   return out;
 }
 

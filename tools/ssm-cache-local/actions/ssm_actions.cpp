@@ -11,6 +11,8 @@
 #include "names.hpp"
 #include "pattern.hpp"
 #include "public_parameters.hpp"
+#include "common/base64.hpp"
+#include "common/strings.hpp"
 
 namespace ssm_cache::local {
 
@@ -143,7 +145,7 @@ std::optional<json> secret_reference_json(const StoreData& data, const Parameter
   if (v == nullptr) return std::nullopt;
   json out = {{"Name", ref.name},
               {"Type", "SecureString"},
-              {"Value", v->secret_string ? *v->secret_string : base64_encode(*v->secret_binary)},
+              {"Value", v->secret_string ? *v->secret_string : common::base64_encode(*v->secret_binary)},
               {"Version", 0},
               {"SourceResult", secret_value_json(*s, *v).dump()},
               {"LastModifiedDate", v->created},
@@ -289,7 +291,7 @@ void check_filter_values(const StringFilter& filter) {
       throw invalid_filter_value(v, "[Standard, Advanced, Intelligent-Tiering]");
     }
     if (filter.key == "Path") {
-      if (starts_with_icase(v, "/aws") || starts_with_icase(v, "/ssm")) {
+      if (common::starts_with_icase(v, "/aws") || common::starts_with_icase(v, "/ssm")) {
         throw client_error("ValidationException",
                            "Filters for common parameters can't be prefixed with \"aws\" or "
                            "\"ssm\" (case-insensitive).");

@@ -9,6 +9,8 @@
 #include "aws/sigv4.hpp"
 #include "database.hpp"
 #include "persistence.hpp"
+#include "common/strings.hpp"
+#include "common/time.hpp"
 
 namespace ssm_cache::local {
 
@@ -16,15 +18,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 const std::string* find_header(const HttpRequest& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
-    if (k.size() == name.size() && lower(k) == name) return &v;
+    if (k.size() == name.size() && common::lower(k) == name) return &v;
   }
   return nullptr;
 }
@@ -104,7 +100,7 @@ namespace {
 /// Throws ApiError (UnknownOperationException) unless the body is AWS JSON.
 void require_json_content_type(const HttpRequest& request) {
   const std::string* content_type = find_header(request, "content-type");
-  const std::string ct = content_type ? lower(*content_type) : std::string();
+  const std::string ct = content_type ? common::lower(*content_type) : std::string();
   const std::string media = ct.substr(0, ct.find(';'));
   if (media != "application/x-amz-json-1.1" && media != "application/x-amz-json-1.0") {
     throw client_error("UnknownOperationException",
@@ -190,7 +186,7 @@ void check_request_date(const HttpRequest& request, const aws::ParsedAuthorizati
                        "Authorization header requires existence of a 'X-Amz-Date' header.");
   }
   std::chrono::system_clock::time_point when;
-  if (!aws::parse_amz_date(*amz_date, when)) {
+  if (!common::parse_amz_date(*amz_date, when)) {
     throw client_error("IncompleteSignatureException",
                        "X-Amz-Date must be in the ISO-8601 basic format yyyyMMddTHHmmssZ.");
   }
@@ -203,13 +199,13 @@ void check_request_date(const HttpRequest& request, const aws::ParsedAuthorizati
   if (when + skew < now) {
     throw client_error("InvalidSignatureException",
                        "Signature expired: " + *amz_date + " is now earlier than " +
-                           aws::format_amz_date(now - skew) + " (" + aws::format_amz_date(now) +
+                           common::format_amz_date(now - skew) + " (" + common::format_amz_date(now) +
                            " - 15 min.)");
   }
   if (when - skew > now) {
     throw client_error("InvalidSignatureException",
                        "Signature not yet current: " + *amz_date + " is still later than " +
-                           aws::format_amz_date(now + skew) + " (" + aws::format_amz_date(now) +
+                           common::format_amz_date(now + skew) + " (" + common::format_amz_date(now) +
                            " + 15 min.)");
   }
 }
@@ -244,7 +240,7 @@ LoadDefaults load_defaults(const ServerOptions& options) {
   LoadDefaults defaults;
   defaults.region = options.region.empty() ? "us-east-1" : options.region;
   defaults.account_id = options.account_id;
-  defaults.now = epoch_seconds(options.clock ? options.clock() : std::chrono::system_clock::now());
+  defaults.now = common::epoch_seconds(options.clock ? options.clock() : std::chrono::system_clock::now());
   return defaults;
 }
 
@@ -336,7 +332,7 @@ bool LocalServer::host_allowed(const HttpRequest& request) const {
   const std::string host = host_of_header(*host_header);
   if (is_loopback_name(host)) return true;
   return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(),
-                     [&](const std::string& allowed) { return lower(allowed) == host; });
+                     [&](const std::string& allowed) { return common::lower(allowed) == host; });
 }
 
 HttpResponse LocalServer::handle(const HttpRequest& request) {
@@ -482,7 +478,7 @@ HttpResponse LocalServer::handle_call(const HttpRequest& request, const CallErro
     return fail(e, false);
   }
   ctx.account_id = options_.account_id;
-  ctx.now = epoch_seconds(wall);
+  ctx.now = common::epoch_seconds(wall);
 
   const FaultDecision fault = faults_.decide(fail.target, std::chrono::steady_clock::now());
   stats_.count_fault(fault.kind);

@@ -14,6 +14,7 @@
 
 #include "api_error.hpp"
 #include "names.hpp"
+#include "common/base64.hpp"
 
 namespace ssm_cache::local {
 
@@ -185,7 +186,7 @@ SecretVersion read_secret_version(Fields& f, Random& random, double created) {
   if (f.has("SecretString")) v.secret_string = f.str("SecretString", true);
   if (f.has("SecretBinary")) {
     std::string bytes;
-    if (!base64_decode(f.str("SecretBinary", true), bytes)) {
+    if (!common::base64_decode(f.str("SecretBinary", true), bytes, common::Base64Padding::required)) {
       f.fail("\"SecretBinary\" must be base64");
     }
     v.secret_binary = std::move(bytes);
@@ -340,7 +341,7 @@ nlohmann::json secret_json(const Secret& s) {
                {"VersionStages", v.stages},
                {"CreatedDate", v.created}};
     if (v.secret_string) jv["SecretString"] = *v.secret_string;
-    if (v.secret_binary) jv["SecretBinary"] = base64_encode(*v.secret_binary);
+    if (v.secret_binary) jv["SecretBinary"] = common::base64_encode(*v.secret_binary);
     versions.push_back(std::move(jv));
   }
   json js = {{"Name", s.name},
