@@ -8,11 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache {
 
-class ParameterClient {
+class SSM_CACHE_EXPORT ParameterClient {
  public:
   virtual ~ParameterClient() = default;
 

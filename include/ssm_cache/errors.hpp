@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
+
 namespace ssm_cache {
 
 /// Base of every exception thrown by ssm_cache.
-class Error : public std::runtime_error {
+class SSM_CACHE_EXPORT Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
   /// True when trying again later may succeed (throttling, 5xx, timeouts, connection
@@ -21,13 +23,13 @@ class Error : public std::runtime_error {
 };
 
 /// A parameter name that is not valid (empty, a space, too long, bad characters).
-class InvalidNameError : public Error {
+class SSM_CACHE_EXPORT InvalidNameError : public Error {
  public:
   using Error::Error;
 };
 
 /// Names that do not exist in Parameter Store (or secrets that do not exist).
-class InvalidParameterError : public Error {
+class SSM_CACHE_EXPORT InvalidParameterError : public Error {
  public:
   InvalidParameterError(std::string message, std::vector<std::string> names)
       : Error(std::move(message)), names_(std::move(names)) {}
@@ -40,31 +42,31 @@ class InvalidParameterError : public Error {
 };
 
 /// A bad version or label selector ("a:", "a:0", "a:-1", "a:1:2").
-class InvalidVersionError : public Error {
+class SSM_CACHE_EXPORT InvalidVersionError : public Error {
  public:
   using Error::Error;
 };
 
 /// A hierarchy path that is not valid (no leading '/', more than 15 levels, ...).
-class InvalidPathError : public Error {
+class SSM_CACHE_EXPORT InvalidPathError : public Error {
  public:
   using Error::Error;
 };
 
 /// A GetParametersByPath filter rejected locally, before any call.
-class InvalidFilterError : public Error {
+class SSM_CACHE_EXPORT InvalidFilterError : public Error {
  public:
   using Error::Error;
 };
 
 /// Missing or unusable configuration: region, endpoint URL, profile file, options.
-class ConfigurationError : public Error {
+class SSM_CACHE_EXPORT ConfigurationError : public Error {
  public:
   using Error::Error;
 };
 
 /// Credentials could not be found or loaded; says which provider and setting, never the secret.
-class CredentialsError : public Error {
+class SSM_CACHE_EXPORT CredentialsError : public Error {
  public:
   using Error::Error;
   CredentialsError(std::string message, bool transient)
@@ -77,7 +79,7 @@ class CredentialsError : public Error {
 
 /// The request never got a complete HTTP response: connection refused or dropped, timeout,
 /// TLS failure, truncated body. Transient unless it is a TLS verification failure.
-class TransportError : public Error {
+class SSM_CACHE_EXPORT TransportError : public Error {
  public:
   TransportError(std::string message, bool transient = true, bool timeout = false)
       : Error(std::move(message)), transient_(transient), timeout_(timeout) {}
@@ -90,7 +92,7 @@ class TransportError : public Error {
 };
 
 /// An error answered by AWS (or by a server speaking its protocol).
-class AwsError : public Error {
+class SSM_CACHE_EXPORT AwsError : public Error {
  public:
   AwsError(std::string what, std::string code, std::string aws_message, int http_status,
            std::string request_id);
@@ -113,7 +115,7 @@ class AwsError : public Error {
 
 /// The response could not be understood (malformed JSON, missing fields). Never transient:
 /// retrying a server that answers garbage does not help, and the cache keeps its value.
-class ResponseError : public Error {
+class SSM_CACHE_EXPORT ResponseError : public Error {
  public:
   using Error::Error;
 };
