@@ -6,6 +6,7 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/ssm_cache"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   FILES_MATCHING PATTERN "*.hpp")
 install(FILES "${SSM_CACHE_GENERATED_INCLUDE_DIR}/ssm_cache/version.hpp"
+  "${SSM_CACHE_GENERATED_INCLUDE_DIR}/ssm_cache/export.hpp"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/ssm_cache")
 
 install(TARGETS ssm_cache
@@ -19,6 +20,13 @@ set(SSM_CACHE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/ssm_cache")
 install(EXPORT ssm_cacheTargets
   NAMESPACE ssm_cache::
   DESTINATION "${SSM_CACHE_CMAKE_DIR}")
+if(TARGET ssm_cache_mocks)
+  # Its own export set: ssm_cacheConfig.cmake loads it only where GTest is found.
+  install(TARGETS ssm_cache_mocks EXPORT ssm_cacheMocksTargets)
+  install(EXPORT ssm_cacheMocksTargets
+    NAMESPACE ssm_cache::
+    DESTINATION "${SSM_CACHE_CMAKE_DIR}")
+endif()
 
 configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/ssm_cacheConfig.cmake.in"

@@ -19,7 +19,7 @@ SSM_CACHE_TEST_PACKAGES=(
   git
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   awscli python3 python3-botocore
-  clang-14 libclang-rt-14-dev libfuzzer-14-dev
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev clang-format-14 clang-tidy-14
   wrk nginx-light gnuplot-nox hyperfine valgrind strace
   redis-server redis-tools
 )
@@ -57,6 +57,7 @@ ssm_cache_install_deps() {
   local missing
   missing="$(ssm_cache_missing_packages "$@")" || return 2
   if [ -z "$missing" ]; then
+    echo "== Debian packages: all present for ${*:-demo test package}, nothing to install"
     return 0
   fi
   if [ "${SSM_CACHE_NO_INSTALL:-0}" = 1 ]; then

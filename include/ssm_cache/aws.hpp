@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/secrets.hpp"
 #include "ssm_cache/types.hpp"
@@ -44,7 +45,7 @@ struct AwsClientOptions {
 };
 
 /// Parameter Store and Secrets Manager (SecretsClient, ssm_cache/secrets.hpp) over HTTPS.
-class AwsClient : public ParameterClient, public SecretsClient {
+class SSM_CACHE_EXPORT AwsClient : public ParameterClient, public SecretsClient {
  public:
   GetParametersResult get_parameters(const std::vector<std::string>& names,
                                      bool with_decryption) override = 0;
@@ -57,6 +58,6 @@ class AwsClient : public ParameterClient, public SecretsClient {
 
 /// Builds a client; options override the environment. Throws ConfigurationError (no region,
 /// bad endpoint URL) naming the setting and where it was read from.
-std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options = {});
+SSM_CACHE_EXPORT std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options = {});
 
 }  // namespace ssm_cache

@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache {
 
-class ParameterClient {
+class SSM_CACHE_EXPORT ParameterClient {
  public:
   virtual ~ParameterClient() = default;
 

@@ -6,9 +6,11 @@
 
 #include <chrono>
 
+#include "ssm_cache/export.hpp"
+
 namespace ssm_cache {
 
-class Clock {
+class SSM_CACHE_EXPORT Clock {
  public:
   virtual ~Clock() = default;
   /// Monotonic time; only differences matter.

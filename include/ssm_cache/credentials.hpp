@@ -17,12 +17,13 @@
 #include <string_view>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache {
 
 namespace http {
-class Transport;  // internal HTTP seam (src/http/transport.hpp); null means libcurl
+class Transport;  // ssm_cache/http.hpp; null means the library's libcurl transport
 }  // namespace http
 
 struct Credentials {
@@ -34,7 +35,7 @@ struct Credentials {
   std::string provider{};  ///< which provider found them ("environment", "imds", ...)
 };
 
-class CredentialsProvider {
+class SSM_CACHE_EXPORT CredentialsProvider {
  public:
   virtual ~CredentialsProvider() = default;
   /// Current credentials; throws CredentialsError when this provider has none.
@@ -44,7 +45,7 @@ class CredentialsProvider {
 /// Thrown by a provider that is simply not set up here (no AWS_ACCESS_KEY_ID, no profile
 /// keys, not in a container, no instance metadata service). A chain moves on to its next
 /// provider; any other CredentialsError (set up but broken) stops the chain.
-class CredentialsNotConfigured : public CredentialsError {
+class SSM_CACHE_EXPORT CredentialsNotConfigured : public CredentialsError {
  public:
   using CredentialsError::CredentialsError;
 };
@@ -56,7 +57,7 @@ using EnvironmentLookup = std::function<std::optional<std::string>(std::string_v
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
 /// An environment made of a fixed map (for tests and for programs that build their own).
-EnvironmentLookup make_map_environment(std::map<std::string, std::string> values);
+SSM_CACHE_EXPORT EnvironmentLookup make_map_environment(std::map<std::string, std::string> values);
 
 // ----- static ------------------------------------------------------------------------------
 
@@ -65,7 +66,8 @@ struct StaticCredentialsConfig {
 };
 /// Always returns the given credentials; throws CredentialsError at construction when the
 /// key id or the secret is empty.
-std::shared_ptr<CredentialsProvider> make_static_credentials_provider(StaticCredentialsConfig config);
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_static_credentials_provider(
+    StaticCredentialsConfig config);
 
 // ----- environment -------------------------------------------------------------------------
 
@@ -75,7 +77,7 @@ struct EnvironmentCredentialsConfig {
 /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (AWS_CREDENTIAL_EXPIRATION,
 /// ISO 8601, when set), read at each call. Neither key set: CredentialsNotConfigured; only one:
 /// CredentialsError.
-std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
     EnvironmentCredentialsConfig config = {});
 
 // ----- shared files and credential_process ---------------------------------------------------
@@ -99,7 +101,7 @@ struct ProfileCredentialsConfig {
 /// the command line is split into words with POSIX quoting; JSON output with Version 1,
 /// AccessKeyId, SecretAccessKey, optional SessionToken and Expiration). Files are read at each
 /// call: put a cache in front (make_cached_credentials_provider).
-std::shared_ptr<CredentialsProvider> make_profile_credentials_provider(
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_profile_credentials_provider(
     ProfileCredentialsConfig config = {});
 
 // ----- STS: web identity (EKS IRSA) --------------------------------------------------------
@@ -130,7 +132,7 @@ struct WebIdentityCredentialsConfig {
 /// from the environment at each call: neither set there: CredentialsNotConfigured; only one:
 /// CredentialsError. STS errors name the role, the STS code and message, never the token.
 /// Each call asks STS: put a cache in front (make_cached_credentials_provider).
-std::shared_ptr<CredentialsProvider> make_web_identity_credentials_provider(
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_web_identity_credentials_provider(
     WebIdentityCredentialsConfig config = {});
 
 // ----- STS: AssumeRole -----------------------------------------------------------------------
@@ -156,7 +158,7 @@ struct AssumeRoleCredentialsConfig {
 /// STS AssumeRole signed with the source credentials (the global endpoint signs for us-east-1).
 /// Errors name the role, the STS code and message, never a key or token. Each call asks STS:
 /// put a cache in front.
-std::shared_ptr<CredentialsProvider> make_assume_role_credentials_provider(
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_assume_role_credentials_provider(
     AssumeRoleCredentialsConfig config);
 
 struct StsProfileResolverConfig {
@@ -178,7 +180,8 @@ struct StsProfileResolverConfig {
 /// moves it); an expired or missing token says to run `aws sso login --profile NAME`. Broken
 /// configurations get a provider that throws a CredentialsError saying why. The
 /// files are read when a profile is first resolved: restart to pick up edits.
-StsProfileResolver make_default_sts_profile_resolver(StsProfileResolverConfig config = {});
+SSM_CACHE_EXPORT StsProfileResolver make_default_sts_profile_resolver(
+    StsProfileResolverConfig config = {});
 
 // ----- container (ECS, EKS Pod Identity) ---------------------------------------------------
 
@@ -195,7 +198,7 @@ struct ContainerCredentialsConfig {
 /// when set and relative_uri_base is left as is) or _FULL_URI (https: any
 /// host; http: loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23 only), with
 /// Authorization from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN.
-std::shared_ptr<CredentialsProvider> make_container_credentials_provider(
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_container_credentials_provider(
     ContainerCredentialsConfig config = {});
 
 // ----- EC2 instance metadata (IMDSv2) --------------------------------------------------------
@@ -214,7 +217,8 @@ struct ImdsCredentialsConfig {
 };
 /// PUT /latest/api/token, GET .../iam/security-credentials/ (role), GET .../<role>.
 /// AWS_EC2_METADATA_DISABLED=true or no answer: CredentialsNotConfigured.
-std::shared_ptr<CredentialsProvider> make_imds_credentials_provider(ImdsCredentialsConfig config = {});
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_imds_credentials_provider(
+    ImdsCredentialsConfig config = {});
 
 // ----- composition -------------------------------------------------------------------------
 
@@ -224,7 +228,8 @@ struct CredentialsChainConfig {
 };
 /// Tries each provider in order; skips those that throw CredentialsNotConfigured; stops at
 /// the first other error. None configured: CredentialsNotConfigured listing each reason.
-std::shared_ptr<CredentialsProvider> make_credentials_provider_chain(CredentialsChainConfig config);
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_credentials_provider_chain(
+    CredentialsChainConfig config);
 
 struct CachedCredentialsConfig {
   std::shared_ptr<CredentialsProvider> provider{};
@@ -240,7 +245,8 @@ struct CachedCredentialsConfig {
 };
 /// Caches the provider's credentials: long-term ones forever, temporary ones until they are
 /// due for refresh. A refresh runs once however many threads call.
-std::shared_ptr<CredentialsProvider> make_cached_credentials_provider(CachedCredentialsConfig config);
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_cached_credentials_provider(
+    CachedCredentialsConfig config);
 
 struct DefaultCredentialsConfig {
   std::string profile{};
@@ -256,7 +262,7 @@ struct DefaultCredentialsConfig {
 /// skipped when no profile is named (`profile`, AWS_PROFILE, AWS_DEFAULT_PROFILE) and there is
 /// no default profile; a named profile that does not exist stops the chain with an error.
 /// Credentials that arrive already expired are an error naming their provider.
-std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
+SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
     DefaultCredentialsConfig config = {});
 
 }  // namespace ssm_cache

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
+
 namespace ssm_cache {
 
 /// What kind of failure an Error is, for programs that map errors to exit codes, HTTP
@@ -28,7 +30,7 @@ enum class ErrorKind {
 [[nodiscard]] std::string_view to_string(ErrorKind kind) noexcept;
 
 /// Base of every exception thrown by ssm_cache.
-class Error : public std::runtime_error {
+class SSM_CACHE_EXPORT Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
   Error(const std::string& message, ErrorKind kind) : std::runtime_error(message), kind_(kind) {}
@@ -44,14 +46,14 @@ class Error : public std::runtime_error {
 };
 
 /// A parameter name that is not valid (empty, a space, too long, bad characters).
-class InvalidNameError : public Error {
+class SSM_CACHE_EXPORT InvalidNameError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// Names that do not exist in Parameter Store (or secrets that do not exist).
-class InvalidParameterError : public Error {
+class SSM_CACHE_EXPORT InvalidParameterError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::not_found; }
   InvalidParameterError(std::string message, std::vector<std::string> names)
@@ -65,35 +67,35 @@ class InvalidParameterError : public Error {
 };
 
 /// A bad version or label selector ("a:", "a:0", "a:-1", "a:1:2").
-class InvalidVersionError : public Error {
+class SSM_CACHE_EXPORT InvalidVersionError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// A hierarchy path that is not valid (no leading '/', more than 15 levels, ...).
-class InvalidPathError : public Error {
+class SSM_CACHE_EXPORT InvalidPathError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// A GetParametersByPath filter rejected locally, before any call.
-class InvalidFilterError : public Error {
+class SSM_CACHE_EXPORT InvalidFilterError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// Missing or unusable configuration: region, endpoint URL, profile file, options.
-class ConfigurationError : public Error {
+class SSM_CACHE_EXPORT ConfigurationError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::configuration; }
   using Error::Error;
 };
 
 /// Credentials could not be found or loaded; says which provider and setting, never the secret.
-class CredentialsError : public Error {
+class SSM_CACHE_EXPORT CredentialsError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::credentials; }
   using Error::Error;
@@ -107,7 +109,7 @@ class CredentialsError : public Error {
 
 /// The request never got a complete HTTP response: connection refused or dropped, timeout,
 /// TLS failure, truncated body. Transient unless it is a TLS verification failure.
-class TransportError : public Error {
+class SSM_CACHE_EXPORT TransportError : public Error {
  public:
   TransportError(std::string message, bool transient = true, bool timeout = false)
       : Error(std::move(message)), transient_(transient), timeout_(timeout) {}
@@ -123,7 +125,7 @@ class TransportError : public Error {
 };
 
 /// An error answered by AWS (or by a server speaking its protocol).
-class AwsError : public Error {
+class SSM_CACHE_EXPORT AwsError : public Error {
  public:
   AwsError(std::string what, std::string code, std::string aws_message, int http_status,
            std::string request_id);
@@ -151,14 +153,15 @@ class AwsError : public Error {
 
 /// A transform (JSON, base64 binary; ssm_cache/transforms.hpp) rejected a value. Names the
 /// parameter or secret and what was expected, never the value.
-class TransformError : public Error {
+class SSM_CACHE_EXPORT TransformError : public Error {
  public:
+  [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::invalid_argument; }
   using Error::Error;
 };
 
 /// The response could not be understood (malformed JSON, missing fields). Never transient:
 /// retrying a server that answers garbage does not help, and the cache keeps its value.
-class ResponseError : public Error {
+class SSM_CACHE_EXPORT ResponseError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::protocol; }
   using Error::Error;

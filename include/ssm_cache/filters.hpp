@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache {
@@ -17,10 +18,10 @@ namespace ssm_cache {
 /// Checks a filter as GetParametersByPath would accept it (keys Type, KeyId, Label; options
 /// Equals / BeginsWith, Label only Equals; 1 to 50 values; Type values String / StringList /
 /// SecureString). Throws InvalidFilterError naming the key, option or value at fault.
-void validate_filter(const Filter& filter);
+SSM_CACHE_EXPORT void validate_filter(const Filter& filter);
 
 /// Common builder: key fixed by the subclass, option defaults to "Equals".
-class SSMFilter {
+class SSM_CACHE_EXPORT SSMFilter {
  public:
   static constexpr std::size_t kMaxValues = 50;
 
@@ -50,7 +51,7 @@ class SSMFilter {
 };
 
 /// Filter on parameter Type: String, StringList or SecureString.
-class SSMFilterType : public SSMFilter {
+class SSM_CACHE_EXPORT SSMFilterType : public SSMFilter {
  public:
   explicit SSMFilterType(std::string option = "Equals");
   SSMFilterType& option(std::string_view o) { SSMFilter::option(o); return *this; }
@@ -63,7 +64,7 @@ class SSMFilterType : public SSMFilter {
 };
 
 /// Filter on the KMS key id (alias/..., key id, or ARN) of SecureString parameters.
-class SSMFilterKeyId : public SSMFilter {
+class SSM_CACHE_EXPORT SSMFilterKeyId : public SSMFilter {
  public:
   explicit SSMFilterKeyId(std::string option = "Equals");
   SSMFilterKeyId& option(std::string_view o) { SSMFilter::option(o); return *this; }
@@ -76,7 +77,7 @@ class SSMFilterKeyId : public SSMFilter {
 };
 
 /// Filter on version labels; the API accepts only the Equals option for Label.
-class SSMFilterLabel : public SSMFilter {
+class SSM_CACHE_EXPORT SSMFilterLabel : public SSMFilter {
  public:
   SSMFilterLabel();
   SSMFilterLabel& option(std::string_view o) { SSMFilter::option(o); return *this; }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/parameter.hpp"
 
@@ -24,7 +25,7 @@ namespace detail {
 struct GroupState;
 }  // namespace detail
 
-class SSMParameterGroup {
+class SSM_CACHE_EXPORT SSMParameterGroup {
  public:
   explicit SSMParameterGroup(GroupOptions options = {});
 
@@ -71,7 +72,7 @@ class SSMParameterGroup {
 
 /// Clears every parameter and group of the process, as their clear() does (Powertools'
 /// clear_caches()): the next read of each fetches. Thread-safe; makes no call.
-void clear_caches();
+SSM_CACHE_EXPORT void clear_caches();
 
 /// Seed-compatible alias (the seed's README calls it SSMGroup in places).
 using SSMGroup = SSMParameterGroup;

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <string>
 
+#include "ssm_cache/export.hpp"
+
 namespace ssm_cache {
 
 class Error;
@@ -34,7 +36,7 @@ struct CacheStats {
   std::uint64_t aws_calls = 0;
 };
 
-class CacheListener {
+class SSM_CACHE_EXPORT CacheListener {
  public:
   virtual ~CacheListener() = default;
   /// A refresh round of the group succeeded (names found missing are reported by on_error).
@@ -50,6 +52,6 @@ class CacheListener {
 };
 
 /// Process-wide counters: every parameter and group, past and present.
-CacheStats cache_stats();
+SSM_CACHE_EXPORT CacheStats cache_stats();
 
 }  // namespace ssm_cache

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/detail/epoch_record.hpp"
 #include "ssm_cache/observability.hpp"
@@ -48,7 +49,7 @@ class SSMParameterGroup;
 /// temporary ValueView to std::string_view does not compile (it would dangle):
 ///   auto view = param.value_view();  use(view.view());      // fine
 ///   std::string_view v = param.value_view();                 // error: deleted
-class ValueView {
+class SSM_CACHE_EXPORT ValueView {
  public:
   ValueView(ValueView&& other) noexcept : value_(other.value_), pin_(other.pin_) {
     other.pin_ = nullptr;
@@ -92,7 +93,7 @@ class ValueView {
   detail::reclaim::ThreadRecord* pin_ = nullptr;  ///< the creating thread's epoch record
 };
 
-class SSMParameter {
+class SSM_CACHE_EXPORT SSMParameter {
  public:
   /// name: "my_param", "/app/db", "name:3" (version) or "name:label", or a parameter ARN
   /// ("arn:aws:ssm:REGION:ACCOUNT:parameter/app/db", selectors allowed after it: shared
@@ -158,7 +159,7 @@ class SSMParameter {
 
 /// A Secrets Manager secret read through Parameter Store's /aws/reference/secretsmanager/
 /// names; the same interface as SSMParameter, always decrypted.
-class SecretsManagerParameter : public SSMParameter {
+class SSM_CACHE_EXPORT SecretsManagerParameter : public SSMParameter {
  public:
   static constexpr std::string_view kPrefix = "/aws/reference/secretsmanager/";
 
@@ -175,6 +176,6 @@ class SecretsManagerParameter : public SSMParameter {
 
 /// The process default client as parameters see it: the one set with set_ssm_client, else an
 /// AWS client built once from the environment (thread-safe, lazy).
-std::shared_ptr<ParameterClient> default_client();
+SSM_CACHE_EXPORT std::shared_ptr<ParameterClient> default_client();
 
 }  // namespace ssm_cache

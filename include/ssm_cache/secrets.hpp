@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/clock.hpp"
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/parameter.hpp"
@@ -68,7 +69,7 @@ struct PutSecretResult {
 /// The interface between the secret cache and Secrets Manager. Implement it to plug in a
 /// fake or another source; implementations must be safe to call from many threads at once.
 /// AwsClient (aws.hpp) implements it; testing/fake_secrets_client.hpp is an in-memory one.
-class SecretsClient {
+class SSM_CACHE_EXPORT SecretsClient {
  public:
   virtual ~SecretsClient() = default;
   /// GetSecretValue; version_id and version_stage are optional (empty). Throws AwsError
@@ -124,7 +125,7 @@ struct HandleAccess;
 
 class SecretGroup;
 
-class Secret {
+class SSM_CACHE_EXPORT Secret {
  public:
   /// secret_id: a name or an ARN. Nothing is fetched until the first read. Throws
   /// InvalidNameError (empty id) or ConfigurationError (both version_stage and version_id).
@@ -170,7 +171,7 @@ class Secret {
 /// Secrets refreshed together: a round fetches every AWSCURRENT member with
 /// BatchGetSecretValue in calls of at most 20 ids (others with GetSecretValue); a secret
 /// that fails in the batch answer fails only itself.
-class SecretGroup {
+class SSM_CACHE_EXPORT SecretGroup {
  public:
   explicit SecretGroup(SecretOptions options = {});
   /// A member with the group's stage / version options. Nothing is fetched yet.

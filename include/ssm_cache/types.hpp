@@ -19,6 +19,7 @@ struct ParameterRecord {
   std::chrono::system_clock::time_point last_modified{};
   std::string data_type{};   ///< "text", "aws:ec2:image", ...
   std::string source_result{};  ///< for /aws/reference/secretsmanager/ names: the secret's JSON
+  friend bool operator==(const ParameterRecord&, const ParameterRecord&) = default;
 };
 
 /// The answer to a GetParameters request: found records and the names AWS did not find

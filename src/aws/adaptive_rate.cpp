@@ -62,6 +62,7 @@ ClientRateLimiter::ClientRateLimiter(std::function<double()> now,
                    : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }),
       cubic_(0, now_()),
       meter_(now_()) {
+  detail::MutexLock lock(mutex_);  // nobody else sees it yet; the analysis wants the lock
   set_max_rate_locked(1, now_());
 }
 
@@ -88,7 +89,7 @@ bool ClientRateLimiter::acquire(std::chrono::milliseconds max_wait) {
   for (bool first = true;; first = false) {
     std::chrono::milliseconds wait{0};
     {
-      std::lock_guard lock(mutex_);
+      detail::MutexLock lock(mutex_);
       if (!enabled_) return true;
       const double now = now_();
       if (first) start = now;
@@ -111,7 +112,7 @@ bool ClientRateLimiter::acquire(std::chrono::milliseconds max_wait) {
 }
 
 void ClientRateLimiter::on_response(bool throttled) {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   const double now = now_();
   const double measured = meter_.record(now);
   double new_rate = 0;
@@ -126,17 +127,17 @@ void ClientRateLimiter::on_response(bool throttled) {
 }
 
 bool ClientRateLimiter::enabled() const {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   return enabled_;
 }
 
 double ClientRateLimiter::send_rate() const {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   return fill_rate_;
 }
 
 double ClientRateLimiter::measured_rate() const {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   return meter_.measured_rate();
 }
 

@@ -15,7 +15,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+
+#include "ssm_cache/detail/thread_annotations.hpp"
 
 namespace ssm_cache::aws {
 
@@ -78,21 +79,21 @@ class ClientRateLimiter {
   static constexpr double kMaxRateAdjustScale = 2.0;
 
  private:
-  void refill_locked(double now);
-  void set_max_rate_locked(double rate, double now);
+  void refill_locked(double now) SSM_CACHE_REQUIRES(mutex_);
+  void set_max_rate_locked(double rate, double now) SSM_CACHE_REQUIRES(mutex_);
 
   std::function<double()> now_;
   std::function<void(std::chrono::milliseconds)> sleep_;
-  mutable std::mutex mutex_;
-  CubicRate cubic_;
-  SendRateMeter meter_;
-  bool enabled_ = false;
+  mutable detail::Mutex mutex_;
+  CubicRate cubic_ SSM_CACHE_GUARDED_BY(mutex_);
+  SendRateMeter meter_ SSM_CACHE_GUARDED_BY(mutex_);
+  bool enabled_ SSM_CACHE_GUARDED_BY(mutex_) = false;
   // Token bucket (botocore.retries.bucket.TokenBucket).
-  double fill_rate_ = 0;
-  double max_capacity_ = 1;
-  double capacity_ = 0;
-  double last_refill_ = 0;
-  bool refilled_ = false;
+  double fill_rate_ SSM_CACHE_GUARDED_BY(mutex_) = 0;
+  double max_capacity_ SSM_CACHE_GUARDED_BY(mutex_) = 1;
+  double capacity_ SSM_CACHE_GUARDED_BY(mutex_) = 0;
+  double last_refill_ SSM_CACHE_GUARDED_BY(mutex_) = 0;
+  bool refilled_ SSM_CACHE_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace ssm_cache::aws

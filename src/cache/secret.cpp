@@ -1,38 +1,12 @@
 // Secret and SecretGroup: handles over cache-core entries fed by a SecretSource. Thread-safe.
-#include <mutex>
-
 #include "cache/secret_source.hpp"
 #include "cache/state.hpp"
-#include "ssm_cache/aws.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/secrets.hpp"
-#include "ssm_cache/shared_cache.hpp"
 
 namespace ssm_cache {
 
 namespace detail {
-
-namespace {
-
-struct DefaultSecretsClient {
-  std::mutex mutex;
-  std::shared_ptr<SecretsClient> client;
-};
-
-DefaultSecretsClient& default_secrets_slot() {
-  static DefaultSecretsClient slot;
-  return slot;
-}
-
-}  // namespace
-
-std::shared_ptr<SecretsClient> default_secrets_client() {
-  auto& slot = default_secrets_slot();
-  std::lock_guard lock(slot.mutex);
-  // A failure is not cached; SSM_CACHE_SHARED_CACHE_URL adds the shared tier (shared_cache.hpp).
-  if (!slot.client) slot.client = with_shared_cache_from_environment(make_aws_client());
-  return slot.client;
-}
 
 namespace {
 
@@ -146,12 +120,6 @@ const std::string& Secret::secret_id() const noexcept { return secret_id_; }
 void Secret::refresh() const { entry_->group->refresh(); }
 
 CacheStats Secret::stats() const { return entry_->group->entry_stats(*entry_); }
-
-void Secret::set_secrets_client(std::shared_ptr<SecretsClient> client) {
-  auto& slot = detail::default_secrets_slot();
-  std::lock_guard lock(slot.mutex);
-  slot.client = std::move(client);
-}
 
 SecretGroup::SecretGroup(SecretOptions options)
     : options_(std::move(options)), group_(detail::make_secret_group(options_)) {}

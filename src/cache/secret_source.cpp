@@ -5,7 +5,7 @@
 #include <set>
 
 #include "cache/state.hpp"
-#include "ssm_cache/aws.hpp"
+#include "ssm_cache/secrets.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::detail {

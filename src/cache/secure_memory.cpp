@@ -7,8 +7,9 @@
 #include <array>
 #include <bit>
 #include <cstring>
-#include <mutex>
 #include <vector>
+
+#include "ssm_cache/detail/thread_annotations.hpp"
 
 namespace ssm_cache::detail {
 
@@ -24,10 +25,11 @@ struct FreeBlock {
 };
 
 struct Heap {
-  std::mutex mutex;
-  std::array<FreeBlock*, kClasses> free_lists{};
-  std::vector<std::pair<char*, std::size_t>> pools;  // every pooled mapping
-  std::size_t in_use = 0;
+  detail::Mutex mutex;
+  std::array<FreeBlock*, kClasses> free_lists SSM_CACHE_GUARDED_BY(mutex){};
+  // Every pooled mapping.
+  std::vector<std::pair<char*, std::size_t>> pools SSM_CACHE_GUARDED_BY(mutex);
+  std::size_t in_use SSM_CACHE_GUARDED_BY(mutex) = 0;
 };
 
 Heap& heap() {
@@ -68,12 +70,12 @@ void* secure_allocate(std::size_t bytes) {
   Heap& h = heap();
   if (bytes > kMaxPooled) {
     void* p = map_dontdump(mapped_size(bytes));
-    std::lock_guard lock(h.mutex);
+    detail::MutexLock lock(h.mutex);
     h.in_use += bytes;
     return p;
   }
   const int c = class_of(bytes);
-  std::lock_guard lock(h.mutex);
+  detail::MutexLock lock(h.mutex);
   if (h.free_lists[c] == nullptr) {
     auto* pool = static_cast<char*>(map_dontdump(kPoolBytes));
     h.pools.emplace_back(pool, kPoolBytes);
@@ -97,13 +99,13 @@ void secure_free(void* p, std::size_t bytes) noexcept {
   if (bytes > kMaxPooled) {
     explicit_bzero(p, bytes);
     ::munmap(p, mapped_size(bytes));
-    std::lock_guard lock(h.mutex);
+    detail::MutexLock lock(h.mutex);
     h.in_use -= bytes;
     return;
   }
   const int c = class_of(bytes);
   explicit_bzero(p, class_size(c));
-  std::lock_guard lock(h.mutex);
+  detail::MutexLock lock(h.mutex);
   auto* block = static_cast<FreeBlock*>(p);
   block->next = h.free_lists[c];
   h.free_lists[c] = block;
@@ -112,13 +114,13 @@ void secure_free(void* p, std::size_t bytes) noexcept {
 
 std::size_t secure_bytes_in_use() noexcept {
   Heap& h = heap();
-  std::lock_guard lock(h.mutex);
+  detail::MutexLock lock(h.mutex);
   return h.in_use;
 }
 
 bool secure_pools_contain(std::string_view needle) {
   Heap& h = heap();
-  std::lock_guard lock(h.mutex);
+  detail::MutexLock lock(h.mutex);
   for (const auto& [pool, size] : h.pools) {
     if (std::string_view(pool, size).find(needle) != std::string_view::npos) return true;
   }

@@ -1,46 +1,16 @@
-// http/transport.hpp — the HTTP seam: one request in, one complete response out.
+// http/transport.hpp — the libcurl implementation of the HTTP seam (ssm_cache/http.hpp).
 //
-// The libcurl implementation keeps connections alive and reuses them across calls and
-// threads; tests substitute their own Transport. Implementations are thread-safe.
+// It keeps connections alive and reuses them across calls and threads; tests substitute their
+// own Transport.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
+
+#include "ssm_cache/http.hpp"
 
 namespace ssm_cache::http {
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-struct Request {
-  std::string method = "POST";
-  std::string url;  ///< "https://ssm.us-east-1.amazonaws.com/"
-  Headers headers;
-  std::string body;
-  std::chrono::milliseconds connect_timeout{2000};
-  std::chrono::milliseconds timeout{10000};  ///< whole attempt
-  std::size_t max_response_bytes = 16u << 20;
-};
-
-struct Response {
-  int status = 0;
-  Headers headers;  ///< names as received
-  std::string body;
-  /// First header with this name (case-insensitive), or empty.
-  [[nodiscard]] std::string header(std::string_view name) const;
-};
-
-class Transport {
- public:
-  virtual ~Transport() = default;
-  /// Sends one request. Any HTTP status is a Response; no response at all (refused, reset,
-  /// timeout, TLS failure, truncated or oversized body) throws ssm_cache::TransportError.
-  virtual Response send(const Request& request) = 0;
-};
 
 struct CurlTransportOptions {
   std::string ca_bundle{};           ///< PEM file; empty: the system store

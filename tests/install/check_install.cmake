@@ -16,7 +16,9 @@ file(MAKE_DIRECTORY "${WORK_DIR}")
 
 # 1. Install the build tree into a fresh prefix.
 run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
-foreach(f include/ssm_cache/ssm_cache.hpp include/ssm_cache/testing/fake_client.hpp)
+foreach(f include/ssm_cache/ssm_cache.hpp include/ssm_cache/testing/fake_client.hpp
+          include/ssm_cache/mocks/mock_clients.hpp include/ssm_cache/export.hpp
+          include/ssm_cache/version.hpp)
   if(NOT EXISTS "${prefix}/${f}")
     message(FATAL_ERROR "not installed: ${f}")
   endif()
@@ -33,6 +35,11 @@ run(${CMAKE_COMMAND} --build "${consumer_build}")
 run("${consumer_build}/consumer")
 if(NOT LAST_OUTPUT MATCHES "consumer ok")
   message(FATAL_ERROR "consumer printed: ${LAST_OUTPUT}")
+endif()
+# The users' test against the installed ssm_cache::mocks (gmock) target.
+run("${consumer_build}/consumer_mocks_test")
+if(NOT LAST_OUTPUT MATCHES "PASSED")
+  message(FATAL_ERROR "consumer_mocks_test printed: ${LAST_OUTPUT}")
 endif()
 
 # 3. pkg-config sees the same install.

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "ssm_cache/export.hpp"
+
 namespace ssm_cache::detail::reclaim {
 
 inline constexpr std::uint64_t kIdle = ~std::uint64_t{0};
@@ -21,9 +23,10 @@ struct alignas(64) ThreadRecord {
   ThreadRecord* next = nullptr;             ///< immutable once published
 };
 
-extern std::atomic<bool> g_pending;  ///< retired snapshots wait for a reader to leave
+/// Retired snapshots wait for a reader to leave.
+extern SSM_CACHE_EXPORT std::atomic<bool> g_pending;
 
-void leave_slow() noexcept;
+SSM_CACHE_EXPORT void leave_slow() noexcept;
 
 /// Leaves a section; true when it was the outermost one. The outermost leave stores the
 /// constant 0 rather than depth - 1: a read then enter()s and leave()s with no store that
