@@ -2,20 +2,19 @@
 // JSON 1.1 protocol with SigV4 verification, for offline development and integration tests.
 // This file is the thin shell: options, the libevent front (event_front.hpp), signals.
 // Everything else is in LocalServer (local_server.hpp).
-#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "event_front.hpp"
+#include "logger.hpp"
 #include "local_server.hpp"
 #include "persistence.hpp"
+#include "signals.hpp"
 #include "ssm_cache/version.hpp"
 
 namespace {
@@ -24,13 +23,15 @@ using ssm_cache::local::HttpRequest;
 using ssm_cache::local::HttpResponse;
 using ssm_cache::local::LocalServer;
 
-std::mutex g_log_mu;
-
-void log_line(const std::string& line) {
-  std::lock_guard lock(g_log_mu);
-  std::fprintf(stderr, "%s\n", line.c_str());
-  std::fflush(stderr);
+// The log both programs write (tools/common): timestamped, one line per event.
+ssm_cache::tools::Logger& log() {
+  static ssm_cache::tools::Logger logger(ssm_cache::tools::LogLevel::kInfo, stderr,
+                                         ssm_cache::tools::LogFormat::kText,
+                                         std::chrono::seconds(10), {}, "ssm-cache-local");
+  return logger;
 }
+
+void log_line(const std::string& line) { log().info(line); }
 
 std::string describe(const HttpRequest& request, const HttpResponse& response,
                      std::chrono::steady_clock::duration took) {
@@ -174,14 +175,9 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Signals are handled by one thread with sigwait, so that stopping is not done from a
-  // signal handler. Block them before any other thread exists.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  // Signals are taken by one thread (tools/common), so that stopping is not done from a
+  // signal handler. Blocked before any other thread exists.
+  ssm_cache::tools::block_stop_signals();
 
   ssm_cache::local::EventFront front(
       *core, static_cast<std::size_t>(threads),
@@ -193,8 +189,7 @@ int main(int argc, char** argv) {
   try {
     bound = front.bind(host, port);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ssm-cache-local: cannot listen on %s:%d (%s)\n", host.c_str(), port,
-                 e.what());
+    std::fprintf(stderr, "ssm-cache-local: %s\n", e.what());
     return 1;
   }
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -211,16 +206,14 @@ int main(int argc, char** argv) {
            (data_file.empty() ? std::string(", in memory only") : ", data file " + data_file) +
            (options.admin ? "; admin endpoints on /_local/" : ""));
 
-  std::thread signal_thread([&front, stop_signals] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    log_line(std::string("ssm-cache-local: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-             ", stopping");
-    front.stop();
-  });
-  signal_thread.detach();
-
-  const bool ok = front.run();
+  const bool ok = [&front] {
+    ssm_cache::tools::StopSignalWatcher signals([&front](int sig) {
+      log_line(std::string("ssm-cache-local: ") + ssm_cache::tools::stop_signal_name(sig) +
+               ", stopping");
+      front.stop();
+    });
+    return front.run();
+  }();
   log_line("ssm-cache-local: stopped");
   return ok ? 0 : 1;
 }

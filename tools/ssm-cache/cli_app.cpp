@@ -185,6 +185,32 @@ int report(std::ostream& err, const std::string& doing, const std::string& messa
   return code;
 }
 
+// Reports an error out of a command in the command line's words; the exit status comes from
+// the one table (tools/common/error_map).
+int report_error(std::ostream& err, const std::string& doing, const std::exception& e) {
+  const int code = tools::exit_code(e);
+  if (const auto* aws = dynamic_cast<const AwsError*>(&e)) {
+    if (aws->code().empty()) {
+      // Not an AWS error document (a proxy's page, a wrong endpoint): the library's message
+      // has the status, the URL and what the body was, never the body itself.
+      return report(err, doing,
+                    std::string(e.what()) + ". Hint: the endpoint does not look like AWS: check "
+                    "--endpoint-url, AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_SECRETS_MANAGER, "
+                    "--region and any HTTPS_PROXY",
+                    code);
+    }
+    err << "ssm-cache: " << doing << ": " << aws->code() << ": " << aws->aws_message()
+        << " (HTTP " << aws->http_status();
+    if (!aws->request_id().empty()) err << ", request id " << aws->request_id();
+    err << ")\n";
+    return code;
+  }
+  if (const auto* missing = dynamic_cast<const InvalidParameterError*>(&e)) {
+    return report(err, doing, "ParameterNotFound: " + join(missing->names(), ", "), code);
+  }
+  return report(err, doing, e.what(), code);
+}
+
 // The parameters of `--env NAME=/param`, fetched in one call, as an EnvSource whose records
 // carry the user's names. Prints why and returns nothing when one is missing.
 std::optional<EnvSource> explicit_env_source(AwsClient& client,
@@ -540,37 +566,8 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
       deadline.disarm();
       return exec_fn ? exec_fn(request) : exec_replace_process(request, err);
     }
-  } catch (const AwsError& e) {
-    if (e.code().empty()) {
-      // Not an AWS error document (a proxy's page, a wrong endpoint): the library's message
-      // has the status, the URL and what the body was, never the body itself.
-      return report(err, doing,
-                    std::string(e.what()) + ". Hint: the endpoint does not look like AWS: check "
-                    "--endpoint-url, AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_SECRETS_MANAGER, "
-                    "--region and any HTTPS_PROXY",
-                    kExitAwsError);
-    }
-    err << "ssm-cache: " << doing << ": " << e.code() << ": " << e.aws_message() << " (HTTP "
-        << e.http_status();
-    if (!e.request_id().empty()) err << ", request id " << e.request_id();
-    err << ")\n";
-    return kExitAwsError;
-  } catch (const InvalidParameterError& e) {
-    return report(err, doing, "ParameterNotFound: " + join(e.names(), ", "), kExitAwsError);
-  } catch (const InvalidFilterError& e) {
-    return report(err, doing, e.what(), kExitUsage);
-  } catch (const InvalidPathError& e) {
-    return report(err, doing, e.what(), kExitUsage);
-  } catch (const InvalidVersionError& e) {
-    return report(err, doing, e.what(), kExitUsage);
-  } catch (const InvalidNameError& e) {
-    return report(err, doing, e.what(), kExitUsage);
-  } catch (const ConfigurationError& e) {
-    return report(err, doing, e.what(), kExitUsage);
-  } catch (const Error& e) {
-    return report(err, doing, e.what(), kExitAwsError);
-  } catch (const std::runtime_error& e) {  // env-name collisions
-    return report(err, doing, e.what(), kExitAwsError);
+  } catch (const std::exception& e) {
+    return report_error(err, doing, e);
   }
   return kExitUsage;
 }

@@ -1,9 +1,6 @@
 // serve_command.cpp — see serve_command.hpp.
 #include "serve_command.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -23,38 +20,11 @@
 #include "sidecar_event_server.hpp"
 #include "sidecar_server.hpp"
 #include "sidecar_service.hpp"
+#include "signals.hpp"
 
 namespace ssm_cache::cli {
 
 namespace {
-
-// SIGTERM/SIGINT are blocked in every thread and taken by one thread with sigtimedwait, so
-// that shutdown runs as ordinary code (httplib's stop() is not async-signal-safe).
-class SignalWatcher {
- public:
-  explicit SignalWatcher(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {
-    thread_ = std::thread([this] {
-      sigset_t set;
-      sigemptyset(&set);
-      sigaddset(&set, SIGTERM);
-      sigaddset(&set, SIGINT);
-      timespec tick{0, 100'000'000};
-      while (!done_.load()) {
-        int sig = sigtimedwait(&set, nullptr, &tick);
-        if (sig > 0) on_signal_(sig);
-      }
-    });
-  }
-  ~SignalWatcher() {
-    done_.store(true);
-    thread_.join();
-  }
-
- private:
-  std::function<void(int)> on_signal_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 std::string trim_token(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -225,11 +195,7 @@ void exit_if_upstream_hangs(SidecarService& service, Logger& log, std::chrono::m
 int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFactory& factory,
               std::ostream& out, std::ostream& err) {
   // Before any thread exists, so that every thread inherits the mask.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  tools::block_stop_signals();
 
   SidecarConfig config;
   bool use_httplib = false;
@@ -303,9 +269,8 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
     if (!server->run()) server_failed.store(true);
     stopper.request();
   });
-  SignalWatcher signals([&](int sig) {
-    log->info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-              ", shutting down");
+  tools::StopSignalWatcher signals([&](int sig) {
+    log->info(std::string("received ") + tools::stop_signal_name(sig) + ", shutting down");
     stopper.request();
   });
   int code = kExitOk;
