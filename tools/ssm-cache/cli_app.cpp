@@ -363,7 +363,7 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
                     "Entries (else PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE, 1000)");
   serve->add_option("--log-level", so.log_level,
                     "debug, info, warn, error, none (else PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL)");
-  serve->add_option("--threads", so.threads, "event loops (default: two per CPU, at most 64); with SSM_CACHE_SERVE_FRONT=httplib, HTTP worker threads (default 256)")
+  serve->add_option("--threads", so.threads, "Event loops (default: two per CPU, at most 64)")
       ->check(CLI::Range(1, 4096));
   serve->add_option("--max-connections", so.max_connections,
                     "Upstream calls in flight at once (else "

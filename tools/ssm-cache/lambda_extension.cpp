@@ -1,41 +1,71 @@
 // lambda_extension.cpp — see lambda_extension.hpp.
 #include "lambda_extension.hpp"
 
+#include <chrono>
 #include <stdexcept>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::cli {
 
 namespace {
-std::string describe(const httplib::Result& r) {
-  if (!r) return "no response (" + httplib::to_string(r.error()) + ")";
-  return "HTTP " + std::to_string(r->status) + ": " + r->body.substr(0, 512);
+
+std::string describe(const http::Response& r) {
+  return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 512);
 }
+
+// "host:port" with a non-empty host and a numeric port: what Lambda sets.
+bool is_host_port(const std::string& api) {
+  const auto colon = api.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == api.size()) return false;
+  if (api.find_first_of("/?#@ ") != std::string::npos) return false;
+  return api.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+}
+
 }  // namespace
 
-LambdaExtensionClient::LambdaExtensionClient(const std::string& runtime_api, std::string name)
-    : http_(std::make_unique<httplib::Client>("http://" + runtime_api)), name_(std::move(name)) {
-  if (!http_->is_valid()) {
+LambdaExtensionClient::LambdaExtensionClient(const std::string& runtime_api, std::string name,
+                                             std::shared_ptr<http::Transport> transport)
+    : http_(transport ? std::move(transport) : http::make_curl_transport()),
+      base_url_("http://" + runtime_api),
+      name_(std::move(name)) {
+  if (!is_host_port(runtime_api)) {
     throw std::runtime_error("AWS_LAMBDA_RUNTIME_API '" + runtime_api + "' is not host:port");
   }
-  http_->set_connection_timeout(5);
-  // event/next blocks until the next invoke, which may be hours away.
-  http_->set_read_timeout(24 * 3600);
-  http_->set_keep_alive(true);
 }
 
 LambdaExtensionClient::~LambdaExtensionClient() = default;
 
+http::Response LambdaExtensionClient::exchange(const std::string& method, const std::string& path,
+                                               http::Headers headers, std::string body,
+                                               const char* doing) {
+  http::Request request;
+  request.method = method;
+  request.url = base_url_ + path;
+  request.headers = std::move(headers);
+  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  request.body = std::move(body);
+  request.connect_timeout = std::chrono::seconds(5);
+  // event/next blocks until the next invoke, which may be hours away; stop() ends it.
+  request.timeout = std::chrono::hours(24);
+  request.cancel = &stopped_;
+  try {
+    return http_->send(request);
+  } catch (const TransportError& e) {
+    throw std::runtime_error(std::string("Lambda extension ") + doing + " failed: no response (" +
+                             e.what() + ")");
+  }
+}
+
 void LambdaExtensionClient::register_extension() {
-  httplib::Headers headers{{"Lambda-Extension-Name", name_}};
-  const std::string body = R"({"events":["INVOKE","SHUTDOWN"]})";
-  auto r = http_->Post("/2020-01-01/extension/register", headers, body, "application/json");
-  if (!r || r->status != 200) {
+  auto r = exchange("POST", "/2020-01-01/extension/register", {{"Lambda-Extension-Name", name_}},
+                    R"({"events":["INVOKE","SHUTDOWN"]})", "registration");
+  if (r.status != 200) {
     throw std::runtime_error("Lambda extension registration failed: " + describe(r));
   }
-  identifier_ = r->get_header_value("Lambda-Extension-Identifier");
+  identifier_ = r.header("Lambda-Extension-Identifier");
   if (identifier_.empty()) {
     throw std::runtime_error(
         "Lambda extension registration answered without a Lambda-Extension-Identifier header");
@@ -43,12 +73,12 @@ void LambdaExtensionClient::register_extension() {
 }
 
 ExtensionEvent LambdaExtensionClient::next_event() {
-  httplib::Headers headers{{"Lambda-Extension-Identifier", identifier_}};
-  auto r = http_->Get("/2020-01-01/extension/event/next", headers);
-  if (!r || r->status != 200) {
+  auto r = exchange("GET", "/2020-01-01/extension/event/next",
+                    {{"Lambda-Extension-Identifier", identifier_}}, {}, "event/next");
+  if (r.status != 200) {
     throw std::runtime_error("Lambda extension event/next failed: " + describe(r));
   }
-  auto json = nlohmann::json::parse(r->body, nullptr, false);
+  auto json = nlohmann::json::parse(r.body, nullptr, false);
   if (json.is_discarded() || !json.is_object() || !json.contains("eventType") ||
       !json["eventType"].is_string()) {
     throw std::runtime_error("Lambda extension event/next answered an event without eventType");
@@ -67,12 +97,18 @@ ExtensionEvent LambdaExtensionClient::next_event() {
 }
 
 void LambdaExtensionClient::init_error(const std::string& error_type, const std::string& message) {
-  httplib::Headers headers{{"Lambda-Extension-Identifier", identifier_},
-                           {"Lambda-Extension-Function-Error-Type", error_type}};
   nlohmann::json body = {{"errorMessage", message}, {"errorType", error_type}};
-  (void)http_->Post("/2020-01-01/extension/init/error", headers, body.dump(), "application/json");
+  try {
+    (void)exchange("POST", "/2020-01-01/extension/init/error",
+                   {{"Lambda-Extension-Identifier", identifier_},
+                    {"Lambda-Extension-Function-Error-Type", error_type}},
+                   body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                   "init/error");
+  } catch (const std::runtime_error&) {
+    // Best effort: the caller is already failing and says why in its own log.
+  }
 }
 
-void LambdaExtensionClient::stop() { http_->stop(); }
+void LambdaExtensionClient::stop() { stopped_.store(true); }
 
 }  // namespace ssm_cache::cli

@@ -18,7 +18,6 @@
 
 #include "lambda_extension.hpp"
 #include "sidecar_event_server.hpp"
-#include "sidecar_server.hpp"
 #include "sidecar_service.hpp"
 #include "signals.hpp"
 
@@ -66,40 +65,6 @@ SidecarConfig resolve_config(const ServeOptions& o) {
   }
   return config;
 }
-
-// The libevent front (event loops answer from the cache, workers wait for AWS) by default;
-// SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
-// many connections (docs/bench/sidecar.md), kept as a fallback.
-bool httplib_front_selected() {
-  const char* front = std::getenv("SSM_CACHE_SERVE_FRONT");
-  if (front == nullptr) return false;
-  const std::string_view name = front;
-  if (name == "httplib") return true;
-  if (!name.empty() && name != "event") {
-    throw std::invalid_argument("SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
-                                std::string(name) + "'");
-  }
-  return false;
-}
-
-// One of the two HTTP fronts.
-class Front {
- public:
-  Front(SidecarService& service, bool use_httplib) {
-    if (use_httplib) {
-      h_ = std::make_unique<SidecarServer>(service);
-    } else {
-      e_ = std::make_unique<SidecarEventServer>(service);
-    }
-  }
-  int bind(int p) { return h_ ? h_->bind(p) : e_->bind(p); }
-  bool run() { return h_ ? h_->run() : e_->run(); }
-  void stop() { h_ ? h_->stop() : e_->stop(); }
-
- private:
-  std::unique_ptr<SidecarServer> h_;
-  std::unique_ptr<SidecarEventServer> e_;
-};
 
 AwsClientOptions with_timeout(AwsClientOptions opt, std::chrono::milliseconds t) {
   if (t.count() <= 0) return opt;
@@ -198,9 +163,7 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   tools::block_stop_signals();
 
   SidecarConfig config;
-  bool use_httplib = false;
   try {
-    use_httplib = httplib_front_selected();
     config = resolve_config(o);
   } catch (const std::invalid_argument& e) {
     err << "ssm-cache: serve: " << e.what() << "\n";
@@ -249,10 +212,10 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   }
 
   SidecarService service(config, ssm, secrets, log);
-  std::unique_ptr<Front> server;
+  std::unique_ptr<SidecarEventServer> server;
   int port = 0;
   try {
-    server = std::make_unique<Front>(service, use_httplib);
+    server = std::make_unique<SidecarEventServer>(service);
     port = server->bind(config.port);
   } catch (const std::exception& e) {
     return fail_init("Extension.BindError", e.what(), kExitAwsError);
