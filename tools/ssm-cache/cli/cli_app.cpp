@@ -1,4 +1,5 @@
-// cli_app.cpp — see cli_app.hpp.
+// cli_app.cpp — see cli_app.hpp. run_cli parses and dispatches; each subcommand is in its
+// own file (commands.hpp).
 #include "cli_app.hpp"
 
 #include <unistd.h>
@@ -7,105 +8,21 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
-#include <optional>
-#include <thread>
 #include <cstring>
-#include <map>
+#include <mutex>
 #include <ostream>
-#include <stdexcept>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
-#include "exec_env.hpp"
-#include "help_topics.hpp"
-#include "output.hpp"
-#include "serve_command.hpp"
+#include "answers.hpp"
+#include "commands.hpp"
 #include "ssm_cache/errors.hpp"
-#include "ssm_cache/filters.hpp"
-#include "ssm_cache/parameter.hpp"
 #include "ssm_cache/version.hpp"
 
 namespace ssm_cache::cli {
 
 namespace {
-
-// Orders records as the names were asked; a name the server answered with a different
-// spelling (an ARN) keeps the server's order at the end.
-std::vector<ParameterRecord> in_request_order(const std::vector<std::string>& names,
-                                              std::vector<ParameterRecord> records) {
-  std::vector<ParameterRecord> ordered;
-  std::vector<bool> used(records.size(), false);
-  for (const auto& n : names) {
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      if (!used[i] && records[i].name + records[i].selector == n) {
-        ordered.push_back(records[i]);
-        used[i] = true;
-        break;
-      }
-    }
-  }
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (!used[i]) ordered.push_back(std::move(records[i]));
-  }
-  return ordered;
-}
-
-// Parameter Store hands out Secrets Manager secrets only decrypted: asking with
-// WithDecryption=false is refused by the service with a ValidationException that does not say
-// which flag to drop. Names the first such reference, or "".
-std::string secret_reference_without_decryption(const std::vector<std::string>& names, bool decrypt) {
-  if (decrypt) return {};
-  for (const auto& n : names) {
-    if (n.starts_with(SecretsManagerParameter::kPrefix)) {
-      return "--no-decryption cannot read " + n +
-             ": Parameter Store returns Secrets Manager references only decrypted; drop --no-decryption "
-             "or read it with `ssm-cache secret " + n.substr(SecretsManagerParameter::kPrefix.size()) + "`";
-    }
-  }
-  return {};
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
-// Whether `record` answers the asked name: the same name (and selector), or, for a name asked
-// by ARN ("arn:aws:ssm:REGION:ACCOUNT:parameter/NAME"), the ARN or the name it ends with.
-bool answers(const std::string& asked, const ParameterRecord& record) {
-  const std::string answered = record.name + record.selector;
-  if (answered == asked) return true;
-  if (!asked.starts_with("arn:")) return false;
-  const std::size_t at = asked.find(":parameter");
-  if (at == std::string::npos) return false;
-  const std::string tail = asked.substr(at + std::string_view(":parameter").size());  // "/x" or "/app/x"
-  return answered == tail || "/" + answered == tail;
-}
-
-// A 200 answer must hold exactly what was asked: an empty or foreign answer (a proxy, a wrong
-// endpoint, a broken stand-in) is an error, never empty output. Returns the problem, or "".
-std::string answer_mismatch(const std::vector<std::string>& names, const std::vector<ParameterRecord>& records) {
-  std::vector<std::string> missing, foreign;
-  for (const auto& n : names) {
-    if (std::none_of(records.begin(), records.end(), [&](const auto& r) { return answers(n, r); })) missing.push_back(n);
-  }
-  for (const auto& r : records) {
-    if (std::none_of(names.begin(), names.end(), [&](const auto& n) { return answers(n, r); })) {
-      foreign.push_back(r.name + r.selector);
-    }
-  }
-  if (missing.empty() && foreign.empty()) return {};
-  std::string why = "the service answered without error but ";
-  if (!missing.empty()) why += "did not return " + join(missing, ", ");
-  if (!missing.empty() && !foreign.empty()) why += " and ";
-  if (!foreign.empty()) why += "returned " + join(foreign, ", ") + ", which was not asked for";
-  return why + ": check --endpoint-url / AWS_ENDPOINT_URL_SSM";
-}
 
 // Bounds the whole command (credential lookups, retries, pages), which no per-call timeout
 // does: when `limit` passes first, says so and ends the process with exit 1. Disarmed when
@@ -143,32 +60,6 @@ class CommandDeadline {
   std::thread thread_;
 };
 
-// `ssm-cache help [TOPIC]`: a subcommand's own --help, a text topic, or the list of both.
-int print_help_topic(const CLI::App& app, const std::string& topic, std::ostream& out,
-                     std::ostream& err) {
-  if (topic.empty()) {
-    out << "ssm-cache help TOPIC, where TOPIC is a subcommand:\n";
-    for (const auto* sub : app.get_subcommands([](const CLI::App* s) { return s->get_name() != "help"; })) {
-      out << "  " << sub->get_name() << "\n";
-    }
-    out << "or one of:\n";
-    for (const auto& t : help_topics()) out << "  " << t.name << ": " << t.summary << "\n";
-    return kExitOk;
-  }
-  if (const auto* t = find_help_topic(topic)) {
-    out << t->text;
-    return kExitOk;
-  }
-  for (const auto* sub : app.get_subcommands({})) {
-    if (sub->get_name() == topic && topic != "help") {
-      out << sub->help(app.get_name());
-      return kExitOk;
-    }
-  }
-  err << "ssm-cache: help: no topic '" << topic << "' (ssm-cache help lists them)\n";
-  return kExitUsage;
-}
-
 struct Globals {
   bool debug = false;
   double timeout_seconds = 0;
@@ -179,7 +70,62 @@ struct Globals {
   bool no_decryption = false;
 };
 
-/// Prints "ssm-cache: DOING: MESSAGE" in the command line's words; returns `code`.
+void add_global_options(CLI::App& app, Globals& g) {
+  app.add_option("--region", g.region, "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, profile)");
+  app.add_option("--endpoint-url", g.endpoint_url,
+                 "Endpoint URL for both Parameter Store and Secrets Manager");
+  app.add_option("--profile", g.profile, "Shared config/credentials profile");
+  app.add_option("-o,--output", g.output, "Output format")
+      ->check(CLI::IsMember({"text", "json", "env"}));
+  app.add_option("--timeout", g.timeout_seconds,
+                 "Give up after this many seconds, whatever the command is waiting for (exit 1); "
+                 "exec's command itself is not limited")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--debug", g.debug,
+               "Print each HTTP exchange (method, URL, target, status, sizes, request id, time) on "
+               "stderr; never a credential, a token or a value");
+  app.add_flag("--no-decryption", g.no_decryption,
+               "Do not decrypt SecureString values (not for /aws/reference/secretsmanager/ names)");
+}
+
+// Splits off what follows "--" (exec's command), so that its own options never reach CLI11.
+std::vector<std::string> split_command(std::vector<std::string>& args) {
+  std::vector<std::string> command;
+  if (auto dashdash = std::find(args.begin() + (args.empty() ? 0 : 1), args.end(), "--");
+      dashdash != args.end()) {
+    command.assign(dashdash + 1, args.end());
+    args.erase(dashdash, args.end());
+  }
+  return command;
+}
+
+AwsClientOptions client_options(const Globals& g, std::ostream& err) {
+  AwsClientOptions aws;
+  aws.region = g.region;
+  aws.profile = g.profile;
+  aws.ssm_endpoint_url = g.endpoint_url;
+  aws.secrets_manager_endpoint_url = g.endpoint_url;
+  if (g.debug) {
+    // Exchanges of concurrent calls (GetParameters chunks) come from several threads.
+    auto lock = std::make_shared<std::mutex>();
+    aws.http_log = [lock, &err](std::string_view line) {
+      std::lock_guard guard(*lock);
+      err << "ssm-cache: debug: " << line << "\n" << std::flush;
+    };
+  }
+  return aws;
+}
+
+// The library's own bounds first, so that it usually fails cleanly before the deadline.
+void bound_calls(AwsClientOptions& aws, std::chrono::milliseconds limit) {
+  if (limit.count() <= 0) return;
+  aws.call_deadline = std::min(aws.call_deadline, limit);
+  aws.attempt_timeout = std::min(aws.attempt_timeout, limit);
+  aws.connect_timeout = std::min(aws.connect_timeout, limit);
+}
+
+}  // namespace
+
 int report(std::ostream& err, const std::string& doing, const std::string& message, int code) {
   err << "ssm-cache: " << doing << (doing.empty() ? "" : ": ") << cli_wording(message) << "\n";
   return code;
@@ -210,35 +156,6 @@ int report_error(std::ostream& err, const std::string& doing, const std::excepti
   }
   return report(err, doing, e.what(), code);
 }
-
-// The parameters of `--env NAME=/param`, fetched in one call, as an EnvSource whose records
-// carry the user's names. Prints why and returns nothing when one is missing.
-std::optional<EnvSource> explicit_env_source(AwsClient& client,
-                                             const std::vector<std::pair<std::string, std::string>>& mappings,
-                                             bool decrypt, std::string& doing, std::ostream& err) {
-  std::vector<std::string> names;
-  for (const auto& [_, parameter] : mappings) names.push_back(parameter);
-  doing = "exec --env";
-  auto result = client.get_parameters(names, decrypt);
-  if (!result.invalid_parameters.empty()) {
-    report(err, doing, "ParameterNotFound: " + join(result.invalid_parameters, ", "), kExitAwsError);
-    return std::nullopt;
-  }
-  EnvSource source{"--env", {}, {}};
-  for (const auto& [variable, parameter] : mappings) {
-    const auto it = std::find_if(result.parameters.begin(), result.parameters.end(),
-                                 [&](const ParameterRecord& r) { return answers(parameter, r); });
-    if (it == result.parameters.end()) {
-      report(err, doing, answer_mismatch(names, result.parameters), kExitAwsError);
-      return std::nullopt;
-    }
-    source.records.push_back(*it);
-    source.explicit_names.push_back(variable);
-  }
-  return source;
-}
-
-}  // namespace
 
 std::string cli_wording(std::string message) {
   static const std::pair<const char*, const char*> kWords[] = {
@@ -288,114 +205,17 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ssm-cache ") + kVersion);
   app.fallthrough();  // global options may follow the subcommand
-
   Globals g;
-  app.add_option("--region", g.region, "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, profile)");
-  app.add_option("--endpoint-url", g.endpoint_url,
-                 "Endpoint URL for both Parameter Store and Secrets Manager");
-  app.add_option("--profile", g.profile, "Shared config/credentials profile");
-  app.add_option("-o,--output", g.output, "Output format")
-      ->check(CLI::IsMember({"text", "json", "env"}));
-  app.add_option("--timeout", g.timeout_seconds,
-                 "Give up after this many seconds, whatever the command is waiting for (exit 1); "
-                 "exec's command itself is not limited")
-      ->check(CLI::PositiveNumber);
-  app.add_flag("--debug", g.debug,
-               "Print each HTTP exchange (method, URL, target, status, sizes, request id, time) on "
-               "stderr; never a credential, a token or a value");
-  app.add_flag("--no-decryption", g.no_decryption,
-               "Do not decrypt SecureString values (not for /aws/reference/secretsmanager/ names)");
-
-  auto* get = app.add_subcommand("get", "Print parameters (NAME, NAME:VERSION or NAME:LABEL)");
-  std::vector<std::string> get_names;
-  get->add_option("names", get_names, "Parameter names")->required();
-
-  auto* path = app.add_subcommand("path", "Print every parameter under a hierarchy path");
-  std::string path_arg;
-  bool no_recursive = false;
-  std::vector<std::string> filters;
-  path->add_option("path", path_arg, "Hierarchy path, e.g. /app/prod")->required();
-  path->add_flag("--no-recursive", no_recursive, "Only parameters directly under the path");
-  path->add_option("--filter", filters,
-                   "Filter in AWS CLI shorthand, e.g. Key=Type,Values=StringList (repeatable)");
-
-  auto* secret = app.add_subcommand("secret", "Print a Secrets Manager secret");
-  std::string secret_id, version_stage, version_id;
-  secret->add_option("id", secret_id, "Secret name or ARN")->required();
-  auto* stage_opt = secret->add_option("--version-stage", version_stage, "e.g. AWSPREVIOUS");
-  auto* vid_opt = secret->add_option("--version-id", version_id, "Version id");
-  stage_opt->excludes(vid_opt);
-
-  auto* exec = app.add_subcommand(
-      "exec", "Run a command with parameters as environment variables (name = last path "
-              "segment upper-cased, characters outside [A-Z0-9_] as '_')");
-  std::vector<std::string> exec_paths, exec_names, command;
-  bool override_earlier = false;
-  bool exec_no_recursive = false;
-  exec->add_option("--path", exec_paths, "Load every parameter under this path (repeatable)");
-  exec->add_option("--name", exec_names, "Load this parameter (repeatable)");
-  std::vector<std::string> exec_mappings;
-  exec->add_option("--env", exec_mappings,
-                   "NAME=/param: set NAME from this parameter, even a variable of the deny list "
-                   "(PATH, HOME, LD_*, ...) that names derived from parameters never set (repeatable)");
-  exec->add_flag("--override", override_earlier,
-                 "A later --path (then --name) overrides a variable of an earlier one");
-  exec->add_flag("--no-recursive", exec_no_recursive, "Only parameters directly under each path");
-  // Everything after "--" is the command; it is split off before parsing (below) so that its
-  // own options ("env -i") never reach CLI11.
-  exec->footer("Usage: ssm-cache exec --path /app/prod [--path ...] [--name N ...] -- COMMAND ARGS...");
-
-  auto* serve = app.add_subcommand(
-      "serve", "Serve parameters and secrets on 127.0.0.1 with the AWS Parameters and Secrets "
-               "Lambda Extension's HTTP API");
-  ServeOptions so;
-  serve->add_option("--port", so.port, "Port (else PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, 2773)")
-      ->check(CLI::Range(0, 65535));
-  serve->add_option("--token", so.token, "Token clients must send (else AWS_SESSION_TOKEN)");
-  serve->add_option("--token-file", so.token_file, "Read the token from this file")
-      ->check(CLI::ExistingFile);
-  serve->add_option("--prefetch", so.prefetch,
-                    "Load before the first request: NAME, /path/ or secret:ID (comma-separated)")
-      ->delimiter(',');
-  serve->add_option("--ssm-ttl", so.ssm_ttl, "Parameter TTL (else SSM_PARAMETER_STORE_TTL, 300s)");
-  serve->add_option("--secrets-ttl", so.secrets_ttl, "Secret TTL (else SECRETS_MANAGER_TTL, 300s)");
-  serve->add_option("--cache-size", so.cache_size,
-                    "Entries (else PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE, 1000)");
-  serve->add_option("--log-level", so.log_level,
-                    "debug, info, warn, error, none (else PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL)");
-  serve->add_option("--threads", so.threads, "Event loops (default: two per CPU, at most 64)")
-      ->check(CLI::Range(1, 4096));
-  serve->add_option("--max-connections", so.max_connections,
-                    "Upstream calls in flight at once (else "
-                    "PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS, 3)")
-      ->check(CLI::Range(1, 1000));
-  serve->add_flag("--no-stale-while-refresh", so.no_stale_while_refresh,
-                  "Make requests wait for the refresh of an expired entry");
-  serve->add_option("--max-stale-if-error", so.max_stale_if_error,
-                    "How long past expiry a value is served while upstream fails (default: "
-                    "unbounded; 0: never)");
-  serve->add_option("--request-timeout", so.request_timeout,
-                    "Longest a request waits for AWS before a stale value or 504 (default 2s)");
-  serve->add_option("--shutdown-grace", so.shutdown_grace,
-                    "After SIGTERM, how long requests may still wait for AWS (default 2s)");
-  serve->add_option("--log-format", so.log_format, "text (default) or json: one object per line");
-  serve->add_option("--extension-name", so.extension_name,
-                    "Lambda-Extension-Name to register under (default: the program's file name "
-                    "when Lambda starts it without arguments)");
-
-  auto* help = app.add_subcommand(
-      "help", "Show help on a subcommand or a topic (output, exit-status, credentials, "
-              "environment, filters); no TOPIC: the list");
-  std::string help_topic;
-  help->add_option("topic", help_topic, "Subcommand or topic");
+  add_global_options(app, g);
+  GetCommand get(app);
+  PathCommand path(app);
+  SecretCommand secret(app);
+  ExecCommand exec(app);
+  ServeCommand serve(app);
+  HelpCommand help(app);
 
   std::vector<std::string> argv_storage(args.begin(), args.end());
-  if (auto dashdash = std::find(argv_storage.begin() + (argv_storage.empty() ? 0 : 1),
-                                argv_storage.end(), "--");
-      dashdash != argv_storage.end()) {
-    command.assign(dashdash + 1, argv_storage.end());
-    argv_storage.erase(dashdash, argv_storage.end());
-  }
+  const std::vector<std::string> command = split_command(argv_storage);
   std::vector<const char*> argv;
   for (const auto& a : argv_storage) argv.push_back(a.c_str());
   try {
@@ -404,170 +224,24 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
     const int code = app.exit(e, out, err);
     return code == 0 ? kExitOk : kExitUsage;
   }
-
-  AwsClientOptions aws;
-  aws.region = g.region;
-  aws.profile = g.profile;
-  aws.ssm_endpoint_url = g.endpoint_url;
-  aws.secrets_manager_endpoint_url = g.endpoint_url;
-  if (g.debug) {
-    // Exchanges of concurrent calls (GetParameters chunks) come from several threads.
-    auto lock = std::make_shared<std::mutex>();
-    aws.http_log = [lock, &err](std::string_view line) {
-      std::lock_guard guard(*lock);
-      err << "ssm-cache: debug: " << line << "\n" << std::flush;
-    };
-  }
-  const bool decrypt = !g.no_decryption;
-  const OutputFormat format = parse_output_format(g.output);
-
-  if (!command.empty() && !exec->parsed()) {
+  if (!command.empty() && !exec.sub->parsed()) {
     err << "ssm-cache: arguments after '--' are only for exec\n";
     return kExitUsage;
   }
-  if (help->parsed()) {
-    return print_help_topic(app, help_topic, out, err);
-  }
-  if (serve->parsed()) {
-    return run_serve(so, aws, factory, out, err);
-  }
+  CommandContext c{factory, client_options(g, err), !g.no_decryption,
+                   parse_output_format(g.output), out, err};
+  if (help.sub->parsed()) return help.run(app, out, err);
+  if (serve.sub->parsed()) return run_serve(serve.options, c.aws, factory, out, err);
   const auto limit = std::chrono::milliseconds(static_cast<long long>(g.timeout_seconds * 1000));
-  if (limit.count() > 0) {
-    // The library's own bounds first, so that it usually fails cleanly before the deadline.
-    aws.call_deadline = std::min(aws.call_deadline, limit);
-    aws.attempt_timeout = std::min(aws.attempt_timeout, limit);
-    aws.connect_timeout = std::min(aws.connect_timeout, limit);
-  }
+  bound_calls(c.aws, limit);
   CommandDeadline deadline(limit);
-
-  std::string doing;  // for messages: what was asked
   try {
-    if (get->parsed()) {
-      doing = "get " + join(get_names, " ");
-      if (auto why = secret_reference_without_decryption(get_names, decrypt); !why.empty()) {
-        return report(err, doing, why, kExitUsage);
-      }
-      auto client = factory(aws);
-      auto result = client->get_parameters(get_names, decrypt);
-      if (!result.invalid_parameters.empty()) {
-        err << "ssm-cache: get: ParameterNotFound: " << join(result.invalid_parameters, ", ")
-            << "\n";
-        return kExitAwsError;
-      }
-      if (auto why = answer_mismatch(get_names, result.parameters); !why.empty()) {
-        return report(err, doing, why, kExitAwsError);
-      }
-      out << format_parameters(in_request_order(get_names, std::move(result.parameters)), format,
-                               true);
-      return kExitOk;
-    }
-    if (path->parsed()) {
-      doing = "path " + path_arg;
-      std::vector<Filter> parsed_filters;
-      for (const auto& f : filters) {
-        Filter filter;
-        try {
-          filter = parse_filter(f);
-        } catch (const std::invalid_argument& e) {
-          err << "ssm-cache: path: " << e.what() << "\n";
-          return kExitUsage;
-        }
-        validate_filter(filter);
-        parsed_filters.push_back(std::move(filter));
-      }
-      if (path_arg.empty() || path_arg.front() != '/') {
-        throw InvalidPathError("path '" + path_arg + "' must start with '/'");
-      }
-      auto client = factory(aws);
-      auto records = client->get_parameters_by_path(path_arg, !no_recursive, parsed_filters,
-                                                    decrypt);
-      out << format_parameters(records, format, false);
-      return kExitOk;
-    }
-    if (secret->parsed()) {
-      doing = "secret " + secret_id;
-      auto client = factory(aws);
-      auto value = client->get_secret_value(secret_id, version_id, version_stage);
-      out << format_secret(value, format);
-      return kExitOk;
-    }
-    if (exec->parsed()) {
-      doing = "exec";
-      if (command.empty()) {
-        err << "ssm-cache: exec: no command given (ssm-cache exec --path P -- COMMAND ARGS...)\n";
-        return kExitUsage;
-      }
-      if (exec_paths.empty() && exec_names.empty() && exec_mappings.empty()) {
-        err << "ssm-cache: exec: give at least one --path, --name or --env\n";
-        return kExitUsage;
-      }
-      std::vector<std::pair<std::string, std::string>> mappings;
-      std::vector<std::string> mapped;
-      for (const auto& m : exec_mappings) {
-        try {
-          mappings.push_back(parse_env_mapping(m));
-        } catch (const std::invalid_argument& e) {
-          return report(err, "exec", e.what(), kExitUsage);
-        }
-        mapped.push_back(mappings.back().second);
-      }
-      if (auto why = secret_reference_without_decryption(mapped, decrypt); !why.empty()) {
-        return report(err, "exec --env", why, kExitUsage);
-      }
-      for (const auto& p : exec_paths) {
-        if (p.empty() || p.front() != '/') {
-          throw InvalidPathError("path '" + p + "' must start with '/'");
-        }
-      }
-      auto client = factory(aws);
-      std::vector<EnvSource> sources;
-      for (const auto& p : exec_paths) {
-        doing = "exec --path " + p;
-        sources.push_back(
-            EnvSource{"--path " + p, client->get_parameters_by_path(p, !exec_no_recursive, {},
-                                                                   decrypt)});
-        if (sources.back().records.empty()) {
-          err << "ssm-cache: exec: warning: no parameters under " << p << "\n";
-        }
-      }
-      if (!exec_names.empty()) {
-        doing = "exec --name " + join(exec_names, " --name ");
-        if (auto why = secret_reference_without_decryption(exec_names, decrypt); !why.empty()) {
-          return report(err, doing, why, kExitUsage);
-        }
-        auto result = client->get_parameters(exec_names, decrypt);
-        if (!result.invalid_parameters.empty()) {
-          err << "ssm-cache: exec: ParameterNotFound: " << join(result.invalid_parameters, ", ")
-              << "\n";
-          return kExitAwsError;
-        }
-        if (auto why = answer_mismatch(exec_names, result.parameters); !why.empty()) {
-          return report(err, doing, why, kExitAwsError);
-        }
-        sources.push_back(EnvSource{"--name", in_request_order(exec_names,
-                                                               std::move(result.parameters))});
-      }
-      if (!mappings.empty()) {
-        if (auto source = explicit_env_source(*client, mappings, decrypt, doing, err); source) {
-          sources.push_back(std::move(*source));
-        } else {
-          return kExitAwsError;
-        }
-      }
-      ExecRequest request;
-      request.command = command;
-      std::vector<std::string> warnings;
-      auto variables = build_exec_environment(sources, override_earlier, &warnings);
-      for (const auto& w : warnings) err << "ssm-cache: exec: warning: " << w << "\n";
-      for (auto& v : variables) {
-        request.environment.emplace_back(std::move(v.name), std::move(v.value));
-      }
-      out.flush();
-      deadline.disarm();
-      return exec_fn ? exec_fn(request) : exec_replace_process(request, err);
-    }
+    if (get.sub->parsed()) return get.run(c);
+    if (path.sub->parsed()) return path.run(c);
+    if (secret.sub->parsed()) return secret.run(c);
+    if (exec.sub->parsed()) return exec.run(c, command, exec_fn, [&] { deadline.disarm(); });
   } catch (const std::exception& e) {
-    return report_error(err, doing, e);
+    return report_error(err, c.doing, e);
   }
   return kExitUsage;
 }

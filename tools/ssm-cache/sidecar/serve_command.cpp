@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string_view>
@@ -155,25 +156,69 @@ void exit_if_upstream_hangs(SidecarService& service, Logger& log, std::chrono::m
   std::_Exit(code);
 }
 
+// The settings, or nothing after saying on `err` what is wrong (a usage error).
+std::optional<SidecarConfig> serve_config(const ServeOptions& o, std::ostream& err) {
+  SidecarConfig config;
+  try {
+    config = resolve_config(o);
+  } catch (const std::invalid_argument& e) {
+    err << "ssm-cache: serve: " << e.what() << "\n";
+    return std::nullopt;
+  }
+  if (config.token.empty()) {
+    err << "ssm-cache: serve: no token: set AWS_SESSION_TOKEN or pass --token / --token-file "
+           "(every request must carry it in X-Aws-Parameters-Secrets-Token)\n";
+    return std::nullopt;
+  }
+  return config;
+}
+
+// A failure before registering: register anyway (best effort) so that Lambda reports why.
+int fail_init(Logger& log, LambdaExtensionClient* lambda, const std::string& type,
+              const std::string& message, int code) {
+  log.error(message);
+  if (lambda != nullptr) {
+    try {
+      if (lambda->identifier().empty()) lambda->register_extension();
+      lambda->init_error(type, message);
+    } catch (const std::exception&) {
+    }
+  }
+  return code;
+}
+
+// Registers with Lambda (when under Lambda), then loads --prefetch. kExitOk, or
+// kExitAwsError once registration failed (and the stop was requested).
+int register_and_prefetch(LambdaExtensionClient* lambda, SidecarService& service,
+                          const SidecarConfig& config, const std::string& extension_name,
+                          Logger& log, Stopper& stopper) {
+  if (lambda != nullptr) {
+    try {
+      lambda->register_extension();
+      log.info("registered with the Lambda Extensions API as " + extension_name);
+    } catch (const std::exception& e) {
+      log.error(e.what());
+      stopper.request();
+      return kExitAwsError;
+    }
+  }
+  if (!config.prefetch.empty()) {
+    auto report = service.prefetch(config.prefetch);
+    log.info("prefetched " + std::to_string(report.loaded) + " cache entries");
+    for (const auto& p : report.problems) log.warn("prefetch: " + p);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFactory& factory,
               std::ostream& out, std::ostream& err) {
   // Before any thread exists, so that every thread inherits the mask.
   tools::block_stop_signals();
-
-  SidecarConfig config;
-  try {
-    config = resolve_config(o);
-  } catch (const std::invalid_argument& e) {
-    err << "ssm-cache: serve: " << e.what() << "\n";
-    return kExitUsage;
-  }
-  if (config.token.empty()) {
-    err << "ssm-cache: serve: no token: set AWS_SESSION_TOKEN or pass --token / --token-file "
-           "(every request must carry it in X-Aws-Parameters-Secrets-Token)\n";
-    return kExitUsage;
-  }
+  const auto resolved = serve_config(o, err);
+  if (!resolved) return kExitUsage;
+  const SidecarConfig& config = *resolved;
   auto log = std::make_shared<Logger>(config.log_level, stderr, config.log_format);
 
   // Under Lambda the port is bound and served before registering: Lambda runs the function's
@@ -187,19 +232,6 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
       return kExitAwsError;
     }
   }
-  // A failure before registering: register anyway (best effort) so that Lambda reports why.
-  auto fail_init = [&](const std::string& type, const std::string& message, int code) {
-    log->error(message);
-    if (lambda) {
-      try {
-        if (lambda->identifier().empty()) lambda->register_extension();
-        lambda->init_error(type, message);
-      } catch (const std::exception&) {
-      }
-    }
-    return code;
-  };
-
   std::shared_ptr<AwsClient> ssm, secrets;
   try {
     ssm = factory(with_timeout(aws, config.ssm_timeout));
@@ -207,7 +239,7 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
                   ? ssm
                   : factory(with_timeout(aws, config.secrets_timeout));
   } catch (const std::exception& e) {
-    return fail_init("Extension.ConfigurationError",
+    return fail_init(*log, lambda.get(), "Extension.ConfigurationError",
                      std::string("cannot create the AWS client: ") + e.what(), kExitUsage);
   }
 
@@ -218,7 +250,7 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
     server = std::make_unique<SidecarEventServer>(service);
     port = server->bind(config.port);
   } catch (const std::exception& e) {
-    return fail_init("Extension.BindError", e.what(), kExitAwsError);
+    return fail_init(*log, lambda.get(), "Extension.BindError", e.what(), kExitAwsError);
   }
 
   Stopper stopper([&] {
@@ -236,22 +268,7 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
     log->info(std::string("received ") + tools::stop_signal_name(sig) + ", shutting down");
     stopper.request();
   });
-  int code = kExitOk;
-  if (lambda) {
-    try {
-      lambda->register_extension();
-      log->info("registered with the Lambda Extensions API as " + o.extension_name);
-    } catch (const std::exception& e) {
-      log->error(e.what());
-      code = kExitAwsError;
-      stopper.request();
-    }
-  }
-  if (code == kExitOk && !config.prefetch.empty()) {
-    auto report = service.prefetch(config.prefetch);
-    log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
-    for (const auto& p : report.problems) log->warn("prefetch: " + p);
-  }
+  int code = register_and_prefetch(lambda.get(), service, config, o.extension_name, *log, stopper);
   // Announced once prefetched: scripts (and tests) waiting for it find the cache warm.
   announce(out, *log, port, config);
   if (code == kExitOk && lambda) {
