@@ -5,6 +5,7 @@
 
 #include <exception>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,15 @@ struct CommandContext {
 int report(std::ostream& err, const std::string& doing, const std::string& message, int code);
 /// Reports an error out of a command; the exit status comes from tools::exit_code.
 int report_error(std::ostream& err, const std::string& doing, const std::exception& e);
+
+/// GetParameters for `names`, checked (every name answered, nothing else) and in the order
+/// asked. Otherwise prints why ("ssm-cache: COMMAND: ParameterNotFound: ...") and returns
+/// nothing (exit kExitAwsError).
+std::optional<std::vector<ParameterRecord>> get_checked(AwsClient& client,
+                                                        const std::vector<std::string>& names,
+                                                        bool decrypt, const char* command,
+                                                        const std::string& doing,
+                                                        std::ostream& err);
 
 struct GetCommand {
   explicit GetCommand(CLI::App& app);

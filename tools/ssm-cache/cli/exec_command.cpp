@@ -115,16 +115,9 @@ int ExecCommand::run(CommandContext& c, const std::vector<std::string>& command,
     if (auto why = secret_reference_without_decryption(names, c.decrypt); !why.empty()) {
       return report(c.err, c.doing, why, kExitUsage);
     }
-    auto result = client->get_parameters(names, c.decrypt);
-    if (!result.invalid_parameters.empty()) {
-      c.err << "ssm-cache: exec: ParameterNotFound: " << join(result.invalid_parameters, ", ")
-            << "\n";
-      return kExitAwsError;
-    }
-    if (auto why = answer_mismatch(names, result.parameters); !why.empty()) {
-      return report(c.err, c.doing, why, kExitAwsError);
-    }
-    sources.push_back(EnvSource{"--name", in_request_order(names, std::move(result.parameters))});
+    auto records = get_checked(*client, names, c.decrypt, "exec", c.doing, c.err);
+    if (!records) return kExitAwsError;
+    sources.push_back(EnvSource{"--name", std::move(*records)});
   }
   if (!env_mappings->empty()) {
     auto source = explicit_env_source(*client, *env_mappings, c.decrypt, c.doing, c.err);

@@ -11,23 +11,33 @@ GetCommand::GetCommand(CLI::App& app)
   sub->add_option("names", names, "Parameter names")->required();
 }
 
+std::optional<std::vector<ParameterRecord>> get_checked(AwsClient& client,
+                                                        const std::vector<std::string>& names,
+                                                        bool decrypt, const char* command,
+                                                        const std::string& doing,
+                                                        std::ostream& err) {
+  auto result = client.get_parameters(names, decrypt);
+  if (!result.invalid_parameters.empty()) {
+    err << "ssm-cache: " << command << ": ParameterNotFound: "
+        << join(result.invalid_parameters, ", ") << "\n";
+    return std::nullopt;
+  }
+  if (auto why = answer_mismatch(names, result.parameters); !why.empty()) {
+    report(err, doing, why, kExitAwsError);
+    return std::nullopt;
+  }
+  return in_request_order(names, std::move(result.parameters));
+}
+
 int GetCommand::run(CommandContext& c) const {
   c.doing = "get " + join(names, " ");
   if (auto why = secret_reference_without_decryption(names, c.decrypt); !why.empty()) {
     return report(c.err, c.doing, why, kExitUsage);
   }
   auto client = c.factory(c.aws);
-  auto result = client->get_parameters(names, c.decrypt);
-  if (!result.invalid_parameters.empty()) {
-    c.err << "ssm-cache: get: ParameterNotFound: " << join(result.invalid_parameters, ", ")
-          << "\n";
-    return kExitAwsError;
-  }
-  if (auto why = answer_mismatch(names, result.parameters); !why.empty()) {
-    return report(c.err, c.doing, why, kExitAwsError);
-  }
-  c.out << format_parameters(in_request_order(names, std::move(result.parameters)), c.format,
-                             true);
+  auto records = get_checked(*client, names, c.decrypt, "get", c.doing, c.err);
+  if (!records) return kExitAwsError;
+  c.out << format_parameters(*records, c.format, true);
   return kExitOk;
 }
 
