@@ -12,11 +12,11 @@ set -euo pipefail
 
 SSM_CACHE_DEMO_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config curl ca-certificates
-  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libevent-dev
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcli11-dev libevent-dev
   libre2-dev libsqlite3-dev libhiredis-dev
 )
 SSM_CACHE_TEST_PACKAGES=(
-  git
+  git libcpp-httplib-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   awscli python3 python3-botocore
   clang-14 libclang-rt-14-dev libfuzzer-14-dev clang-format-14 clang-tidy-14

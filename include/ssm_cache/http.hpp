@@ -6,6 +6,7 @@
 // them across calls and threads. Implementations must be thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -27,6 +28,9 @@ struct Request {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds timeout{10000};  ///< whole attempt
   std::size_t max_response_bytes = 16u << 20;
+  /// When set, the exchange is abandoned once this becomes true (checked about once a second
+  /// while waiting, so another thread can end a long poll) and send throws a TransportError.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct Response {

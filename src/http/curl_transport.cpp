@@ -266,6 +266,12 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+    if (request.cancel != nullptr) {
+      // libcurl calls this at least once a second, even while no byte moves.
+      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+      curl_easy_setopt(h, CURLOPT_XFERINFODATA, request.cancel);
+    }
 
     if (request.method == "GET") {
       curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -313,6 +319,10 @@ class CurlTransport final : public Transport {
     return std::move(ex.response);
   }
 
+  static int on_progress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+  }
+
   static TransportError error_for(const Request& request, CURLcode rc, const char* errbuf,
                                   const Exchange& ex) {
     std::string what = request.method + " " + request.url + " failed: ";
@@ -320,6 +330,9 @@ class CurlTransport final : public Transport {
       what += "the response is larger than the limit of " +
               std::to_string(request.max_response_bytes) + " bytes";
       return TransportError(what, false, false);
+    }
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+      return TransportError(what + "cancelled", false, false);
     }
     what += curl_easy_strerror(rc);
     if (errbuf[0] != '\0') {

@@ -121,6 +121,40 @@ TEST(CurlTransport, SlowServerTimesOutWithinABoundedWait) {
   release = true;
 }
 
+TEST(CurlTransport, CancelEndsALongPollFromAnotherThread) {
+  // A long poll (the Lambda Extensions API's event/next) that another thread ends: the server
+  // holds the answer for a minute; setting the flag must end the call long before.
+  std::atomic<bool> release{false};
+  LoopbackServer s;
+  s.server().Get("/next", [&](const httplib::Request&, httplib::Response& res) {
+    for (int i = 0; i < 6000 && !release.load(); ++i) std::this_thread::sleep_for(10ms);
+    res.set_content("{}", "application/json");
+  });
+  s.start();
+  std::atomic<bool> cancel{false};
+  Request r;
+  r.method = "GET";
+  r.url = s.url() + "/next";
+  r.timeout = 10min;
+  r.cancel = &cancel;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(200ms);
+    cancel = true;
+  });
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    make_curl_transport()->send(r);
+    ADD_FAILURE() << "the call was not cancelled";
+  } catch (const TransportError& e) {
+    EXPECT_FALSE(e.transient());
+    EXPECT_FALSE(e.timeout());
+    EXPECT_THAT(e.what(), HasSubstr("cancelled"));
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  canceller.join();
+  release = true;
+}
+
 TEST(CurlTransport, RefusedConnectionIsTransient) {
   std::string url;
   {

@@ -5,7 +5,7 @@
 #   2. scripts/package.sh layer: the zip, unzipped, passes check-layer.sh, holds
 #      extensions/ssm-cache only, and inside a private mount namespace with the layer
 #      bind-mounted on /opt every library but glibc's resolves under /opt/lib, and the program
-#      reads a parameter (get) and serves one (serve, cpp-httplib front) from there;
+#      reads a parameter (get) and serves one (serve) from there;
 #   3. the run: /opt/extensions/ssm-cache started with no arguments, as Lambda does, against a
 #      loopback Extensions API stand-in (extensions_api_standin.py) and ssm-cache-local: it
 #      registers as "ssm-cache", its port is open before it registers, and it serves a
@@ -87,15 +87,14 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 aws_env=(AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
          AWS_ENDPOINT_URL="$endpoint" AWS_EC2_METADATA_DISABLED=true LD_BIND_NOW=1)
 
-# --- 2b. the program at /opt works: a CLI read (libcurl) and serve's cpp-httplib front (the
-# bundled libcpp-httplib over the libstdc++/libgcc_s stand-ins); LD_BIND_NOW=1 makes a symbol
-# the stand-ins do not cover fail at start.
+# --- 2b. the program at /opt works: a CLI read (libcurl) and serve (libevent), with the
+# bundled libraries only; LD_BIND_NOW=1 makes a symbol they do not provide fail at start.
 value="$(in_opt env -i "${aws_env[@]}" /opt/extensions/ssm-cache get /layer/greeting)" ||
   fail "ssm-cache get at /opt failed"
 [ "$value" = "hello from /opt" ] || fail "ssm-cache get at /opt printed '$value'"
 serve_port="$(free_port)"
 coproc serve { exec unshare -m --propagation private sh -c 'mount --bind "$0" /opt && exec "$@"' \
-  "$layer" env -i "${aws_env[@]}" SSM_CACHE_SERVE_FRONT=httplib /opt/extensions/ssm-cache serve \
+  "$layer" env -i "${aws_env[@]}" /opt/extensions/ssm-cache serve \
   --port "$serve_port" --token serve-token 2>"$work/serve.log"; }
 pids+=("$serve_PID")
 read -r -t 30 line <&"${serve[0]}" || fail "serve at /opt did not start: $(cat "$work/serve.log")"
@@ -108,7 +107,7 @@ status="$(curl -s -o /dev/null -w '%{http_code}' \
   -H 'X-Aws-Parameters-Secrets-Token: serve-token')"
 [ "$status" = 400 ] || [ "$status" = 404 ] || fail "serve at /opt answered $status for a missing parameter"
 kill "$serve_PID"
-echo "run at /opt: get and serve (cpp-httplib front) work"
+echo "run at /opt: get and serve work"
 
 # --- 3. the run as a Lambda extension
 extension_port="$(free_port)"

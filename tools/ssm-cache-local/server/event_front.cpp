@@ -21,6 +21,9 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 
+#include "http_method.hpp"
+#include "loopback.hpp"
+
 namespace ssm_cache::local {
 
 struct EventFront::Job {
@@ -32,20 +35,7 @@ struct EventFront::Job {
 
 namespace {
 
-const char* method_name(evhttp_cmd_type cmd) {
-  switch (cmd) {
-    case EVHTTP_REQ_GET: return "GET";
-    case EVHTTP_REQ_POST: return "POST";
-    case EVHTTP_REQ_HEAD: return "HEAD";
-    case EVHTTP_REQ_PUT: return "PUT";
-    case EVHTTP_REQ_DELETE: return "DELETE";
-    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
-    case EVHTTP_REQ_TRACE: return "TRACE";
-    case EVHTTP_REQ_CONNECT: return "CONNECT";
-    case EVHTTP_REQ_PATCH: return "PATCH";
-  }
-  return "UNKNOWN";
-}
+using tools::method_name;
 
 HttpRequest read_request(evhttp_request* req) {
   HttpRequest request;
@@ -187,35 +177,19 @@ EventFront::~EventFront() {
 }
 
 int EventFront::bind(const std::string& host, int port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-  addrinfo* found = nullptr;
-  const std::string service = std::to_string(port);
-  if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &found) != 0 || found == nullptr) {
-    throw std::runtime_error("not a numeric address: " + host);
-  }
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
-  const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  int yes = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);  // inherited by accepted sockets
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (::bind(fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(fd, kListenBacklog) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    const std::string why = std::strerror(errno);
+  const int fd = tools::listen_loopback({host, port, /*reuse_port=*/false, kListenBacklog});
+  int bound = 0;
+  try {
+    bound = tools::bound_port(fd);
+  } catch (...) {
     ::close(fd);
-    throw std::runtime_error(why);
+    throw;
   }
   if (evhttp_accept_socket(http_, fd) != 0) {  // evhttp owns fd from here
     ::close(fd);
     throw std::runtime_error("evhttp_accept_socket failed");
   }
-  return addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6&>(addr).sin6_port)
-                                    : ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port);
+  return bound;
 }
 
 bool EventFront::run() {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ssm_cache/aws.hpp"
+#include "timestamp.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache::cli {
@@ -25,6 +26,9 @@ std::string env_name(std::string_view parameter_name);
 
 /// Quotes `value` for a POSIX shell: 'it'\''s' — safe for eval whatever the bytes.
 std::string shell_quote(std::string_view value);
+
+/// "2024-03-01T12:34:56.789Z" (UTC, milliseconds); shared with the log (tools/common).
+using tools::iso8601;
 
 /// One "export NAME='value'" line (with trailing newline).
 std::string env_line(std::string_view name, std::string_view value);

@@ -16,6 +16,13 @@
 
 namespace ssm_cache::cli {
 
+// The log is shared with ssm-cache-local (tools/common); the sidecar names it as before.
+using tools::LogFormat;
+using tools::Logger;
+using tools::LogLevel;
+using tools::parse_log_format;
+using tools::parse_log_level;
+
 struct SidecarConfig {
   int port = 2773;                       ///< PARAMETERS_SECRETS_EXTENSION_HTTP_PORT
   bool cache_enabled = true;             ///< PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED

@@ -8,6 +8,7 @@
 #include <vector>
 #include <string_view>
 
+#include "error_map.hpp"
 #include "ssm_cache/aws.hpp"
 #include "ssm_cache/types.hpp"
 
@@ -35,7 +36,7 @@ std::string get_parameters_by_path_body(const std::vector<ParameterRecord>& reco
 /// `key`.
 std::optional<std::string> secret_body_json_key(const std::string& body, const std::string& key);
 
-/// AWS JSON 1.1 error shape: {"__type": code, "message": message}.
-std::string error_body(std::string_view code, std::string_view message);
+/// AWS JSON 1.1 error shape: {"__type": code, "message": message} (tools/common).
+using tools::error_body;
 
 }  // namespace ssm_cache::cli

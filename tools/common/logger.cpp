@@ -9,8 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "timestamp.hpp"
 
-namespace ssm_cache::cli {
+namespace ssm_cache::tools {
 
 namespace {
 
@@ -74,7 +75,7 @@ void Logger::write(LogLevel level, std::string_view message, std::uint64_t repea
     if (repeated > 0) j["repeated"] = repeated;
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
-    line = time + " [ssm-cache] " + kNames[static_cast<int>(level)] + ' ';
+    line = time + tag_ + kNames[static_cast<int>(level)] + ' ';
     line += message;
     if (repeated > 0) {
       line += " (and " + std::to_string(repeated) + " more like it since the last such line)";
@@ -86,4 +87,4 @@ void Logger::write(LogLevel level, std::string_view message, std::uint64_t repea
   std::fflush(out_);
 }
 
-}  // namespace ssm_cache::cli
+}  // namespace ssm_cache::tools

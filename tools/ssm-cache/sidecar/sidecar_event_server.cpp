@@ -32,6 +32,9 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 
+#include "http_method.hpp"
+#include "loopback.hpp"
+
 namespace ssm_cache::cli {
 
 // A request that needs an upstream call (or waits for one in flight): taken off its loop,
@@ -72,20 +75,7 @@ struct SidecarEventServer::Loop {
 
 namespace {
 
-const char* method_name(evhttp_cmd_type cmd) {
-  switch (cmd) {
-    case EVHTTP_REQ_GET: return "GET";
-    case EVHTTP_REQ_POST: return "POST";
-    case EVHTTP_REQ_HEAD: return "HEAD";
-    case EVHTTP_REQ_PUT: return "PUT";
-    case EVHTTP_REQ_DELETE: return "DELETE";
-    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
-    case EVHTTP_REQ_TRACE: return "TRACE";
-    case EVHTTP_REQ_CONNECT: return "CONNECT";
-    case EVHTTP_REQ_PATCH: return "PATCH";
-  }
-  return "UNKNOWN";
-}
+using tools::method_name;
 
 // libevent 2.1's phrase table lacks some codes (431); an explicit phrase keeps the status
 // line meaningful.
@@ -381,44 +371,17 @@ std::size_t SidecarEventServer::loops() const noexcept {
 
 int SidecarEventServer::bind(int port) {
   if (bound_) throw std::runtime_error("the sidecar server is already bound");
-  auto fail = [port](const char* what) {
-    return std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port) + " (" +
-                              what + ": " + std::strerror(errno) + ")");
-  };
   int bound = port;
   // One socket per loop on the same port (SO_REUSEPORT): the kernel spreads new connections
   // over the loops, and no loop wakes for a connection another one takes.
   for (std::size_t i = 0; i < loops_.size(); ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw fail("socket");
-    int yes = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
-    // Accepted sockets inherit TCP_NODELAY on Linux: answers leave in one segment at once.
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(bound));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd, 1024) != 0) {
-      auto e = fail("port in use or not allowed");
-      ::close(fd);
-      throw e;
-    }
-    if (i == 0) {
-      socklen_t len = sizeof addr;
-      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        auto e = fail("getsockname");
-        ::close(fd);
-        throw e;
-      }
-      bound = ntohs(addr.sin_port);
-    }
+    const int fd = tools::listen_loopback({"127.0.0.1", bound, /*reuse_port=*/true, 1024});
+    if (i == 0) bound = tools::bound_port(fd);
     // evhttp owns the socket from here and closes it in evhttp_free.
     if (evhttp_accept_socket(loops_[i]->http, fd) != 0) {
       ::close(fd);
-      throw fail("evhttp_accept_socket");
+      throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port) +
+                               " (evhttp_accept_socket failed)");
     }
   }
   bound_ = true;

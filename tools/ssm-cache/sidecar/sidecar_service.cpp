@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "aws_json.hpp"
+#include "error_map.hpp"
 #include "sidecar_scrub.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -205,25 +206,10 @@ Outcome SidecarService::upstream(const char* action, const std::string& what, Ca
   };
   try {
     return Outcome{200, call(), {}, false};
-  } catch (const AwsError& e) {
-    int status = e.http_status() >= 400 && e.http_status() <= 599 ? e.http_status() : 502;
-    return fail(status, e.code(), e.aws_message().empty() ? e.what() : e.aws_message(),
-                e.transient());
-  } catch (const TransportError& e) {
-    return fail(e.timeout() ? 504 : 502, e.timeout() ? "RequestTimeout" : "ConnectionError",
-                e.what(), e.transient());
-  } catch (const CredentialsError& e) {
-    return fail(500, "CredentialsError", e.what(), e.transient());
-  } catch (const InvalidParameterError& e) {
-    return fail(400, "ParameterNotFound", e.what(), false);
-  } catch (const InvalidNameError& e) {
-    return fail(400, "ValidationException", e.what(), false);
-  } catch (const InvalidVersionError& e) {
-    return fail(400, "ValidationException", e.what(), false);
-  } catch (const Error& e) {
-    return fail(502, "UpstreamError", e.what(), e.transient());
   } catch (const std::exception& e) {
-    return fail(500, "InternalError", e.what(), false);
+    // One table (tools/common/error_map): AWS's own answers pass through, the rest by kind.
+    const tools::HttpFailure f = tools::http_failure(e);
+    return fail(f.status, f.code, f.message, f.transient);
   }
 }
 

@@ -1,6 +1,6 @@
-// logger.hpp — the sidecar's log: one line per event on stderr, filtered by level
-// (PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL), each with a UTC timestamp, as text or as one JSON
-// object per line (--log-format json: time, level, message, and the repeat count of a
+// logger.hpp — the programs' log (ssm-cache serve, ssm-cache-local): one line per event on
+// stderr, filtered by level (PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL for the sidecar), each
+// with a UTC timestamp and the program's name, as text or as one JSON object per line (--log-format json: time, level, message, and the repeat count of a
 // rate-limited line). Callers pass names and codes, never values or tokens.
 //
 // Rate limiting: warn_limited(key, …) writes the first line of a key, then only counts
@@ -20,7 +20,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace ssm_cache::cli {
+namespace ssm_cache::tools {
 
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3, kNone = 4 };
 enum class LogFormat { kText, kJson };
@@ -38,12 +38,13 @@ class Logger {
   explicit Logger(LogLevel level = LogLevel::kInfo, std::FILE* out = stderr,
                   LogFormat format = LogFormat::kText,
                   std::chrono::milliseconds repeat_interval = std::chrono::seconds(10),
-                  std::function<Clock::time_point()> now = {})
+                  std::function<Clock::time_point()> now = {}, std::string program = "ssm-cache")
       : level_(level),
         out_(out),
         format_(format),
         repeat_interval_(repeat_interval),
-        now_(std::move(now)) {}
+        now_(std::move(now)),
+        tag_(" [" + std::move(program) + "] ") {}
   [[nodiscard]] bool enabled(LogLevel level) const noexcept {
     return level >= level_ && level_ != LogLevel::kNone;
   }
@@ -69,8 +70,9 @@ class Logger {
   LogFormat format_;
   std::chrono::milliseconds repeat_interval_;
   std::function<Clock::time_point()> now_;
+  std::string tag_;  // " [PROGRAM] " in text lines
   std::mutex mu_;
   std::unordered_map<std::string, Repeats> repeats_;  // by key; bounded by kMaxKeys
 };
 
-}  // namespace ssm_cache::cli
+}  // namespace ssm_cache::tools

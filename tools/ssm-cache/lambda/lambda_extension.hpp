@@ -1,15 +1,15 @@
 // lambda_extension.hpp — a client of the Lambda Extensions API (2020-01-01): register as an
 // external extension, wait for events, report init errors. Used by `ssm-cache serve` when
-// AWS_LAMBDA_RUNTIME_API is set. Not thread-safe except stop(), which may be called from any
-// thread to unblock next_event().
+// AWS_LAMBDA_RUNTIME_API is set. Speaks plain HTTP over the library's transport (libcurl), so
+// that the program needs no other HTTP client. Not thread-safe except stop(), which may be
+// called from any thread to unblock next_event() (within about a second).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
-namespace httplib {
-class Client;
-}
+#include "http/transport.hpp"
 
 namespace ssm_cache::cli {
 
@@ -22,8 +22,11 @@ struct ExtensionEvent {
 class LambdaExtensionClient {
  public:
   /// `runtime_api` is AWS_LAMBDA_RUNTIME_API ("127.0.0.1:9001"); `name` the extension's file
-  /// name in /opt/extensions (Lambda checks it).
-  LambdaExtensionClient(const std::string& runtime_api, std::string name);
+  /// name in /opt/extensions (Lambda checks it). `transport`: the library's libcurl transport
+  /// unless a test passes its own. Throws std::runtime_error when `runtime_api` is not
+  /// host:port.
+  LambdaExtensionClient(const std::string& runtime_api, std::string name,
+                        std::shared_ptr<http::Transport> transport = {});
   ~LambdaExtensionClient();
 
   /// POST /2020-01-01/extension/register for INVOKE and SHUTDOWN; keeps the identifier.
@@ -39,8 +42,13 @@ class LambdaExtensionClient {
   [[nodiscard]] const std::string& identifier() const noexcept { return identifier_; }
 
  private:
-  std::unique_ptr<httplib::Client> http_;
+  http::Response exchange(const std::string& method, const std::string& path,
+                          http::Headers headers, std::string body, const char* doing);
+
+  std::shared_ptr<http::Transport> http_;
+  std::string base_url_;  // "http://127.0.0.1:9001"
   std::string name_;
+  std::atomic<bool> stopped_{false};
   std::string identifier_;
 };
 

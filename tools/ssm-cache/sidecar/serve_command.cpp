@@ -1,9 +1,6 @@
 // serve_command.cpp — see serve_command.hpp.
 #include "serve_command.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string_view>
@@ -21,40 +19,12 @@
 
 #include "lambda_extension.hpp"
 #include "sidecar_event_server.hpp"
-#include "sidecar_server.hpp"
 #include "sidecar_service.hpp"
+#include "signals.hpp"
 
 namespace ssm_cache::cli {
 
 namespace {
-
-// SIGTERM/SIGINT are blocked in every thread and taken by one thread with sigtimedwait, so
-// that shutdown runs as ordinary code (httplib's stop() is not async-signal-safe).
-class SignalWatcher {
- public:
-  explicit SignalWatcher(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {
-    thread_ = std::thread([this] {
-      sigset_t set;
-      sigemptyset(&set);
-      sigaddset(&set, SIGTERM);
-      sigaddset(&set, SIGINT);
-      timespec tick{0, 100'000'000};
-      while (!done_.load()) {
-        int sig = sigtimedwait(&set, nullptr, &tick);
-        if (sig > 0) on_signal_(sig);
-      }
-    });
-  }
-  ~SignalWatcher() {
-    done_.store(true);
-    thread_.join();
-  }
-
- private:
-  std::function<void(int)> on_signal_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 std::string trim_token(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -96,40 +66,6 @@ SidecarConfig resolve_config(const ServeOptions& o) {
   }
   return config;
 }
-
-// The libevent front (event loops answer from the cache, workers wait for AWS) by default;
-// SSM_CACHE_SERVE_FRONT=httplib selects cpp-httplib's thread per connection, slower under
-// many connections (docs/bench/sidecar.md), kept as a fallback.
-bool httplib_front_selected() {
-  const char* front = std::getenv("SSM_CACHE_SERVE_FRONT");
-  if (front == nullptr) return false;
-  const std::string_view name = front;
-  if (name == "httplib") return true;
-  if (!name.empty() && name != "event") {
-    throw std::invalid_argument("SSM_CACHE_SERVE_FRONT must be event or httplib, not '" +
-                                std::string(name) + "'");
-  }
-  return false;
-}
-
-// One of the two HTTP fronts.
-class Front {
- public:
-  Front(SidecarService& service, bool use_httplib) {
-    if (use_httplib) {
-      h_ = std::make_unique<SidecarServer>(service);
-    } else {
-      e_ = std::make_unique<SidecarEventServer>(service);
-    }
-  }
-  int bind(int p) { return h_ ? h_->bind(p) : e_->bind(p); }
-  bool run() { return h_ ? h_->run() : e_->run(); }
-  void stop() { h_ ? h_->stop() : e_->stop(); }
-
- private:
-  std::unique_ptr<SidecarServer> h_;
-  std::unique_ptr<SidecarEventServer> e_;
-};
 
 AwsClientOptions with_timeout(AwsClientOptions opt, std::chrono::milliseconds t) {
   if (t.count() <= 0) return opt;
@@ -220,31 +156,69 @@ void exit_if_upstream_hangs(SidecarService& service, Logger& log, std::chrono::m
   std::_Exit(code);
 }
 
+// The settings, or nothing after saying on `err` what is wrong (a usage error).
+std::optional<SidecarConfig> serve_config(const ServeOptions& o, std::ostream& err) {
+  SidecarConfig config;
+  try {
+    config = resolve_config(o);
+  } catch (const std::invalid_argument& e) {
+    err << "ssm-cache: serve: " << e.what() << "\n";
+    return std::nullopt;
+  }
+  if (config.token.empty()) {
+    err << "ssm-cache: serve: no token: set AWS_SESSION_TOKEN or pass --token / --token-file "
+           "(every request must carry it in X-Aws-Parameters-Secrets-Token)\n";
+    return std::nullopt;
+  }
+  return config;
+}
+
+// A failure before registering: register anyway (best effort) so that Lambda reports why.
+int fail_init(Logger& log, LambdaExtensionClient* lambda, const std::string& type,
+              const std::string& message, int code) {
+  log.error(message);
+  if (lambda != nullptr) {
+    try {
+      if (lambda->identifier().empty()) lambda->register_extension();
+      lambda->init_error(type, message);
+    } catch (const std::exception&) {
+    }
+  }
+  return code;
+}
+
+// Registers with Lambda (when under Lambda), then loads --prefetch. kExitOk, or
+// kExitAwsError once registration failed (and the stop was requested).
+int register_and_prefetch(LambdaExtensionClient* lambda, SidecarService& service,
+                          const SidecarConfig& config, const std::string& extension_name,
+                          Logger& log, Stopper& stopper) {
+  if (lambda != nullptr) {
+    try {
+      lambda->register_extension();
+      log.info("registered with the Lambda Extensions API as " + extension_name);
+    } catch (const std::exception& e) {
+      log.error(e.what());
+      stopper.request();
+      return kExitAwsError;
+    }
+  }
+  if (!config.prefetch.empty()) {
+    auto report = service.prefetch(config.prefetch);
+    log.info("prefetched " + std::to_string(report.loaded) + " cache entries");
+    for (const auto& p : report.problems) log.warn("prefetch: " + p);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFactory& factory,
               std::ostream& out, std::ostream& err) {
   // Before any thread exists, so that every thread inherits the mask.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-
-  SidecarConfig config;
-  bool use_httplib = false;
-  try {
-    use_httplib = httplib_front_selected();
-    config = resolve_config(o);
-  } catch (const std::invalid_argument& e) {
-    err << "ssm-cache: serve: " << e.what() << "\n";
-    return kExitUsage;
-  }
-  if (config.token.empty()) {
-    err << "ssm-cache: serve: no token: set AWS_SESSION_TOKEN or pass --token / --token-file "
-           "(every request must carry it in X-Aws-Parameters-Secrets-Token)\n";
-    return kExitUsage;
-  }
+  tools::block_stop_signals();
+  const auto resolved = serve_config(o, err);
+  if (!resolved) return kExitUsage;
+  const SidecarConfig& config = *resolved;
   auto log = std::make_shared<Logger>(config.log_level, stderr, config.log_format);
 
   // Under Lambda the port is bound and served before registering: Lambda runs the function's
@@ -258,19 +232,6 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
       return kExitAwsError;
     }
   }
-  // A failure before registering: register anyway (best effort) so that Lambda reports why.
-  auto fail_init = [&](const std::string& type, const std::string& message, int code) {
-    log->error(message);
-    if (lambda) {
-      try {
-        if (lambda->identifier().empty()) lambda->register_extension();
-        lambda->init_error(type, message);
-      } catch (const std::exception&) {
-      }
-    }
-    return code;
-  };
-
   std::shared_ptr<AwsClient> ssm, secrets;
   try {
     ssm = factory(with_timeout(aws, config.ssm_timeout));
@@ -278,18 +239,18 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
                   ? ssm
                   : factory(with_timeout(aws, config.secrets_timeout));
   } catch (const std::exception& e) {
-    return fail_init("Extension.ConfigurationError",
+    return fail_init(*log, lambda.get(), "Extension.ConfigurationError",
                      std::string("cannot create the AWS client: ") + e.what(), kExitUsage);
   }
 
   SidecarService service(config, ssm, secrets, log);
-  std::unique_ptr<Front> server;
+  std::unique_ptr<SidecarEventServer> server;
   int port = 0;
   try {
-    server = std::make_unique<Front>(service, use_httplib);
+    server = std::make_unique<SidecarEventServer>(service);
     port = server->bind(config.port);
   } catch (const std::exception& e) {
-    return fail_init("Extension.BindError", e.what(), kExitAwsError);
+    return fail_init(*log, lambda.get(), "Extension.BindError", e.what(), kExitAwsError);
   }
 
   Stopper stopper([&] {
@@ -303,27 +264,11 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
     if (!server->run()) server_failed.store(true);
     stopper.request();
   });
-  SignalWatcher signals([&](int sig) {
-    log->info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-              ", shutting down");
+  tools::StopSignalWatcher signals([&](int sig) {
+    log->info(std::string("received ") + tools::stop_signal_name(sig) + ", shutting down");
     stopper.request();
   });
-  int code = kExitOk;
-  if (lambda) {
-    try {
-      lambda->register_extension();
-      log->info("registered with the Lambda Extensions API as " + o.extension_name);
-    } catch (const std::exception& e) {
-      log->error(e.what());
-      code = kExitAwsError;
-      stopper.request();
-    }
-  }
-  if (code == kExitOk && !config.prefetch.empty()) {
-    auto report = service.prefetch(config.prefetch);
-    log->info("prefetched " + std::to_string(report.loaded) + " cache entries");
-    for (const auto& p : report.problems) log->warn("prefetch: " + p);
-  }
+  int code = register_and_prefetch(lambda.get(), service, config, o.extension_name, *log, stopper);
   // Announced once prefetched: scripts (and tests) waiting for it find the cache warm.
   announce(out, *log, port, config);
   if (code == kExitOk && lambda) {

@@ -1,4 +1,4 @@
-// lambda_example/handler.cpp — an AWS Lambda function in C++ (AWS Lambda C++ runtime) reading a
+// lambda/example/handler.cpp — an AWS Lambda function in C++ (AWS Lambda C++ runtime) reading a
 // parameter through ssm_cache: fetched once per execution environment, refreshed after 5
 // minutes, shared by every invocation. Built only when aws-lambda-runtime is found.
 #include <aws/lambda-runtime/runtime.h>

@@ -90,9 +90,4 @@ std::optional<std::string> secret_body_json_key(const std::string& body, const s
   return dump(secret);
 }
 
-std::string error_body(std::string_view code, std::string_view message) {
-  nlohmann::json body = {{"__type", code}, {"message", message}};
-  return dump(body);
-}
-
 }  // namespace ssm_cache::cli

@@ -10,15 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "error_map.hpp"
 #include "ssm_cache/aws.hpp"
 
 namespace ssm_cache::cli {
 
 using ClientFactory = std::function<std::shared_ptr<AwsClient>(const AwsClientOptions&)>;
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitAwsError = 1;
-inline constexpr int kExitUsage = 2;
+using tools::kExitAwsError;
+using tools::kExitOk;
+using tools::kExitUsage;
 
 /// Runs the command line `args` (args[0] is the program name). Writes results to `out` and
 /// messages to `err`. For exec, `exec_fn` replaces the process (execvp by default); tests pass

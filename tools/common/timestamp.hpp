@@ -1,0 +1,13 @@
+// timestamp.hpp — the UTC timestamp both programs write (log lines, JSON dates). Pure,
+// thread-safe.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace ssm_cache::tools {
+
+/// "2024-03-01T12:34:56.789Z" (UTC, milliseconds; times before 1970 round down).
+std::string iso8601(std::chrono::system_clock::time_point t);
+
+}  // namespace ssm_cache::tools
