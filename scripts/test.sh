@@ -3,7 +3,7 @@
 #   1. default preset (RelWithDebInfo, -Werror): the whole suite, examples and benchmarks built;
 #   2. asan preset (ASan + UBSan): the whole suite;
 #   3. tsan preset: the concurrency tests;
-#   4. clang preset (clang-14, -Wthread-safety as an error): the library and the tests built,
+#   4. clang preset (clang-14, -Wthread-safety as an error): the library and both programs built,
 #      not run (the default preset ran them), so that a mutex-annotation violation fails;
 #   5. fuzz targets (clang-14, ASan + UBSan), 20 s each, when fuzz/ exists.
 # Exits non-zero on any failure.
@@ -59,7 +59,7 @@ cmake --build --preset tsan -j "$jobs"
 step "tsan: concurrency tests"
 ctest --preset tsan "${ctest_args[@]}"
 
-step "clang: -Wthread-safety build of the library and the tests"
+step "clang: -Wthread-safety build of the library and the programs"
 cmake --preset clang >/dev/null
 cmake --build --preset clang -j "$jobs"
 
