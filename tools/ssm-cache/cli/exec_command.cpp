@@ -27,15 +27,17 @@ std::optional<EnvSource> explicit_env_source(AwsClient& client,
     return std::nullopt;
   }
   EnvSource source{"--env", {}, {}};
-  for (const auto& [variable, parameter] : mappings) {
+  for (const auto& mapping : mappings) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const auto& wanted = mapping.second;
     const auto it = std::find_if(result.parameters.begin(), result.parameters.end(),
-                                 [&](const ParameterRecord& r) { return answers(parameter, r); });
+                                 [&](const ParameterRecord& r) { return answers(wanted, r); });
     if (it == result.parameters.end()) {
       report(err, doing, answer_mismatch(names, result.parameters), kExitAwsError);
       return std::nullopt;
     }
     source.records.push_back(*it);
-    source.explicit_names.push_back(variable);
+    source.explicit_names.push_back(mapping.first);
   }
   return source;
 }
