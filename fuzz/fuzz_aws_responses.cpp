@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t selector = data[0];
   const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   namespace aws = ssm_cache::aws;
+  namespace common = ssm_cache::common;
   const aws::ResponseContext ctx{"Fuzz", "fuzz input", 200, "req-1"};
   try {
     switch (selector % 11) {
