@@ -47,10 +47,8 @@ std::int64_t now_ms() {
 
 /// Process-wide counters (shared_cache_stats()).
 struct GlobalCounters {
-  std::atomic<std::uint64_t> hits{0}, misses{0}, fetches{0}, lease_waits{0},
-      lease_wait_timeouts{0}, refreshes_ahead{0}, seal_failures{0}, bypassed{0}, redis_errors{0},
-      breaker_opens{0};
-  std::atomic<std::uint64_t> open_breakers{0};
+  TierCounters tier;  ///< every tier's counts added up
+  std::atomic<std::uint64_t> redis_errors{0}, breaker_opens{0}, open_breakers{0};
 };
 
 GlobalCounters& global() {
@@ -88,18 +86,7 @@ Tier::Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
 
 void Tier::count(std::atomic<std::uint64_t> Counters::*field, std::uint64_t n) {
   (counters_.*field).fetch_add(n, std::memory_order_relaxed);
-  // The global struct has the same field names; map by offset would be fragile, so by hand.
-  auto& g = global();
-  std::atomic<std::uint64_t>* target =
-      field == &Counters::hits              ? &g.hits
-      : field == &Counters::misses          ? &g.misses
-      : field == &Counters::fetches         ? &g.fetches
-      : field == &Counters::lease_waits     ? &g.lease_waits
-      : field == &Counters::lease_wait_timeouts ? &g.lease_wait_timeouts
-      : field == &Counters::refreshes_ahead ? &g.refreshes_ahead
-      : field == &Counters::seal_failures   ? &g.seal_failures
-                                            : &g.bypassed;
-  target->fetch_add(n, std::memory_order_relaxed);
+  (global().tier.*field).fetch_add(n, std::memory_order_relaxed);
 }
 
 void Tier::log_once(std::atomic<bool>& flag, std::string_view message) {
@@ -311,16 +298,20 @@ void Tier::read_through(const std::vector<Item>& items,
   }
 }
 
+void TierCounters::copy_to(SharedCacheStats& out) const {
+  out.hits = hits.load();
+  out.misses = misses.load();
+  out.fetches = fetches.load();
+  out.lease_waits = lease_waits.load();
+  out.lease_wait_timeouts = lease_wait_timeouts.load();
+  out.refreshes_ahead = refreshes_ahead.load();
+  out.seal_failures = seal_failures.load();
+  out.bypassed = bypassed.load();
+}
+
 SharedCacheStats Tier::stats() const {
   SharedCacheStats s;
-  s.hits = counters_.hits.load();
-  s.misses = counters_.misses.load();
-  s.fetches = counters_.fetches.load();
-  s.lease_waits = counters_.lease_waits.load();
-  s.lease_wait_timeouts = counters_.lease_wait_timeouts.load();
-  s.refreshes_ahead = counters_.refreshes_ahead.load();
-  s.seal_failures = counters_.seal_failures.load();
-  s.bypassed = counters_.bypassed.load();
+  counters_.copy_to(s);
   s.redis_errors = store_->errors();
   s.breaker_opens = breaker_->opens();
   s.breaker_open = breaker_->open();
@@ -334,14 +325,7 @@ namespace ssm_cache {
 SharedCacheStats shared_cache_stats() {
   const auto& g = shared_tier::global();
   SharedCacheStats s;
-  s.hits = g.hits.load();
-  s.misses = g.misses.load();
-  s.fetches = g.fetches.load();
-  s.lease_waits = g.lease_waits.load();
-  s.lease_wait_timeouts = g.lease_wait_timeouts.load();
-  s.refreshes_ahead = g.refreshes_ahead.load();
-  s.seal_failures = g.seal_failures.load();
-  s.bypassed = g.bypassed.load();
+  g.tier.copy_to(s);
   s.redis_errors = g.redis_errors.load();
   s.breaker_opens = g.breaker_opens.load();
   s.breaker_open = g.open_breakers.load() > 0;

@@ -39,6 +39,14 @@ struct Fetched {
 /// results it needs and returns, in the same order, what to publish.
 using FetchFn = std::function<std::vector<std::optional<Fetched>>(const std::vector<std::size_t>&)>;
 
+/// The tier's counters, kept per tier and process-wide (shared_cache_stats()).
+struct TierCounters {
+  std::atomic<std::uint64_t> hits{0}, misses{0}, fetches{0}, lease_waits{0},
+      lease_wait_timeouts{0}, refreshes_ahead{0}, seal_failures{0}, bypassed{0};
+  /// Copies the counts into the matching fields of `out`.
+  void copy_to(SharedCacheStats& out) const;
+};
+
 class Tier {
  public:
   Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
@@ -56,10 +64,7 @@ class Tier {
   [[nodiscard]] std::chrono::milliseconds ttl() const noexcept { return options_.ttl; }
 
  private:
-  struct Counters {
-    std::atomic<std::uint64_t> hits{0}, misses{0}, fetches{0}, lease_waits{0},
-        lease_wait_timeouts{0}, refreshes_ahead{0}, seal_failures{0}, bypassed{0};
-  };
+  using Counters = TierCounters;
   void count(std::atomic<std::uint64_t> Counters::*field, std::uint64_t n = 1);
   void log_once(std::atomic<bool>& flag, std::string_view message);
   std::string redis_key(const Item& item) const;
