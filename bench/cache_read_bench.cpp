@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 
 // Two sizes: within libstdc++'s small string buffer (15 bytes: no allocation, the copy is
 // nearly free, so fixed costs show) and a typical connection string (43 bytes: allocates).
-const std::string kShort = "abc123";                                     // 6 bytes: SSO
+const std::string kShort = "abc123";  // 6 bytes: SSO
 const std::string kLong = "postgres://app:secret@db.internal:5432/app";  // 43 bytes: heap
 
 struct Fixture {
@@ -29,7 +29,9 @@ struct Fixture {
   ssm_cache::SSMParameter grouped;
 
   explicit Fixture(const std::string& value)
-      : forever(make("p", value, 0ms)), expiring(make("p", value, 300s)), grouped(make_grouped(value)) {}
+      : forever(make("p", value, 0ms)),
+        expiring(make("p", value, 300s)),
+        grouped(make_grouped(value)) {}
 
   ssm_cache::SSMParameter make(const std::string& name, const std::string& value,
                                std::chrono::milliseconds max_age) {

@@ -44,8 +44,7 @@ void BM_GroupRefresh100(benchmark::State& state) {
   const double iterations = static_cast<double>(state.iterations());
   state.counters["calls_per_refresh"] = (server.calls() - before) / iterations;
   // Wall time of one refresh in units of the server's 20 ms latency.
-  state.counters["round_trips"] =
-      std::chrono::duration<double>(wall).count() / iterations / 0.020;
+  state.counters["round_trips"] = std::chrono::duration<double>(wall).count() / iterations / 0.020;
 }
 
 // range(0): GetParameters chunks in flight. 1 is the sequential baseline; 4 the default.

@@ -102,8 +102,8 @@ class LoopbackSsmServer {
       const std::string response =
           std::string(throttle ? "HTTP/1.1 400 Bad Request" : "HTTP/1.1 200 OK") +
           "\r\nContent-Type: application/x-amz-json-1.1\r\n"
-          "x-amzn-RequestId: bench\r\nContent-Length: " + std::to_string(out.size()) +
-          "\r\n\r\n" + out;
+          "x-amzn-RequestId: bench\r\nContent-Length: " +
+          std::to_string(out.size()) + "\r\n\r\n" + out;
       if (::send(c, response.data(), response.size(), MSG_NOSIGNAL) < 0) return;
     }
   }
@@ -113,9 +113,9 @@ class LoopbackSsmServer {
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
     if (last_refill_ != std::chrono::steady_clock::time_point{}) {
-      tokens_ = std::min(throttle_tps_,
-                         tokens_ + std::chrono::duration<double>(now - last_refill_).count() *
-                                       throttle_tps_);
+      tokens_ = std::min(
+          throttle_tps_,
+          tokens_ + std::chrono::duration<double>(now - last_refill_).count() * throttle_tps_);
     }
     last_refill_ = now;
     if (tokens_ < 1) return false;
@@ -126,9 +126,9 @@ class LoopbackSsmServer {
   static std::string answer(const std::string& body) {
     const auto req = nlohmann::json::parse(body, nullptr, false);
     if (req.is_object() && req.contains("Name")) {
-      return nlohmann::json{{"Parameter",
-                             {{"Name", req["Name"]}, {"Type", "String"}, {"Value", "value"},
-                              {"Version", 1}}}}
+      return nlohmann::json{
+          {"Parameter",
+           {{"Name", req["Name"]}, {"Type", "String"}, {"Value", "value"}, {"Version", 1}}}}
           .dump();
     }
     nlohmann::json out = {{"Parameters", nlohmann::json::array()},
@@ -144,7 +144,7 @@ class LoopbackSsmServer {
 
   std::chrono::milliseconds latency_;
   double throttle_tps_;
-  double tokens_;                                   // guarded by mutex_
+  double tokens_;  // guarded by mutex_
   std::chrono::steady_clock::time_point last_refill_{};  // guarded by mutex_
   std::atomic<int> throttled_{0};
   int fd_ = -1;

@@ -9,10 +9,11 @@ int main() {
   using namespace std::chrono_literals;
   using ssm_cache::Transform;
   ssm_cache::ParametersByName fetcher({.max_age = 60s, .raise_on_error = false});
-  const auto result = fetcher.get({{"/app/db", {}},
-                                   {"/app/flags.json", {.max_age = 5s, .transform = Transform::kAuto}},
-                                   {"/app/public", {.with_decryption = false}},
-                                   {"/app/cert", {.transform = Transform::kBinary}}});
+  const auto result =
+      fetcher.get({{"/app/db", {}},
+                   {"/app/flags.json", {.max_age = 5s, .transform = Transform::kAuto}},
+                   {"/app/public", {.with_decryption = false}},
+                   {"/app/cert", {.transform = Transform::kBinary}}});
   for (const auto& [name, value] : result.values) {
     std::cout << name << ": " << value.size() << " bytes\n";
   }

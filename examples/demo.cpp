@@ -120,8 +120,8 @@ int main(int argc, char** argv) {
     }
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  const double ns_per_read = std::chrono::duration<double, std::nano>(elapsed).count() /
-                             static_cast<double>(reads);
+  const double ns_per_read =
+      std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(reads);
 
   const auto after = server_calls(endpoint);
   long calls = 0;
@@ -137,14 +137,13 @@ int main(int argc, char** argv) {
   }
   if (!after.empty()) {
     std::cout << "  " << reads << " reads of " << (6 + db.size()) << " values cost " << calls
-              << " AWS calls" << (calls > 0 ? " (one per cache fill, none per read)" : "")
-              << "\n";
+              << " AWS calls" << (calls > 0 ? " (one per cache fill, none per read)" : "") << "\n";
   }
   std::cout << "\n== cached reads\n";
   char line[160];
   std::snprintf(line, sizeof line, "  %.1f ns per value() (%ld reads in %.1f ms; checksum %zu)\n",
-                ns_per_read, reads,
-                std::chrono::duration<double, std::milli>(elapsed).count(), checksum);
+                ns_per_read, reads, std::chrono::duration<double, std::milli>(elapsed).count(),
+                checksum);
   std::cout << line;
   return 0;
 }

@@ -16,7 +16,7 @@ int main() {
   std::string value_1 = param_1.value();
   group.refresh();
   value_1 = param_1.value();
-  param_1.refresh();               // one parameter refreshes the whole group
+  param_1.refresh();  // one parameter refreshes the whole group
   std::string value_2 = param_2.value();
   std::cout << value.size() + new_value.size() + value_1.size() + value_2.size() << "\n";
 }

@@ -8,8 +8,8 @@ int main() {
   ssm_cache::SSMParameterGroup group;
   auto manual = group.parameters(
       "/Foo/Bar", {.filters = {ssm_cache::Filter{"Type", "Equals", {"StringList"}}}});
-  auto built = group.parameters(
-      "/Foo/Bar", {.filters = {ssm_cache::SSMFilterType().value("StringList")}});
+  auto built =
+      group.parameters("/Foo/Bar", {.filters = {ssm_cache::SSMFilterType().value("StringList")}});
   auto by_key = group.parameters(
       "/Foo/Bar", {.filters = {ssm_cache::SSMFilterKeyId("BeginsWith").value("alias/")}});
   std::cout << manual.size() << " " << built.size() << " " << by_key.size() << "\n";

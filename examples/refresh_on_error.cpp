@@ -46,7 +46,6 @@ int main() {
 
   // With the wrapper: fn(false); on InvalidCredentials refresh, run the callback, fn(true).
   auto read_record = param.refresh_on_error<InvalidCredentials>(
-      [&](bool /*is_retry*/) { return db.read_record(); },
-      [&] { db = Client(param.value()); });
+      [&](bool /*is_retry*/) { return db.read_record(); }, [&] { db = Client(param.value()); });
   std::cout << read_record() << "\n";
 }

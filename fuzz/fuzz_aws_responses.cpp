@@ -11,8 +11,8 @@
 #include "aws/json_protocol.hpp"
 #include "aws/sts_protocol.hpp"
 #include "aws/xml_extract.hpp"
-#include "ssm_cache/errors.hpp"
 #include "common/base64.hpp"
+#include "ssm_cache/errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -37,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         response.status = 400 + (selector / 8) % 200;
         response.body = std::string(body);
         response.headers.emplace_back("x-amzn-RequestId", "req-1");
-        const auto error = aws::parse_error_response(response, "GetParameters", "names 'a'",
-                                                     "http://127.0.0.1/");
+        const auto error =
+            aws::parse_error_response(response, "GetParameters", "names 'a'", "http://127.0.0.1/");
         (void)error.code().size();
         (void)error.transient();
         break;

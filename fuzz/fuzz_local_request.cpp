@@ -62,7 +62,8 @@ void populate(ssm_cache::local::LocalServer& server) {
   const char* calls[][2] = {
       {"AmazonSSM.PutParameter", R"({"Name":"/a","Value":"1","Type":"String"})"},
       {"AmazonSSM.PutParameter", R"({"Name":"/a","Value":"2","Type":"String","Overwrite":true})"},
-      {"AmazonSSM.LabelParameterVersion", R"({"Name":"/a","Labels":["prod"],"ParameterVersion":1})"},
+      {"AmazonSSM.LabelParameterVersion",
+       R"({"Name":"/a","Labels":["prod"],"ParameterVersion":1})"},
       {"AmazonSSM.PutParameter", R"({"Name":"/p/l","Value":"x,y","Type":"StringList"})"},
       {"secretsmanager.CreateSecret", R"({"Name":"s","SecretString":"v"})"},
   };

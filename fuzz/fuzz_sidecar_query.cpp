@@ -1,7 +1,8 @@
 // fuzz/fuzz_sidecar_query.cpp — libFuzzer target for the sidecar's request parsing
-// (tools/ssm-cache/sidecar/sidecar_request, the parser `ssm-cache serve`'s event front uses): a request
-// target "PATH?QUERY#FRAGMENT" in, a validated request or a RequestError out. Contracts checked: no exception escapes these pure functions; a RequestError is a 4xx
-// with a code; a request that validates has a name and a cache key that distinguishes it.
+// (tools/ssm-cache/sidecar/sidecar_request, the parser `ssm-cache serve`'s event front uses): a
+// request target "PATH?QUERY#FRAGMENT" in, a validated request or a RequestError out. Contracts
+// checked: no exception escapes these pure functions; a RequestError is a 4xx with a code; a
+// request that validates has a name and a cache key that distinguishes it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

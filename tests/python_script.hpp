@@ -17,16 +17,18 @@ namespace ssm_cache::testing_python {
 /// Runs `script` (a path below the source tree) with the path of a temporary file holding
 /// `input` as its argument; returns what it printed, parsed as JSON, or nullopt when it
 /// failed (non-zero exit, e.g. python3-botocore missing).
-inline std::optional<nlohmann::json> run_json(const std::string& script, const nlohmann::json& input) {
+inline std::optional<nlohmann::json> run_json(const std::string& script,
+                                              const nlohmann::json& input) {
   static int calls = 0;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("ssm_cache_python_" + std::to_string(::getpid()) + "_" + std::to_string(++calls) + ".json");
+  const auto path =
+      std::filesystem::temp_directory_path() /
+      ("ssm_cache_python_" + std::to_string(::getpid()) + "_" + std::to_string(++calls) + ".json");
   {
     std::ofstream out(path, std::ios::binary);
     out << input.dump();
   }
-  const std::string command =
-      "/usr/bin/python3 '" + std::string(SSM_CACHE_SOURCE_DIR) + "/" + script + "' '" + path.string() + "'";
+  const std::string command = "/usr/bin/python3 '" + std::string(SSM_CACHE_SOURCE_DIR) + "/" +
+                              script + "' '" + path.string() + "'";
   std::string output;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) {

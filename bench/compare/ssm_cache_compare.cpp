@@ -81,7 +81,8 @@ class LastSuccessClient : public ssm_cache::ParameterClient {
 
 std::shared_ptr<ssm_cache::AwsClient> aws_client() {
   const char* endpoint = std::getenv("BENCH_ENDPOINT");
-  if (endpoint == nullptr) throw std::runtime_error("set BENCH_ENDPOINT to the ssm-cache-local URL");
+  if (endpoint == nullptr)
+    throw std::runtime_error("set BENCH_ENDPOINT to the ssm-cache-local URL");
   ssm_cache::AwsClientOptions options;
   options.ssm_endpoint_url = endpoint;
   if (std::getenv("AWS_REGION") == nullptr) options.region = "us-east-1";
@@ -99,8 +100,8 @@ int cached(const std::string& name, long batch, int batches) {
     per_read.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count() /
                        static_cast<double>(batch));
   }
-  std::printf("{\"ns_per_read\": %.2f, \"sink\": %zu, \"vmhwm_kb\": %ld}\n", median(per_read),
-              sink, vm_hwm_kb());
+  std::printf("{\"ns_per_read\": %.2f, \"sink\": %zu, \"vmhwm_kb\": %ld}\n", median(per_read), sink,
+              vm_hwm_kb());
   return 0;
 }
 

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ssm_cache/export.hpp"
 #include "ssm_cache/client.hpp"
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/secrets.hpp"
 #include "ssm_cache/types.hpp"
 
@@ -25,17 +25,17 @@ class CredentialsProvider;  // ssm_cache/credentials.hpp
 
 /// Options in code override the environment; empty / zero fields are read from it.
 struct AwsClientOptions {
-  std::string region{};                        ///< else AWS_REGION, AWS_DEFAULT_REGION, profile
-  std::string profile{};                       ///< else AWS_PROFILE, "default"
-  std::string ssm_endpoint_url{};              ///< else AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL
+  std::string region{};  ///< else AWS_REGION, AWS_DEFAULT_REGION, profile
+  std::string profile{};  ///< else AWS_PROFILE, "default"
+  std::string ssm_endpoint_url{};  ///< else AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL
   std::string secrets_manager_endpoint_url{};  ///< else AWS_ENDPOINT_URL_SECRETS_MANAGER, ...
   std::shared_ptr<CredentialsProvider> credentials{};  ///< else the default chain
   std::chrono::milliseconds connect_timeout{2000};
-  std::chrono::milliseconds attempt_timeout{10000};   ///< per HTTP attempt
-  std::chrono::milliseconds call_deadline{30000};     ///< per call, retries included
-  int max_attempts = 0;                        ///< 0: AWS_MAX_ATTEMPTS, else 3
-  std::size_t max_concurrent_requests = 4;     ///< GetParameters chunks in flight at once
-  std::string ca_bundle{};                     ///< else AWS_CA_BUNDLE, else the system store
+  std::chrono::milliseconds attempt_timeout{10000};  ///< per HTTP attempt
+  std::chrono::milliseconds call_deadline{30000};  ///< per call, retries included
+  int max_attempts = 0;  ///< 0: AWS_MAX_ATTEMPTS, else 3
+  std::size_t max_concurrent_requests = 4;  ///< GetParameters chunks in flight at once
+  std::string ca_bundle{};  ///< else AWS_CA_BUNDLE, else the system store
   std::size_t max_response_bytes = 16u << 20;
   /// Called with one line before and one after each HTTP exchange, the credential endpoints'
   /// (container, IMDS, STS) included: method, URL without its query, X-Amz-Target, sizes,

@@ -45,14 +45,14 @@ struct ByNameOptions {
   /// the other names were fetched and cached. False: failures are returned in errors.
   bool raise_on_error = true;
   std::shared_ptr<ParameterClient> client{};  ///< empty: the process default (default_client())
-  std::shared_ptr<Clock> clock{};             ///< empty: the steady clock
+  std::shared_ptr<Clock> clock{};  ///< empty: the steady clock
 };
 
 /// One name that could not be served.
 struct NameError {
-  std::string name;     ///< as asked, selector included
-  std::string code;     ///< the AWS code ("ParameterNotFound", "ThrottlingException"), or the
-                        ///< error's kind ("TransformError", "Error")
+  std::string name;  ///< as asked, selector included
+  std::string code;  ///< the AWS code ("ParameterNotFound", "ThrottlingException"), or the
+                     ///< error's kind ("TransformError", "Error")
   std::string message;  ///< never contains a value
   bool transient = false;
   std::exception_ptr error;  ///< the exception itself, to rethrow
@@ -60,7 +60,7 @@ struct NameError {
 
 struct ParametersByNameResult {
   std::map<std::string, std::string> values;  ///< name as asked -> value (transformed)
-  std::vector<NameError> errors;              ///< in the order the names were given
+  std::vector<NameError> errors;  ///< in the order the names were given
 };
 
 /// A cache of parameters fetched by name, each name with its own options.

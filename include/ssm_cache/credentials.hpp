@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ssm_cache/export.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/export.hpp"
 
 namespace ssm_cache {
 
@@ -91,7 +91,8 @@ using StsProfileResolver = std::function<std::shared_ptr<CredentialsProvider>(
 
 struct ProfileCredentialsConfig {
   std::string profile{};  ///< else AWS_PROFILE, AWS_DEFAULT_PROFILE, "default"
-  EnvironmentLookup environment{};  ///< also gives AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME
+  EnvironmentLookup
+      environment{};  ///< also gives AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME
   /// credential_process: killed after this long; its stdout is limited to 64 KiB.
   std::chrono::milliseconds process_timeout{60000};
   StsProfileResolver sts_resolver{};  ///< empty: make_default_sts_profile_resolver (see above)
@@ -110,8 +111,8 @@ SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_profile_credentials_p
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
 struct WebIdentityCredentialsConfig {
-  std::string role_arn{};      ///< else AWS_ROLE_ARN
-  std::string token_file{};    ///< else AWS_WEB_IDENTITY_TOKEN_FILE
+  std::string role_arn{};  ///< else AWS_ROLE_ARN
+  std::string token_file{};  ///< else AWS_WEB_IDENTITY_TOKEN_FILE
   std::string session_name{};  ///< else AWS_ROLE_SESSION_NAME, else "ssm-cache-<epoch ms>"
   EnvironmentLookup environment{};
   std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (AWS_CA_BUNDLE applies)
@@ -143,11 +144,11 @@ struct AssumeRoleCredentialsConfig {
   std::shared_ptr<CredentialsProvider> source{};
   std::string role_arn{};
   std::string session_name{};  ///< else "ssm-cache-<epoch ms>"
-  std::string external_id{};   ///< ExternalId, when the role's trust policy asks for one
+  std::string external_id{};  ///< ExternalId, when the role's trust policy asks for one
   std::optional<std::chrono::seconds> duration{};  ///< DurationSeconds (900..43200); else STS's 1 h
   EnvironmentLookup environment{};
   std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (AWS_CA_BUNDLE applies)
-  std::string region{};    ///< as WebIdentityCredentialsConfig::region; also the signing region
+  std::string region{};  ///< as WebIdentityCredentialsConfig::region; also the signing region
   std::string endpoint{};  ///< as WebIdentityCredentialsConfig::endpoint
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds timeout{5000};  ///< per attempt
@@ -180,8 +181,8 @@ struct StsProfileResolverConfig {
 /// moves it); an expired or missing token says to run `aws sso login --profile NAME`. Broken
 /// configurations get a provider that throws a CredentialsError saying why. The
 /// files are read when a profile is first resolved: restart to pick up edits.
-SSM_CACHE_EXPORT StsProfileResolver make_default_sts_profile_resolver(
-    StsProfileResolverConfig config = {});
+SSM_CACHE_EXPORT StsProfileResolver
+make_default_sts_profile_resolver(StsProfileResolverConfig config = {});
 
 // ----- container (ECS, EKS Pod Identity) ---------------------------------------------------
 
@@ -211,7 +212,7 @@ struct ImdsCredentialsConfig {
   std::string endpoint{};
   std::chrono::milliseconds connect_timeout{1000};  ///< else AWS_METADATA_SERVICE_TIMEOUT (s)
   std::chrono::milliseconds timeout{1000};
-  int max_attempts = 1;                             ///< else AWS_METADATA_SERVICE_NUM_ATTEMPTS
+  int max_attempts = 1;  ///< else AWS_METADATA_SERVICE_NUM_ATTEMPTS
   std::chrono::seconds token_ttl{21600};
   WallClock clock{};
 };

@@ -16,14 +16,14 @@ namespace ssm_cache {
 /// What kind of failure an Error is, for programs that map errors to exit codes, HTTP
 /// statuses or retry decisions with one table instead of a ladder of catch clauses.
 enum class ErrorKind {
-  not_found,         ///< the parameter, version, label or secret does not exist
+  not_found,  ///< the parameter, version, label or secret does not exist
   invalid_argument,  ///< a bad name, selector, path, filter or option value
-  configuration,     ///< missing or unusable region, endpoint, profile or option
-  credentials,       ///< no usable credentials, or AWS refused them (access denied, expired)
-  throttled,         ///< AWS throttled the call (ThrottlingException, HTTP 429, ...)
-  unavailable,       ///< connection failed or dropped, AWS 5xx
-  timeout,           ///< a deadline passed before an answer came
-  protocol,          ///< an answer that could not be understood, or any other error
+  configuration,  ///< missing or unusable region, endpoint, profile or option
+  credentials,  ///< no usable credentials, or AWS refused them (access denied, expired)
+  throttled,  ///< AWS throttled the call (ThrottlingException, HTTP 429, ...)
+  unavailable,  ///< connection failed or dropped, AWS 5xx
+  timeout,  ///< a deadline passed before an answer came
+  protocol,  ///< an answer that could not be understood, or any other error
 };
 
 /// The kind's name as written in docs and JSON errors: "not_found", "throttled", ...

@@ -54,10 +54,22 @@ class SSM_CACHE_EXPORT SSMFilter {
 class SSM_CACHE_EXPORT SSMFilterType : public SSMFilter {
  public:
   explicit SSMFilterType(std::string option = "Equals");
-  SSMFilterType& option(std::string_view o) { SSMFilter::option(o); return *this; }
-  SSMFilterType& value(std::string_view v) { SSMFilter::value(v); return *this; }
-  SSMFilterType& values(std::initializer_list<std::string_view> v) { SSMFilter::values(v); return *this; }
-  SSMFilterType& values(const std::vector<std::string>& v) { SSMFilter::values(v); return *this; }
+  SSMFilterType& option(std::string_view o) {
+    SSMFilter::option(o);
+    return *this;
+  }
+  SSMFilterType& value(std::string_view v) {
+    SSMFilter::value(v);
+    return *this;
+  }
+  SSMFilterType& values(std::initializer_list<std::string_view> v) {
+    SSMFilter::values(v);
+    return *this;
+  }
+  SSMFilterType& values(const std::vector<std::string>& v) {
+    SSMFilter::values(v);
+    return *this;
+  }
 
  protected:
   void check_value(std::string_view value) const override;
@@ -67,10 +79,22 @@ class SSM_CACHE_EXPORT SSMFilterType : public SSMFilter {
 class SSM_CACHE_EXPORT SSMFilterKeyId : public SSMFilter {
  public:
   explicit SSMFilterKeyId(std::string option = "Equals");
-  SSMFilterKeyId& option(std::string_view o) { SSMFilter::option(o); return *this; }
-  SSMFilterKeyId& value(std::string_view v) { SSMFilter::value(v); return *this; }
-  SSMFilterKeyId& values(std::initializer_list<std::string_view> v) { SSMFilter::values(v); return *this; }
-  SSMFilterKeyId& values(const std::vector<std::string>& v) { SSMFilter::values(v); return *this; }
+  SSMFilterKeyId& option(std::string_view o) {
+    SSMFilter::option(o);
+    return *this;
+  }
+  SSMFilterKeyId& value(std::string_view v) {
+    SSMFilter::value(v);
+    return *this;
+  }
+  SSMFilterKeyId& values(std::initializer_list<std::string_view> v) {
+    SSMFilter::values(v);
+    return *this;
+  }
+  SSMFilterKeyId& values(const std::vector<std::string>& v) {
+    SSMFilter::values(v);
+    return *this;
+  }
 
  protected:
   void check_value(std::string_view value) const override;
@@ -80,10 +104,22 @@ class SSM_CACHE_EXPORT SSMFilterKeyId : public SSMFilter {
 class SSM_CACHE_EXPORT SSMFilterLabel : public SSMFilter {
  public:
   SSMFilterLabel();
-  SSMFilterLabel& option(std::string_view o) { SSMFilter::option(o); return *this; }
-  SSMFilterLabel& value(std::string_view v) { SSMFilter::value(v); return *this; }
-  SSMFilterLabel& values(std::initializer_list<std::string_view> v) { SSMFilter::values(v); return *this; }
-  SSMFilterLabel& values(const std::vector<std::string>& v) { SSMFilter::values(v); return *this; }
+  SSMFilterLabel& option(std::string_view o) {
+    SSMFilter::option(o);
+    return *this;
+  }
+  SSMFilterLabel& value(std::string_view v) {
+    SSMFilter::value(v);
+    return *this;
+  }
+  SSMFilterLabel& values(std::initializer_list<std::string_view> v) {
+    SSMFilter::values(v);
+    return *this;
+  }
+  SSMFilterLabel& values(const std::vector<std::string>& v) {
+    SSMFilter::values(v);
+    return *this;
+  }
 
  protected:
   void check_option(std::string_view option) const override;

@@ -58,7 +58,7 @@ class SSM_CACHE_EXPORT SSMParameterGroup {
   template <class E = std::exception, class Fn, std::invocable Callback = NoCallback>
   [[nodiscard]] auto refresh_on_error(Fn fn, Callback callback = {}) const {
     return detail::RefreshOnError<E, SSMParameterGroup, Fn, Callback>(*this, std::move(fn),
-                                                                       std::move(callback));
+                                                                      std::move(callback));
   }
 
   /// Same process default as SSMParameter::set_ssm_client.

@@ -67,21 +67,19 @@ inline const nlohmann::json& json(const Secret& s) {
 /// (resolve_transform).
 inline nlohmann::json transformed(const SSMParameter& p, Transform transform) {
   switch (resolve_transform(p.name(), transform)) {
-    case Transform::kJson:
-      return json(p);
+    case Transform::kJson: return json(p);
     case Transform::kBinary: {
       const std::string bytes = binary(p);
       return nlohmann::json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
     }
-    default:
-      return p.value();
+    default: return p.value();
   }
 }
 
 /// Powertools' get_multiple(..., transform="auto") on handles (e.g. a group's parameters(path)):
 /// full name -> transformed value. A bad value throws TransformError naming it.
 inline std::map<std::string, nlohmann::json> transformed(const std::vector<SSMParameter>& params,
-                                                          Transform transform = Transform::kAuto) {
+                                                         Transform transform = Transform::kAuto) {
   std::map<std::string, nlohmann::json> out;
   for (const auto& p : params) out.emplace(p.full_name(), transformed(p, transform));
   return out;

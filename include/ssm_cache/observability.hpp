@@ -24,13 +24,13 @@ namespace ssm_cache {
 class Error;
 
 struct CacheStats {
-  std::uint64_t hits = 0;          ///< reads served without refreshing
-  std::uint64_t misses = 0;        ///< reads that had to refresh or fetch (or wait for one)
-  std::uint64_t refreshes = 0;     ///< refresh rounds that succeeded (explicit or on read)
+  std::uint64_t hits = 0;  ///< reads served without refreshing
+  std::uint64_t misses = 0;  ///< reads that had to refresh or fetch (or wait for one)
+  std::uint64_t refreshes = 0;  ///< refresh rounds that succeeded (explicit or on read)
   std::uint64_t stale_serves = 0;  ///< expired values served because refreshing failed
   std::uint64_t errors_transient = 0;  ///< failed rounds: throttling, 5xx, timeouts, network
   std::uint64_t errors_not_found = 0;  ///< names found missing (ParameterNotFound)
-  std::uint64_t errors_other = 0;      ///< other definitive failures (access denied, ...)
+  std::uint64_t errors_other = 0;  ///< other definitive failures (access denied, ...)
   /// API calls made: GetParameters calls (10 names each) and GetParametersByPath queries
   /// (a query's further pages, followed inside the client, are not seen here).
   std::uint64_t aws_calls = 0;

@@ -55,7 +55,7 @@ struct ParameterOptions {
 /// Options of an SSMParameterGroup: the parameter options plus a base path.
 struct GroupOptions {
   std::optional<std::chrono::milliseconds> max_age{};  ///< as ParameterOptions::max_age
-  std::optional<bool> with_decryption{};               ///< as ParameterOptions
+  std::optional<bool> with_decryption{};  ///< as ParameterOptions
 
   /// Prefixed to names and paths given to parameter() and parameters() ("/Foo").
   std::string base_path{};

@@ -22,9 +22,9 @@
 #include <string_view>
 #include <vector>
 
-#include "ssm_cache/export.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/detail/epoch_record.hpp"
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/refresh_on_error.hpp"
@@ -75,9 +75,7 @@ class SSM_CACHE_EXPORT ValueView {
   [[nodiscard]] std::size_t size() const noexcept { return value_.size(); }
   [[nodiscard]] bool empty() const noexcept { return value_.empty(); }
 
-  friend bool operator==(const ValueView& a, std::string_view b) noexcept {
-    return a.value_ == b;
-  }
+  friend bool operator==(const ValueView& a, std::string_view b) noexcept { return a.value_ == b; }
 
  private:
   friend class SSMParameter;
@@ -137,7 +135,7 @@ class SSM_CACHE_EXPORT SSMParameter {
   template <class E = std::exception, class Fn, std::invocable Callback = NoCallback>
   [[nodiscard]] auto refresh_on_error(Fn fn, Callback callback = {}) const {
     return detail::RefreshOnError<E, SSMParameter, Fn, Callback>(*this, std::move(fn),
-                                                                  std::move(callback));
+                                                                 std::move(callback));
   }
 
   /// Sets the process-wide default client used by every parameter and group that has no

@@ -21,8 +21,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ssm_cache/export.hpp"
 #include "ssm_cache/clock.hpp"
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/parameter.hpp"
 
@@ -153,7 +153,7 @@ class SSM_CACHE_EXPORT Secret {
   template <class E = std::exception, class Fn, std::invocable Callback = NoCallback>
   [[nodiscard]] auto refresh_on_error(Fn fn, Callback callback = {}) const {
     return detail::RefreshOnError<E, Secret, Fn, Callback>(*this, std::move(fn),
-                                                            std::move(callback));
+                                                           std::move(callback));
   }
 
   /// The process-wide default client of secrets without one (empty: AWS from the

@@ -74,17 +74,17 @@ struct SharedCacheOptions {
 
 /// Counters of the shared tier. A plain snapshot, read without locks.
 struct SharedCacheStats {
-  std::uint64_t hits = 0;           ///< entries served from Redis
-  std::uint64_t misses = 0;         ///< entries absent (or unreadable) in Redis
-  std::uint64_t fetches = 0;        ///< calls to the wrapped client made by the tier
-  std::uint64_t lease_waits = 0;    ///< reads that waited on another instance's lease
+  std::uint64_t hits = 0;  ///< entries served from Redis
+  std::uint64_t misses = 0;  ///< entries absent (or unreadable) in Redis
+  std::uint64_t fetches = 0;  ///< calls to the wrapped client made by the tier
+  std::uint64_t lease_waits = 0;  ///< reads that waited on another instance's lease
   std::uint64_t lease_wait_timeouts = 0;  ///< ... and gave up waiting (fetched themselves)
-  std::uint64_t refreshes_ahead = 0;      ///< entries refreshed before their expiry
+  std::uint64_t refreshes_ahead = 0;  ///< entries refreshed before their expiry
   std::uint64_t seal_failures = 0;  ///< entries that failed to open (forged, corrupt, moved)
-  std::uint64_t redis_errors = 0;   ///< failed Redis operations (timeout, refused, protocol)
-  std::uint64_t bypassed = 0;       ///< reads sent straight to the wrapped client (breaker open)
+  std::uint64_t redis_errors = 0;  ///< failed Redis operations (timeout, refused, protocol)
+  std::uint64_t bypassed = 0;  ///< reads sent straight to the wrapped client (breaker open)
   std::uint64_t breaker_opens = 0;  ///< times the breaker opened
-  bool breaker_open = false;        ///< the breaker is open now
+  bool breaker_open = false;  ///< the breaker is open now
 };
 
 /// The shared tier over a parameter source (and, through AwsClient, over Secrets Manager).
@@ -99,8 +99,8 @@ std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<AwsC
                                                             SharedCacheOptions options);
 /// A ParameterClient only: get_parameter and the SecretsClient calls throw
 /// ConfigurationError (there is nothing to forward them to).
-std::shared_ptr<SharedCacheClient> make_shared_cache_client(
-    std::shared_ptr<ParameterClient> inner, SharedCacheOptions options);
+std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<ParameterClient> inner,
+                                                            SharedCacheOptions options);
 
 /// The options from SSM_CACHE_SHARED_CACHE_URL, SSM_CACHE_SHARED_CACHE_KEY_FILE,
 /// SSM_CACHE_SHARED_CACHE_PREVIOUS_KEY_FILE, SSM_CACHE_SHARED_CACHE_TTL (seconds),

@@ -16,10 +16,10 @@ namespace ssm_cache {
 class Secret;
 
 enum class Transform {
-  kNone,    ///< the value as stored
-  kJson,    ///< parsed as JSON (TransformError when it is not JSON)
+  kNone,  ///< the value as stored
+  kJson,  ///< parsed as JSON (TransformError when it is not JSON)
   kBinary,  ///< base64-decoded bytes (TransformError when it is not base64)
-  kAuto,    ///< by name, as Powertools' transform="auto": see resolve_transform
+  kAuto,  ///< by name, as Powertools' transform="auto": see resolve_transform
 };
 
 /// kAuto resolved for a name: a name ending in ".json" is kJson, in ".binary" kBinary, any

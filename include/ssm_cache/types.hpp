@@ -10,14 +10,14 @@ namespace ssm_cache {
 
 /// One parameter as Parameter Store returns it.
 struct ParameterRecord {
-  std::string name{};        ///< plain name, never with a selector ("/app/db")
-  std::string type{};        ///< "String", "StringList" or "SecureString"
-  std::string value{};       ///< the value (ciphertext for SecureString without decryption)
+  std::string name{};  ///< plain name, never with a selector ("/app/db")
+  std::string type{};  ///< "String", "StringList" or "SecureString"
+  std::string value{};  ///< the value (ciphertext for SecureString without decryption)
   std::int64_t version = 0;  ///< 1, 2, ...
-  std::string selector{};    ///< ":3" or ":label" when fetched with a selector, else empty
+  std::string selector{};  ///< ":3" or ":label" when fetched with a selector, else empty
   std::string arn{};
   std::chrono::system_clock::time_point last_modified{};
-  std::string data_type{};   ///< "text", "aws:ec2:image", ...
+  std::string data_type{};  ///< "text", "aws:ec2:image", ...
   std::string source_result{};  ///< for /aws/reference/secretsmanager/ names: the secret's JSON
   friend bool operator==(const ParameterRecord&, const ParameterRecord&) = default;
 };
@@ -32,9 +32,9 @@ struct GetParametersResult {
 /// Options of a PutParameter (ParameterClient::put_parameter, ssm_cache::put_parameter).
 struct PutParameterOptions {
   std::string type = "String";  ///< "String", "StringList" or "SecureString"
-  bool overwrite = false;       ///< false: ParameterAlreadyExists when the name exists
-  std::string tier{};           ///< "Standard", "Advanced", "Intelligent-Tiering"; empty: AWS's
-  std::string key_id{};         ///< SecureString KMS key; empty: alias/aws/ssm
+  bool overwrite = false;  ///< false: ParameterAlreadyExists when the name exists
+  std::string tier{};  ///< "Standard", "Advanced", "Intelligent-Tiering"; empty: AWS's
+  std::string key_id{};  ///< SecureString KMS key; empty: alias/aws/ssm
   std::string description{};
 };
 

@@ -118,15 +118,16 @@ class AwsClientImpl final : public AwsClient {
   explicit AwsClientImpl(ClientSettings s)
       : settings_(std::move(s)), bucket_(settings_.retry.bucket_capacity) {
     if (settings_.region.empty()) {
-      throw ConfigurationError("no AWS region: set AWS_REGION, AWS_DEFAULT_REGION, a profile's "
-                               "region, or AwsClientOptions::region");
+      throw ConfigurationError(
+          "no AWS region: set AWS_REGION, AWS_DEFAULT_REGION, a profile's "
+          "region, or AwsClientOptions::region");
     }
     if (!settings_.credentials) {
       throw ConfigurationError("the AWS client needs a credentials provider");
     }
-    ssm_ = Service{parse_endpoint(settings_.ssm_endpoint, "SSM endpoint (" +
-                                                             settings_.endpoint_source + ")"),
-                   "ssm", "AmazonSSM."};
+    ssm_ = Service{
+        parse_endpoint(settings_.ssm_endpoint, "SSM endpoint (" + settings_.endpoint_source + ")"),
+        "ssm", "AmazonSSM."};
     const std::string& sm_source = settings_.secrets_manager_endpoint_source.empty()
                                        ? settings_.endpoint_source
                                        : settings_.secrets_manager_endpoint_source;
@@ -191,9 +192,8 @@ class AwsClientImpl final : public AwsClient {
     run_bounded(chunks.size(), settings_.max_concurrent_requests, [&](std::size_t i) {
       const Chunk& c = chunks[i];
       const std::string subject = "names " + quote_list(c.names);
-      http::Response r = call(ssm_, "GetParameters", build_get_parameters_body(c.names,
-                                                                               with_decryption),
-                              subject);
+      http::Response r =
+          call(ssm_, "GetParameters", build_get_parameters_body(c.names, with_decryption), subject);
       GetParametersResult got = parse_get_parameters_response(
           r.body, {"GetParameters", subject, r.status, r.header("x-amzn-RequestId")});
       for (auto& rec : got.parameters) {
@@ -229,8 +229,10 @@ class AwsClientImpl final : public AwsClient {
     const std::string subject = "path '" + path + "'";
     for (int page = 0;; ++page) {
       if (page >= kMaxPages) {
-        throw ResponseError("GetParametersByPath (" + subject + "): the server returned more "
-                            "than " + std::to_string(kMaxPages) + " pages; giving up");
+        throw ResponseError("GetParametersByPath (" + subject +
+                            "): the server returned more "
+                            "than " +
+                            std::to_string(kMaxPages) + " pages; giving up");
       }
       const std::string body =
           build_get_parameters_by_path_body(path, recursive, filters, with_decryption, token);
@@ -241,7 +243,8 @@ class AwsClientImpl final : public AwsClient {
       // An empty page may still carry a token: only its absence ends the listing.
       if (p.next_token.empty()) break;
       if (p.next_token == token) {
-        throw ResponseError("GetParametersByPath (" + subject + "): the server returned the "
+        throw ResponseError("GetParametersByPath (" + subject +
+                            "): the server returned the "
                             "same NextToken twice; it would never end");
       }
       token = std::move(p.next_token);
@@ -303,9 +306,9 @@ class AwsClientImpl final : public AwsClient {
   BatchSecretsResult batch_get_secret_value(const std::vector<std::string>& ids) override {
     std::vector<std::vector<std::string>> chunks;
     for (std::size_t i = 0; i < ids.size(); i += kBatchSecretsChunk) {
-      chunks.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(i),
-                          ids.begin() + static_cast<std::ptrdiff_t>(
-                                            std::min(ids.size(), i + kBatchSecretsChunk)));
+      chunks.emplace_back(
+          ids.begin() + static_cast<std::ptrdiff_t>(i),
+          ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kBatchSecretsChunk)));
     }
     std::vector<BatchSecretsResult> results(chunks.size());
     run_bounded(chunks.size(), settings_.max_concurrent_requests, [&](std::size_t i) {
@@ -448,8 +451,8 @@ Endpoint parse_endpoint(std::string_view url, std::string_view setting) {
   Endpoint e;
   e.scheme = parsed.scheme;
   e.host = parsed.host.find(':') != std::string::npos ? "[" + parsed.host + "]" : parsed.host;
-  const bool default_port = (e.scheme == "https" && parsed.port == 443) ||
-                            (e.scheme == "http" && parsed.port == 80);
+  const bool default_port =
+      (e.scheme == "https" && parsed.port == 443) || (e.scheme == "http" && parsed.port == 80);
   e.port = parsed.port == 0 || default_port ? std::string() : std::to_string(parsed.port);
   e.path = parsed.path.empty() ? std::string("/") : parsed.path;
   return e;

@@ -19,9 +19,9 @@ namespace ssm_cache::aws {
 /// A parsed http(s) endpoint URL.
 struct Endpoint {
   std::string scheme;  ///< "https" or "http"
-  std::string host;    ///< "ssm.us-east-1.amazonaws.com", "127.0.0.1", "[::1]"
-  std::string port;    ///< empty: the scheme's default
-  std::string path;    ///< "/" at least
+  std::string host;  ///< "ssm.us-east-1.amazonaws.com", "127.0.0.1", "[::1]"
+  std::string port;  ///< empty: the scheme's default
+  std::string path;  ///< "/" at least
   /// "host" or "host:port" as the Host header carries it.
   [[nodiscard]] std::string authority() const { return port.empty() ? host : host + ":" + port; }
   [[nodiscard]] std::string url() const { return scheme + "://" + authority() + path; }
@@ -36,12 +36,12 @@ std::shared_ptr<CredentialsProvider> make_fixed_credentials(Credentials credenti
 
 struct ClientSettings {
   std::string region;
-  std::string ssm_endpoint;              ///< full URL
+  std::string ssm_endpoint;  ///< full URL
   std::string secrets_manager_endpoint;  ///< full URL
   std::string endpoint_source = "settings";  ///< where ssm_endpoint came from (messages)
   std::string secrets_manager_endpoint_source{};  ///< empty: endpoint_source
   std::shared_ptr<CredentialsProvider> credentials;  ///< required
-  std::shared_ptr<http::Transport> transport;        ///< empty: libcurl with ca_bundle
+  std::shared_ptr<http::Transport> transport;  ///< empty: libcurl with ca_bundle
   std::string ca_bundle;
   RetryOptions retry;
   /// AWS "adaptive" retry mode: the standard mode plus a client-side send-rate limiter that

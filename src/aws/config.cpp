@@ -88,13 +88,11 @@ Sections load_file(const std::string& path, std::string_view setting) {
   std::string text;
   std::string why;
   switch (read_file(path, text, why)) {
-    case FileState::missing:
-      return {};
+    case FileState::missing: return {};
     case FileState::unreadable:
       throw ConfigurationError("cannot read the AWS " + std::string(setting) + " file " + path +
                                ": " + why);
-    case FileState::read:
-      break;
+    case FileState::read: break;
   }
   return parse_ini(text, path);
 }
@@ -102,7 +100,9 @@ Sections load_file(const std::string& path, std::string_view setting) {
 /// Matches the partitions' region patterns ^(prefix)-\w+-\d+$ without std::regex.
 bool region_matches(std::string_view region, const std::vector<std::string_view>& prefixes) {
   for (std::string_view prefix : prefixes) {
-    if (region.size() <= prefix.size() + 1 || !region.starts_with(prefix) || region[prefix.size()] != '-') continue;
+    if (region.size() <= prefix.size() + 1 || !region.starts_with(prefix) ||
+        region[prefix.size()] != '-')
+      continue;
     const std::string_view rest = region.substr(prefix.size() + 1);
     const std::size_t dash = rest.rfind('-');
     if (dash == std::string_view::npos || dash == 0 || dash + 1 == rest.size()) continue;
@@ -111,7 +111,8 @@ bool region_matches(std::string_view region, const std::vector<std::string_view>
     const bool word_ok = std::all_of(word.begin(), word.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
     });
-    const bool number_ok = std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool number_ok =
+        std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (word_ok && number_ok) return true;
   }
   return false;
@@ -129,18 +130,18 @@ struct Partition {
 /// Partitions of botocore's partitions.json (plus the ISO-E/F partitions of newer SDKs).
 const std::vector<Partition>& partitions() {
   static const std::vector<Partition> kPartitions = {
-      {"aws", {"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"}, "amazonaws.com", "api.aws",
-       true, true},
-      {"aws-cn", {"cn"}, "amazonaws.com.cn",
-       "api.amazonwebservices.com.cn", true, true},
+      {"aws",
+       {"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"},
+       "amazonaws.com",
+       "api.aws",
+       true,
+       true},
+      {"aws-cn", {"cn"}, "amazonaws.com.cn", "api.amazonwebservices.com.cn", true, true},
       {"aws-us-gov", {"us-gov"}, "amazonaws.com", "api.aws", true, true},
       {"aws-iso", {"us-iso"}, "c2s.ic.gov", "c2s.ic.gov", true, false},
-      {"aws-iso-b", {"us-isob"}, "sc2s.sgov.gov", "sc2s.sgov.gov", true,
-       false},
-      {"aws-iso-e", {"eu-isoe"}, "cloud.adc-e.uk", "cloud.adc-e.uk", true,
-       false},
-      {"aws-iso-f", {"us-isof"}, "csp.hci.ic.gov", "csp.hci.ic.gov", true,
-       false},
+      {"aws-iso-b", {"us-isob"}, "sc2s.sgov.gov", "sc2s.sgov.gov", true, false},
+      {"aws-iso-e", {"eu-isoe"}, "cloud.adc-e.uk", "cloud.adc-e.uk", true, false},
+      {"aws-iso-f", {"us-isof"}, "csp.hci.ic.gov", "csp.hci.ic.gov", true, false},
   };
   return kPartitions;
 }
@@ -169,7 +170,8 @@ bool valid_region(std::string_view region) {
 }
 
 std::string profile_where(const Profile& profile) {
-  return "profile '" + profile.name + "'" + (profile.source.empty() ? "" : " (" + profile.source + ")");
+  return "profile '" + profile.name + "'" +
+         (profile.source.empty() ? "" : " (" + profile.source + ")");
 }
 
 std::optional<std::string> profile_value(const Profile& profile, const std::string& key) {
@@ -183,7 +185,8 @@ std::string checked_endpoint(std::string_view url, std::string_view where) {
   EndpointUrl parsed;
   std::string why;
   if (!parse_endpoint_url(url, parsed, why)) {
-    throw ConfigurationError("the endpoint URL from " + std::string(where) + " is not valid: " + why);
+    throw ConfigurationError("the endpoint URL from " + std::string(where) +
+                             " is not valid: " + why);
   }
   std::string out(trim(url));
   while (out.ends_with('/')) out.pop_back();
@@ -212,7 +215,8 @@ Endpoint resolve_endpoint(const std::string& from_options, std::string_view opti
       custom = {checked_endpoint(*g, "AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL"};
     } else if (auto it = services.find(std::string(services_key) + ".endpoint_url");
                it != services.end() && !trim(it->second).empty()) {
-      const std::string where = "'" + std::string(services_key) + ".endpoint_url' in the services section of " +
+      const std::string where = "'" + std::string(services_key) +
+                                ".endpoint_url' in the services section of " +
                                 profile_where(profile);
       custom = {checked_endpoint(it->second, where), where};
     } else if (auto p = profile_value(profile, "endpoint_url")) {
@@ -223,13 +227,16 @@ Endpoint resolve_endpoint(const std::string& from_options, std::string_view opti
   if (!custom.url.empty()) {
     // The SDKs' endpoint rules reject these combinations rather than silently pick one.
     if (fips) {
-      throw ConfigurationError("FIPS endpoints (AWS_USE_FIPS_ENDPOINT / use_fips_endpoint) cannot be "
-                               "combined with the custom endpoint from " + custom.source);
+      throw ConfigurationError(
+          "FIPS endpoints (AWS_USE_FIPS_ENDPOINT / use_fips_endpoint) cannot be "
+          "combined with the custom endpoint from " +
+          custom.source);
     }
     if (dualstack) {
-      throw ConfigurationError("dual-stack endpoints (AWS_USE_DUALSTACK_ENDPOINT / "
-                               "use_dualstack_endpoint) cannot be combined with the custom endpoint from " +
-                               custom.source);
+      throw ConfigurationError(
+          "dual-stack endpoints (AWS_USE_DUALSTACK_ENDPOINT / "
+          "use_dualstack_endpoint) cannot be combined with the custom endpoint from " +
+          custom.source);
     }
     return custom;
   }
@@ -238,7 +245,8 @@ Endpoint resolve_endpoint(const std::string& from_options, std::string_view opti
 
 bool bool_setting(const common::Environment& env, std::string_view env_name, const Profile& profile,
                   const std::string& profile_key) {
-  if (auto v = common::env_setting(env, env_name)) return common::parse_bool_setting(*v, env_name, "the environment");
+  if (auto v = common::env_setting(env, env_name))
+    return common::parse_bool_setting(*v, env_name, "the environment");
   if (auto p = profile_value(profile, profile_key)) {
     return common::parse_bool_setting(*p, profile_key, profile_where(profile));
   }
@@ -253,8 +261,9 @@ int parse_attempts(std::string_view text, std::string_view setting, std::string_
     if (ok) value = value * 10 + (c - '0');
   }
   if (!ok || value < 1) {
-    throw ConfigurationError(std::string(setting) + " from " + std::string(where) + " must be a whole number of at least 1, got '" +
-                             std::string(text) + "'");
+    throw ConfigurationError(std::string(setting) + " from " + std::string(where) +
+                             " must be a whole number of at least 1, got '" + std::string(text) +
+                             "'");
   }
   return value;
 }
@@ -378,10 +387,10 @@ Profile load_profile(const common::Environment& env, std::string_view profile_na
     profile.source += (i > 0 ? " and " : "") + sources[i];
   }
   if (sources.empty() && !chosen_by.empty()) {
-    throw ConfigurationError("the AWS profile '" + profile.name + "' named by " + chosen_by +
-                             " is not in " + (config_path.empty() ? "(no config file)" : config_path) +
-                             " nor in " +
-                             (credentials_path.empty() ? "(no credentials file)" : credentials_path));
+    throw ConfigurationError(
+        "the AWS profile '" + profile.name + "' named by " + chosen_by + " is not in " +
+        (config_path.empty() ? "(no config file)" : config_path) + " nor in " +
+        (credentials_path.empty() ? "(no credentials file)" : credentials_path));
   }
   return profile;
 }
@@ -400,13 +409,15 @@ std::map<std::string, std::string> load_services_section(const common::Environme
   return it->second;
 }
 
-std::map<std::string, std::string> load_sso_session_section(const common::Environment& env, const std::string& name) {
+std::map<std::string, std::string> load_sso_session_section(const common::Environment& env,
+                                                            const std::string& name) {
   const std::string path = config_file_path(env);
   const Sections config = path.empty() ? Sections{} : load_file(path, "config");
   const auto it = config.find("sso-session " + name);
   if (it == config.end()) {
     throw ConfigurationError("'sso_session = " + name + "' names an [sso-session " + name +
-                             "] section that is not in " + (path.empty() ? "(no config file: HOME is not set)" : path));
+                             "] section that is not in " +
+                             (path.empty() ? "(no config file: HOME is not set)" : path));
   }
   return it->second;
 }
@@ -438,7 +449,8 @@ std::string split_ipv6_authority(std::string_view authority, std::string_view& h
     port = after.substr(1);
     if (port.empty()) return "an empty port";
   }
-  if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
+  if (host.empty() ||
+      host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
     return "the IPv6 address is not valid";
   }
   return {};
@@ -495,7 +507,8 @@ bool parse_endpoint_url(std::string_view url, EndpointUrl& out, std::string& why
   std::string_view rest = url.substr(colon + 3);
   const std::size_t path_start = rest.find_first_of("/?#");
   const std::string_view authority = rest.substr(0, path_start);
-  const std::string_view tail = path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
+  const std::string_view tail =
+      path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
   if (authority.find('@') != std::string_view::npos) {
     why = "user information (user:password@) is not allowed in an endpoint URL";
     return false;
@@ -524,7 +537,8 @@ std::string default_endpoint(std::string_view service, std::string_view region, 
   if (fips && dualstack) {
     if (!p.supports_fips || !p.supports_dualstack) {
       throw ConfigurationError("FIPS and dual-stack endpoints are both enabled, but the " +
-                               std::string(p.id) + " partition of region " + reg + " does not support both");
+                               std::string(p.id) + " partition of region " + reg +
+                               " does not support both");
     }
     return "https://" + svc + "-fips." + reg + "." + std::string(p.dualstack_suffix);
   }
@@ -534,7 +548,8 @@ std::string default_endpoint(std::string_view service, std::string_view region, 
                                " partition of region " + reg + " does not support FIPS");
     }
     // In GovCloud the regular SSM endpoint is already FIPS-validated (SSM endpoint rules).
-    if (p.id == "aws-us-gov" && svc == "ssm") return "https://ssm." + reg + "." + std::string(p.dns_suffix);
+    if (p.id == "aws-us-gov" && svc == "ssm")
+      return "https://ssm." + reg + "." + std::string(p.dns_suffix);
     return "https://" + svc + "-fips." + reg + "." + std::string(p.dns_suffix);
   }
   if (dualstack) {
@@ -569,7 +584,8 @@ void resolve_region(ResolvedConfig& rc, const AwsClientOptions& options,
   } else {
     throw ConfigurationError(
         "no AWS region configured: set AwsClientOptions::region, AWS_REGION, AWS_DEFAULT_REGION "
-        "or 'region' in profile '" + profile.name + "' of " + config_file_path(env));
+        "or 'region' in profile '" +
+        profile.name + "' of " + config_file_path(env));
   }
   if (!valid_region(rc.region)) {
     throw ConfigurationError("the AWS region '" + rc.region + "' from " + rc.region_source +
@@ -581,10 +597,12 @@ void resolve_region(ResolvedConfig& rc, const AwsClientOptions& options,
 void resolve_endpoints(ResolvedConfig& rc, const AwsClientOptions& options,
                        const common::Environment& env, const Profile& profile) {
   rc.use_fips = bool_setting(env, "AWS_USE_FIPS_ENDPOINT", profile, "use_fips_endpoint");
-  rc.use_dualstack = bool_setting(env, "AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint");
+  rc.use_dualstack =
+      bool_setting(env, "AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint");
   const bool ignore = bool_setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", profile,
                                    "ignore_configured_endpoint_urls");
-  const auto services = ignore ? std::map<std::string, std::string>{} : load_services_section(env, profile);
+  const auto services =
+      ignore ? std::map<std::string, std::string>{} : load_services_section(env, profile);
 
   Endpoint ssm = resolve_endpoint(options.ssm_endpoint_url, "AwsClientOptions::ssm_endpoint_url",
                                   "SSM", "ssm", "ssm", rc.region, rc.use_fips, rc.use_dualstack,
@@ -592,9 +610,9 @@ void resolve_endpoints(ResolvedConfig& rc, const AwsClientOptions& options,
   rc.ssm_endpoint = std::move(ssm.url);
   rc.ssm_endpoint_source = std::move(ssm.source);
   Endpoint sm = resolve_endpoint(options.secrets_manager_endpoint_url,
-                                 "AwsClientOptions::secrets_manager_endpoint_url", "SECRETS_MANAGER",
-                                 "secrets_manager", "secretsmanager", rc.region, rc.use_fips,
-                                 rc.use_dualstack, ignore, env, profile, services);
+                                 "AwsClientOptions::secrets_manager_endpoint_url",
+                                 "SECRETS_MANAGER", "secrets_manager", "secretsmanager", rc.region,
+                                 rc.use_fips, rc.use_dualstack, ignore, env, profile, services);
   rc.secrets_manager_endpoint = std::move(sm.url);
   rc.secrets_manager_endpoint_source = std::move(sm.source);
 }
@@ -616,9 +634,9 @@ void resolve_ca_bundle(ResolvedConfig& rc, const AwsClientOptions& options,
     std::string why;
     const FileState state = check_readable(rc.ca_bundle, why);
     if (state != FileState::read) {
-      throw ConfigurationError("the CA bundle " + rc.ca_bundle + " from " + rc.ca_bundle_source +
-                               " cannot be read: " +
-                               (state == FileState::missing ? std::string("no such file") : why));
+      throw ConfigurationError(
+          "the CA bundle " + rc.ca_bundle + " from " + rc.ca_bundle_source +
+          " cannot be read: " + (state == FileState::missing ? std::string("no such file") : why));
     }
   }
 }
@@ -627,8 +645,10 @@ void resolve_retry(ResolvedConfig& rc, const AwsClientOptions& options,
                    const common::Environment& env, const Profile& profile) {
   // Attempts: options > AWS_MAX_ATTEMPTS > profile max_attempts > 3.
   if (options.max_attempts < 0) {
-    throw ConfigurationError("AwsClientOptions::max_attempts must be at least 1 (or 0 for the "
-                             "environment's), got " + std::to_string(options.max_attempts));
+    throw ConfigurationError(
+        "AwsClientOptions::max_attempts must be at least 1 (or 0 for the "
+        "environment's), got " +
+        std::to_string(options.max_attempts));
   }
   if (options.max_attempts > 0) {
     rc.max_attempts = options.max_attempts;

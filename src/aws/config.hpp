@@ -13,7 +13,6 @@
 
 namespace ssm_cache::aws {
 
-
 /// One profile's key/values from ~/.aws/config ("[profile x]") merged with
 /// ~/.aws/credentials ("[x]"); credentials file wins. `source` says which files were read.
 struct Profile {
@@ -30,13 +29,13 @@ Profile load_profile(const common::Environment& env, std::string_view profile_na
 /// Endpoints and region after resolution; each says where it came from, for error messages.
 struct ResolvedConfig {
   std::string region;
-  std::string region_source;           ///< "AWS_REGION", "profile 'dev' in /root/.aws/config", ...
-  std::string ssm_endpoint;            ///< "https://ssm.us-east-1.amazonaws.com"
+  std::string region_source;  ///< "AWS_REGION", "profile 'dev' in /root/.aws/config", ...
+  std::string ssm_endpoint;  ///< "https://ssm.us-east-1.amazonaws.com"
   std::string secrets_manager_endpoint;
-  std::string ca_bundle;               ///< empty: system store
+  std::string ca_bundle;  ///< empty: system store
   int max_attempts = 3;
   std::string retry_mode = "standard";
-  std::string profile;                 ///< resolved profile name
+  std::string profile;  ///< resolved profile name
   // Where each setting came from ("AWS_ENDPOINT_URL_SSM", "default", ...), for error messages.
   std::string ssm_endpoint_source;
   std::string secrets_manager_endpoint_source;
@@ -48,9 +47,9 @@ struct ResolvedConfig {
 /// The parts of an endpoint URL that matter to us.
 struct EndpointUrl {
   std::string scheme;  ///< "http" or "https"
-  std::string host;    ///< without brackets for IPv6 literals
-  int port = 0;        ///< 0: the scheme's default
-  std::string path;    ///< "" or "/..." (no query, no fragment)
+  std::string host;  ///< without brackets for IPv6 literals
+  int port = 0;  ///< 0: the scheme's default
+  std::string path;  ///< "" or "/..." (no query, no fragment)
 };
 
 /// Parses and validates an endpoint URL; on failure returns false and says why in `why`
@@ -75,7 +74,8 @@ std::map<std::string, std::string> load_services_section(const common::Environme
 
 /// The [sso-session NAME] section of the config file; throws ConfigurationError naming the
 /// file when there is none.
-std::map<std::string, std::string> load_sso_session_section(const common::Environment& env, const std::string& name);
+std::map<std::string, std::string> load_sso_session_section(const common::Environment& env,
+                                                            const std::string& name);
 
 /// Path of the config / credentials file: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, else
 /// $HOME/.aws/config / credentials ("~/" expanded with HOME).

@@ -6,9 +6,9 @@
 
 #include "aws/credentials_util.hpp"
 #include "aws/sigv4.hpp"
+#include "common/time.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
-#include "common/time.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -17,7 +17,8 @@ class StaticProvider final : public CredentialsProvider {
  public:
   explicit StaticProvider(Credentials credentials) : credentials_(std::move(credentials)) {
     if (credentials_.access_key_id.empty() || credentials_.secret_access_key.empty()) {
-      throw CredentialsError("static credentials: the access key id and the secret access key must both be given");
+      throw CredentialsError(
+          "static credentials: the access key id and the secret access key must both be given");
     }
     if (credentials_.provider.empty()) credentials_.provider = "static";
   }
@@ -36,10 +37,15 @@ class EnvironmentProvider final : public CredentialsProvider {
     const auto key = common::env_setting(env_, "AWS_ACCESS_KEY_ID");
     const auto secret = common::env_setting(env_, "AWS_SECRET_ACCESS_KEY");
     if (!key && !secret) {
-      throw CredentialsNotConfigured("environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
+      throw CredentialsNotConfigured(
+          "environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
     }
-    if (!key) throw CredentialsError("environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
-    if (!secret) throw CredentialsError("environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+    if (!key)
+      throw CredentialsError(
+          "environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+    if (!secret)
+      throw CredentialsError(
+          "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
     Credentials c;
     c.access_key_id = *key;
     c.secret_access_key = *secret;
@@ -48,7 +54,8 @@ class EnvironmentProvider final : public CredentialsProvider {
     if (const auto exp = common::env_setting(env_, "AWS_CREDENTIAL_EXPIRATION")) {
       const auto when = common::parse_iso8601(*exp);
       if (!when) {
-        throw CredentialsError("environment: AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time: '" + *exp + "'");
+        throw CredentialsError("environment: AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time: '" +
+                               *exp + "'");
       }
       c.expiration = *when;
     }
@@ -80,7 +87,8 @@ class ChainProvider final : public CredentialsProvider {
       }
     }
     throw CredentialsNotConfigured("no AWS credentials found (" +
-                                   (reasons.empty() ? std::string("the chain is empty") : reasons) + ")");
+                                   (reasons.empty() ? std::string("the chain is empty") : reasons) +
+                                   ")");
   }
 
  private:
@@ -126,7 +134,8 @@ class CachedProvider final : public CredentialsProvider {
       // Already expired when received (a stale file, a wrong clock): every AWS call would fail
       // with ExpiredToken, so say so here, naming the source and the time, not the keys.
       error = std::make_exception_ptr(CredentialsError(
-          "the credentials from " + (fresh->provider.empty() ? std::string("the provider") : fresh->provider) +
+          "the credentials from " +
+          (fresh->provider.empty() ? std::string("the provider") : fresh->provider) +
           " expired at " + common::format_amz_date(*fresh->expiration) +
           ", before they were received: check the credential source and this machine's clock"));
       fresh.reset();
@@ -175,7 +184,8 @@ EnvironmentLookup make_map_environment(std::map<std::string, std::string> values
   return common::map_environment(std::move(values));
 }
 
-std::shared_ptr<CredentialsProvider> make_static_credentials_provider(StaticCredentialsConfig config) {
+std::shared_ptr<CredentialsProvider> make_static_credentials_provider(
+    StaticCredentialsConfig config) {
   return std::make_shared<StaticProvider>(std::move(config.credentials));
 }
 
@@ -184,15 +194,18 @@ std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
   return std::make_shared<EnvironmentProvider>(std::move(config));
 }
 
-std::shared_ptr<CredentialsProvider> make_credentials_provider_chain(CredentialsChainConfig config) {
+std::shared_ptr<CredentialsProvider> make_credentials_provider_chain(
+    CredentialsChainConfig config) {
   return std::make_shared<ChainProvider>(std::move(config));
 }
 
-std::shared_ptr<CredentialsProvider> make_cached_credentials_provider(CachedCredentialsConfig config) {
+std::shared_ptr<CredentialsProvider> make_cached_credentials_provider(
+    CachedCredentialsConfig config) {
   return std::make_shared<CachedProvider>(std::move(config));
 }
 
-std::shared_ptr<CredentialsProvider> make_default_credentials_provider(DefaultCredentialsConfig config) {
+std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
+    DefaultCredentialsConfig config) {
   CredentialsChainConfig chain;
   chain.providers.push_back(make_environment_credentials_provider({config.environment}));
   chain.names.emplace_back("environment");
@@ -206,10 +219,11 @@ std::shared_ptr<CredentialsProvider> make_default_credentials_provider(DefaultCr
   ProfileCredentialsConfig profile;
   profile.profile = config.profile;
   profile.environment = config.environment;
-  profile.sts_resolver = config.sts_resolver ? config.sts_resolver
-                                             : make_default_sts_profile_resolver({.environment = config.environment,
-                                                                                  .transport = config.transport,
-                                                                                  .clock = config.clock});
+  profile.sts_resolver = config.sts_resolver
+                             ? config.sts_resolver
+                             : make_default_sts_profile_resolver({.environment = config.environment,
+                                                                  .transport = config.transport,
+                                                                  .clock = config.clock});
   chain.providers.push_back(make_profile_credentials_provider(std::move(profile)));
   chain.names.emplace_back("profile");
   ContainerCredentialsConfig container;

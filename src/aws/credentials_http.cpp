@@ -48,16 +48,20 @@ class ServerErrorAnswer : public TransportError {
 /// loop (the provider's token bucket and a deadline of every attempt's full timeouts) but
 /// without backoff: a metadata endpoint is local and answers at once or not at all. Returns
 /// the last answer (a 5xx when retries ran out) or rethrows the last transport failure.
-http::Response send_with_attempts(LazyTransport& transport, const http::Request& request, int attempts) {
+http::Response send_with_attempts(LazyTransport& transport, const http::Request& request,
+                                  int attempts) {
   aws::RetryOptions options;
   options.max_attempts = attempts;
   options.base_delay = options.throttling_base_delay = std::chrono::milliseconds(0);
-  const auto deadline = attempts * (request.connect_timeout + request.timeout) + std::chrono::seconds(1);
-  aws::RetryLoop loop(aws::RetryLoopSettings{options, deadline, &transport.retry_bucket(), nullptr, {}, request.url});
+  const auto deadline =
+      attempts * (request.connect_timeout + request.timeout) + std::chrono::seconds(1);
+  aws::RetryLoop loop(aws::RetryLoopSettings{
+      options, deadline, &transport.retry_bucket(), nullptr, {}, request.url});
   aws::RetryHooks hooks;
   // Every transport failure is worth another try here (as in the AWS SDKs' metadata clients).
   hooks.decide = [](const Error& e) {
-    return dynamic_cast<const TransportError*>(&e) != nullptr ? aws::RetryDecision::retry : aws::RetryDecision::stop;
+    return dynamic_cast<const TransportError*>(&e) != nullptr ? aws::RetryDecision::retry
+                                                              : aws::RetryDecision::stop;
   };
   try {
     return loop.run(
@@ -65,7 +69,8 @@ http::Response send_with_attempts(LazyTransport& transport, const http::Request&
           http::Request attempt = request;
           attempt.timeout = std::min(request.timeout, ctx.remaining);
           http::Response response = transport.get().send(attempt);
-          if (response.status >= 500 && ctx.attempt < attempts) throw ServerErrorAnswer(std::move(response));
+          if (response.status >= 500 && ctx.attempt < attempts)
+            throw ServerErrorAnswer(std::move(response));
           return response;
         },
         hooks);
@@ -87,8 +92,8 @@ bool is_loopback_or_allowed(const std::string& host) {
     std::size_t dot = host.find('.', pos);
     if (dot == std::string::npos) dot = host.size();
     const std::string part = host.substr(pos, dot - pos);
-    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(part) > 255) {
+    if (part.empty() || part.size() > 3 ||
+        part.find_first_not_of("0123456789") != std::string::npos || std::stoi(part) > 255) {
       return false;
     }
     ++parts;
@@ -105,16 +110,21 @@ std::string read_token_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   std::string token = ss.str();
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
+    token.pop_back();
   // A directory opens but reads as nothing; an empty header would only earn a 401 later.
-  if (token.empty()) throw CredentialsError("container: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + path + " is empty");
+  if (token.empty())
+    throw CredentialsError("container: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + path +
+                           " is empty");
   return token;
 }
 
 class ContainerProvider final : public CredentialsProvider {
  public:
   explicit ContainerProvider(ContainerCredentialsConfig config)
-      : config_(std::move(config)), env_(common::or_process(config_.environment)), transport_(config_.transport) {}
+      : config_(std::move(config)),
+        env_(common::or_process(config_.environment)),
+        transport_(config_.transport) {}
 
   Credentials get_credentials() override {
     const auto relative = common::env_setting(env_, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
@@ -130,7 +140,8 @@ class ContainerProvider final : public CredentialsProvider {
       check_full_uri(url);
     } else {
       throw CredentialsNotConfigured(
-          "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set");
+          "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and "
+          "AWS_CONTAINER_CREDENTIALS_FULL_URI are not set");
     }
 
     http::Request request;
@@ -140,7 +151,8 @@ class ContainerProvider final : public CredentialsProvider {
     std::string token_source;
     if (auto token = authorization_token(token_source)) {
       if (token->find_first_of("\r\n") != std::string::npos) {
-        throw CredentialsError("container: the authorization token from " + token_source + " has a line break");
+        throw CredentialsError("container: the authorization token from " + token_source +
+                               " has a line break");
       }
       request.headers.emplace_back("Authorization", *token);
     }
@@ -152,7 +164,8 @@ class ContainerProvider final : public CredentialsProvider {
     try {
       response = send_with_attempts(transport_, request, std::max(1, config_.max_attempts));
     } catch (const TransportError& e) {
-      throw CredentialsError("container: no answer from " + url + " (" + setting + "): " + e.what(), true);
+      throw CredentialsError("container: no answer from " + url + " (" + setting + "): " + e.what(),
+                             true);
     }
     if (response.status != 200) {
       throw CredentialsError("container: " + url + " (" + setting + ") answered HTTP " +
@@ -182,14 +195,18 @@ class ContainerProvider final : public CredentialsProvider {
     const std::size_t scheme_end = url.find("://");
     std::string why;
     aws::EndpointUrl parsed;
-    const std::size_t path = scheme_end == std::string::npos ? std::string::npos : url.find_first_of("/?#", scheme_end + 3);
+    const std::size_t path = scheme_end == std::string::npos
+                                 ? std::string::npos
+                                 : url.find_first_of("/?#", scheme_end + 3);
     if (!aws::parse_endpoint_url(url.substr(0, path), parsed, why)) {
-      throw CredentialsError("container: AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URL: " + why);
+      throw CredentialsError("container: AWS_CONTAINER_CREDENTIALS_FULL_URI is not a valid URL: " +
+                             why);
     }
     if (parsed.scheme == "http" && !is_loopback_or_allowed(parsed.host)) {
-      throw CredentialsError("container: AWS_CONTAINER_CREDENTIALS_FULL_URI host '" + parsed.host +
-                             "' is not allowed over http: use https, a loopback address, 169.254.170.2, "
-                             "169.254.170.23 or fd00:ec2::23");
+      throw CredentialsError(
+          "container: AWS_CONTAINER_CREDENTIALS_FULL_URI host '" + parsed.host +
+          "' is not allowed over http: use https, a loopback address, 169.254.170.2, "
+          "169.254.170.23 or fd00:ec2::23");
     }
   }
 
@@ -213,7 +230,9 @@ class ContainerProvider final : public CredentialsProvider {
 class ImdsProvider final : public CredentialsProvider {
  public:
   explicit ImdsProvider(ImdsCredentialsConfig config)
-      : config_(std::move(config)), env_(common::or_process(config_.environment)), transport_(config_.transport) {
+      : config_(std::move(config)),
+        env_(common::or_process(config_.environment)),
+        transport_(config_.transport) {
     if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
   }
 
@@ -233,23 +252,29 @@ class ImdsProvider final : public CredentialsProvider {
       token = get_token(s);
       role = get(s, "/latest/meta-data/iam/security-credentials/", token);
     }
-    if (role.status == 404) throw CredentialsNotConfigured("imds: no IAM role is attached to this instance (" + s.endpoint + ")");
+    if (role.status == 404)
+      throw CredentialsNotConfigured("imds: no IAM role is attached to this instance (" +
+                                     s.endpoint + ")");
     if (role.status != 200) {
-      throw CredentialsError("imds: " + s.endpoint + " answered HTTP " + std::to_string(role.status) +
-                                 " to the role name request",
+      throw CredentialsError("imds: " + s.endpoint + " answered HTTP " +
+                                 std::to_string(role.status) + " to the role name request",
                              role.status >= 500);
     }
     std::string name = role.body.substr(0, role.body.find('\n'));
     while (!name.empty() && (name.back() == '\r' || name.back() == ' ')) name.pop_back();
-    if (name.empty()) throw CredentialsNotConfigured("imds: no IAM role is attached to this instance (" + s.endpoint + ")");
+    if (name.empty())
+      throw CredentialsNotConfigured("imds: no IAM role is attached to this instance (" +
+                                     s.endpoint + ")");
     if (name.find_first_of("/?#% ") != std::string::npos) {
       throw CredentialsError("imds: " + s.endpoint + " answered a role name that is not valid");
     }
 
-    const http::Response creds = get(s, "/latest/meta-data/iam/security-credentials/" + name, token);
+    const http::Response creds =
+        get(s, "/latest/meta-data/iam/security-credentials/" + name, token);
     if (creds.status != 200) {
-      throw CredentialsError("imds: " + s.endpoint + " answered HTTP " + std::to_string(creds.status) +
-                                 " for the credentials of role '" + name + "'",
+      throw CredentialsError("imds: " + s.endpoint + " answered HTTP " +
+                                 std::to_string(creds.status) + " for the credentials of role '" +
+                                 name + "'",
                              creds.status >= 500 || creds.status == 404);
     }
     return aws::parse_credentials_json(creds.body, aws::CredentialsJson::metadata, "imds",
@@ -280,13 +305,16 @@ class ImdsProvider final : public CredentialsProvider {
         s.endpoint = *e;
         source = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
       } else {
-        const std::string mode = common::env_setting(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("IPv4");
+        const std::string mode =
+            common::env_setting(env_, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").value_or("IPv4");
         if (mode == "IPv4" || mode == "ipv4") {
           s.endpoint = "http://169.254.169.254";
         } else if (mode == "IPv6" || mode == "ipv6") {
           s.endpoint = "http://[fd00:ec2::254]";
         } else {
-          throw CredentialsError("imds: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6, got '" + mode + "'");
+          throw CredentialsError(
+              "imds: AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6, got '" + mode +
+              "'");
         }
         source = "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE";
       }
@@ -307,13 +335,19 @@ class ImdsProvider final : public CredentialsProvider {
         seconds = -1;
       }
       if (!(seconds > 0 && seconds <= 3600)) {
-        throw CredentialsError("imds: AWS_METADATA_SERVICE_TIMEOUT must be a positive number of seconds, got '" + *t + "'");
+        throw CredentialsError(
+            "imds: AWS_METADATA_SERVICE_TIMEOUT must be a positive number of seconds, got '" + *t +
+            "'");
       }
-      s.connect_timeout = s.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+      s.connect_timeout = s.timeout =
+          std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
     }
     if (auto a = common::env_setting(env_, "AWS_METADATA_SERVICE_NUM_ATTEMPTS")) {
-      if (a->size() > 2 || a->find_first_not_of("0123456789") != std::string::npos || std::stoi(*a) < 1) {
-        throw CredentialsError("imds: AWS_METADATA_SERVICE_NUM_ATTEMPTS must be a whole number of at least 1, got '" + *a + "'");
+      if (a->size() > 2 || a->find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(*a) < 1) {
+        throw CredentialsError(
+            "imds: AWS_METADATA_SERVICE_NUM_ATTEMPTS must be a whole number of at least 1, got '" +
+            *a + "'");
       }
       s.attempts = std::stoi(*a);
     }
@@ -330,11 +364,13 @@ class ImdsProvider final : public CredentialsProvider {
       return send_with_attempts(transport_, request, s.attempts);
     } catch (const TransportError& e) {
       // Off EC2 there is nobody at this address: not an error, just not configured here.
-      throw CredentialsNotConfigured("imds: no instance metadata service at " + s.endpoint + " (" + e.what() + ")");
+      throw CredentialsNotConfigured("imds: no instance metadata service at " + s.endpoint + " (" +
+                                     e.what() + ")");
     }
   }
 
-  http::Response get(const Settings& s, const std::string& path, const std::optional<std::string>& token) {
+  http::Response get(const Settings& s, const std::string& path,
+                     const std::optional<std::string>& token) {
     http::Request request;
     request.method = "GET";
     request.url = path;
@@ -355,12 +391,15 @@ class ImdsProvider final : public CredentialsProvider {
     http::Request request;
     request.method = "PUT";
     request.url = "/latest/api/token";
-    request.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", std::to_string(config_.token_ttl.count()));
+    request.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds",
+                                 std::to_string(config_.token_ttl.count()));
     const http::Response response = send(s, std::move(request));
     if (response.status == 200 && !response.body.empty()) {
       token_ = response.body;
       token_endpoint_ = s.endpoint;
-      token_expiry_ = now + config_.token_ttl - std::min<std::chrono::seconds>(config_.token_ttl / 2, std::chrono::seconds(60));
+      token_expiry_ =
+          now + config_.token_ttl -
+          std::min<std::chrono::seconds>(config_.token_ttl / 2, std::chrono::seconds(60));
       return token_;
     }
     if (response.status == 404 || response.status == 405) {
@@ -368,14 +407,18 @@ class ImdsProvider final : public CredentialsProvider {
       if (auto v1 = common::env_setting(env_, "AWS_EC2_METADATA_V1_DISABLED");
           v1 && parse_bool(*v1, "AWS_EC2_METADATA_V1_DISABLED")) {
         throw CredentialsError("imds: " + s.endpoint + " does not offer IMDSv2 tokens (HTTP " +
-                               std::to_string(response.status) + ") and AWS_EC2_METADATA_V1_DISABLED is set");
+                               std::to_string(response.status) +
+                               ") and AWS_EC2_METADATA_V1_DISABLED is set");
       }
       return std::nullopt;
     }
     if (response.status == 403) {
-      throw CredentialsNotConfigured("imds: " + s.endpoint + " refused the token request (HTTP 403): IMDS is disabled for this instance");
+      throw CredentialsNotConfigured(
+          "imds: " + s.endpoint +
+          " refused the token request (HTTP 403): IMDS is disabled for this instance");
     }
-    throw CredentialsError("imds: " + s.endpoint + " answered HTTP " + std::to_string(response.status) + " to the token request",
+    throw CredentialsError("imds: " + s.endpoint + " answered HTTP " +
+                               std::to_string(response.status) + " to the token request",
                            response.status >= 500 || response.status == 429);
   }
 
@@ -390,7 +433,8 @@ class ImdsProvider final : public CredentialsProvider {
 
 }  // namespace
 
-std::shared_ptr<CredentialsProvider> make_container_credentials_provider(ContainerCredentialsConfig config) {
+std::shared_ptr<CredentialsProvider> make_container_credentials_provider(
+    ContainerCredentialsConfig config) {
   return std::make_shared<ContainerProvider>(std::move(config));
 }
 

@@ -36,7 +36,8 @@ std::vector<std::string> split_command_line(std::string_view command) {
       in_word = false;
     } else if (c == '\'') {
       const std::size_t close = command.find('\'', i + 1);
-      if (close == std::string_view::npos) throw std::invalid_argument("an unterminated single quote");
+      if (close == std::string_view::npos)
+        throw std::invalid_argument("an unterminated single quote");
       word.append(command.substr(i + 1, close - i - 1));
       in_word = true;
       i = close;
@@ -46,7 +47,8 @@ std::vector<std::string> split_command_line(std::string_view command) {
       for (; j < command.size() && command[j] != '"'; ++j) {
         // Inside double quotes a backslash only escapes these, as in POSIX sh.
         if (command[j] == '\\' && j + 1 < command.size() &&
-            (command[j + 1] == '"' || command[j + 1] == '\\' || command[j + 1] == '$' || command[j + 1] == '`')) {
+            (command[j + 1] == '"' || command[j + 1] == '\\' || command[j + 1] == '$' ||
+             command[j + 1] == '`')) {
           ++j;
         }
         word.push_back(command[j]);
@@ -76,7 +78,8 @@ void collect_output(int out_fd, int err_fd, std::chrono::steady_clock::time_poin
   int open_fds = 2;
   char buffer[4096];
   while (open_fds > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       result.timed_out = true;
       break;
@@ -175,7 +178,8 @@ class ProfileProvider final : public CredentialsProvider {
       : config_(std::move(config)), env_(common::or_process(config_.environment)) {
     // A profile the caller names may need STS (web identity, a role): served as the SDKs do.
     if (!config_.sts_resolver) {
-      config_.sts_resolver = make_default_sts_profile_resolver({.environment = config_.environment});
+      config_.sts_resolver =
+          make_default_sts_profile_resolver({.environment = config_.environment});
     }
   }
 
@@ -186,23 +190,28 @@ class ProfileProvider final : public CredentialsProvider {
     } catch (const ConfigurationError& e) {
       throw CredentialsError(std::string("profile: ") + e.what());
     }
-    const std::string where =
-        "profile '" + profile.name + "'" + (profile.source.empty() ? "" : " (" + profile.source + ")");
+    const std::string where = "profile '" + profile.name + "'" +
+                              (profile.source.empty() ? "" : " (" + profile.source + ")");
     const auto value = [&](const char* key) -> std::string {
       const auto it = profile.values.find(key);
       return it == profile.values.end() ? std::string{} : it->second;
     };
 
     // Profiles that need STS come first, as in the SDKs' chains.
-    for (const char* key : {"role_arn", "web_identity_token_file", "sso_session", "sso_start_url"}) {
+    for (const char* key :
+         {"role_arn", "web_identity_token_file", "sso_session", "sso_start_url"}) {
       if (!value(key).empty()) return sts_provider(profile)->get_credentials();
     }
 
     const std::string key = value("aws_access_key_id");
     const std::string secret = value("aws_secret_access_key");
     if (!key.empty() || !secret.empty()) {
-      if (key.empty()) throw CredentialsError(where + ": aws_secret_access_key is set but aws_access_key_id is not");
-      if (secret.empty()) throw CredentialsError(where + ": aws_access_key_id is set but aws_secret_access_key is not");
+      if (key.empty())
+        throw CredentialsError(where +
+                               ": aws_secret_access_key is set but aws_access_key_id is not");
+      if (secret.empty())
+        throw CredentialsError(where +
+                               ": aws_access_key_id is set but aws_secret_access_key is not");
       Credentials c;
       c.access_key_id = key;
       c.secret_access_key = secret;
@@ -219,17 +228,22 @@ class ProfileProvider final : public CredentialsProvider {
                                      describe(aws::config_file_path(env_)) + " or " +
                                      describe(aws::credentials_file_path(env_)));
     }
-    throw CredentialsNotConfigured("profile: " + where + " has no aws_access_key_id, credential_process or role");
+    throw CredentialsNotConfigured("profile: " + where +
+                                   " has no aws_access_key_id, credential_process or role");
   }
 
  private:
-  static std::string describe(const std::string& path) { return path.empty() ? "(no file: HOME is not set)" : path; }
+  static std::string describe(const std::string& path) {
+    return path.empty() ? "(no file: HOME is not set)" : path;
+  }
 
   std::shared_ptr<CredentialsProvider> sts_provider(const aws::Profile& profile) {
     std::lock_guard lock(mutex_);
     auto& slot = sts_providers_[profile.name];
     if (!slot) slot = config_.sts_resolver(profile.name, profile.values);
-    if (!slot) throw CredentialsError("profile '" + profile.name + "': the STS resolver returned no provider");
+    if (!slot)
+      throw CredentialsError("profile '" + profile.name +
+                             "': the STS resolver returned no provider");
     return slot;
   }
 
@@ -250,10 +264,12 @@ class ProfileProvider final : public CredentialsProvider {
     }
     if (result.timed_out) {
       throw CredentialsError(name + " did not finish within " +
-                                 std::to_string(config_.process_timeout.count()) + " ms and was killed",
+                                 std::to_string(config_.process_timeout.count()) +
+                                 " ms and was killed",
                              true);
     }
-    if (result.output_too_large) throw CredentialsError(name + " wrote more than 64 KiB to its standard output");
+    if (result.output_too_large)
+      throw CredentialsError(name + " wrote more than 64 KiB to its standard output");
     const std::string err = sanitize(result.stderr_text, 300);
     if (result.signal != 0) {
       throw CredentialsError(name + " was killed by signal " + std::to_string(result.signal) +
@@ -276,7 +292,8 @@ class ProfileProvider final : public CredentialsProvider {
 
 }  // namespace
 
-std::shared_ptr<CredentialsProvider> make_profile_credentials_provider(ProfileCredentialsConfig config) {
+std::shared_ptr<CredentialsProvider> make_profile_credentials_provider(
+    ProfileCredentialsConfig config) {
   return std::make_shared<ProfileProvider>(std::move(config));
 }
 

@@ -17,10 +17,10 @@
 #include "aws/config.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/sigv4.hpp"
-#include "http/transport.hpp"
-#include "ssm_cache/errors.hpp"
 #include "common/crypto.hpp"
 #include "common/time.hpp"
+#include "http/transport.hpp"
+#include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -54,27 +54,32 @@ std::string value_of(const std::map<std::string, std::string>& values, const cha
   return it == values.end() ? std::string{} : it->second;
 }
 
-std::string login_hint(const SsoSettings& s) { return ": run `aws sso login --profile " + s.profile + "`"; }
+std::string login_hint(const SsoSettings& s) {
+  return ": run `aws sso login --profile " + s.profile + "`";
+}
 
 /// AWS_ENDPOINT_URL_SSO > AWS_ENDPOINT_URL (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) > the
 /// portal of sso_region, as botocore's "sso" client resolves it.
 std::string portal_url(const common::Environment& env, const std::string& region) {
   const bool ignore = [&] {
     const auto v = common::env_setting(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-    return v && common::parse_bool_setting(*v, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "the environment");
+    return v &&
+           common::parse_bool_setting(*v, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "the environment");
   }();
   for (const char* name : {"AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL"}) {
     if (ignore) break;
     if (auto url = common::env_setting(env, name)) {
       EndpointUrl parsed;
       std::string why;
-      if (!parse_endpoint_url(*url, parsed, why)) throw CredentialsError("SSO: " + std::string(name) + " " + why);
+      if (!parse_endpoint_url(*url, parsed, why))
+        throw CredentialsError("SSO: " + std::string(name) + " " + why);
       std::string base = *url;
       while (base.ends_with('/')) base.pop_back();
       return base;
     }
   }
-  return "https://portal.sso." + region + (region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
+  return "https://portal.sso." + region +
+         (region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
 }
 
 std::string read_file(const std::string& path, bool& found) {
@@ -88,7 +93,9 @@ std::string read_file(const std::string& path, bool& found) {
 class SsoProvider final : public CredentialsProvider {
  public:
   explicit SsoProvider(SsoProviderConfig config)
-      : config_(std::move(config)), env_(common::or_process(config_.environment)), transport_(config_.transport) {
+      : config_(std::move(config)),
+        env_(common::or_process(config_.environment)),
+        transport_(config_.transport) {
     if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
   }
 
@@ -96,16 +103,20 @@ class SsoProvider final : public CredentialsProvider {
     const SsoSettings& s = config_.settings;
     const std::string who = "SSO profile '" + s.profile + "'";
     const auto home = common::env_setting(env_, "HOME");
-    if (!home) throw CredentialsError(who + ": HOME is not set, so the SSO token cache cannot be found");
+    if (!home)
+      throw CredentialsError(who + ": HOME is not set, so the SSO token cache cannot be found");
     const std::string path = *home + "/.aws/sso/cache/" + sso_cache_file_name(s);
     bool found = false;
     const std::string text = read_file(path, found);
-    const std::string of = s.session.empty() ? "start URL " + s.start_url : "sso-session '" + s.session + "'";
-    if (!found) throw CredentialsError(who + ": no SSO token for " + of + " (" + path + " is missing)" + login_hint(s));
+    const std::string of =
+        s.session.empty() ? "start URL " + s.start_url : "sso-session '" + s.session + "'";
+    if (!found)
+      throw CredentialsError(who + ": no SSO token for " + of + " (" + path + " is missing)" +
+                             login_hint(s));
     const SsoToken token = parse_sso_token(text, who + ": the SSO token cache " + path);
     if (token.expires_at <= config_.clock()) {
-      throw CredentialsError(who + ": the SSO token for " + of + " expired at " + common::format_amz_date(token.expires_at) +
-                             login_hint(s));
+      throw CredentialsError(who + ": the SSO token for " + of + " expired at " +
+                             common::format_amz_date(token.expires_at) + login_hint(s));
     }
     return role_credentials(token, who);
   }
@@ -128,16 +139,20 @@ class SsoProvider final : public CredentialsProvider {
         response = transport().send(request);
         if (response.status < 500 || attempt >= 2) break;
       } catch (const TransportError& e) {
-        if (attempt >= 2) throw CredentialsError(who + ": no answer from the SSO portal " + base + ": " + e.what(), true);
+        if (attempt >= 2)
+          throw CredentialsError(who + ": no answer from the SSO portal " + base + ": " + e.what(),
+                                 true);
       }
     }
     if (response.status == 401 || response.status == 403) {
       throw CredentialsError(who + ": the SSO portal " + base + " refused the token (HTTP " +
-                             std::to_string(response.status) + ", " + error_code(response) + ")" + login_hint(s));
+                             std::to_string(response.status) + ", " + error_code(response) + ")" +
+                             login_hint(s));
     }
     if (response.status != 200) {
-      throw CredentialsError(who + ": the SSO portal " + base + " answered HTTP " + std::to_string(response.status) +
-                                 " (" + error_code(response) + ") to GetRoleCredentials for role " + s.role_name +
+      throw CredentialsError(who + ": the SSO portal " + base + " answered HTTP " +
+                                 std::to_string(response.status) + " (" + error_code(response) +
+                                 ") to GetRoleCredentials for role " + s.role_name +
                                  " in account " + s.account_id,
                              response.status >= 500 || response.status == 429);
     }
@@ -169,7 +184,8 @@ std::string sso_cache_file_name(const SsoSettings& settings) {
   return sha1_hex(settings.session.empty() ? settings.start_url : settings.session) + ".json";
 }
 
-std::string sso_role_credentials_url(std::string_view portal, std::string_view role_name, std::string_view account_id) {
+std::string sso_role_credentials_url(std::string_view portal, std::string_view role_name,
+                                     std::string_view account_id) {
   return std::string(portal) + "/federation/credentials?role_name=" + percent_encode(role_name) +
          "&account_id=" + percent_encode(account_id);
 }
@@ -188,9 +204,12 @@ SsoToken parse_sso_token(std::string_view json, std::string_view where) {
   if (token.access_token.empty() || expires.empty()) {
     throw CredentialsError(std::string(where) + " has no accessToken or expiresAt" + fix);
   }
-  if (expires.ends_with("UTC")) expires.replace(expires.size() - 3, 3, "Z");  // the AWS CLI v1 wrote "...UTC"
+  if (expires.ends_with("UTC"))
+    expires.replace(expires.size() - 3, 3, "Z");  // the AWS CLI v1 wrote "...UTC"
   const auto when = common::parse_iso8601(expires);
-  if (!when) throw CredentialsError(std::string(where) + " has an expiresAt that is not an ISO 8601 time" + fix);
+  if (!when)
+    throw CredentialsError(std::string(where) + " has an expiresAt that is not an ISO 8601 time" +
+                           fix);
   token.expires_at = *when;
   return token;
 }
@@ -199,7 +218,8 @@ Credentials parse_sso_role_credentials(std::string_view json, std::string_view w
   const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   const std::string prefix(where);
   if (!doc.is_object() || !doc.contains("roleCredentials") || !doc["roleCredentials"].is_object()) {
-    throw CredentialsError(prefix + ": the answer (" + std::to_string(json.size()) + " bytes) has no roleCredentials");
+    throw CredentialsError(prefix + ": the answer (" + std::to_string(json.size()) +
+                           " bytes) has no roleCredentials");
   }
   const auto& rc = doc["roleCredentials"];
   const auto text = [&](const char* key) -> std::string {
@@ -221,11 +241,13 @@ Credentials parse_sso_role_credentials(std::string_view json, std::string_view w
   // Epoch milliseconds; clamped to a range system_clock can hold (year ~2262 with nanoseconds).
   const double ms = std::clamp(exp->get<double>(), 0.0, 9.0e15);
   c.expiration = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::milliseconds(static_cast<long long>(ms))));
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::milliseconds(static_cast<long long>(ms))));
   return c;
 }
 
-SsoSettings sso_settings_of(const std::string& profile, const std::map<std::string, std::string>& values,
+SsoSettings sso_settings_of(const std::string& profile,
+                            const std::map<std::string, std::string>& values,
                             const EnvironmentLookup& environment) {
   SsoSettings s;
   s.profile = profile;
@@ -242,19 +264,23 @@ SsoSettings sso_settings_of(const std::string& profile, const std::map<std::stri
     } catch (const ConfigurationError& e) {
       throw CredentialsError(where + ": " + e.what());
     }
-    for (auto [key, field] : {std::pair{"sso_start_url", &s.start_url}, std::pair{"sso_region", &s.region}}) {
+    for (auto [key, field] :
+         {std::pair{"sso_start_url", &s.start_url}, std::pair{"sso_region", &s.region}}) {
       const std::string from_session = value_of(section, key);
       if (!field->empty() && !from_session.empty() && *field != from_session) {
-        throw CredentialsError(where + ": its " + key + " differs from the one of [sso-session " + s.session + "]");
+        throw CredentialsError(where + ": its " + key + " differs from the one of [sso-session " +
+                               s.session + "]");
       }
       if (!from_session.empty()) *field = from_session;
     }
   }
-  for (auto [key, field] : {std::pair{"sso_start_url", &s.start_url}, std::pair{"sso_region", &s.region},
-                            std::pair{"sso_account_id", &s.account_id}, std::pair{"sso_role_name", &s.role_name}}) {
+  for (auto [key, field] :
+       {std::pair{"sso_start_url", &s.start_url}, std::pair{"sso_region", &s.region},
+        std::pair{"sso_account_id", &s.account_id}, std::pair{"sso_role_name", &s.role_name}}) {
     if (field->empty()) {
-      throw CredentialsError(where + " is an SSO profile without " + key +
-                             (s.session.empty() ? std::string{} : " (in it or in [sso-session " + s.session + "])"));
+      throw CredentialsError(
+          where + " is an SSO profile without " + key +
+          (s.session.empty() ? std::string{} : " (in it or in [sso-session " + s.session + "])"));
     }
   }
   return s;

@@ -17,10 +17,10 @@ namespace ssm_cache::aws {
 
 /// What an SSO profile says, sso_session or legacy form merged.
 struct SsoSettings {
-  std::string profile;      ///< for messages and the login hint
-  std::string session;      ///< sso_session name; empty in the legacy form
+  std::string profile;  ///< for messages and the login hint
+  std::string session;  ///< sso_session name; empty in the legacy form
   std::string start_url;
-  std::string region;       ///< sso_region: where the portal is
+  std::string region;  ///< sso_region: where the portal is
   std::string account_id;
   std::string role_name;
 };
@@ -30,7 +30,8 @@ struct SsoSettings {
 std::string sso_cache_file_name(const SsoSettings& settings);
 
 /// GET /federation/credentials?role_name=R&account_id=A on the portal (query percent-encoded).
-std::string sso_role_credentials_url(std::string_view portal, std::string_view role_name, std::string_view account_id);
+std::string sso_role_credentials_url(std::string_view portal, std::string_view role_name,
+                                     std::string_view account_id);
 
 /// The token of a cache file's JSON ("accessToken", "expiresAt" as ISO 8601 with "Z" or the
 /// AWS CLI v1's "UTC"); throws CredentialsError naming `where`, never the token.
@@ -56,7 +57,8 @@ std::shared_ptr<CredentialsProvider> make_sso_credentials_provider(SsoProviderCo
 
 /// The profile's SSO settings (with its [sso-session] section when it names one); throws
 /// CredentialsError naming the missing key.
-SsoSettings sso_settings_of(const std::string& profile, const std::map<std::string, std::string>& values,
+SsoSettings sso_settings_of(const std::string& profile,
+                            const std::map<std::string, std::string>& values,
                             const EnvironmentLookup& environment);
 
 }  // namespace ssm_cache::aws

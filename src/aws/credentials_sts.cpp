@@ -43,10 +43,12 @@ std::string read_web_identity_token(const std::string& path, const std::string& 
   std::ostringstream ss;
   ss << in.rdbuf();
   std::string token = ss.str();
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' || token.back() == '\t')) {
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' ||
+                            token.back() == '\t')) {
     token.pop_back();
   }
-  if (token.empty()) throw CredentialsError(where + ": the web identity token file " + path + " is empty");
+  if (token.empty())
+    throw CredentialsError(where + ": the web identity token file " + path + " is empty");
   return token;
 }
 
@@ -67,7 +69,8 @@ class StsAttemptError : public CredentialsError {
 class StsCaller {
  public:
   StsCaller(std::shared_ptr<http::Transport> transport, common::Environment env, Sleeper sleep,
-            std::chrono::milliseconds connect_timeout, std::chrono::milliseconds timeout, int max_attempts)
+            std::chrono::milliseconds connect_timeout, std::chrono::milliseconds timeout,
+            int max_attempts)
       : transport_(std::move(transport)),
         env_(std::move(env)),
         sleep_(std::move(sleep)),
@@ -82,16 +85,16 @@ class StsCaller {
     std::vector<std::pair<std::string, std::string>> fields;  ///< after Action and Version
     std::string role_arn;
     std::vector<std::string> secrets;  ///< values an error message must never show
-    std::string where;                 ///< "web identity", "profile 'x'"
-    std::string provider;              ///< Credentials::provider
+    std::string where;  ///< "web identity", "profile 'x'"
+    std::string provider;  ///< Credentials::provider
     bool web_identity = false;
     /// Run on a copy of the request before each attempt (signing with the current time).
     std::function<void(http::Request&)> prepare{};
   };
 
   Credentials call(const aws::StsEndpoint& endpoint, const Call& call) {
-    std::vector<std::pair<std::string, std::string>> fields = {{"Action", std::string(call.action)},
-                                                               {"Version", std::string(aws::kStsApiVersion)}};
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"Action", std::string(call.action)}, {"Version", std::string(aws::kStsApiVersion)}};
     fields.insert(fields.end(), call.fields.begin(), call.fields.end());
     http::Request request;
     request.method = "POST";
@@ -102,15 +105,17 @@ class StsCaller {
     request.timeout = timeout_;
     request.max_response_bytes = 256 * 1024;
 
-    const std::string what = call.where + ": " + std::string(call.action) + " for role " + call.role_arn + " at " +
-                             endpoint.url + " (" + endpoint.source + ")";
+    const std::string what = call.where + ": " + std::string(call.action) + " for role " +
+                             call.role_arn + " at " + endpoint.url + " (" + endpoint.source + ")";
     aws::RetryOptions options;
     options.max_attempts = max_attempts_;
     aws::RetrySeams seams;
     seams.sleep = sleep_;
-    aws::RetryLoop loop(aws::RetryLoopSettings{options, kCallDeadline, &bucket_, nullptr, seams, what});
-    return loop.run([&](const aws::AttemptContext& ctx) { return attempt(request, call, what, ctx); },
-                    sts_hooks(what));
+    aws::RetryLoop loop(
+        aws::RetryLoopSettings{options, kCallDeadline, &bucket_, nullptr, seams, what});
+    return loop.run(
+        [&](const aws::AttemptContext& ctx) { return attempt(request, call, what, ctx); },
+        sts_hooks(what));
   }
 
  private:
@@ -135,12 +140,16 @@ class StsCaller {
     const auto error = aws::parse_sts_error(response.body);
     const bool retryable = response.status >= 500 || response.status == 429 ||
                            (error && aws::is_retryable_sts_code(error->code, call.web_identity));
-    const bool throttled = response.status == 429 || (error && error->code.find("Throttl") != std::string::npos);
+    const bool throttled =
+        response.status == 429 || (error && error->code.find("Throttl") != std::string::npos);
     std::string detail;
     if (error) {
       detail = error->code + ": " + aws::scrub_message(error->message, call.secrets) + " (HTTP " +
                std::to_string(response.status) +
-               (error->request_id.empty() ? "" : ", request id " + aws::scrub_message(error->request_id, {}, 80)) + ")";
+               (error->request_id.empty()
+                    ? ""
+                    : ", request id " + aws::scrub_message(error->request_id, {}, 80)) +
+               ")";
     } else {
       detail = "HTTP " + std::to_string(response.status) + " without an STS error document";
     }
@@ -163,7 +172,8 @@ class StsCaller {
     hooks.give_up = [what](const Error& e, int attempts) {
       const auto* f = dynamic_cast<const StsAttemptError*>(&e);
       if (f == nullptr) throw;
-      const std::string after = attempts > 1 ? " after " + std::to_string(attempts) + " attempts" : "";
+      const std::string after =
+          attempts > 1 ? " after " + std::to_string(attempts) + " attempts" : "";
       throw CredentialsError(what + " " + f->verb() + after + ": " + f->what(), f->transient());
     };
     return hooks;
@@ -192,23 +202,27 @@ class StsCaller {
 std::string generated_session_name(const WallClock& clock) {
   const auto now = clock ? clock() : std::chrono::system_clock::now();
   return "ssm-cache-" +
-         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+         std::to_string(
+             std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
 }
 
 /// What both STS providers hold: the environment, the profile whose settings choose the
 /// endpoint (none: AWS_PROFILE's), the caller and the name errors start with.
 struct StsProviderState {
   template <typename Config>
-  StsProviderState(const Config& config, std::optional<aws::Profile> profile_in, std::string where_in)
+  StsProviderState(const Config& config, std::optional<aws::Profile> profile_in,
+                   std::string where_in)
       : env(common::or_process(config.environment)),
         profile(std::move(profile_in)),
-        caller(config.transport, env, config.sleep, config.connect_timeout, config.timeout, config.max_attempts),
+        caller(config.transport, env, config.sleep, config.connect_timeout, config.timeout,
+               config.max_attempts),
         where(std::move(where_in)) {}
 
   /// Configuration errors become CredentialsError.
   aws::StsEndpoint endpoint(const std::string& endpoint_option, const std::string& region) const {
     try {
-      return aws::resolve_sts_endpoint(env, profile ? *profile : aws::load_profile(env), endpoint_option, region);
+      return aws::resolve_sts_endpoint(env, profile ? *profile : aws::load_profile(env),
+                                       endpoint_option, region);
     } catch (const ConfigurationError& e) {
       throw CredentialsError(where + ": " + e.what());
     }
@@ -222,18 +236,20 @@ struct StsProviderState {
 
 /// Adds Host, X-Amz-Date, X-Amz-Security-Token and Authorization (SigV4, service sts, the
 /// headers the SDKs sign) to a request for `endpoint`.
-void sign_sts_request(http::Request& request, const aws::StsEndpoint& endpoint, const Credentials& source,
-                      std::chrono::system_clock::time_point when) {
+void sign_sts_request(http::Request& request, const aws::StsEndpoint& endpoint,
+                      const Credentials& source, std::chrono::system_clock::time_point when) {
   aws::EndpointUrl url;
   std::string why;
-  if (!aws::parse_endpoint_url(endpoint.url, url, why)) throw CredentialsError("STS endpoint: " + why);
+  if (!aws::parse_endpoint_url(endpoint.url, url, why))
+    throw CredentialsError("STS endpoint: " + why);
   std::string authority = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
   const bool default_port = url.port == 0 || (url.scheme == "https" && url.port == 443) ||
                             (url.scheme == "http" && url.port == 80);
   if (!default_port) authority += ":" + std::to_string(url.port);
   aws::SignableRequest signable{request.method, url.path + "/", request.headers, request.body};
   signable.headers.emplace_back("Host", authority);
-  aws::sign_in_place(signable, {source.access_key_id, source.secret_access_key, source.session_token},
+  aws::sign_in_place(signable,
+                     {source.access_key_id, source.secret_access_key, source.session_token},
                      aws::sdk_signing_options(endpoint.signing_region, "sts"), when);
   request.headers = std::move(signable.headers);
 }
@@ -244,7 +260,9 @@ class WebIdentityProvider final : public CredentialsProvider {
   /// settings apply); none: the settings come from the environment and AWS_PROFILE's profile.
   WebIdentityProvider(WebIdentityCredentialsConfig config, std::optional<aws::Profile> profile)
       : config_(std::move(config)),
-        sts_(config_, profile, profile ? "web identity of profile '" + profile->name + "'" : std::string("web identity")),
+        sts_(config_, profile,
+             profile ? "web identity of profile '" + profile->name + "'"
+                     : std::string("web identity")),
         generated_session_name_(generated_session_name(config_.clock)) {}
 
   Credentials get_credentials() override {
@@ -255,13 +273,19 @@ class WebIdentityProvider final : public CredentialsProvider {
       const auto file = common::env_setting(sts_.env, "AWS_WEB_IDENTITY_TOKEN_FILE");
       const auto role = common::env_setting(sts_.env, "AWS_ROLE_ARN");
       if (!file && !role) {
-        throw CredentialsNotConfigured("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set");
+        throw CredentialsNotConfigured(
+            "web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set");
       }
-      if (!role) throw CredentialsError("web identity: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
-      if (!file) throw CredentialsError("web identity: AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not");
+      if (!role)
+        throw CredentialsError(
+            "web identity: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+      if (!file)
+        throw CredentialsError(
+            "web identity: AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not");
       role_arn = *role;
       token_file = *file;
-      if (session_name.empty()) session_name = common::env_setting(sts_.env, "AWS_ROLE_SESSION_NAME").value_or("");
+      if (session_name.empty())
+        session_name = common::env_setting(sts_.env, "AWS_ROLE_SESSION_NAME").value_or("");
     } else if (role_arn.empty()) {
       throw CredentialsError(sts_.where + ": a web identity token file is given but no role ARN");
     } else if (token_file.empty()) {
@@ -273,7 +297,8 @@ class WebIdentityProvider final : public CredentialsProvider {
     const std::string token = read_web_identity_token(token_file, sts_.where);
     StsCaller::Call call;
     call.action = kWebIdentityAction;
-    call.fields = {{"RoleArn", role_arn}, {"RoleSessionName", session_name}, {"WebIdentityToken", token}};
+    call.fields = {
+        {"RoleArn", role_arn}, {"RoleSessionName", session_name}, {"WebIdentityToken", token}};
     call.role_arn = role_arn;
     call.secrets = {token};
     call.where = sts_.where;
@@ -291,13 +316,16 @@ class WebIdentityProvider final : public CredentialsProvider {
 class AssumeRoleProvider final : public CredentialsProvider {
  public:
   /// `profile`: the profile whose region and endpoint settings apply; none: AWS_PROFILE's.
-  AssumeRoleProvider(AssumeRoleCredentialsConfig config, std::optional<aws::Profile> profile, std::string where)
+  AssumeRoleProvider(AssumeRoleCredentialsConfig config, std::optional<aws::Profile> profile,
+                     std::string where)
       : config_(std::move(config)),
         sts_(config_, std::move(profile), std::move(where)),
-        session_name_(config_.session_name.empty() ? generated_session_name(config_.clock) : config_.session_name) {
+        session_name_(config_.session_name.empty() ? generated_session_name(config_.clock)
+                                                   : config_.session_name) {
     if (!config_.source) throw CredentialsError(sts_.where + ": no source credentials provider");
     if (config_.role_arn.empty()) throw CredentialsError(sts_.where + ": no role ARN");
-    if (config_.duration && (config_.duration->count() < 900 || config_.duration->count() > 43200)) {
+    if (config_.duration &&
+        (config_.duration->count() < 900 || config_.duration->count() > 43200)) {
       throw CredentialsError(sts_.where + ": the duration must be 900 to 43200 seconds, got " +
                              std::to_string(config_.duration->count()));
     }
@@ -311,7 +339,8 @@ class AssumeRoleProvider final : public CredentialsProvider {
       source = config_.source->get_credentials();
     } catch (const CredentialsError& e) {
       // Set up but without credentials is broken, not "not configured": the chain must stop.
-      throw CredentialsError(sts_.where + ": no source credentials to assume role " + config_.role_arn + ": " + e.what(),
+      throw CredentialsError(sts_.where + ": no source credentials to assume role " +
+                                 config_.role_arn + ": " + e.what(),
                              e.transient());
     }
     StsCaller::Call call;
@@ -319,12 +348,15 @@ class AssumeRoleProvider final : public CredentialsProvider {
     call.fields = {{"RoleArn", config_.role_arn}, {"RoleSessionName", session_name_}};
     // botocore's order (its AssumeRole provider's keyword arguments): ExternalId, DurationSeconds.
     if (!config_.external_id.empty()) call.fields.emplace_back("ExternalId", config_.external_id);
-    if (config_.duration) call.fields.emplace_back("DurationSeconds", std::to_string(config_.duration->count()));
+    if (config_.duration)
+      call.fields.emplace_back("DurationSeconds", std::to_string(config_.duration->count()));
     call.role_arn = config_.role_arn;
     call.secrets = {source.secret_access_key, source.session_token};
     call.where = sts_.where;
     call.provider = "assume-role";
-    call.prepare = [&](http::Request& request) { sign_sts_request(request, endpoint, source, config_.clock()); };
+    call.prepare = [&](http::Request& request) {
+      sign_sts_request(request, endpoint, source, config_.clock());
+    };
     return sts_.caller.call(endpoint, call);
   }
 
@@ -351,20 +383,24 @@ std::string value_of(const Values& values, const char* key) {
   if (it == values.end()) return {};
   std::string_view v = it->second;
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
+    v.remove_suffix(1);
   return std::string(v);
 }
 
 bool has_static_keys(const Values& values) {
-  return !value_of(values, "aws_access_key_id").empty() || !value_of(values, "aws_secret_access_key").empty();
+  return !value_of(values, "aws_access_key_id").empty() ||
+         !value_of(values, "aws_secret_access_key").empty();
 }
 
 /// botocore's _has_assume_role_config_vars: a role, and not a web identity one.
 bool assumes_role(const Values& values) {
-  return !value_of(values, "role_arn").empty() && value_of(values, "web_identity_token_file").empty();
+  return !value_of(values, "role_arn").empty() &&
+         value_of(values, "web_identity_token_file").empty();
 }
 
-std::shared_ptr<CredentialsProvider> cached(std::shared_ptr<CredentialsProvider> provider, const WallClock& clock) {
+std::shared_ptr<CredentialsProvider> cached(std::shared_ptr<CredentialsProvider> provider,
+                                            const WallClock& clock) {
   return make_cached_credentials_provider({.provider = std::move(provider), .clock = clock});
 }
 
@@ -374,13 +410,15 @@ class ProfileResolver {
   explicit ProfileResolver(StsProfileResolverConfig config)
       : config_(std::move(config)), env_(common::or_process(config_.environment)) {}
 
-  std::shared_ptr<CredentialsProvider> resolve(const std::string& name, const Values& values) const {
+  std::shared_ptr<CredentialsProvider> resolve(const std::string& name,
+                                               const Values& values) const {
     const std::string where = "profile '" + name + "'";
     const std::string token_file = value_of(values, "web_identity_token_file");
     const std::string role_arn = value_of(values, "role_arn");
     const aws::Profile profile{name, values, {}};
     if (!token_file.empty()) {
-      if (role_arn.empty()) throw CredentialsError(where + " has web_identity_token_file but no role_arn");
+      if (role_arn.empty())
+        throw CredentialsError(where + " has web_identity_token_file but no role_arn");
       WebIdentityCredentialsConfig web;
       web.role_arn = role_arn;
       web.token_file = token_file;
@@ -393,20 +431,23 @@ class ProfileResolver {
     }
     if (!role_arn.empty()) return assume_role(name, values, profile, {name});
     if (!value_of(values, "sso_session").empty() || !value_of(values, "sso_start_url").empty()) {
-      aws::SsoProviderConfig sso{.settings = aws::sso_settings_of(name, values, config_.environment),
-                                 .environment = config_.environment,
-                                 .transport = config_.transport,
-                                 .clock = config_.clock};
+      aws::SsoProviderConfig sso{
+          .settings = aws::sso_settings_of(name, values, config_.environment),
+          .environment = config_.environment,
+          .transport = config_.transport,
+          .clock = config_.clock};
       return cached(aws::make_sso_credentials_provider(std::move(sso)), config_.clock);
     }
-    throw CredentialsError(where + " has no web_identity_token_file, role_arn, sso_session or sso_start_url");
+    throw CredentialsError(
+        where + " has no web_identity_token_file, role_arn, sso_session or sso_start_url");
   }
 
  private:
   /// The AssumeRole provider of profile `name`; `top` chooses the STS endpoint of every role in
   /// the chain (botocore calls STS in the session's region); `visited` holds the profiles seen.
   std::shared_ptr<CredentialsProvider> assume_role(const std::string& name, const Values& values,
-                                                   const aws::Profile& top, std::vector<std::string> visited) const {
+                                                   const aws::Profile& top,
+                                                   std::vector<std::string> visited) const {
     const std::string where = "profile '" + name + "'";
     if (visited.size() > kMaxRoleChain) {
       throw CredentialsError(where + ": more than " + std::to_string(kMaxRoleChain) +
@@ -418,10 +459,12 @@ class ProfileResolver {
       throw CredentialsError(where + " has both source_profile and credential_source: keep one");
     }
     if (source_profile.empty() && credential_source.empty()) {
-      throw CredentialsError(where + " has role_arn but neither source_profile nor credential_source");
+      throw CredentialsError(where +
+                             " has role_arn but neither source_profile nor credential_source");
     }
     if (!value_of(values, "mfa_serial").empty()) {
-      throw CredentialsError(where + " has mfa_serial: roles that need an MFA code are not supported by ssm-cache");
+      throw CredentialsError(
+          where + " has mfa_serial: roles that need an MFA code are not supported by ssm-cache");
     }
     AssumeRoleCredentialsConfig config;
     config.role_arn = value_of(values, "role_arn");
@@ -429,7 +472,8 @@ class ProfileResolver {
     config.external_id = value_of(values, "external_id");
     if (const std::string d = value_of(values, "duration_seconds"); !d.empty()) {
       if (d.size() > 6 || d.find_first_not_of("0123456789") != std::string::npos) {
-        throw CredentialsError(where + ": duration_seconds must be a number of seconds, got '" + d + "'");
+        throw CredentialsError(where + ": duration_seconds must be a number of seconds, got '" + d +
+                               "'");
       }
       config.duration = std::chrono::seconds{std::stoi(d)};
     }
@@ -437,27 +481,34 @@ class ProfileResolver {
     config.transport = config_.transport;
     config.sleep = config_.sleep;
     config.clock = config_.clock;
-    config.source = !credential_source.empty() ? from_credential_source(credential_source, where)
-                                               : from_source_profile(name, source_profile, top, std::move(visited));
+    config.source = !credential_source.empty()
+                        ? from_credential_source(credential_source, where)
+                        : from_source_profile(name, source_profile, top, std::move(visited));
     return std::make_shared<AssumeRoleProvider>(std::move(config), top, "assume role of " + where);
   }
 
-  std::shared_ptr<CredentialsProvider> from_credential_source(const std::string& source, const std::string& where) const {
-    if (source == "common::Environment") return make_environment_credentials_provider({config_.environment});
+  std::shared_ptr<CredentialsProvider> from_credential_source(const std::string& source,
+                                                              const std::string& where) const {
+    if (source == "common::Environment")
+      return make_environment_credentials_provider({config_.environment});
     if (source == "Ec2InstanceMetadata") {
-      return cached(make_imds_credentials_provider(
-                        {.environment = config_.environment, .transport = config_.transport, .clock = config_.clock}),
+      return cached(make_imds_credentials_provider({.environment = config_.environment,
+                                                    .transport = config_.transport,
+                                                    .clock = config_.clock}),
                     config_.clock);
     }
     if (source == "EcsContainer") {
-      return cached(make_container_credentials_provider({.environment = config_.environment, .transport = config_.transport}),
+      return cached(make_container_credentials_provider(
+                        {.environment = config_.environment, .transport = config_.transport}),
                     config_.clock);
     }
-    throw CredentialsError(where + ": credential_source '" + source +
-                           "' is not valid (common::Environment, Ec2InstanceMetadata or EcsContainer)");
+    throw CredentialsError(
+        where + ": credential_source '" + source +
+        "' is not valid (common::Environment, Ec2InstanceMetadata or EcsContainer)");
   }
 
-  std::shared_ptr<CredentialsProvider> from_source_profile(const std::string& name, const std::string& source,
+  std::shared_ptr<CredentialsProvider> from_source_profile(const std::string& name,
+                                                           const std::string& source,
                                                            const aws::Profile& top,
                                                            std::vector<std::string> visited) const {
     const std::string where = "profile '" + name + "'";
@@ -475,7 +526,8 @@ class ProfileResolver {
         (source != name || !has_static_keys(loaded.values))) {
       std::string path;
       for (const auto& v : visited) path += "'" + v + "' -> ";
-      throw CredentialsError(where + ": source_profile makes a cycle: " + path + "'" + source + "'");
+      throw CredentialsError(where + ": source_profile makes a cycle: " + path + "'" + source +
+                             "'");
     }
     visited.push_back(source);
     if (has_static_keys(loaded.values)) {
@@ -485,22 +537,28 @@ class ProfileResolver {
         throw CredentialsError("profile '" + source + "' (source_profile of " + where +
                                ") has only one of aws_access_key_id and aws_secret_access_key");
       }
-      Credentials c{key, secret, value_of(loaded.values, "aws_session_token"), std::nullopt, "profile"};
+      Credentials c{key, secret, value_of(loaded.values, "aws_session_token"), std::nullopt,
+                    "profile"};
       return make_static_credentials_provider({std::move(c)});
     }
-    if (assumes_role(loaded.values)) return cached(assume_role(source, loaded.values, top, std::move(visited)), config_.clock);
+    if (assumes_role(loaded.values))
+      return cached(assume_role(source, loaded.values, top, std::move(visited)), config_.clock);
     // Web identity, credential_process or nothing: what the profile provider makes of it.
     ProfileCredentialsConfig profile;
     profile.profile = source;
     profile.environment = config_.environment;
-    profile.sts_resolver = [*this](const std::string& n, const Values& v) { return resolve_or_fail(*this, n, v); };
-    return cached(std::make_shared<SourceProfileProvider>(make_profile_credentials_provider(std::move(profile)), where),
+    profile.sts_resolver = [*this](const std::string& n, const Values& v) {
+      return resolve_or_fail(*this, n, v);
+    };
+    return cached(std::make_shared<SourceProfileProvider>(
+                      make_profile_credentials_provider(std::move(profile)), where),
                   config_.clock);
   }
 
  public:
   /// The resolver's answer, or a provider that throws the configuration error at each call.
-  static std::shared_ptr<CredentialsProvider> resolve_or_fail(const ProfileResolver& resolver, const std::string& name,
+  static std::shared_ptr<CredentialsProvider> resolve_or_fail(const ProfileResolver& resolver,
+                                                              const std::string& name,
                                                               const Values& values) {
     try {
       return resolver.resolve(name, values);
@@ -519,7 +577,8 @@ class ProfileResolver {
       try {
         return inner_->get_credentials();
       } catch (const CredentialsNotConfigured& e) {
-        throw CredentialsError(where_ + ": its source_profile has no credentials (" + e.what() + ")");
+        throw CredentialsError(where_ + ": its source_profile has no credentials (" + e.what() +
+                               ")");
       }
     }
 
@@ -533,18 +592,21 @@ class ProfileResolver {
 };
 
 StsProfileResolver make_resolver(StsProfileResolverConfig config) {
-  return [resolver = ProfileResolver(std::move(config))](const std::string& name, const Values& values) {
+  return [resolver = ProfileResolver(std::move(config))](const std::string& name,
+                                                         const Values& values) {
     return ProfileResolver::resolve_or_fail(resolver, name, values);
   };
 }
 
 }  // namespace
 
-std::shared_ptr<CredentialsProvider> make_web_identity_credentials_provider(WebIdentityCredentialsConfig config) {
+std::shared_ptr<CredentialsProvider> make_web_identity_credentials_provider(
+    WebIdentityCredentialsConfig config) {
   return std::make_shared<WebIdentityProvider>(std::move(config), std::nullopt);
 }
 
-std::shared_ptr<CredentialsProvider> make_assume_role_credentials_provider(AssumeRoleCredentialsConfig config) {
+std::shared_ptr<CredentialsProvider> make_assume_role_credentials_provider(
+    AssumeRoleCredentialsConfig config) {
   return std::make_shared<AssumeRoleProvider>(std::move(config), std::nullopt, "assume role");
 }
 

@@ -26,7 +26,8 @@ Credentials parse_credentials_json(std::string_view body, CredentialsJson shape,
     doc = nlohmann::json::parse(body);
   } catch (const nlohmann::json::exception&) {
     // The body may hold secrets: say how big it was, never what it said.
-    throw CredentialsError(prefix + " are not valid JSON (" + std::to_string(body.size()) + " bytes)");
+    throw CredentialsError(prefix + " are not valid JSON (" + std::to_string(body.size()) +
+                           " bytes)");
   }
   if (!doc.is_object()) throw CredentialsError(prefix + " are not a JSON object");
   if (shape == CredentialsJson::process) {
@@ -49,7 +50,8 @@ Credentials parse_credentials_json(std::string_view body, CredentialsJson shape,
   if (c.access_key_id.empty()) throw CredentialsError(prefix + " have no \"AccessKeyId\"");
   if (c.secret_access_key.empty()) throw CredentialsError(prefix + " have no \"SecretAccessKey\"");
   if (const auto exp = doc.find("Expiration"); exp != doc.end() && !exp->is_null()) {
-    if (!exp->is_string()) throw CredentialsError(prefix + " have an \"Expiration\" that is not a string");
+    if (!exp->is_string())
+      throw CredentialsError(prefix + " have an \"Expiration\" that is not a string");
     const auto when = common::parse_iso8601(exp->get<std::string>());
     if (!when) {
       throw CredentialsError(prefix + " have an \"Expiration\" that is not an ISO 8601 time: '" +

@@ -26,8 +26,8 @@ std::string dump(const json& j, std::string_view what) {
 std::string describe(const ResponseContext& ctx, std::size_t size) {
   std::string s = ctx.operation;
   if (!ctx.subject.empty()) s += " (" + ctx.subject + ")";
-  s += ": the response (HTTP " + std::to_string(ctx.status) + ", " + std::to_string(size) +
-       " bytes";
+  s +=
+      ": the response (HTTP " + std::to_string(ctx.status) + ", " + std::to_string(size) + " bytes";
   if (!ctx.request_id.empty()) s += ", request id " + ctx.request_id;
   s += ")";
   return s;
@@ -67,8 +67,7 @@ class Reader {
     return &*it;
   }
 
-  std::string str(const json& obj, const char* key, const std::string& path,
-                  bool required) const {
+  std::string str(const json& obj, const char* key, const std::string& path, bool required) const {
     const json* v = find(obj, key);
     if (v == nullptr) {
       if (required) fail(path + key, "missing");
@@ -100,7 +99,8 @@ class Reader {
     if (!v->is_number()) fail(path + key, "that is not a timestamp in epoch seconds");
     const double d = v->get<double>();
     // system_clock counts int64 nanoseconds: about +-9.2e9 s (years 1677 to 2262).
-    if (!std::isfinite(d) || std::fabs(d) > common::kMaxEpochSeconds) fail(path + key, "out of range");
+    if (!std::isfinite(d) || std::fabs(d) > common::kMaxEpochSeconds)
+      fail(path + key, "out of range");
     return common::from_epoch_seconds(d);
   }
 
@@ -171,7 +171,8 @@ SecretValue read_secret(const Reader& r, const json& s, const std::string& path)
   v.secret_string = r.opt_str(s, "SecretString", path);
   if (auto b64 = r.opt_str(s, "SecretBinary", path)) {
     std::string bytes;
-    if (!common::base64_decode(*b64, bytes)) r.fail(path + "SecretBinary", "that is not valid base64");
+    if (!common::base64_decode(*b64, bytes))
+      r.fail(path + "SecretBinary", "that is not valid base64");
     v.secret_binary = std::move(bytes);
   }
   v.version_stages = r.strings(s, "VersionStages", path);
@@ -181,8 +182,7 @@ SecretValue read_secret(const Reader& r, const json& s, const std::string& path)
 
 }  // namespace
 
-std::string build_get_parameters_body(const std::vector<std::string>& names,
-                                      bool with_decryption) {
+std::string build_get_parameters_body(const std::vector<std::string>& names, bool with_decryption) {
   json j = json::object();
   j["Names"] = names;
   j["WithDecryption"] = with_decryption;
@@ -207,8 +207,10 @@ std::string build_get_parameters_by_path_body(std::string_view path, bool recurs
     json arr = json::array();
     for (const Filter& f : filters) {
       if (f.key != "Type" && f.key != "KeyId" && f.key != "Label") {
-        throw InvalidFilterError("GetParametersByPath accepts filter keys Type, KeyId and "
-                                 "Label, not '" + f.key + "'");
+        throw InvalidFilterError(
+            "GetParametersByPath accepts filter keys Type, KeyId and "
+            "Label, not '" +
+            f.key + "'");
       }
       json jf = json::object();
       jf["Key"] = f.key;
@@ -395,16 +397,14 @@ std::string build_put_secret_value_body(std::string_view secret_id, std::string_
   return dump(j, "the secret id or value");
 }
 
-PutParameterResult parse_put_parameter_response(std::string_view body,
-                                                const ResponseContext& ctx) {
+PutParameterResult parse_put_parameter_response(std::string_view body, const ResponseContext& ctx) {
   Reader r(body, ctx);
   const std::int64_t version = r.integer(r.doc(), "Version", "");
   if (version < 1) r.fail("Version", "missing or not a version (1, 2, ...)");
   return {version, r.str(r.doc(), "Tier", "", false)};
 }
 
-PutSecretResult parse_put_secret_value_response(std::string_view body,
-                                                const ResponseContext& ctx) {
+PutSecretResult parse_put_secret_value_response(std::string_view body, const ResponseContext& ctx) {
   Reader r(body, ctx);
   PutSecretResult out;
   out.arn = r.str(r.doc(), "ARN", "", false);

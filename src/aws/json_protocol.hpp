@@ -21,8 +21,7 @@ inline constexpr std::string_view kJsonContentType = "application/x-amz-json-1.1
 // ---- request bodies (byte-exact: keys in lexicographic order, no spaces) -------------------
 
 /// {"Names":[...],"WithDecryption":b}; names as given ("a", "a:3", "a:label").
-std::string build_get_parameters_body(const std::vector<std::string>& names,
-                                      bool with_decryption);
+std::string build_get_parameters_body(const std::vector<std::string>& names, bool with_decryption);
 /// {"Name":"...","WithDecryption":b}
 std::string build_get_parameter_body(std::string_view name, bool with_decryption);
 /// {"MaxResults":10,"NextToken":"...","ParameterFilters":[...],"Path":"...","Recursive":b,
@@ -53,7 +52,7 @@ std::string build_put_secret_value_body(std::string_view secret_id, std::string_
 /// Context for error messages: what was asked and what came back.
 struct ResponseContext {
   std::string operation;  ///< "GetParameters"
-  std::string subject;    ///< what it was about ("names 'a', 'b'"), never a value
+  std::string subject;  ///< what it was about ("names 'a', 'b'"), never a value
   int status = 200;
   std::string request_id;
 };
@@ -72,8 +71,7 @@ ParametersPage parse_get_parameters_by_path_response(std::string_view body,
 SecretValue parse_get_secret_value_response(std::string_view body, const ResponseContext& ctx);
 
 /// DescribeSecret: version ids to stages, NextRotationDate (no value).
-SecretDescription parse_describe_secret_response(std::string_view body,
-                                                 const ResponseContext& ctx);
+SecretDescription parse_describe_secret_response(std::string_view body, const ResponseContext& ctx);
 
 struct SecretsPage {
   BatchSecretsResult result;
@@ -82,10 +80,8 @@ struct SecretsPage {
 SecretsPage parse_batch_get_secret_value_response(std::string_view body,
                                                   const ResponseContext& ctx);
 
-PutParameterResult parse_put_parameter_response(std::string_view body,
-                                                const ResponseContext& ctx);
-PutSecretResult parse_put_secret_value_response(std::string_view body,
-                                                const ResponseContext& ctx);
+PutParameterResult parse_put_parameter_response(std::string_view body, const ResponseContext& ctx);
+PutSecretResult parse_put_secret_value_response(std::string_view body, const ResponseContext& ctx);
 
 /// The AWS error code of an `__type` value or an x-amzn-ErrorType header: after the last '#',
 /// before the first ':'. "com.amazonaws.ssm#ParameterNotFound" -> "ParameterNotFound".

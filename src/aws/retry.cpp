@@ -3,8 +3,8 @@
 
 #include <openssl/rand.h>
 
-#include <algorithm>
 #include <sys/random.h>
+#include <algorithm>
 
 #include <array>
 #include <cmath>
@@ -59,8 +59,8 @@ bool is_timeout(const Error& error) noexcept {
 
 std::chrono::milliseconds backoff_delay(const RetryOptions& options, int retry, bool throttling,
                                         double random) {
-  const double base =
-      static_cast<double>((throttling ? options.throttling_base_delay : options.base_delay).count());
+  const double base = static_cast<double>(
+      (throttling ? options.throttling_base_delay : options.base_delay).count());
   const double cap = static_cast<double>(options.max_backoff.count());
   const int exponent = std::clamp(retry - 1, 0, 30);
   const double ceiling = std::min(base * std::ldexp(1.0, exponent), cap);
@@ -92,9 +92,9 @@ std::string make_invocation_id() {
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
   char out[37];
   std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                b[14], b[15]);
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
   return out;
 }
 

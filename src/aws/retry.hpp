@@ -19,9 +19,9 @@
 namespace ssm_cache::aws {
 
 struct RetryOptions {
-  int max_attempts = 3;                                   ///< first try included
+  int max_attempts = 3;  ///< first try included
   std::chrono::milliseconds base_delay{100};
-  std::chrono::milliseconds throttling_base_delay{500};   ///< as in the newer AWS SDKs
+  std::chrono::milliseconds throttling_base_delay{500};  ///< as in the newer AWS SDKs
   std::chrono::milliseconds max_backoff{20000};
   int bucket_capacity = 500;
   int retry_cost = 5;

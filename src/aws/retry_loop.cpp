@@ -40,7 +40,8 @@ bool RetryLoop::should_retry(const Error& e, const RetryHooks& hooks) {
   const bool throttled = hooks.throttling ? hooks.throttling(e) : is_throttling(e);
   if (settings_.limiter != nullptr) settings_.limiter->on_response(throttled);
   const RetryDecision decision =
-      hooks.decide ? hooks.decide(e) : (is_retryable(e) ? RetryDecision::retry : RetryDecision::stop);
+      hooks.decide ? hooks.decide(e)
+                   : (is_retryable(e) ? RetryDecision::retry : RetryDecision::stop);
   if (decision == RetryDecision::retry_now) return true;
   if (decision == RetryDecision::stop) return false;
   const RetryOptions& ro = settings_.options;

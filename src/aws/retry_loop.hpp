@@ -22,14 +22,14 @@ namespace ssm_cache::aws {
 
 /// What the loop does after a failed attempt.
 enum class RetryDecision {
-  stop,       ///< give up: the error is final
-  retry,      ///< back off, withdraw a retry token, try again (within max_attempts and deadline)
+  stop,  ///< give up: the error is final
+  retry,  ///< back off, withdraw a retry token, try again (within max_attempts and deadline)
   retry_now,  ///< try again at once, free and uncounted (a re-signed request after clock skew)
 };
 
 /// Where the loop stands when an attempt starts.
 struct AttemptContext {
-  int attempt = 1;                        ///< 1-based, free retries included
+  int attempt = 1;  ///< 1-based, free retries included
   std::chrono::milliseconds remaining{};  ///< until the overall deadline, at least 1 ms
 };
 
@@ -46,10 +46,10 @@ struct RetryHooks {
 struct RetryLoopSettings {
   RetryOptions options;
   std::chrono::milliseconds deadline{30000};  ///< over all attempts and sleeps
-  RetryTokenBucket* bucket = nullptr;         ///< required
-  ClientRateLimiter* limiter = nullptr;       ///< adaptive retry mode only
-  RetrySeams seams;                           ///< empty members: the real sleep and jitter
-  std::string what;                           ///< "GetParameter /a at https://...", for errors
+  RetryTokenBucket* bucket = nullptr;  ///< required
+  ClientRateLimiter* limiter = nullptr;  ///< adaptive retry mode only
+  RetrySeams seams;  ///< empty members: the real sleep and jitter
+  std::string what;  ///< "GetParameter /a at https://...", for errors
 };
 
 class RetryLoop {

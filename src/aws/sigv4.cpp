@@ -102,7 +102,8 @@ std::string uri_encode_keep_escapes(std::string_view in) {
   std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+    if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
+        hex_value(in[i + 2]) >= 0) {
       out.push_back('%');
       out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(in[i + 1]))));
       out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(in[i + 2]))));
@@ -190,7 +191,7 @@ bool auth_header(std::string_view lower_name) {
 }
 
 struct CanonicalHeaders {
-  std::string block;           // "name:value\n" per header, sorted
+  std::string block;  // "name:value\n" per header, sorted
   std::string signed_headers;  // "a;b;c"
 };
 
@@ -280,7 +281,8 @@ SigningResult sign_headers_mode(const SignableRequest& request, const SigningCre
   const std::string payload_hash = common::sha256_hex(request.body);
 
   SigningResult result;
-  if (!creds.session_token.empty()) result.added.emplace_back("X-Amz-Security-Token", creds.session_token);
+  if (!creds.session_token.empty())
+    result.added.emplace_back("X-Amz-Security-Token", creds.session_token);
   result.added.emplace_back("X-Amz-Date", std::string(amz_date));
   if (options.sign_body_header) result.added.emplace_back("x-amz-content-sha256", payload_hash);
 
@@ -379,8 +381,9 @@ std::string expected_presigned_signature(const SignableRequest& received,
   }
   std::vector<std::string> scope_parts;
   std::chrono::system_clock::time_point when;
-  if (!has_signature || !split_scope(credential, scope_parts) || !common::parse_amz_date(amz_date, when) ||
-      amz_date.substr(0, 8) != scope_parts[1] || signed_headers.empty()) {
+  if (!has_signature || !split_scope(credential, scope_parts) ||
+      !common::parse_amz_date(amz_date, when) || amz_date.substr(0, 8) != scope_parts[1] ||
+      signed_headers.empty()) {
     return {};
   }
   const std::vector<std::string> names = split_list(signed_headers, ';');
@@ -395,7 +398,8 @@ std::string expected_presigned_signature(const SignableRequest& received,
                              headers, common::sha256_hex(received.body));
   const std::string scope = scope_of(scope_parts[1], options.region, options.service);
   std::string key = derive_key(secret_access_key, scope_parts[1], options.region, options.service);
-  std::string sig = common::to_hex(common::hmac_sha256(key, make_string_to_sign(amz_date, scope, canonical)));
+  std::string sig =
+      common::to_hex(common::hmac_sha256(key, make_string_to_sign(amz_date, scope, canonical)));
   OPENSSL_cleanse(key.data(), key.size());
   return sig;
 }
@@ -420,12 +424,12 @@ SigningResult sign_request(const SignableRequest& request, const SigningCredenti
 void sign_in_place(SignableRequest& request, const SigningCredentials& credentials,
                    const SigningOptions& options, std::chrono::system_clock::time_point when) {
   SigningResult result = sign_request(request, credentials, options, when);
-  std::erase_if(request.headers, [](const auto& header) { return auth_header(common::lower(header.first)); });
+  std::erase_if(request.headers,
+                [](const auto& header) { return auth_header(common::lower(header.first)); });
   for (auto& header : result.added) request.headers.push_back(std::move(header));
 }
 
-SigningResult presign_request(const SignableRequest& request,
-                              const SigningCredentials& credentials,
+SigningResult presign_request(const SignableRequest& request, const SigningCredentials& credentials,
                               const SigningOptions& options,
                               std::chrono::system_clock::time_point when) {
   std::string_view path;
@@ -435,9 +439,9 @@ SigningResult presign_request(const SignableRequest& request,
   const std::string date = amz_date.substr(0, 8);
   const std::string scope = scope_of(date, options.region, options.service);
   const auto select = header_selector(options);
-  const CanonicalHeaders headers = canonical_headers(request.headers, [&](const std::string& lower) {
-    return !auth_header(lower) && select(lower);
-  });
+  const CanonicalHeaders headers = canonical_headers(
+      request.headers,
+      [&](const std::string& lower) { return !auth_header(lower) && select(lower); });
 
   SigningResult result;
   result.added.emplace_back("X-Amz-Algorithm", std::string(kAlgorithm));
@@ -453,11 +457,12 @@ SigningResult presign_request(const SignableRequest& request,
   for (const auto& [key, value] : result.added) {
     params.emplace_back(uri_encode(key, false), uri_encode(value, false));
   }
-  result.canonical_request = make_canonical_request(
-      request.method, canonical_uri(path, options), join_query(params), headers,
-      common::sha256_hex(request.body));
+  result.canonical_request =
+      make_canonical_request(request.method, canonical_uri(path, options), join_query(params),
+                             headers, common::sha256_hex(request.body));
   result.string_to_sign = make_string_to_sign(amz_date, scope, result.canonical_request);
-  std::string key = derive_key(credentials.secret_access_key, date, options.region, options.service);
+  std::string key =
+      derive_key(credentials.secret_access_key, date, options.region, options.service);
   result.signature = common::to_hex(common::hmac_sha256(key, result.string_to_sign));
   OPENSSL_cleanse(key.data(), key.size());
 
@@ -513,9 +518,9 @@ bool parse_authorization(std::string_view header, ParsedAuthorization& out) {
       }
       have_headers = true;
     } else if (name == "Signature" && !have_signature) {
-      if (value.size() != 64 ||
-          !std::all_of(value.begin(), value.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+      if (value.size() != 64 || !std::all_of(value.begin(), value.end(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+          })) {
         return false;
       }
       parsed.signature = std::string(value);
@@ -529,7 +534,8 @@ bool parse_authorization(std::string_view header, ParsedAuthorization& out) {
   return true;
 }
 
-std::string expected_signature(const SignableRequest& received, std::string_view secret_access_key) {
+std::string expected_signature(const SignableRequest& received,
+                               std::string_view secret_access_key) {
   const std::string_view authorization = header_value(received, "authorization");
   if (authorization.empty()) return expected_presigned_signature(received, secret_access_key);
   ParsedAuthorization auth;
@@ -559,13 +565,13 @@ std::string expected_signature(const SignableRequest& received, std::string_view
     }
   }
   if (headers.signed_headers != expected_list) return {};
-  const std::string canonical =
-      make_canonical_request(received.method, canonical_uri(path, options),
-                             join_query(canonical_query_params(query)), headers,
-                             common::sha256_hex(received.body));
+  const std::string canonical = make_canonical_request(
+      received.method, canonical_uri(path, options), join_query(canonical_query_params(query)),
+      headers, common::sha256_hex(received.body));
   const std::string scope = scope_of(auth.date, auth.region, auth.service);
   std::string key = derive_key(secret_access_key, auth.date, auth.region, auth.service);
-  std::string sig = common::to_hex(common::hmac_sha256(key, make_string_to_sign(amz_date, scope, canonical)));
+  std::string sig =
+      common::to_hex(common::hmac_sha256(key, make_string_to_sign(amz_date, scope, canonical)));
   OPENSSL_cleanse(key.data(), key.size());
   return sig;
 }

@@ -30,10 +30,10 @@ struct SigningCredentials {
 struct SigningOptions {
   std::string region;
   std::string service;
-  bool double_uri_encode = true;     ///< every service but S3
-  bool normalize_path = true;        ///< remove dot segments, collapse "//"
-  bool omit_session_token = false;   ///< add the token but leave it out of the signature
-  bool sign_body_header = false;     ///< add and sign x-amz-content-sha256
+  bool double_uri_encode = true;  ///< every service but S3
+  bool normalize_path = true;  ///< remove dot segments, collapse "//"
+  bool omit_session_token = false;  ///< add the token but leave it out of the signature
+  bool sign_body_header = false;  ///< add and sign x-amz-content-sha256
   std::chrono::seconds expires{3600};  ///< query (presign) mode: X-Amz-Expires
   /// Header mode: header names (lower case) never signed even when present.
   std::vector<std::string> unsigned_headers{"user-agent", "x-amzn-trace-id", "transfer-encoding",
@@ -72,15 +72,14 @@ void sign_in_place(SignableRequest& request, const SigningCredentials& credentia
                    const SigningOptions& options, std::chrono::system_clock::time_point when);
 
 /// Signs in query mode (presigned URL).
-SigningResult presign_request(const SignableRequest& request,
-                              const SigningCredentials& credentials,
+SigningResult presign_request(const SignableRequest& request, const SigningCredentials& credentials,
                               const SigningOptions& options,
                               std::chrono::system_clock::time_point when);
 
 /// A parsed "Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..."
 struct ParsedAuthorization {
   std::string access_key_id;
-  std::string date;     ///< yyyymmdd
+  std::string date;  ///< yyyymmdd
   std::string region;
   std::string service;
   std::vector<std::string> signed_headers;

@@ -7,8 +7,8 @@
 
 #include "aws/credentials_util.hpp"
 #include "aws/xml_extract.hpp"
-#include "ssm_cache/errors.hpp"
 #include "common/time.hpp"
+#include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -16,9 +16,10 @@ namespace {
 /// botocore's LEGACY_GLOBAL_STS_REGIONS: with sts_regional_endpoints=legacy these use
 /// https://sts.amazonaws.com.
 constexpr std::array<std::string_view, 16> kLegacyGlobalRegions = {
-    "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
-    "eu-central-1",   "eu-north-1", "eu-west-1",      "eu-west-2",      "eu-west-3",  "sa-east-1",
-    "us-east-1",      "us-east-2",  "us-west-1",      "us-west-2"};
+    "ap-northeast-1", "ap-south-1",   "ap-southeast-1", "ap-southeast-2",
+    "aws-global",     "ca-central-1", "eu-central-1",   "eu-north-1",
+    "eu-west-1",      "eu-west-2",    "eu-west-3",      "sa-east-1",
+    "us-east-1",      "us-east-2",    "us-west-1",      "us-west-2"};
 
 constexpr std::string_view kGlobalEndpoint = "https://sts.amazonaws.com";
 
@@ -28,14 +29,15 @@ struct Setting {
 };
 
 /// The environment variable, else the profile key (both trimmed, non-empty).
-std::optional<Setting> setting(const common::Environment& env, std::string_view env_name, const Profile& profile,
-                               const std::string& key) {
+std::optional<Setting> setting(const common::Environment& env, std::string_view env_name,
+                               const Profile& profile, const std::string& key) {
   if (auto v = common::env_setting(env, env_name)) return Setting{*v, std::string(env_name)};
   const auto it = profile.values.find(key);
   if (it == profile.values.end()) return std::nullopt;
   std::string_view v = it->second;
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
+    v.remove_suffix(1);
   if (v.empty()) return std::nullopt;
   return Setting{std::string(v), "'" + key + "' in profile '" + profile.name + "'"};
 }
@@ -57,8 +59,9 @@ std::string checked_url(std::string_view url, const std::string& source) {
 
 bool valid_region(std::string_view region) {
   return !region.empty() && region.size() <= 63 && region.front() != '-' && region.back() != '-' &&
-         std::all_of(region.begin(), region.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+         std::all_of(region.begin(), region.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+         });
 }
 
 }  // namespace
@@ -69,8 +72,8 @@ std::string form_urlencode(const std::vector<std::pair<std::string, std::string>
   auto encode = [&](std::string_view s) {
     for (char c : s) {
       const auto u = static_cast<unsigned char>(c);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-          c == '-' || c == '~') {
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '.' || c == '-' || c == '~') {
         out.push_back(c);
       } else if (c == ' ') {
         out.push_back('+');
@@ -90,8 +93,8 @@ std::string form_urlencode(const std::vector<std::pair<std::string, std::string>
   return out;
 }
 
-StsEndpoint resolve_sts_endpoint(const common::Environment& env, const Profile& profile, std::string_view endpoint,
-                                 std::string_view region_option) {
+StsEndpoint resolve_sts_endpoint(const common::Environment& env, const Profile& profile,
+                                 std::string_view endpoint, std::string_view region_option) {
   // Region first: requests to a custom endpoint are still signed for a region (AssumeRole).
   std::optional<Setting> region;
   if (!region_option.empty()) {
@@ -116,35 +119,43 @@ StsEndpoint resolve_sts_endpoint(const common::Environment& env, const Profile& 
                                       "ignore_configured_endpoint_urls"));
   if (!ignore) {
     for (const char* name : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
-      if (auto v = common::env_setting(env, name)) return {checked_url(*v, name), signing_region, name};
+      if (auto v = common::env_setting(env, name))
+        return {checked_url(*v, name), signing_region, name};
     }
     const auto services = load_services_section(env, profile);
     if (auto it = services.find("sts.endpoint_url"); it != services.end() && !it->second.empty()) {
-      const std::string where = "'sts.endpoint_url' in the services section of profile '" + profile.name + "'";
+      const std::string where =
+          "'sts.endpoint_url' in the services section of profile '" + profile.name + "'";
       return {checked_url(it->second, where), signing_region, where};
     }
-    if (auto it = profile.values.find("endpoint_url"); it != profile.values.end() && !it->second.empty()) {
+    if (auto it = profile.values.find("endpoint_url");
+        it != profile.values.end() && !it->second.empty()) {
       const std::string where = "'endpoint_url' in profile '" + profile.name + "'";
       return {checked_url(it->second, where), signing_region, where};
     }
   }
   if (!region || region->value == "aws-global") {
-    return {std::string(kGlobalEndpoint), "us-east-1", "the global endpoint (no region configured)"};
+    return {std::string(kGlobalEndpoint), "us-east-1",
+            "the global endpoint (no region configured)"};
   }
   std::string mode = "regional";
   if (auto m = setting(env, "AWS_STS_REGIONAL_ENDPOINTS", profile, "sts_regional_endpoints")) {
     mode = m->value;
-    std::transform(mode.begin(), mode.end(), mode.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(mode.begin(), mode.end(), mode.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (mode != "regional" && mode != "legacy") {
-      throw ConfigurationError(m->source + " must be 'regional' or 'legacy', got '" + m->value + "'");
+      throw ConfigurationError(m->source + " must be 'regional' or 'legacy', got '" + m->value +
+                               "'");
     }
   }
   const bool fips = bool_of(setting(env, "AWS_USE_FIPS_ENDPOINT", profile, "use_fips_endpoint"));
-  const bool dualstack = bool_of(setting(env, "AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint"));
+  const bool dualstack =
+      bool_of(setting(env, "AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint"));
   if (mode == "legacy" && !fips && !dualstack &&
       std::find(kLegacyGlobalRegions.begin(), kLegacyGlobalRegions.end(), region->value) !=
           kLegacyGlobalRegions.end()) {
-    return {std::string(kGlobalEndpoint), "us-east-1", "the global endpoint (sts_regional_endpoints=legacy)"};
+    return {std::string(kGlobalEndpoint), "us-east-1",
+            "the global endpoint (sts_regional_endpoints=legacy)"};
   }
   return {default_endpoint("sts", region->value, fips, dualstack), region->value,
           "default for region " + region->value + " (" + region->source + ")"};
@@ -169,15 +180,16 @@ std::optional<StsError> parse_sts_error(std::string_view body) {
   return out;
 }
 
-Credentials parse_sts_credentials(std::string_view body, std::string_view action, std::string_view provider,
-                                  std::string_view where) {
+Credentials parse_sts_credentials(std::string_view body, std::string_view action,
+                                  std::string_view provider, std::string_view where) {
   const std::string prefix = std::string(where) + ": the " + std::string(action) + " answer";
   XmlElement root;
   try {
     root = parse_xml(body);
   } catch (const XmlError& e) {
     // XmlError names a byte offset, never the text (which holds the credentials).
-    throw CredentialsError(prefix + " is not valid XML (" + std::to_string(body.size()) + " bytes; " + e.what() + ")");
+    throw CredentialsError(prefix + " is not valid XML (" + std::to_string(body.size()) +
+                           " bytes; " + e.what() + ")");
   }
   const std::string response = std::string(action) + "Response";
   const std::string result = std::string(action) + "Result";
@@ -187,7 +199,8 @@ Credentials parse_sts_credentials(std::string_view body, std::string_view action
   }
   auto field = [&](std::string_view name) {
     const XmlElement* e = find_element(*creds, {"Credentials", name});
-    if (e == nullptr || e->text.empty()) throw CredentialsError(prefix + " has no Credentials/" + std::string(name));
+    if (e == nullptr || e->text.empty())
+      throw CredentialsError(prefix + " has no Credentials/" + std::string(name));
     return e->text;
   };
   Credentials c;
@@ -206,15 +219,17 @@ Credentials parse_sts_credentials(std::string_view body, std::string_view action
 }
 
 bool is_retryable_sts_code(std::string_view code, bool web_identity) {
-  if (web_identity && (code == "IDPCommunicationError" || code == "InvalidIdentityToken")) return true;
+  if (web_identity && (code == "IDPCommunicationError" || code == "InvalidIdentityToken"))
+    return true;
   return code == "Throttling" || code == "ThrottlingException" || code == "ThrottledException" ||
          code == "RequestThrottledException" || code == "TooManyRequestsException" ||
          code == "RequestLimitExceeded" || code == "RequestThrottled" || code == "SlowDown" ||
-         code == "PriorRequestNotComplete" || code == "InternalFailure" || code == "InternalError" ||
-         code == "ServiceUnavailable";
+         code == "PriorRequestNotComplete" || code == "InternalFailure" ||
+         code == "InternalError" || code == "ServiceUnavailable";
 }
 
-std::string scrub_message(std::string_view text, const std::vector<std::string>& secrets, std::size_t limit) {
+std::string scrub_message(std::string_view text, const std::vector<std::string>& secrets,
+                          std::size_t limit) {
   std::string s(text);
   for (const auto& secret : secrets) {
     if (secret.size() < 4) continue;  // too short to redact without mangling the message

@@ -25,9 +25,9 @@ std::string form_urlencode(const std::vector<std::pair<std::string, std::string>
 
 /// Where STS is called and how requests to it are signed.
 struct StsEndpoint {
-  std::string url;             ///< without a trailing slash: "https://sts.eu-west-1.amazonaws.com"
+  std::string url;  ///< without a trailing slash: "https://sts.eu-west-1.amazonaws.com"
   std::string signing_region;  ///< the endpoint's region; us-east-1 for the global endpoint
-  std::string source;          ///< for error messages: "AWS_ENDPOINT_URL_STS", "default for ..."
+  std::string source;  ///< for error messages: "AWS_ENDPOINT_URL_STS", "default for ..."
 };
 
 /// Resolves the STS endpoint: `endpoint` (from code) > AWS_ENDPOINT_URL_STS > AWS_ENDPOINT_URL >

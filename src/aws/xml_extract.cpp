@@ -15,7 +15,9 @@ bool is_name_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || u >= 0x80;
 }
 
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
+bool is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
 
 /// The characters XML 1.0 allows (production [2] Char).
 bool is_xml_char(std::uint32_t cp) {
@@ -46,9 +48,11 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 /// Decodes one reference starting at text[pos] == '&'; returns the offset after its ';'.
-std::size_t decode_reference(std::string_view text, std::size_t pos, std::size_t base, std::string& out) {
+std::size_t decode_reference(std::string_view text, std::size_t pos, std::size_t base,
+                             std::string& out) {
   const std::size_t semi = text.find(';', pos + 1);
-  if (semi == std::string_view::npos || semi - pos > 12) fail(base + pos, "'&' does not start a reference");
+  if (semi == std::string_view::npos || semi - pos > 12)
+    fail(base + pos, "'&' does not start a reference");
   const std::string_view name = text.substr(pos + 1, semi - pos - 1);
   if (name == "amp") {
     out.push_back('&');
@@ -79,10 +83,12 @@ std::size_t decode_reference(std::string_view text, std::size_t pos, std::size_t
       cp = cp * (hex ? 16 : 10) + d;
       if (cp > 0x10FFFF) fail(base + pos, "a character reference beyond U+10FFFF");
     }
-    if (!is_xml_char(cp)) fail(base + pos, "a character reference to a character XML does not allow");
+    if (!is_xml_char(cp))
+      fail(base + pos, "a character reference to a character XML does not allow");
     append_utf8(out, cp);
   } else {
-    fail(base + pos, "an undefined entity (only &amp; &lt; &gt; &quot; &apos; and &#...; are known)");
+    fail(base + pos,
+         "an undefined entity (only &amp; &lt; &gt; &quot; &apos; and &#...; are known)");
   }
   return semi + 1;
 }
@@ -110,7 +116,8 @@ class Parser {
 
   XmlElement document() {
     if (doc_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // UTF-8 byte order mark
-    if (doc_.substr(pos_).starts_with("<?xml") && pos_ + 5 < doc_.size() && is_space(doc_[pos_ + 5])) {
+    if (doc_.substr(pos_).starts_with("<?xml") && pos_ + 5 < doc_.size() &&
+        is_space(doc_[pos_ + 5])) {
       skip_past("?>", "an unterminated XML declaration");
     }
     misc();
@@ -171,7 +178,8 @@ class Parser {
       if (pos_ == before) fail(pos_, "expected white space before an attribute");
       name();
       skip_spaces();
-      if (pos_ >= doc_.size() || doc_[pos_] != '=') fail(pos_, "expected '=' after an attribute name");
+      if (pos_ >= doc_.size() || doc_[pos_] != '=')
+        fail(pos_, "expected '=' after an attribute name");
       ++pos_;
       skip_spaces();
       if (pos_ >= doc_.size() || (doc_[pos_] != '"' && doc_[pos_] != '\'')) {
@@ -240,7 +248,8 @@ class Parser {
 
 XmlElement parse_xml(std::string_view document) { return Parser(document).document(); }
 
-const XmlElement* find_element(const XmlElement& root, std::initializer_list<std::string_view> path) {
+const XmlElement* find_element(const XmlElement& root,
+                               std::initializer_list<std::string_view> path) {
   auto it = path.begin();
   if (it == path.end() || root.name != *it) return nullptr;
   const XmlElement* current = &root;

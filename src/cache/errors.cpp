@@ -23,8 +23,8 @@ std::string join_names(const std::vector<std::string>& names) {
 InvalidParameterError::InvalidParameterError(std::vector<std::string> names)
     : Error("parameters not found: " + join_names(names)), names_(std::move(names)) {}
 
-AwsError::AwsError(std::string what, std::string code, std::string aws_message,
-                   int http_status, std::string request_id)
+AwsError::AwsError(std::string what, std::string code, std::string aws_message, int http_status,
+                   std::string request_id)
     : Error(std::move(what)),
       code_(std::move(code)),
       aws_message_(std::move(aws_message)),
@@ -32,10 +32,9 @@ AwsError::AwsError(std::string what, std::string code, std::string aws_message,
       request_id_(std::move(request_id)) {}
 
 bool AwsError::throttling() const noexcept {
-  return code_ == "ThrottlingException" || code_ == "Throttling" ||
-         code_ == "ThrottledException" || code_ == "RequestThrottledException" ||
-         code_ == "TooManyRequestsException" || code_ == "RequestLimitExceeded" ||
-         code_ == "ProvisionedThroughputExceededException" ||
+  return code_ == "ThrottlingException" || code_ == "Throttling" || code_ == "ThrottledException" ||
+         code_ == "RequestThrottledException" || code_ == "TooManyRequestsException" ||
+         code_ == "RequestLimitExceeded" || code_ == "ProvisionedThroughputExceededException" ||
          code_ == "TransactionInProgressException" || code_ == "RequestThrottled" ||
          code_ == "SlowDown" || code_ == "PriorRequestNotComplete" ||
          code_ == "EC2ThrottledException" || http_status_ == 429;
@@ -48,25 +47,41 @@ bool AwsError::transient() const noexcept {
       code_ == "RequestTimeoutException" || code_ == "InternalServiceError") {
     return true;
   }
-  return http_status_ == 500 || http_status_ == 502 || http_status_ == 503 ||
-         http_status_ == 504;
+  return http_status_ == 500 || http_status_ == 502 || http_status_ == 503 || http_status_ == 504;
 }
 
 ErrorKind AwsError::kind() const noexcept {
-  static constexpr std::string_view kNotFound[] = {
-      "ParameterNotFound", "ParameterVersionNotFound", "ResourceNotFoundException"};
-  static constexpr std::string_view kCredentials[] = {
-      "AccessDeniedException", "AccessDenied", "UnrecognizedClientException",
-      "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException",
-      "ExpiredToken", "InvalidClientTokenId", "IncompleteSignature",
-      "MissingAuthenticationToken", "KMSAccessDeniedException", "DecryptionFailure"};
-  static constexpr std::string_view kInvalid[] = {
-      "ValidationException", "InvalidParameterException", "InvalidRequestException",
-      "InvalidKeyId", "InvalidFilterKey", "InvalidFilterOption", "InvalidFilterValue",
-      "InvalidNextToken", "InvalidAllowedPatternException", "ParameterPatternMismatchException",
-      "ParameterVersionLabelLimitExceeded", "HierarchyLevelLimitExceededException",
-      "HierarchyTypeMismatchException", "UnsupportedParameterType",
-      "ParameterAlreadyExists", "InvalidParameterValue", "ResourceExistsException"};
+  static constexpr std::string_view kNotFound[] = {"ParameterNotFound", "ParameterVersionNotFound",
+                                                   "ResourceNotFoundException"};
+  static constexpr std::string_view kCredentials[] = {"AccessDeniedException",
+                                                      "AccessDenied",
+                                                      "UnrecognizedClientException",
+                                                      "InvalidSignatureException",
+                                                      "SignatureDoesNotMatch",
+                                                      "ExpiredTokenException",
+                                                      "ExpiredToken",
+                                                      "InvalidClientTokenId",
+                                                      "IncompleteSignature",
+                                                      "MissingAuthenticationToken",
+                                                      "KMSAccessDeniedException",
+                                                      "DecryptionFailure"};
+  static constexpr std::string_view kInvalid[] = {"ValidationException",
+                                                  "InvalidParameterException",
+                                                  "InvalidRequestException",
+                                                  "InvalidKeyId",
+                                                  "InvalidFilterKey",
+                                                  "InvalidFilterOption",
+                                                  "InvalidFilterValue",
+                                                  "InvalidNextToken",
+                                                  "InvalidAllowedPatternException",
+                                                  "ParameterPatternMismatchException",
+                                                  "ParameterVersionLabelLimitExceeded",
+                                                  "HierarchyLevelLimitExceededException",
+                                                  "HierarchyTypeMismatchException",
+                                                  "UnsupportedParameterType",
+                                                  "ParameterAlreadyExists",
+                                                  "InvalidParameterValue",
+                                                  "ResourceExistsException"};
   const auto in = [this](const auto& list) {
     for (std::string_view c : list) {
       if (code_ == c) return true;

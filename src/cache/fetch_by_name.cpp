@@ -5,10 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/base64.hpp"
 #include "cache/record_matcher.hpp"
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
+#include "common/base64.hpp"
 #include "ssm_cache/by_name.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/parameter.hpp"
@@ -81,8 +81,7 @@ std::string apply_transform(const Wanted& w) {
       }
       return bytes;
     }
-    default:
-      return w.raw;
+    default: return w.raw;
   }
 }
 

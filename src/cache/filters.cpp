@@ -40,8 +40,7 @@ void check_value_for(std::string_view key, std::string_view value) {
     throw InvalidFilterError("invalid value " + detail::quote_input(value) + " for filter " +
                              std::string(key) + ": longer than 1024 characters");
   }
-  if (key == "Type" &&
-      std::find(std::begin(kTypes), std::end(kTypes), value) == std::end(kTypes)) {
+  if (key == "Type" && std::find(std::begin(kTypes), std::end(kTypes), value) == std::end(kTypes)) {
     throw InvalidFilterError("invalid value " + detail::quote_input(value) +
                              " for filter Type: use String, StringList or SecureString");
   }
@@ -127,16 +126,12 @@ SSMFilterType::SSMFilterType(std::string option) : SSMFilter("Type", std::move(o
 void SSMFilterType::check_value(std::string_view value) const { check_value_for("Type", value); }
 
 SSMFilterKeyId::SSMFilterKeyId(std::string option) : SSMFilter("KeyId", std::move(option)) {}
-void SSMFilterKeyId::check_value(std::string_view value) const {
-  check_value_for("KeyId", value);
-}
+void SSMFilterKeyId::check_value(std::string_view value) const { check_value_for("KeyId", value); }
 
 SSMFilterLabel::SSMFilterLabel() : SSMFilter("Label", "Equals") {}
 void SSMFilterLabel::check_option(std::string_view option) const {
   check_option_for("Label", option);
 }
-void SSMFilterLabel::check_value(std::string_view value) const {
-  check_value_for("Label", value);
-}
+void SSMFilterLabel::check_value(std::string_view value) const { check_value_for("Label", value); }
 
 }  // namespace ssm_cache

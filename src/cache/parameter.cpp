@@ -38,8 +38,9 @@ SSMParameter::SSMParameter(std::shared_ptr<detail::Entry> entry) noexcept
     : entry_(std::move(entry)) {}
 
 std::string SSMParameter::value() const {
-  return entry_->group->with_snapshot(
-      *entry_, [](const detail::Snapshot& s) { return std::string(s.value.data(), s.value.size()); });
+  return entry_->group->with_snapshot(*entry_, [](const detail::Snapshot& s) {
+    return std::string(s.value.data(), s.value.size());
+  });
 }
 
 ValueView SSMParameter::value_view() const {
@@ -62,8 +63,8 @@ ParameterRecord SSMParameter::record() const {
 }
 
 std::int64_t SSMParameter::version() const {
-  return entry_->group->with_snapshot(
-      *entry_, [](const detail::Snapshot& s) { return s.record.version; });
+  return entry_->group->with_snapshot(*entry_,
+                                      [](const detail::Snapshot& s) { return s.record.version; });
 }
 
 const std::string& SSMParameter::name() const noexcept { return entry_->name; }
@@ -83,8 +84,6 @@ SecretsManagerParameter::SecretsManagerParameter(std::string_view secret_name,
 SecretsManagerParameter::SecretsManagerParameter(SSMParameter grouped) noexcept
     : SSMParameter(std::move(grouped)) {}
 
-std::string SecretsManagerParameter::secret_name() const {
-  return name().substr(kPrefix.size());
-}
+std::string SecretsManagerParameter::secret_name() const { return name().substr(kPrefix.size()); }
 
 }  // namespace ssm_cache

@@ -145,8 +145,7 @@ std::size_t collect() noexcept {
 
 std::uint64_t total_hits() noexcept {
   std::uint64_t sum = 0;
-  for (ThreadRecord* r = domain().head.load(std::memory_order_acquire); r != nullptr;
-       r = r->next) {
+  for (ThreadRecord* r = domain().head.load(std::memory_order_acquire); r != nullptr; r = r->next) {
     sum += r->hits.load(std::memory_order_relaxed);
   }
   return sum;

@@ -35,7 +35,8 @@ ThreadRecord& register_thread();
 
 inline ThreadRecord& this_thread() noexcept {
   ThreadRecord* r = t_record;
-  if (r == nullptr) [[unlikely]] r = &register_thread();
+  if (r == nullptr) [[unlikely]]
+    r = &register_thread();
   return *r;
 }
 

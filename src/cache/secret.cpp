@@ -15,8 +15,8 @@ std::shared_ptr<GroupState> make_secret_group(const SecretOptions& o) {
   if (!o.version_stage.empty() && !o.version_id.empty()) {
     throw ConfigurationError("SecretOptions: give version_stage or version_id, not both");
   }
-  auto source = std::make_shared<SecretSource>(o.client, o.version_aware_refresh,
-                                               o.rotation_aware_expiry);
+  auto source =
+      std::make_shared<SecretSource>(o.client, o.version_aware_refresh, o.rotation_aware_expiry);
   ParameterOptions p;
   p.max_age = o.max_age;
   p.with_decryption = true;
@@ -97,8 +97,8 @@ std::string Secret::binary() const {
 }
 
 std::string Secret::version_id() const {
-  return entry_->group->with_snapshot(
-      *entry_, [](const detail::Snapshot& s) { return s.record.data_type; });
+  return entry_->group->with_snapshot(*entry_,
+                                      [](const detail::Snapshot& s) { return s.record.data_type; });
 }
 
 std::vector<std::string> Secret::version_stages() const {

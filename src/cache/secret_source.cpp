@@ -5,8 +5,8 @@
 #include <set>
 
 #include "cache/state.hpp"
-#include "ssm_cache/secrets.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/secrets.hpp"
 
 namespace ssm_cache::detail {
 
@@ -84,8 +84,9 @@ GetParametersResult SecretSource::get_parameters(const std::vector<std::string>&
   }
   for (std::size_t i = 0; i < batch.size(); i += kMaxSecretsPerBatch) {
     const auto end = std::min(batch.size(), i + kMaxSecretsPerBatch);
-    fetch_batch(*client, {batch.begin() + static_cast<std::ptrdiff_t>(i),
-                          batch.begin() + static_cast<std::ptrdiff_t>(end)},
+    fetch_batch(*client,
+                {batch.begin() + static_cast<std::ptrdiff_t>(i),
+                 batch.begin() + static_cast<std::ptrdiff_t>(end)},
                 out);
   }
   for (const auto& key : single) fetch_one(*client, key, out);
@@ -93,8 +94,8 @@ GetParametersResult SecretSource::get_parameters(const std::vector<std::string>&
 }
 
 std::optional<SecretDescription> SecretSource::describe_for_rotation(SecretsClient& client,
-                                                                    const SecretTarget& t,
-                                                                    const std::string& key) {
+                                                                     const SecretTarget& t,
+                                                                     const std::string& key) {
   std::optional<SecretDescription> d;
   try {
     d = client.describe_secret(t.id);
@@ -124,8 +125,7 @@ std::int64_t SecretSource::expiry_cap(std::int64_t now) const {
   return cap;
 }
 
-bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t,
-                             const std::string& key,
+bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t, const std::string& key,
                              std::optional<SecretDescription> described) const {
   if (!version_aware_ || group_ == nullptr) return false;
   std::string cached_version;
@@ -161,9 +161,8 @@ void SecretSource::fetch_batch(SecretsClient& client, const std::vector<std::str
   BatchSecretsResult result = client.batch_get_secret_value(ids);
   std::set<std::string> found;
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    auto it = std::find_if(result.secrets.begin(), result.secrets.end(), [&](const auto& v) {
-      return v.name == ids[k] || v.arn == ids[k];
-    });
+    auto it = std::find_if(result.secrets.begin(), result.secrets.end(),
+                           [&](const auto& v) { return v.name == ids[k] || v.arn == ids[k]; });
     if (it == result.secrets.end()) {
       out.invalid_parameters.push_back(keys[k]);  // in errors, or absent: fails alone
       continue;
@@ -180,9 +179,9 @@ void SecretSource::fetch_one(SecretsClient& client, const std::string& key,
                              GetParametersResult& out) const {
   const SecretTarget t = target(key);
   try {
-    out.parameters.push_back(
-        to_record(key, client.get_secret_value(t.id, t.version_id,
-                                               t.version_id.empty() ? t.version_stage : "")));
+    out.parameters.push_back(to_record(
+        key,
+        client.get_secret_value(t.id, t.version_id, t.version_id.empty() ? t.version_stage : "")));
   } catch (const AwsError& err) {
     if (!is_not_found(err)) throw;
     out.invalid_parameters.push_back(key);

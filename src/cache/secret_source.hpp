@@ -39,7 +39,8 @@ class SecretSource final : public ParameterClient {
  public:
   SecretSource(std::shared_ptr<SecretsClient> client, bool version_aware,
                bool rotation_aware = false)
-      : client_(std::move(client)), version_aware_(version_aware),
+      : client_(std::move(client)),
+        version_aware_(version_aware),
         rotation_aware_(rotation_aware) {}
 
   /// Set once, right after the group is made (the group owns this source).
@@ -56,8 +57,7 @@ class SecretSource final : public ParameterClient {
   GetParametersResult get_parameters(const std::vector<std::string>& keys,
                                      bool with_decryption) override;
   std::vector<ParameterRecord> get_parameters_by_path(const std::string&, bool,
-                                                      const std::vector<Filter>&,
-                                                      bool) override;
+                                                      const std::vector<Filter>&, bool) override;
 
  private:
   SecretTarget target(const std::string& key) const;

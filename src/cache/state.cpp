@@ -96,9 +96,9 @@ template <class Options>
 Settings settings_from(const Options& o) {
   Settings s;
   // The option set in code wins over the environment, which wins over the default.
-  s.max_age_ns = o.max_age ? std::max<std::int64_t>(
-                                 0, duration_cast<nanoseconds>(*o.max_age).count())
-                           : max_age_from_environment();
+  s.max_age_ns = o.max_age
+                     ? std::max<std::int64_t>(0, duration_cast<nanoseconds>(*o.max_age).count())
+                     : max_age_from_environment();
   s.with_decryption = o.with_decryption ? *o.with_decryption : decrypt_from_environment();
   s.client = o.client;
   if (o.max_stale) {
@@ -116,7 +116,6 @@ Settings settings_from(const Options& o) {
   s.listener = o.listener;
   return s;
 }
-
 
 }  // namespace
 
@@ -186,13 +185,15 @@ GlobalCounters& global_counters() noexcept {
 
 namespace {
 
-void count(std::atomic<std::uint64_t>& group_or_entry, std::atomic<std::uint64_t> GlobalCounters::*global,
-           std::uint64_t k = 1) {
+void count(std::atomic<std::uint64_t>& group_or_entry,
+           std::atomic<std::uint64_t> GlobalCounters::*global, std::uint64_t k = 1) {
   group_or_entry.fetch_add(k, std::memory_order_relaxed);
   (global_counters().*global).fetch_add(k, std::memory_order_relaxed);
 }
 
-std::uint64_t load(const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); }
+std::uint64_t load(const std::atomic<std::uint64_t>& c) {
+  return c.load(std::memory_order_relaxed);
+}
 
 /// Where a failed round's error is counted.
 std::atomic<std::uint64_t> GlobalCounters::*error_counter(const Error& err) {
@@ -254,15 +255,11 @@ void GroupState::deliver_events() noexcept {
   for (const auto& ev : ready) {
     try {
       switch (ev.kind) {
-        case ListenerEvent::Kind::kRefresh:
-          listener.on_refresh(ev.count);
-          break;
+        case ListenerEvent::Kind::kRefresh: listener.on_refresh(ev.count); break;
         case ListenerEvent::Kind::kChange:
           listener.on_change(ev.name, ev.old_version, ev.new_version);
           break;
-        case ListenerEvent::Kind::kError:
-          try {
-            std::rethrow_exception(ev.error);
+        case ListenerEvent::Kind::kError: try { std::rethrow_exception(ev.error);
           } catch (const Error& err) {
             listener.on_error(err);
           }
@@ -411,8 +408,7 @@ void GroupState::publish(Entry& e, ParameterRecord record) {
     e.consecutive_errors = 0;
     e.retry_after.store(kNone, std::memory_order_release);
   }
-  if (e.latest != nullptr &&
-      (record.type == kUnchangedSecretType || e.latest->same_as(record))) {
+  if (e.latest != nullptr && (record.type == kUnchangedSecretType || e.latest->same_as(record))) {
     // Same value and version: no new snapshot, memory grows only with real changes.
     wipe(record.value);
     wipe(record.source_result);
@@ -441,13 +437,12 @@ void GroupState::mark_missing(Entry& e, std::int64_t now) {
   // growing per-entry backoff (or negative_cache_ttl when set), so no read calls the API.
   ++e.consecutive_errors;
   count(e.errors_not_found, &GlobalCounters::errors_not_found);
-  const std::int64_t wait = settings.negative_cache_ttl_ns > 0
-                                ? settings.negative_cache_ttl_ns
-                                : backoff_ns(e.consecutive_errors);
+  const std::int64_t wait = settings.negative_cache_ttl_ns > 0 ? settings.negative_cache_ttl_ns
+                                                               : backoff_ns(e.consecutive_errors);
   {
     std::lock_guard lock(error_mutex);
-    e.error = std::make_exception_ptr(InvalidParameterError(
-        "parameter not found: '" + e.full_name + "'", {e.full_name}));
+    e.error = std::make_exception_ptr(
+        InvalidParameterError("parameter not found: '" + e.full_name + "'", {e.full_name}));
   }
   e.retry_after.store(now + wait, std::memory_order_release);
   unpublish(e);
@@ -493,7 +488,11 @@ std::vector<std::string> GroupState::commit_names(Fetched fetched, std::int64_t 
     missing.push_back(e->full_name);
   }
   if (!missing.empty()) {
-    record_event({ListenerEvent::Kind::kError, {}, 0, 0, missing.size(),
+    record_event({ListenerEvent::Kind::kError,
+                  {},
+                  0,
+                  0,
+                  missing.size(),
                   std::make_exception_ptr(InvalidParameterError(missing))});
   }
   return missing;
@@ -514,8 +513,8 @@ std::vector<std::string> GroupState::refresh_all() {
   by_path.reserve(paths.size());
   for (const auto& p : paths) {
     count(aws_calls, &GlobalCounters::aws_calls);
-    by_path.push_back(client->get_parameters_by_path(p.path, p.recursive, p.filters,
-                                                     settings.with_decryption));
+    by_path.push_back(
+        client->get_parameters_by_path(p.path, p.recursive, p.filters, settings.with_decryption));
   }
   const std::int64_t now = now_ns(clock);
   std::size_t fetched_count = fetched.found.size();
@@ -553,9 +552,9 @@ void GroupState::fetch_missing() {
 
 const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
   if (!e.active.load(std::memory_order_acquire)) {
-    throw InvalidParameterError("parameter '" + e.full_name +
-                                    "' is no longer in Parameter Store under the group's paths",
-                                {e.full_name});
+    throw InvalidParameterError(
+        "parameter '" + e.full_name + "' is no longer in Parameter Store under the group's paths",
+        {e.full_name});
   }
   const Snapshot* s = e.current.load(std::memory_order_acquire);
   if (s == nullptr && e.retry_after.load(std::memory_order_acquire) > now) {

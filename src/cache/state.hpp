@@ -29,8 +29,8 @@
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
 #include "ssm_cache/client.hpp"
-#include "ssm_cache/errors.hpp"
 #include "ssm_cache/clock.hpp"
+#include "ssm_cache/errors.hpp"
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/options.hpp"
 #include "ssm_cache/types.hpp"
@@ -65,7 +65,7 @@ inline std::int64_t now_ns(const Clock* clock) noexcept {
 /// One fetched value, never modified after publication. The object and its value bytes live
 /// in secure memory (excluded from core dumps, zeroed when freed).
 struct Snapshot {
-  ParameterRecord record;      ///< metadata; its value and source_result are empty
+  ParameterRecord record;  ///< metadata; its value and source_result are empty
   SecureString value;
   SecureString source_result;
   /// StringList items; empty for other types (their one item is `value`).
@@ -90,7 +90,9 @@ struct GroupState;
 /// few ns). Exact when one thread writes it; used for rare events under a lock, too.
 struct Counter {
   std::atomic<std::uint64_t> n{0};
-  void bump() noexcept { n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  void bump() noexcept {
+    n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
   void add(std::uint64_t k) noexcept { n.fetch_add(k, std::memory_order_relaxed); }
   std::uint64_t get() const noexcept { return n.load(std::memory_order_relaxed); }
 };
@@ -213,7 +215,7 @@ struct GroupState {
   std::mutex refresh_mutex;  ///< single flight: held for a whole refresh round
   mutable std::mutex members_mutex;  ///< short: the maps below
   std::unordered_map<std::string, std::unique_ptr<Entry>> entries;  // by full name
-  std::vector<Entry*> order;                                          // insertion order
+  std::vector<Entry*> order;  // insertion order
   std::vector<PathSpec> paths;  ///< modified only with refresh_mutex and members_mutex held
   int consecutive_failures = 0;  ///< guarded by refresh_mutex
   std::vector<ListenerEvent> events;  ///< guarded by error_mutex
@@ -251,7 +253,8 @@ struct GroupState {
   const Snapshot* read_fast(const Entry& e) const noexcept {
     const std::int64_t d = deadline.load(std::memory_order_acquire);
     const Snapshot* s = e.current.load(std::memory_order_seq_cst);  // pairs with reclaim
-    if (s != nullptr && (d == kNever || now_ns(clock) < d)) [[likely]] return s;
+    if (s != nullptr && (d == kNever || now_ns(clock) < d)) [[likely]]
+      return s;
     return nullptr;
   }
   /// Leaves the section, refreshes as needed, re-enters; returns the snapshot to serve.
@@ -299,8 +302,8 @@ struct GroupState {
   /// The snapshot a read can return without refreshing, or null; rethrows remembered errors.
   const Snapshot* cached_or_remembered(Entry& e, std::int64_t now);
   void publish(Entry& e, ParameterRecord record);  // refresh_mutex held
-  void unpublish(Entry& e);                        // refresh_mutex held: no value
-  void mark_missing(Entry& e, std::int64_t now);   // refresh_mutex held
+  void unpublish(Entry& e);  // refresh_mutex held: no value
+  void mark_missing(Entry& e, std::int64_t now);  // refresh_mutex held
   /// Publishes a path's records and updates membership. refresh_mutex held.
   void adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records);
   void mark_refreshed(std::int64_t now, bool keep_oldest);

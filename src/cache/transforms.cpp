@@ -2,9 +2,9 @@
 // derived values (parsed JSON documents) behind json.hpp.
 #include "ssm_cache/transforms.hpp"
 
-#include "common/base64.hpp"
 #include "cache/secret_source.hpp"
 #include "cache/state.hpp"
+#include "common/base64.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/secrets.hpp"
 
@@ -57,8 +57,8 @@ const void* derived_of(Entry& e, const Snapshot& s, std::string_view kind, Deriv
 
 const void* derived(const SSMParameter& p, std::string_view kind, DerivedParser parse) {
   Entry& e = HandleAccess::entry(p);
-  return e.group->with_snapshot(
-      e, [&](const Snapshot& s) { return derived_of(e, s, kind, parse); });
+  return e.group->with_snapshot(e,
+                                [&](const Snapshot& s) { return derived_of(e, s, kind, parse); });
 }
 
 const void* derived(const Secret& secret, std::string_view kind, DerivedParser parse) {

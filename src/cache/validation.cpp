@@ -90,7 +90,8 @@ ParsedName parse_name(std::string_view full) {
   }
   const auto colon = full.find(':', search_from);
   const std::string_view name = full.substr(0, colon);
-  if (name.size() <= search_from || (out.secret && name.size() == common::kSecretReferencePrefix.size())) {
+  if (name.size() <= search_from ||
+      (out.secret && name.size() == common::kSecretReferencePrefix.size())) {
     throw InvalidNameError("invalid parameter name " + quote_input(full) +
                            ": the name before the selector is empty");
   }
@@ -142,8 +143,7 @@ void validate_path(std::string_view path) {
       if (!is_name_char(path[k])) {
         throw InvalidPathError("invalid path " + quote_input(path) + ": " +
                                (path[k] == ' ' ? std::string("contains a space")
-                                               : "character " +
-                                                     quote_input(path.substr(k, 1)) +
+                                               : "character " + quote_input(path.substr(k, 1)) +
                                                      " is not allowed (letters, digits, _ . - /)"));
       }
     }

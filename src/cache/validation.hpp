@@ -12,10 +12,10 @@ namespace ssm_cache::detail {
 
 /// A name split into the plain name sent to Parameter Store and its selector.
 struct ParsedName {
-  std::string name;       ///< "/app/db"
-  std::string selector;   ///< "3", "prod" or empty (no colon)
+  std::string name;  ///< "/app/db"
+  std::string selector;  ///< "3", "prod" or empty (no colon)
   std::string full_name;  ///< "/app/db:3"
-  bool secret = false;    ///< a /aws/reference/secretsmanager/ reference
+  bool secret = false;  ///< a /aws/reference/secretsmanager/ reference
 };
 
 /// Parses "name", "name:3" or "name:label". Throws InvalidNameError (empty, space, too long,

@@ -69,8 +69,7 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
     i = next + 1;
     if (s[next] == '+') {
       out.push_back(' ');
-    } else if (next + 2 < s.size() && hex_value(s[next + 1]) >= 0 &&
-               hex_value(s[next + 2]) >= 0) {
+    } else if (next + 2 < s.size() && hex_value(s[next + 1]) >= 0 && hex_value(s[next + 2]) >= 0) {
       out.push_back(static_cast<char>(hex_value(s[next + 1]) * 16 + hex_value(s[next + 2])));
       i = next + 3;
     } else {

@@ -23,10 +23,10 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
     return true;
   };
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!digits(0, 4, y) || text.size() < 19 || text[4] != '-' || !digits(5, 2, mo) || text[7] != '-' ||
-      !digits(8, 2, d) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
-      !digits(11, 2, h) || text[13] != ':' || !digits(14, 2, mi) || text[16] != ':' ||
-      !digits(17, 2, s)) {
+  if (!digits(0, 4, y) || text.size() < 19 || text[4] != '-' || !digits(5, 2, mo) ||
+      text[7] != '-' || !digits(8, 2, d) ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(11, 2, h) ||
+      text[13] != ':' || !digits(14, 2, mi) || text[16] != ':' || !digits(17, 2, s)) {
     return std::nullopt;
   }
   std::size_t pos = 19;
@@ -53,7 +53,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+  const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
   const std::int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
@@ -91,7 +92,8 @@ bool parse_amz_date(std::string_view text, std::chrono::system_clock::time_point
       !number(11, 2, mi) || !number(13, 2, s)) {
     return false;
   }
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+  const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return false;
   const std::int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
@@ -101,8 +103,8 @@ bool parse_amz_date(std::string_view text, std::chrono::system_clock::time_point
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const std::string s(text);
   char wday[4] = {};
   char mon[4] = {};
@@ -112,8 +114,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   int hh = 0;
   int mm = 0;
   int ss = 0;
-  if (std::sscanf(s.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm,
-                  &ss, zone) != 8) {
+  if (std::sscanf(s.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm, &ss,
+                  zone) != 8) {
     return std::nullopt;
   }
   if (std::string_view(zone) != "GMT" && std::string_view(zone) != "UTC") return std::nullopt;

@@ -353,17 +353,15 @@ class CurlTransport final : public Transport {
       case CURLE_SSL_ISSUER_ERROR:
       case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         transient = false;
-        what += "; the server's TLS certificate is not trusted (set AWS_CA_BUNDLE or the "
-                "ca_bundle option to a PEM file holding its CA)";
+        what +=
+            "; the server's TLS certificate is not trusted (set AWS_CA_BUNDLE or the "
+            "ca_bundle option to a PEM file holding its CA)";
         break;
       case CURLE_URL_MALFORMAT:
       case CURLE_UNSUPPORTED_PROTOCOL:
       case CURLE_NOT_BUILT_IN:
-      case CURLE_BAD_FUNCTION_ARGUMENT:
-        transient = false;
-        break;
-      default:
-        break;
+      case CURLE_BAD_FUNCTION_ARGUMENT: transient = false; break;
+      default: break;
     }
     return TransportError(what, transient, timeout);
   }

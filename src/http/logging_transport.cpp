@@ -15,8 +15,9 @@ std::string without_query(const std::string& url) { return url.substr(0, url.fin
 
 std::string header_of(const Headers& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(a) == std::tolower(b);
+        })) {
       return v;
     }
   }
@@ -25,21 +26,23 @@ std::string header_of(const Headers& headers, std::string_view name) {
 
 class LoggingTransport final : public Transport {
  public:
-  LoggingTransport(std::shared_ptr<Transport> inner, LogSink sink) : inner_(std::move(inner)), sink_(std::move(sink)) {}
+  LoggingTransport(std::shared_ptr<Transport> inner, LogSink sink)
+      : inner_(std::move(inner)), sink_(std::move(sink)) {}
 
   Response send(const Request& request) override {
     sink_(describe_request(request));
     const auto start = std::chrono::steady_clock::now();
     const auto took = [&] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
     };
     try {
       Response response = inner_->send(request);
       sink_(describe_response(request, response, took()));
       return response;
     } catch (const TransportError& e) {
-      sink_("< no answer from " + without_query(request.url) + " after " + std::to_string(took().count()) +
-            " ms (" + e.what() + ")");
+      sink_("< no answer from " + without_query(request.url) + " after " +
+            std::to_string(took().count()) + " ms (" + e.what() + ")");
       throw;
     }
   }
@@ -58,9 +61,11 @@ std::string describe_request(const Request& request) {
   return line + std::to_string(request.body.size()) + " bytes)";
 }
 
-std::string describe_response(const Request& request, const Response& response, std::chrono::milliseconds took) {
-  std::string line = "< HTTP " + std::to_string(response.status) + " from " + without_query(request.url) + " (" +
-                     std::to_string(response.body.size()) + " bytes";
+std::string describe_response(const Request& request, const Response& response,
+                              std::chrono::milliseconds took) {
+  std::string line = "< HTTP " + std::to_string(response.status) + " from " +
+                     without_query(request.url) + " (" + std::to_string(response.body.size()) +
+                     " bytes";
   const std::string type = response.header("Content-Type");
   if (!type.empty()) line += ", " + type;
   std::string request_id = response.header("x-amzn-RequestId");

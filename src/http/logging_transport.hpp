@@ -18,7 +18,8 @@ using LogSink = std::function<void(std::string_view)>;
 /// https://host/path (312 bytes, request id X, 12 ms)" or "< no answer from ... (why)" after.
 /// The URL loses its query; header values other than X-Amz-Target and bodies are never shown.
 std::string describe_request(const Request& request);
-std::string describe_response(const Request& request, const Response& response, std::chrono::milliseconds took);
+std::string describe_response(const Request& request, const Response& response,
+                              std::chrono::milliseconds took);
 
 std::shared_ptr<Transport> make_logging_transport(std::shared_ptr<Transport> inner, LogSink sink);
 

@@ -13,7 +13,7 @@
 namespace ssm_cache::http {
 
 struct CurlTransportOptions {
-  std::string ca_bundle{};           ///< PEM file; empty: the system store
+  std::string ca_bundle{};  ///< PEM file; empty: the system store
   std::size_t max_idle_connections = 16;
 };
 

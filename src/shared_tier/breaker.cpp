@@ -15,10 +15,8 @@ CircuitBreaker::CircuitBreaker(int failures, std::chrono::milliseconds cooldown,
 bool CircuitBreaker::allow() {
   std::lock_guard lock(mutex_);
   switch (state_) {
-    case State::kClosed:
-      return true;
-    case State::kHalfOpen:
-      return false;  // a probe is out; its outcome decides
+    case State::kClosed: return true;
+    case State::kHalfOpen: return false;  // a probe is out; its outcome decides
     case State::kOpen:
       if (now() - opened_at_ < cooldown_) return false;
       state_ = State::kHalfOpen;

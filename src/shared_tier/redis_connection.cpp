@@ -56,9 +56,9 @@ int parse_int(std::string_view text, int lo, int hi, const char* what) {
   int v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p != text.data() + text.size() || v < lo || v > hi) {
-    throw ConfigurationError("shared cache URL: " + std::string(what) + " '" +
-                             std::string(text) + "' is not a number from " + std::to_string(lo) +
-                             " to " + std::to_string(hi));
+    throw ConfigurationError("shared cache URL: " + std::string(what) + " '" + std::string(text) +
+                             "' is not a number from " + std::to_string(lo) + " to " +
+                             std::to_string(hi));
   }
   return v;
 }
@@ -98,10 +98,10 @@ RedisReply copy_reply(const redisReply* r) {
       break;
     case REDIS_REPLY_ARRAY:
       out.type = RedisReply::Type::kArray;
-      for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(copy_reply(r->element[i]));
+      for (std::size_t i = 0; i < r->elements; ++i)
+        out.elements.push_back(copy_reply(r->element[i]));
       break;
-    default:
-      out.type = RedisReply::Type::kNil;
+    default: out.type = RedisReply::Type::kNil;
   }
   return out;
 }
@@ -174,7 +174,8 @@ RedisEndpoint parse_redis_url(const std::string& url) {
   }
   if (authority.starts_with('[')) {  // [::1]:6379
     const auto close = authority.find(']');
-    if (close == std::string_view::npos) throw ConfigurationError("shared cache URL: unclosed '[' in host");
+    if (close == std::string_view::npos)
+      throw ConfigurationError("shared cache URL: unclosed '[' in host");
     ep.host = std::string(authority.substr(1, close - 1));
     authority.remove_prefix(close + 1);
     if (authority.starts_with(':')) ep.port = parse_int(authority.substr(1), 1, 65535, "port");
@@ -314,9 +315,9 @@ void RedisConnection::handshake_tls(const RedisEndpoint& endpoint, const TlsCont
       continue;
     }
     const long verify = SSL_get_verify_result(ssl_);
-    throw RedisError("TLS handshake with " + endpoint.host + " failed: " +
-                     (verify != X509_V_OK ? X509_verify_cert_error_string(verify)
-                                          : openssl_error()));
+    throw RedisError(
+        "TLS handshake with " + endpoint.host + " failed: " +
+        (verify != X509_V_OK ? X509_verify_cert_error_string(verify) : openssl_error()));
   }
 }
 
@@ -402,7 +403,8 @@ std::vector<RedisReply> RedisConnection::pipeline(
       lens.push_back(a.size());
     }
     char* cmd = nullptr;
-    const int len = redisFormatCommandArgv(&cmd, static_cast<int>(argv.size()), argv.data(), lens.data());
+    const int len =
+        redisFormatCommandArgv(&cmd, static_cast<int>(argv.size()), argv.data(), lens.data());
     if (len < 0 || cmd == nullptr) throw RedisError("out of memory formatting a Redis command");
     wire.append(cmd, static_cast<std::size_t>(len));
     redisFreeCommand(cmd);
@@ -423,10 +425,9 @@ std::vector<RedisReply> RedisConnection::pipeline(
     freeReplyObject(raw);
     if (reply.type == RedisReply::Type::kError &&
         (reply.str.starts_with("MOVED ") || reply.str.starts_with("ASK "))) {
-      throw RedisError(
-          "Redis Cluster redirection is not supported (the server answered " +
-          error_code(reply.str) +
-          "): point the shared cache at a non-cluster endpoint or a cluster proxy");
+      throw RedisError("Redis Cluster redirection is not supported (the server answered " +
+                       error_code(reply.str) +
+                       "): point the shared cache at a non-cluster endpoint or a cluster proxy");
     }
     replies.push_back(std::move(reply));
   }

@@ -35,9 +35,10 @@ std::optional<SealKey> from_hex(std::string_view s) {
     unsigned v = 0;
     for (char c : s.substr(i * 2, 2)) {
       if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-      v = v * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c))
-                                             ? c - '0'
-                                             : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
+      v = v * 16 +
+          static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c))
+                                    ? c - '0'
+                                    : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
     }
     k[i] = static_cast<unsigned char>(v);
   }
@@ -60,7 +61,8 @@ std::optional<SealKey> from_base64(std::string_view s) {
 std::string associated_data(const EntryIdentity& id) {
   std::string ad = "ssm-cache-shared/";
   ad += std::to_string(kFormatVersion);
-  for (std::string_view part : {id.kind, std::string_view(id.decrypted ? "1" : "0"), id.cache_key}) {
+  for (std::string_view part :
+       {id.kind, std::string_view(id.decrypted ? "1" : "0"), id.cache_key}) {
     ad += '\n';
     ad += std::to_string(part.size());
     ad += ':';
@@ -142,13 +144,16 @@ std::string Sealer::seal(const EntryIdentity& id, std::string_view plaintext) co
   out[1] = static_cast<char>(kFormatVersion);
   auto* nonce = reinterpret_cast<unsigned char*>(out.data() + 2);
   auto* body = nonce + kNonce;
-  if (RAND_bytes(nonce, static_cast<int>(kNonce)) != 1) throw Error("shared cache: no random nonce");
+  if (RAND_bytes(nonce, static_cast<int>(kNonce)) != 1)
+    throw Error("shared cache: no random nonce");
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int len = 0, final_len = 0;
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, current_->data(), nonce) != 1 ||
+  if (!ctx ||
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, current_->data(), nonce) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(ad.data()),
                         static_cast<int>(ad.size())) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), body, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      EVP_EncryptUpdate(ctx.get(), body, &len,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), body + len, &final_len) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTag),
@@ -159,7 +164,8 @@ std::string Sealer::seal(const EntryIdentity& id, std::string_view plaintext) co
 }
 
 std::optional<std::string> Sealer::open(const EntryIdentity& id, std::string_view entry) const {
-  if (entry.size() < 2 || static_cast<unsigned char>(entry[1]) != kFormatVersion) return std::nullopt;
+  if (entry.size() < 2 || static_cast<unsigned char>(entry[1]) != kFormatVersion)
+    return std::nullopt;
   if (!current_) {
     if (entry[0] != kPlain) return std::nullopt;
     return std::string(entry.substr(2));

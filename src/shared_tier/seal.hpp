@@ -28,8 +28,8 @@ SealKey read_seal_key_file(const std::string& path);
 /// What an entry is bound to.
 struct EntryIdentity {
   std::string_view cache_key;  ///< the logical key ("param\0name", "path\0...", ...)
-  std::string_view kind;       ///< "parameter", "path", "secret"
-  bool decrypted = false;      ///< fetched WithDecryption
+  std::string_view kind;  ///< "parameter", "path", "secret"
+  bool decrypted = false;  ///< fetched WithDecryption
 };
 
 class Sealer {

@@ -21,9 +21,9 @@ namespace ssm_cache {
 namespace {
 
 using nlohmann::json;
-using std::chrono::milliseconds;
 using shared_tier::Fetched;
 using shared_tier::Item;
+using std::chrono::milliseconds;
 
 /// A name found missing stays missing fleet-wide this long at most.
 constexpr milliseconds kNegativeTtl{10000};
@@ -37,9 +37,15 @@ std::chrono::system_clock::time_point from_ms(std::int64_t ms) {
 }
 
 json record_json(const ParameterRecord& r) {
-  return {{"n", r.name},    {"t", r.type},     {"v", r.value},         {"ver", r.version},
-          {"s", r.selector}, {"a", r.arn},     {"m", to_ms(r.last_modified)},
-          {"d", r.data_type}, {"src", r.source_result}};
+  return {{"n", r.name},
+          {"t", r.type},
+          {"v", r.value},
+          {"ver", r.version},
+          {"s", r.selector},
+          {"a", r.arn},
+          {"m", to_ms(r.last_modified)},
+          {"d", r.data_type},
+          {"src", r.source_result}};
 }
 
 ParameterRecord record_from(const json& j) {
@@ -104,16 +110,18 @@ class SharedCacheClientImpl final : public SharedCacheClient {
       std::vector<std::optional<Fetched>> publish(which.size());
       for (std::size_t k = 0; k < fetch_names.size(); ++k) {
         const std::string& name = fetch_names[k];
-        const auto match = std::count_if(got.parameters.begin(), got.parameters.end(),
-                                         [&](const ParameterRecord& r) { return answers(r, name); });
+        const auto match =
+            std::count_if(got.parameters.begin(), got.parameters.end(),
+                          [&](const ParameterRecord& r) { return answers(r, name); });
         if (match == 1) {
           const auto& r = *std::find_if(got.parameters.begin(), got.parameters.end(),
                                         [&](const ParameterRecord& x) { return answers(x, name); });
           if (tier_->has_key() || plain_ok(r)) {
             publish[k] = Fetched{pack({{"r", record_json(r)}}), tier_->ttl()};
           }
-        } else if (match == 0 && std::find(got.invalid_parameters.begin(), got.invalid_parameters.end(),
-                                           name) != got.invalid_parameters.end()) {
+        } else if (match == 0 &&
+                   std::find(got.invalid_parameters.begin(), got.invalid_parameters.end(), name) !=
+                       got.invalid_parameters.end()) {
           publish[k] = Fetched{pack({{"missing", true}}), std::min(tier_->ttl(), kNegativeTtl)};
         }
         // Anything else (an answer we cannot attribute) is returned but not shared.
@@ -169,7 +177,8 @@ class SharedCacheClientImpl final : public SharedCacheClient {
 
   ParameterRecord get_parameter(const std::string& name, bool with_decryption) override {
     if (!aws_) throw ConfigurationError("shared cache: get_parameter needs a wrapped AwsClient");
-    if (!tier_->has_key() && is_secret_reference(name)) return aws_->get_parameter(name, with_decryption);
+    if (!tier_->has_key() && is_secret_reference(name))
+      return aws_->get_parameter(name, with_decryption);
     std::vector<Item> items{{"param\n" + name, "parameter", with_decryption}};
     std::optional<ParameterRecord> out;
     std::vector<std::optional<std::string>> found;
@@ -208,8 +217,8 @@ class SharedCacheClientImpl final : public SharedCacheClient {
                 {"c", to_ms(out->created_date)}};
       if (out->secret_string) j["str"] = *out->secret_string;
       if (out->secret_binary) {
-        j["bin"] = json::binary(std::vector<std::uint8_t>(out->secret_binary->begin(),
-                                                          out->secret_binary->end()));
+        j["bin"] = json::binary(
+            std::vector<std::uint8_t>(out->secret_binary->begin(), out->secret_binary->end()));
       }
       return std::vector<std::optional<Fetched>>{Fetched{pack(j), tier_->ttl()}};
     });
@@ -242,7 +251,8 @@ class SharedCacheClientImpl final : public SharedCacheClient {
 
  private:
   SecretsClient& secrets() {
-    if (!aws_) throw ConfigurationError("shared cache: Secrets Manager calls need a wrapped AwsClient");
+    if (!aws_)
+      throw ConfigurationError("shared cache: Secrets Manager calls need a wrapped AwsClient");
     return *aws_;
   }
   /// A payload that opened (so we wrote it) but does not parse is a bug or a format change;
@@ -268,19 +278,23 @@ std::optional<shared_tier::SealKey> load_key(const std::string& inline_key, cons
 }
 
 std::unique_ptr<shared_tier::Tier> make_tier(SharedCacheOptions& options) {
-  if (options.url.empty()) throw ConfigurationError("shared cache: no Redis URL (SharedCacheOptions::url)");
+  if (options.url.empty())
+    throw ConfigurationError("shared cache: no Redis URL (SharedCacheOptions::url)");
   if (options.ca_file.empty()) {
-    if (const char* ca = std::getenv("SSM_CACHE_SHARED_CACHE_CA_FILE"); ca != nullptr) options.ca_file = ca;
+    if (const char* ca = std::getenv("SSM_CACHE_SHARED_CACHE_CA_FILE"); ca != nullptr)
+      options.ca_file = ca;
   }
   auto key = load_key(options.key, options.key_file, "SharedCacheOptions::key");
-  auto previous = load_key(options.previous_key, options.previous_key_file, "SharedCacheOptions::previous_key");
+  auto previous =
+      load_key(options.previous_key, options.previous_key_file, "SharedCacheOptions::previous_key");
   if (!key && !options.allow_plaintext) {
     throw ConfigurationError(
         "shared cache: no sealing key (SharedCacheOptions::key / key_file, or "
         "SSM_CACHE_SHARED_CACHE_KEY_FILE); the shared store is untrusted, so values are stored "
         "only sealed. Set allow_plaintext to share non-secret parameters without a key");
   }
-  if (options.ttl <= milliseconds(0)) throw ConfigurationError("shared cache: ttl must be positive");
+  if (options.ttl <= milliseconds(0))
+    throw ConfigurationError("shared cache: ttl must be positive");
   return std::make_unique<shared_tier::Tier>(options, key, previous);
 }
 
@@ -326,8 +340,8 @@ SharedCacheOptions shared_cache_options_from_environment() {
     return v;
   };
   o.ttl = std::chrono::seconds(number("SSM_CACHE_SHARED_CACHE_TTL", 86400 * 7, 300));
-  o.operation_timeout = milliseconds(
-      number("SSM_CACHE_SHARED_CACHE_TIMEOUT_MS", 60000, o.operation_timeout.count()));
+  o.operation_timeout =
+      milliseconds(number("SSM_CACHE_SHARED_CACHE_TIMEOUT_MS", 60000, o.operation_timeout.count()));
   o.connect_timeout = milliseconds(
       number("SSM_CACHE_SHARED_CACHE_CONNECT_TIMEOUT_MS", 60000, o.connect_timeout.count()));
   return o;

@@ -84,7 +84,8 @@ std::optional<std::vector<bool>> SharedStore::acquire(const std::vector<std::str
                                                       std::chrono::milliseconds ttl) {
   std::vector<std::vector<std::string>> cmds;
   for (const auto& k : keys) {
-    cmds.push_back({"SET", k, token, "NX", "PX", std::to_string(std::max<long long>(1, ttl.count()))});
+    cmds.push_back(
+        {"SET", k, token, "NX", "PX", std::to_string(std::max<long long>(1, ttl.count()))});
   }
   auto replies = run(cmds);
   if (!replies) return std::nullopt;
@@ -96,7 +97,8 @@ std::optional<std::vector<bool>> SharedStore::acquire(const std::vector<std::str
 bool SharedStore::publish(const std::vector<Put>& puts, const std::vector<std::string>& release) {
   std::vector<std::vector<std::string>> cmds;
   for (const auto& p : puts) {
-    cmds.push_back({"SET", p.key, p.value, "PX", std::to_string(std::max<long long>(1, p.ttl.count()))});
+    cmds.push_back(
+        {"SET", p.key, p.value, "PX", std::to_string(std::max<long long>(1, p.ttl.count()))});
   }
   // Releasing a lease that expired and was taken by another instance costs at most one extra
   // fetch there; a compare-and-delete would need EVAL, which ACL users often lack.

@@ -43,8 +43,7 @@ class SharedStore {
   std::optional<std::vector<std::optional<std::string>>> get(const std::vector<std::string>& keys);
   /// SET key token NX PX ttl for each key, pipelined; true where this caller got the lease.
   std::optional<std::vector<bool>> acquire(const std::vector<std::string>& keys,
-                                           const std::string& token,
-                                           std::chrono::milliseconds ttl);
+                                           const std::string& token, std::chrono::milliseconds ttl);
   struct Put {
     std::string key;
     std::string value;
@@ -53,7 +52,9 @@ class SharedStore {
   /// SET key value PX ttl for each entry and DEL of each lease, pipelined.
   bool publish(const std::vector<Put>& puts, const std::vector<std::string>& release);
 
-  [[nodiscard]] std::uint64_t errors() const noexcept { return errors_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t errors() const noexcept {
+    return errors_.load(std::memory_order_relaxed);
+  }
 
  private:
   std::optional<std::vector<RedisReply>> run(const std::vector<std::vector<std::string>>& commands);

@@ -130,9 +130,8 @@ std::optional<std::pair<std::string, milliseconds>> Tier::open(const Item& item,
   return std::nullopt;
 }
 
-void Tier::fetch_and_publish(
-    const std::vector<Item>& items, const std::vector<std::size_t>& which, const FetchFn& fetch,
-    bool leased) {
+void Tier::fetch_and_publish(const std::vector<Item>& items, const std::vector<std::size_t>& which,
+                             const FetchFn& fetch, bool leased) {
   std::vector<std::string> leases;
   if (leased) {
     for (auto i : which) leases.push_back(lease_key(items[i]));
@@ -151,9 +150,10 @@ void Tier::fetch_and_publish(
   for (std::size_t k = 0; k < which.size() && k < fetched.size(); ++k) {
     if (!fetched[k]) continue;
     const Item& item = items[which[k]];
-    puts.push_back({redis_key(item),
-                    sealer_.seal({item.cache_key, item.kind, item.decrypted}, stamp + fetched[k]->payload),
-                    fetched[k]->ttl});
+    puts.push_back(
+        {redis_key(item),
+         sealer_.seal({item.cache_key, item.kind, item.decrypted}, stamp + fetched[k]->payload),
+         fetched[k]->ttl});
   }
   if ((!puts.empty() || !leases.empty()) && store_->available()) store_->publish(puts, leases);
 }
@@ -293,7 +293,8 @@ void Tier::read_through(const std::vector<Item>& items,
       count(&Counters::refreshes_ahead, refresh_mine.size());
     } catch (...) {
       // The shared value is still within its lifetime: serve it; the next reader retries.
-      for (std::size_t k = 0; k < refresh_mine.size(); ++k) found[refresh_mine[k]] = std::move(kept[k]);
+      for (std::size_t k = 0; k < refresh_mine.size(); ++k)
+        found[refresh_mine[k]] = std::move(kept[k]);
     }
   }
 }

@@ -24,7 +24,7 @@ namespace ssm_cache::shared_tier {
 /// One entry a read asks for.
 struct Item {
   std::string cache_key;  ///< logical key, bound into the seal
-  std::string kind;       ///< "parameter", "path", "secret"
+  std::string kind;  ///< "parameter", "path", "secret"
   bool decrypted = false;
 };
 
@@ -41,8 +41,8 @@ using FetchFn = std::function<std::vector<std::optional<Fetched>>(const std::vec
 
 /// The tier's counters, kept per tier and process-wide (shared_cache_stats()).
 struct TierCounters {
-  std::atomic<std::uint64_t> hits{0}, misses{0}, fetches{0}, lease_waits{0},
-      lease_wait_timeouts{0}, refreshes_ahead{0}, seal_failures{0}, bypassed{0};
+  std::atomic<std::uint64_t> hits{0}, misses{0}, fetches{0}, lease_waits{0}, lease_wait_timeouts{0},
+      refreshes_ahead{0}, seal_failures{0}, bypassed{0};
   /// Copies the counts into the matching fields of `out`.
   void copy_to(SharedCacheStats& out) const;
 };
@@ -71,10 +71,9 @@ class Tier {
   std::string lease_key(const Item& item) const;
   /// Opens a stored entry: its payload and its age, or nullopt (counted as a seal failure).
   std::optional<std::pair<std::string, std::chrono::milliseconds>> open(const Item& item,
-                                                                         const std::string& entry);
-  void fetch_and_publish(
-      const std::vector<Item>& items, const std::vector<std::size_t>& which,
-      const FetchFn& fetch, bool leased);
+                                                                        const std::string& entry);
+  void fetch_and_publish(const std::vector<Item>& items, const std::vector<std::size_t>& which,
+                         const FetchFn& fetch, bool leased);
   /// The entries this caller just leased may have been published between its lookup and its
   /// lease (the previous holder publishes, then releases): look again before fetching.
   void recheck(const std::vector<Item>& items, std::vector<std::size_t>& mine,

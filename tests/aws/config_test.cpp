@@ -5,8 +5,8 @@
 
 #include "aws/config.hpp"
 #include "aws/temp_dir.hpp"
-#include "ssm_cache/errors.hpp"
 #include "common/env.hpp"
+#include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -32,7 +32,8 @@ class ConfigTest : public ::testing::Test {
     for (auto& [k, v] : extra) values[k] = v;
     return common::map_environment(values);
   }
-  ResolvedConfig resolve(std::map<std::string, std::string> extra = {}, AwsClientOptions options = {}) const {
+  ResolvedConfig resolve(std::map<std::string, std::string> extra = {},
+                         AwsClientOptions options = {}) const {
     return resolve_config(options, env(std::move(extra)));
   }
   TempDir dir;
@@ -67,22 +68,26 @@ TEST(ParseIni, SectionsPropertiesCommentsAndSubProperties) {
 }
 
 TEST(ParseIni, MalformedLinesNameFileAndLineButNotTheText) {
-  expect_config_error([] { parse_ini("[default]\nthis is a secret-looking line\n", "/x/credentials"); },
-                      {"/x/credentials", "line 2"});
+  expect_config_error(
+      [] { parse_ini("[default]\nthis is a secret-looking line\n", "/x/credentials"); },
+      {"/x/credentials", "line 2"});
   try {
     parse_ini("[default]\nwJalrXUtnFEMI/K7MDENG\n", "/x/credentials");
   } catch (const ConfigurationError& e) {
     EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("wJalrXUtnFEMI")));
   }
-  expect_config_error([] { parse_ini("region = us-east-1\n", "/x/config"); }, {"line 1", "before any [section]"});
+  expect_config_error([] { parse_ini("region = us-east-1\n", "/x/config"); },
+                      {"line 1", "before any [section]"});
   expect_config_error([] { parse_ini("[default\n", "/x/config"); }, {"line 1", "']'"});
   expect_config_error([] { parse_ini("[]\n", "/x/config"); }, {"empty section name"});
-  expect_config_error([] { parse_ini("[a]\n= value\n", "/x/config"); }, {"line 2", "without a name"});
+  expect_config_error([] { parse_ini("[a]\n= value\n", "/x/config"); },
+                      {"line 2", "without a name"});
 }
 
 TEST_F(ConfigTest, ProfileMergesConfigAndCredentialsFilesCredentialsWin) {
   dir.write("home/.aws/config",
-            "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-west-2\naws_access_key_id = FROMCONFIG\n"
+            "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-west-2\naws_access_key_id = "
+            "FROMCONFIG\n"
             "[dev]\nregion = not-a-profile-in-config\n");
   dir.write("home/.aws/credentials",
             "[default]\naws_access_key_id = AKIDDEFAULT\n[dev]\naws_access_key_id = AKIDDEV\n"
@@ -111,7 +116,8 @@ TEST_F(ConfigTest, ProfileDefaultSectionInConfigWinsOverPlainDefault) {
 TEST_F(ConfigTest, FileLocationsFromEnvironment) {
   const std::string config = dir.write("elsewhere/cfg", "[profile x]\nregion = ap-south-1\n");
   const std::string creds = dir.write("elsewhere/creds", "[x]\naws_access_key_id = K\n");
-  const Profile p = load_profile(env({{"AWS_CONFIG_FILE", config}, {"AWS_SHARED_CREDENTIALS_FILE", creds}}), "x");
+  const Profile p =
+      load_profile(env({{"AWS_CONFIG_FILE", config}, {"AWS_SHARED_CREDENTIALS_FILE", creds}}), "x");
   EXPECT_EQ(p.values.at("region"), "ap-south-1");
   EXPECT_EQ(p.values.at("aws_access_key_id"), "K");
   EXPECT_EQ(config_file_path(env({{"AWS_CONFIG_FILE", "~/c"}})), dir.path() + "/home/c");
@@ -127,16 +133,23 @@ TEST_F(ConfigTest, MissingFilesGiveAnEmptyDefaultProfile) {
 
 TEST_F(ConfigTest, NamedProfileThatDoesNotExistIsAnError) {
   dir.write("home/.aws/config", "[default]\nregion = eu-west-1\n");
-  expect_config_error([&] { load_profile(env({{"AWS_PROFILE", "nope"}})); },
-                      {"'nope'", "AWS_PROFILE", dir.path() + "/home/.aws/config"});
+  expect_config_error(
+      [&] {
+        load_profile(env({{"AWS_PROFILE", "nope"}}));
+      },
+      {"'nope'", "AWS_PROFILE", dir.path() + "/home/.aws/config"});
 }
 
 TEST_F(ConfigTest, UnreadableOrMalformedFileIsAnError) {
   std::filesystem::create_directories(dir.path() + "/home/.aws/credentials");  // a directory
-  expect_config_error([&] { load_profile(env()); }, {dir.path() + "/home/.aws/credentials", "directory"});
+  expect_config_error([&] { load_profile(env()); },
+                      {dir.path() + "/home/.aws/credentials", "directory"});
   const std::string bad = dir.write("bad-config", "[default]\nregion\n");
-  expect_config_error([&] { resolve({{"AWS_CONFIG_FILE", bad}, {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}}); },
-                      {bad, "line 2"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_CONFIG_FILE", bad}, {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}});
+      },
+      {bad, "line 2"});
 }
 
 TEST_F(ConfigTest, RegionPrecedence) {
@@ -145,7 +158,8 @@ TEST_F(ConfigTest, RegionPrecedence) {
   EXPECT_THAT(resolve().region_source, HasSubstr("profile 'default'"));
   EXPECT_EQ(resolve({{"AWS_DEFAULT_REGION", "eu-west-2"}}).region, "eu-west-2");
   EXPECT_EQ(resolve({{"AWS_DEFAULT_REGION", "eu-west-2"}}).region_source, "AWS_DEFAULT_REGION");
-  EXPECT_EQ(resolve({{"AWS_REGION", "eu-west-1"}, {"AWS_DEFAULT_REGION", "eu-west-2"}}).region, "eu-west-1");
+  EXPECT_EQ(resolve({{"AWS_REGION", "eu-west-1"}, {"AWS_DEFAULT_REGION", "eu-west-2"}}).region,
+            "eu-west-1");
   AwsClientOptions options;
   options.region = "ap-northeast-1";
   const auto rc = resolve({{"AWS_REGION", "eu-west-1"}}, options);
@@ -155,8 +169,13 @@ TEST_F(ConfigTest, RegionPrecedence) {
 }
 
 TEST_F(ConfigTest, MissingOrInvalidRegion) {
-  expect_config_error([&] { resolve(); }, {"no AWS region", "AWS_REGION", "AWS_DEFAULT_REGION", "profile 'default'"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "US East 1"}}); }, {"'US East 1'", "AWS_REGION"});
+  expect_config_error([&] { resolve(); },
+                      {"no AWS region", "AWS_REGION", "AWS_DEFAULT_REGION", "profile 'default'"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "US East 1"}});
+      },
+      {"'US East 1'", "AWS_REGION"});
   expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1/evil"}}); }, {"AWS_REGION"});
 }
 
@@ -170,11 +189,15 @@ TEST_F(ConfigTest, DefaultEndpointsByPartition) {
   rc = resolve({{"AWS_REGION", "cn-north-1"}});
   EXPECT_EQ(rc.ssm_endpoint, "https://ssm.cn-north-1.amazonaws.com.cn");
   EXPECT_EQ(rc.secrets_manager_endpoint, "https://secretsmanager.cn-north-1.amazonaws.com.cn");
-  EXPECT_EQ(resolve({{"AWS_REGION", "us-gov-west-1"}}).ssm_endpoint, "https://ssm.us-gov-west-1.amazonaws.com");
-  EXPECT_EQ(resolve({{"AWS_REGION", "us-iso-east-1"}}).ssm_endpoint, "https://ssm.us-iso-east-1.c2s.ic.gov");
-  EXPECT_EQ(resolve({{"AWS_REGION", "us-isob-east-1"}}).ssm_endpoint, "https://ssm.us-isob-east-1.sc2s.sgov.gov");
+  EXPECT_EQ(resolve({{"AWS_REGION", "us-gov-west-1"}}).ssm_endpoint,
+            "https://ssm.us-gov-west-1.amazonaws.com");
+  EXPECT_EQ(resolve({{"AWS_REGION", "us-iso-east-1"}}).ssm_endpoint,
+            "https://ssm.us-iso-east-1.c2s.ic.gov");
+  EXPECT_EQ(resolve({{"AWS_REGION", "us-isob-east-1"}}).ssm_endpoint,
+            "https://ssm.us-isob-east-1.sc2s.sgov.gov");
   // Unknown regions fall back to the aws partition, as in the SDKs.
-  EXPECT_EQ(resolve({{"AWS_REGION", "xx-future-9"}}).ssm_endpoint, "https://ssm.xx-future-9.amazonaws.com");
+  EXPECT_EQ(resolve({{"AWS_REGION", "xx-future-9"}}).ssm_endpoint,
+            "https://ssm.xx-future-9.amazonaws.com");
 }
 
 TEST_F(ConfigTest, FipsAndDualStack) {
@@ -183,7 +206,9 @@ TEST_F(ConfigTest, FipsAndDualStack) {
   EXPECT_EQ(rc.secrets_manager_endpoint, "https://secretsmanager-fips.us-east-1.amazonaws.com");
   rc = resolve({{"AWS_REGION", "us-east-1"}, {"AWS_USE_DUALSTACK_ENDPOINT", "TRUE"}});
   EXPECT_EQ(rc.ssm_endpoint, "https://ssm.us-east-1.api.aws");
-  rc = resolve({{"AWS_REGION", "us-east-1"}, {"AWS_USE_FIPS_ENDPOINT", "true"}, {"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
+  rc = resolve({{"AWS_REGION", "us-east-1"},
+                {"AWS_USE_FIPS_ENDPOINT", "true"},
+                {"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
   EXPECT_EQ(rc.ssm_endpoint, "https://ssm-fips.us-east-1.api.aws");
   rc = resolve({{"AWS_REGION", "cn-northwest-1"}, {"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
   EXPECT_EQ(rc.ssm_endpoint, "https://ssm.cn-northwest-1.api.amazonwebservices.com.cn");
@@ -191,20 +216,27 @@ TEST_F(ConfigTest, FipsAndDualStack) {
   rc = resolve({{"AWS_REGION", "us-gov-east-1"}, {"AWS_USE_FIPS_ENDPOINT", "true"}});
   EXPECT_EQ(rc.ssm_endpoint, "https://ssm.us-gov-east-1.amazonaws.com");
   EXPECT_EQ(rc.secrets_manager_endpoint, "https://secretsmanager-fips.us-gov-east-1.amazonaws.com");
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-iso-east-1"}, {"AWS_USE_DUALSTACK_ENDPOINT", "true"}}); },
-                      {"dual-stack", "aws-iso"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_USE_FIPS_ENDPOINT", "yes"}}); },
-                      {"AWS_USE_FIPS_ENDPOINT", "'yes'"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-iso-east-1"}, {"AWS_USE_DUALSTACK_ENDPOINT", "true"}});
+      },
+      {"dual-stack", "aws-iso"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_USE_FIPS_ENDPOINT", "yes"}});
+      },
+      {"AWS_USE_FIPS_ENDPOINT", "'yes'"});
   // From the profile too.
   dir.write("home/.aws/config", "[default]\nregion = us-west-2\nuse_fips_endpoint = true\n");
   EXPECT_EQ(resolve().ssm_endpoint, "https://ssm-fips.us-west-2.amazonaws.com");
 }
 
 TEST_F(ConfigTest, ConfiguredEndpointPrecedence) {
-  dir.write("home/.aws/config",
-            "[default]\nregion = us-east-1\nendpoint_url = http://profile-global:1\nservices = local\n"
-            "[services local]\nssm =\n  endpoint_url = http://services-ssm:2/\n"
-            "secrets_manager =\n  endpoint_url = http://services-sm:3\n");
+  dir.write(
+      "home/.aws/config",
+      "[default]\nregion = us-east-1\nendpoint_url = http://profile-global:1\nservices = local\n"
+      "[services local]\nssm =\n  endpoint_url = http://services-ssm:2/\n"
+      "secrets_manager =\n  endpoint_url = http://services-sm:3\n");
   auto rc = resolve();
   EXPECT_EQ(rc.ssm_endpoint, "http://services-ssm:2");
   EXPECT_THAT(rc.ssm_endpoint_source, HasSubstr("services section"));
@@ -215,7 +247,8 @@ TEST_F(ConfigTest, ConfiguredEndpointPrecedence) {
   EXPECT_EQ(rc.secrets_manager_endpoint, "http://127.0.0.1:4566");
   EXPECT_EQ(rc.ssm_endpoint_source, "AWS_ENDPOINT_URL");
 
-  rc = resolve({{"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"}, {"AWS_ENDPOINT_URL_SSM", "https://[::1]:8443/"},
+  rc = resolve({{"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"},
+                {"AWS_ENDPOINT_URL_SSM", "https://[::1]:8443/"},
                 {"AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://localhost:5000"}});
   EXPECT_EQ(rc.ssm_endpoint, "https://[::1]:8443");
   EXPECT_EQ(rc.ssm_endpoint_source, "AWS_ENDPOINT_URL_SSM");
@@ -228,28 +261,45 @@ TEST_F(ConfigTest, ConfiguredEndpointPrecedence) {
   EXPECT_EQ(rc.ssm_endpoint_source, "AwsClientOptions::ssm_endpoint_url");
 
   // Ignoring configured endpoints drops environment and files, not code.
-  rc = resolve({{"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}});
+  rc = resolve({{"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"},
+                {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}});
   EXPECT_EQ(rc.ssm_endpoint, "https://ssm.us-east-1.amazonaws.com");
   EXPECT_EQ(rc.secrets_manager_endpoint, "https://secretsmanager.us-east-1.amazonaws.com");
   rc = resolve({{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}}, options);
   EXPECT_EQ(rc.ssm_endpoint, "http://code:9");
 
   // The profile's global endpoint_url when nothing more specific is set.
-  dir.write("home/.aws/config", "[default]\nregion = us-east-1\nendpoint_url = http://profile-global:1\n");
+  dir.write("home/.aws/config",
+            "[default]\nregion = us-east-1\nendpoint_url = http://profile-global:1\n");
   EXPECT_EQ(resolve().ssm_endpoint, "http://profile-global:1");
 }
 
 TEST_F(ConfigTest, MalformedEndpointUrlsNameTheirSetting) {
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL_SSM", "ftp://x"}}); },
-                      {"AWS_ENDPOINT_URL_SSM", "scheme"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "localhost:4566"}}); },
-                      {"AWS_ENDPOINT_URL", "no scheme"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "http://h:99999"}}); },
-                      {"AWS_ENDPOINT_URL", "port"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "http://h/?q=1"}}); },
-                      {"query"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "http://a b"}}); },
-                      {"space"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL_SSM", "ftp://x"}});
+      },
+      {"AWS_ENDPOINT_URL_SSM", "scheme"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "localhost:4566"}});
+      },
+      {"AWS_ENDPOINT_URL", "no scheme"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "http://h:99999"}});
+      },
+      {"AWS_ENDPOINT_URL", "port"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "http://h/?q=1"}});
+      },
+      {"query"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "http://a b"}});
+      },
+      {"space"});
   try {
     resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "https://user:hunter2@host"}});
     ADD_FAILURE();
@@ -259,21 +309,30 @@ TEST_F(ConfigTest, MalformedEndpointUrlsNameTheirSetting) {
   }
   AwsClientOptions options;
   options.secrets_manager_endpoint_url = "http://";
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}}, options); },
-                      {"AwsClientOptions::secrets_manager_endpoint_url", "no host"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}}, options);
+      },
+      {"AwsClientOptions::secrets_manager_endpoint_url", "no host"});
   dir.write("home/.aws/config", "[default]\nregion = us-east-1\nendpoint_url = nonsense\n");
   expect_config_error([&] { resolve(); }, {"'endpoint_url' in profile 'default'", "config"});
   // Custom endpoint with FIPS is refused, as by the SDKs' endpoint rules.
-  expect_config_error([&] {
-    resolve({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL", "http://x:1"}, {"AWS_USE_FIPS_ENDPOINT", "true"}});
-  }, {"FIPS", "AWS_ENDPOINT_URL"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"},
+                 {"AWS_ENDPOINT_URL", "http://x:1"},
+                 {"AWS_USE_FIPS_ENDPOINT", "true"}});
+      },
+      {"FIPS", "AWS_ENDPOINT_URL"});
   dir.write("home/.aws/config", "[default]\nregion = us-east-1\nservices = missing\n");
   expect_config_error([&] { resolve(); }, {"[services missing]"});
 }
 
 TEST_F(ConfigTest, CaBundleAttemptsAndRetryMode) {
   const std::string bundle = dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
-  auto rc = resolve({{"AWS_REGION", "us-east-1"}, {"AWS_CA_BUNDLE", bundle}, {"AWS_MAX_ATTEMPTS", "5"},
+  auto rc = resolve({{"AWS_REGION", "us-east-1"},
+                     {"AWS_CA_BUNDLE", bundle},
+                     {"AWS_MAX_ATTEMPTS", "5"},
                      {"AWS_RETRY_MODE", "adaptive"}});
   EXPECT_EQ(rc.ca_bundle, bundle);
   EXPECT_EQ(rc.ca_bundle_source, "AWS_CA_BUNDLE");
@@ -282,19 +341,35 @@ TEST_F(ConfigTest, CaBundleAttemptsAndRetryMode) {
   AwsClientOptions options;
   options.max_attempts = 7;
   options.ca_bundle = bundle;
-  rc = resolve({{"AWS_REGION", "us-east-1"}, {"AWS_CA_BUNDLE", "/nonexistent.pem"}, {"AWS_MAX_ATTEMPTS", "5"}}, options);
+  rc = resolve({{"AWS_REGION", "us-east-1"},
+                {"AWS_CA_BUNDLE", "/nonexistent.pem"},
+                {"AWS_MAX_ATTEMPTS", "5"}},
+               options);
   EXPECT_EQ(rc.max_attempts, 7);
   EXPECT_EQ(rc.ca_bundle_source, "AwsClientOptions::ca_bundle");
 
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_CA_BUNDLE", "/nonexistent.pem"}}); },
-                      {"/nonexistent.pem", "AWS_CA_BUNDLE", "no such file"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_MAX_ATTEMPTS", "three"}}); },
-                      {"AWS_MAX_ATTEMPTS", "'three'"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_MAX_ATTEMPTS", "0"}}); },
-                      {"AWS_MAX_ATTEMPTS"});
-  expect_config_error([&] { resolve({{"AWS_REGION", "us-east-1"}, {"AWS_RETRY_MODE", "forever"}}); },
-                      {"AWS_RETRY_MODE", "'forever'"});
-  dir.write("home/.aws/config", "[default]\nregion = us-east-1\nmax_attempts = 4\nretry_mode = legacy\n");
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_CA_BUNDLE", "/nonexistent.pem"}});
+      },
+      {"/nonexistent.pem", "AWS_CA_BUNDLE", "no such file"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_MAX_ATTEMPTS", "three"}});
+      },
+      {"AWS_MAX_ATTEMPTS", "'three'"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_MAX_ATTEMPTS", "0"}});
+      },
+      {"AWS_MAX_ATTEMPTS"});
+  expect_config_error(
+      [&] {
+        resolve({{"AWS_REGION", "us-east-1"}, {"AWS_RETRY_MODE", "forever"}});
+      },
+      {"AWS_RETRY_MODE", "'forever'"});
+  dir.write("home/.aws/config",
+            "[default]\nregion = us-east-1\nmax_attempts = 4\nretry_mode = legacy\n");
   rc = resolve();
   EXPECT_EQ(rc.max_attempts, 4);
   EXPECT_EQ(rc.retry_mode, "legacy");

@@ -47,7 +47,8 @@ struct Clock {
 };
 
 /// Runs `threads` threads that each call get_credentials `calls` times, released together.
-std::vector<std::string> hammer(CredentialsProvider& provider, int threads, int calls, std::atomic<int>* errors = nullptr) {
+std::vector<std::string> hammer(CredentialsProvider& provider, int threads, int calls,
+                                std::atomic<int>* errors = nullptr) {
   std::barrier start(threads);
   std::mutex mutex;
   std::vector<std::string> seen;

@@ -32,14 +32,16 @@ TEST(ContainerLoopback, FullUriWithAuthorization) {
   testing_aws::TempDir dir;
   const std::string token_file = dir.write("token", "pod-token");
   ContainerCredentialsConfig config;
-  config.environment = make_map_environment({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/v1/credentials"},
-                                             {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file}});
+  config.environment = make_map_environment(
+      {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/v1/credentials"},
+       {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file}});
   const Credentials c = make_container_credentials_provider(config)->get_credentials();
   EXPECT_EQ(c.access_key_id, "ASIALOOP");
   EXPECT_EQ(c.session_token, "loop-token");
 
-  config.environment = make_map_environment({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/v1/credentials"},
-                                             {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong"}});
+  config.environment = make_map_environment(
+      {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/v1/credentials"},
+       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong"}});
   try {
     make_container_credentials_provider(config)->get_credentials();
     ADD_FAILURE();
@@ -51,27 +53,31 @@ TEST(ContainerLoopback, FullUriWithAuthorization) {
 
 TEST(ContainerLoopback, RelativeUriAgainstTheConfiguredBase) {
   LoopbackServer server;
-  server.server().Get("/v2/credentials/task-1", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(kBody, "application/json");
-  });
+  server.server().Get("/v2/credentials/task-1",
+                      [](const httplib::Request&, httplib::Response& res) {
+                        res.set_content(kBody, "application/json");
+                      });
   server.start();
   ContainerCredentialsConfig config;
-  config.environment = make_map_environment({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/task-1"}});
+  config.environment =
+      make_map_environment({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/task-1"}});
   config.relative_uri_base = server.url();
-  EXPECT_EQ(make_container_credentials_provider(config)->get_credentials().access_key_id, "ASIALOOP");
+  EXPECT_EQ(make_container_credentials_provider(config)->get_credentials().access_key_id,
+            "ASIALOOP");
 }
 
 TEST(ImdsLoopback, TokenFlowThroughTheDefaultChain) {
   LoopbackServer server;
   std::atomic<int> tokens{0};
-  server.server().Put("/latest/api/token", [&](const httplib::Request& req, httplib::Response& res) {
-    if (req.get_header_value("X-aws-ec2-metadata-token-ttl-seconds").empty()) {
-      res.status = 400;
-      return;
-    }
-    ++tokens;
-    res.set_content("imds-token", "text/plain");
-  });
+  server.server().Put("/latest/api/token",
+                      [&](const httplib::Request& req, httplib::Response& res) {
+                        if (req.get_header_value("X-aws-ec2-metadata-token-ttl-seconds").empty()) {
+                          res.status = 400;
+                          return;
+                        }
+                        ++tokens;
+                        res.set_content("imds-token", "text/plain");
+                      });
   auto authorized = [](const httplib::Request& req, httplib::Response& res) {
     if (req.get_header_value("X-aws-ec2-metadata-token") != "imds-token") {
       res.status = 401;
@@ -90,7 +96,8 @@ TEST(ImdsLoopback, TokenFlowThroughTheDefaultChain) {
   server.start();
   testing_aws::TempDir home;
   DefaultCredentialsConfig config;
-  config.environment = make_map_environment({{"HOME", home.path()}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url()}});
+  config.environment = make_map_environment(
+      {{"HOME", home.path()}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url()}});
   auto provider = make_default_credentials_provider(config);
   const Credentials c = provider->get_credentials();
   EXPECT_EQ(c.provider, "imds");
@@ -108,7 +115,8 @@ TEST(ImdsLoopback, NobodyListeningIsNotConfigured) {
     port = closed.port();
   }  // stopped: connections to this port are refused
   ImdsCredentialsConfig config;
-  config.environment = make_map_environment({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:" + std::to_string(port)}});
+  config.environment = make_map_environment(
+      {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:" + std::to_string(port)}});
   EXPECT_THROW(make_imds_credentials_provider(config)->get_credentials(), CredentialsNotConfigured);
 }
 

@@ -21,7 +21,8 @@ using testing_http::LoopbackServer;
 const std::string kRole = "arn:aws:iam::123456789012:role/eks-app";
 const std::string kToken = "eyJhbGciOiJSUzI1NiJ9.first-token-payload.signature";
 
-std::string success_xml(const std::string& key = "ASIASTSLOOP", const std::string& expiration = "2030-01-02T03:04:05Z") {
+std::string success_xml(const std::string& key = "ASIASTSLOOP",
+                        const std::string& expiration = "2030-01-02T03:04:05Z") {
   return testing_aws::sts_success_xml("AssumeRoleWithWebIdentity", key, expiration);
 }
 using testing_aws::FakeSts;
@@ -43,17 +44,22 @@ struct Fixture {
     WebIdentityCredentialsConfig c;
     c.environment = make_map_environment(std::move(values));
     c.sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); };
-    c.clock = [] { return std::chrono::system_clock::time_point{} + std::chrono::milliseconds{1700000000123}; };
+    c.clock = [] {
+      return std::chrono::system_clock::time_point{} + std::chrono::milliseconds{1700000000123};
+    };
     return c;
   }
-  std::shared_ptr<CredentialsProvider> provider() { return make_web_identity_credentials_provider(config(env())); }
+  std::shared_ptr<CredentialsProvider> provider() {
+    return make_web_identity_credentials_provider(config(env()));
+  }
 };
 
 /// The message of the CredentialsError `f` throws, checked to hold no token and no credential.
 template <typename F>
 std::string error_of(F&& f) {
   return testing_aws::credentials_error_of(
-      std::forward<F>(f), {"first-token-payload", "rotated-token", "sts-secret-key", "sts-session-token"});
+      std::forward<F>(f),
+      {"first-token-payload", "rotated-token", "sts-secret-key", "sts-session-token"});
 }
 
 TEST(WebIdentity, AssumesTheRoleWithAnUnsignedFormRequest) {
@@ -97,9 +103,12 @@ TEST(WebIdentity, NotConfiguredOrHalfConfigured) {
   const std::string none = error_of([&] {
     make_web_identity_credentials_provider(f.config({{"HOME", f.dir.path()}}))->get_credentials();
   });
-  EXPECT_THAT(none, HasSubstr("not configured: web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set"));
+  EXPECT_THAT(none, HasSubstr("not configured: web identity: AWS_WEB_IDENTITY_TOKEN_FILE and "
+                              "AWS_ROLE_ARN are not set"));
   const std::string only_file = error_of([&] {
-    make_web_identity_credentials_provider(f.config({{"AWS_WEB_IDENTITY_TOKEN_FILE", f.token_file}}))->get_credentials();
+    make_web_identity_credentials_provider(
+        f.config({{"AWS_WEB_IDENTITY_TOKEN_FILE", f.token_file}}))
+        ->get_credentials();
   });
   EXPECT_THAT(only_file, HasSubstr("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not"));
   EXPECT_THAT(only_file, Not(HasSubstr("not configured")));
@@ -109,19 +118,24 @@ TEST(WebIdentity, NotConfiguredOrHalfConfigured) {
   EXPECT_THAT(only_role, HasSubstr("AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not"));
   auto env = f.env();
   env["AWS_WEB_IDENTITY_TOKEN_FILE"] = f.dir.path() + "/missing-token";
-  const std::string missing = error_of([&] { make_web_identity_credentials_provider(f.config(env))->get_credentials(); });
-  EXPECT_THAT(missing, HasSubstr("cannot read the web identity token file " + f.dir.path() + "/missing-token"));
+  const std::string missing =
+      error_of([&] { make_web_identity_credentials_provider(f.config(env))->get_credentials(); });
+  EXPECT_THAT(missing, HasSubstr("cannot read the web identity token file " + f.dir.path() +
+                                 "/missing-token"));
   EXPECT_TRUE(f.sts.seen().empty());
 }
 
 TEST(WebIdentity, DefinitiveErrorsFailAtOnceNamingRoleCodeAndMessage) {
-  const std::vector<std::pair<int, std::string>> cases = {
-      {403, "AccessDenied"}, {400, "ExpiredTokenException"}, {400, "ValidationError"}, {400, "InvalidParameterValue"}};
+  const std::vector<std::pair<int, std::string>> cases = {{403, "AccessDenied"},
+                                                          {400, "ExpiredTokenException"},
+                                                          {400, "ValidationError"},
+                                                          {400, "InvalidParameterValue"}};
   for (const auto& [status, code] : cases) {
     SCOPED_TRACE(code);
     Fixture f;
     // A server that echoes the token in its message: it must not reach the error.
-    f.sts.answer({{status, sts_error_xml(code, "Request for token " + kToken + " refused &amp; logged")}});
+    f.sts.answer(
+        {{status, sts_error_xml(code, "Request for token " + kToken + " refused &amp; logged")}});
     const std::string m = error_of([&] { f.provider()->get_credentials(); });
     EXPECT_THAT(m, HasSubstr("web identity: AssumeRoleWithWebIdentity for role " + kRole));
     EXPECT_THAT(m, HasSubstr(f.sts.url()));
@@ -135,10 +149,12 @@ TEST(WebIdentity, DefinitiveErrorsFailAtOnceNamingRoleCodeAndMessage) {
 
 TEST(WebIdentity, TransientErrorsAreRetriedWithBackoff) {
   Fixture f;
-  f.sts.answer({{400, sts_error_xml("IDPCommunicationError", "The OIDC provider did not answer")},
-                {400, sts_error_xml("InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider")},
-                {400, sts_error_xml("Throttling", "Rate exceeded")},
-                {200, success_xml("ASIAAFTERRETRIES")}});
+  f.sts.answer(
+      {{400, sts_error_xml("IDPCommunicationError", "The OIDC provider did not answer")},
+       {400, sts_error_xml("InvalidIdentityToken",
+                           "Couldn't retrieve verification key from your identity provider")},
+       {400, sts_error_xml("Throttling", "Rate exceeded")},
+       {200, success_xml("ASIAAFTERRETRIES")}});
   EXPECT_EQ(f.provider()->get_credentials().access_key_id, "ASIAAFTERRETRIES");
   EXPECT_EQ(f.sts.seen().size(), 4u);
   ASSERT_EQ(f.sleeps.size(), 3u);
@@ -153,7 +169,8 @@ TEST(WebIdentity, ServerErrorsAreRetriedThenReportedAsTransient) {
     ADD_FAILURE();
   } catch (const CredentialsError& e) {
     EXPECT_TRUE(e.transient());
-    EXPECT_THAT(e.what(), HasSubstr("failed after 4 attempts: HTTP 503 without an STS error document"));
+    EXPECT_THAT(e.what(),
+                HasSubstr("failed after 4 attempts: HTTP 503 without an STS error document"));
   }
   EXPECT_EQ(f.sts.seen().size(), 4u);
   EXPECT_EQ(f.sleeps.size(), 3u);
@@ -161,7 +178,9 @@ TEST(WebIdentity, ServerErrorsAreRetriedThenReportedAsTransient) {
   Fixture g;
   g.sts.answer({{400, sts_error_xml("InvalidIdentityToken", "No OpenIDConnect provider found")}});
   const std::string m = error_of([&] { g.provider()->get_credentials(); });
-  EXPECT_THAT(m, HasSubstr("failed after 4 attempts: InvalidIdentityToken: No OpenIDConnect provider found"));
+  EXPECT_THAT(
+      m,
+      HasSubstr("failed after 4 attempts: InvalidIdentityToken: No OpenIDConnect provider found"));
 }
 
 TEST(WebIdentity, NobodyListeningIsATransientError) {
@@ -225,8 +244,9 @@ TEST(WebIdentityChain, EnvironmentKeysWinOverWebIdentity) {
 TEST(WebIdentityChain, WebIdentityBeatsTheProfileAndIsCached) {
   Fixture f;
   auto env = no_metadata(f.env());
-  env["AWS_SHARED_CREDENTIALS_FILE"] =
-      f.dir.write("credentials", "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = profile-secret\n");
+  env["AWS_SHARED_CREDENTIALS_FILE"] = f.dir.write(
+      "credentials",
+      "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = profile-secret\n");
   DefaultCredentialsConfig config;
   config.environment = make_map_environment(env);
   auto provider = make_default_credentials_provider(config);
@@ -239,28 +259,35 @@ TEST(WebIdentityChain, WebIdentityBeatsTheProfileAndIsCached) {
   env.erase("AWS_WEB_IDENTITY_TOKEN_FILE");
   env.erase("AWS_ROLE_ARN");
   config.environment = make_map_environment(env);
-  EXPECT_EQ(make_default_credentials_provider(config)->get_credentials().access_key_id, "AKIAPROFILE");
+  EXPECT_EQ(make_default_credentials_provider(config)->get_credentials().access_key_id,
+            "AKIAPROFILE");
 }
 
 TEST(WebIdentityChain, HalfConfiguredWebIdentityStopsTheChain) {
   Fixture f;
   auto env = no_metadata(f.env());
   env.erase("AWS_ROLE_ARN");
-  env["AWS_SHARED_CREDENTIALS_FILE"] =
-      f.dir.write("credentials", "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = profile-secret\n");
+  env["AWS_SHARED_CREDENTIALS_FILE"] = f.dir.write(
+      "credentials",
+      "[default]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = profile-secret\n");
   DefaultCredentialsConfig config;
   config.environment = make_map_environment(env);
-  const std::string m = error_of([&] { make_default_credentials_provider(config)->get_credentials(); });
+  const std::string m =
+      error_of([&] { make_default_credentials_provider(config)->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("AWS_ROLE_ARN is not"));
 }
 
 TEST(WebIdentityProfile, ProfileWithTokenFileAndRole) {
   Fixture f;
-  const std::string config_file = f.dir.write(
-      "config", "[profile irsa]\nweb_identity_token_file = " + f.token_file + "\nrole_arn = " + kRole +
-                    "-profile\nrole_session_name = from-profile\nregion = eu-west-1\n"
-                    "[profile broken]\nweb_identity_token_file = " + f.token_file + "\n"
-                    "[profile chained]\nrole_arn = " + kRole + "\nsource_profile = irsa\n");
+  const std::string config_file =
+      f.dir.write("config", "[profile irsa]\nweb_identity_token_file = " + f.token_file +
+                                "\nrole_arn = " + kRole +
+                                "-profile\nrole_session_name = from-profile\nregion = eu-west-1\n"
+                                "[profile broken]\nweb_identity_token_file = " +
+                                f.token_file +
+                                "\n"
+                                "[profile chained]\nrole_arn = " +
+                                kRole + "\nsource_profile = irsa\n");
   std::map<std::string, std::string> env = no_metadata({{"HOME", f.dir.path()},
                                                         {"AWS_CONFIG_FILE", config_file},
                                                         {"AWS_PROFILE", "irsa"},
@@ -278,12 +305,15 @@ TEST(WebIdentityProfile, ProfileWithTokenFileAndRole) {
   // The profile provider alone (no resolver given) uses the default resolver too.
   ProfileCredentialsConfig alone;
   alone.environment = make_map_environment(env);
-  EXPECT_EQ(make_profile_credentials_provider(alone)->get_credentials().access_key_id, "ASIASTSLOOP");
+  EXPECT_EQ(make_profile_credentials_provider(alone)->get_credentials().access_key_id,
+            "ASIASTSLOOP");
 
   f.sts.answer({{403, sts_error_xml("AccessDenied", "Not authorized")}});
-  const std::string denied = error_of([&] { make_profile_credentials_provider(alone)->get_credentials(); });
-  EXPECT_THAT(denied, HasSubstr("web identity of profile 'irsa': AssumeRoleWithWebIdentity for role " + kRole +
-                                "-profile"));
+  const std::string denied =
+      error_of([&] { make_profile_credentials_provider(alone)->get_credentials(); });
+  EXPECT_THAT(denied,
+              HasSubstr("web identity of profile 'irsa': AssumeRoleWithWebIdentity for role " +
+                        kRole + "-profile"));
 
   alone.profile = "broken";
   EXPECT_THAT(error_of([&] { make_profile_credentials_provider(alone)->get_credentials(); }),
@@ -293,7 +323,8 @@ TEST(WebIdentityProfile, ProfileWithTokenFileAndRole) {
   f.sts.answer({{200, testing_aws::sts_success_xml("AssumeRoleWithWebIdentity", "ASIAIRSA")},
                 {200, testing_aws::sts_success_xml("AssumeRole", "ASIACHAINED")}});
   const std::size_t before = f.sts.seen().size();
-  EXPECT_EQ(make_profile_credentials_provider(alone)->get_credentials().access_key_id, "ASIACHAINED");
+  EXPECT_EQ(make_profile_credentials_provider(alone)->get_credentials().access_key_id,
+            "ASIACHAINED");
   seen = f.sts.seen();
   ASSERT_EQ(seen.size(), before + 2);
   EXPECT_EQ(seen[before].params.at("Action"), "AssumeRoleWithWebIdentity");
@@ -310,22 +341,32 @@ TEST(WebIdentityBotocore, SameRequestAndSameReadingOfTheAnswers) {
   };
   const std::vector<Case> cases = {
       {"eu-west-1", "regional", kRole, "ssm-cache-1700000000123", kToken, 200, success_xml()},
-      {"us-west-2", "legacy", "arn:aws:iam::123456789012:role/path/with spaces+plus", "s@me=name,x.y-z",
-       "eyJ.a+b/c=d~e%f", 200, success_xml("ASIA&amp;ODD", "2031-05-06T07:08:09.123Z")},
+      {"us-west-2", "legacy", "arn:aws:iam::123456789012:role/path/with spaces+plus",
+       "s@me=name,x.y-z", "eyJ.a+b/c=d~e%f", 200,
+       success_xml("ASIA&amp;ODD", "2031-05-06T07:08:09.123Z")},
       {"cn-north-1", "regional", "arn:aws-cn:iam::123456789012:role/r", "session", kToken, 403,
-       sts_error_xml("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity &lt;x&gt; &#233;")},
+       sts_error_xml("AccessDenied",
+                     "Not authorized to perform sts:AssumeRoleWithWebIdentity &lt;x&gt; &#233;")},
       {"eu-central-1", "legacy", kRole, "session", kToken, 400,
-       sts_error_xml("ExpiredTokenException", "Token expired: current date/time 1700000000 must be before the "
-                                          "expiration date/time 1600000000")},
-      {"ap-southeast-2", "regional", kRole, "session", kToken, 400, sts_error_xml("ValidationError", "1 validation error")},
+       sts_error_xml("ExpiredTokenException",
+                     "Token expired: current date/time 1700000000 must be before the "
+                     "expiration date/time 1600000000")},
+      {"ap-southeast-2", "regional", kRole, "session", kToken, 400,
+       sts_error_xml("ValidationError", "1 validation error")},
   };
   nlohmann::json input = nlohmann::json::array();
   for (const auto& c : cases) {
-    input.push_back({{"region", c.region}, {"regional", c.regional}, {"role_arn", c.role},
-                     {"session_name", c.session}, {"token", c.token}, {"status", c.status}, {"body", c.body}});
+    input.push_back({{"region", c.region},
+                     {"regional", c.regional},
+                     {"role_arn", c.role},
+                     {"session_name", c.session},
+                     {"token", c.token},
+                     {"status", c.status},
+                     {"body", c.body}});
   }
   const auto results = testing_aws::run_botocore_sts(input);
-  ASSERT_EQ(results.size(), cases.size()) << "botocore script failed (is python3-botocore installed?)";
+  ASSERT_EQ(results.size(), cases.size())
+      << "botocore script failed (is python3-botocore installed?)";
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];
     SCOPED_TRACE("case " + std::to_string(i) + " " + c.region);
@@ -337,10 +378,12 @@ TEST(WebIdentityBotocore, SameRequestAndSameReadingOfTheAnswers) {
     config.session_name = c.session;
     config.transport = transport;
     config.max_attempts = 1;
-    config.environment = make_map_environment(
-        {{"HOME", dir.path()}, {"AWS_REGION", c.region}, {"AWS_STS_REGIONAL_ENDPOINTS", c.regional}});
-    testing_aws::expect_like_botocore(*make_web_identity_credentials_provider(config), *transport, results[i],
-                                      {"first-token-payload", "sts-secret-key", "sts-session-token"});
+    config.environment = make_map_environment({{"HOME", dir.path()},
+                                               {"AWS_REGION", c.region},
+                                               {"AWS_STS_REGIONAL_ENDPOINTS", c.regional}});
+    testing_aws::expect_like_botocore(
+        *make_web_identity_credentials_provider(config), *transport, results[i],
+        {"first-token-payload", "sts-secret-key", "sts-session-token"});
     EXPECT_EQ(testing_aws::header_of(transport->last(), "Authorization"), "");
     EXPECT_FALSE(results[i]["has_authorization"].get<bool>());
   }

@@ -12,10 +12,10 @@
 #include "aws/credentials_process.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/temp_dir.hpp"
+#include "common/time.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
-#include "common/time.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -50,7 +50,8 @@ void expect_no_secrets(const std::string& message) {
 }
 
 std::string credentials_json(const std::string& expiration = "2030-01-01T00:00:00Z") {
-  return std::string(R"({"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIATEMP","SecretAccessKey":")") +
+  return std::string(
+             R"({"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIATEMP","SecretAccessKey":")") +
          kSecret + R"(","Token":")" + kToken + R"(","Expiration":")" + expiration + R"("})";
 }
 
@@ -99,14 +100,18 @@ TEST(StaticCredentials, ReturnsWhatItWasGiven) {
   EXPECT_EQ(c.access_key_id, "AKID");
   EXPECT_EQ(c.secret_access_key, kSecret);
   EXPECT_EQ(c.provider, "static");
-  const auto message = credentials_error([] { make_static_credentials_provider({Credentials{"AKID", "", "", {}, ""}}); });
+  const auto message = credentials_error([] {
+    make_static_credentials_provider({Credentials{"AKID", "", "", {}, ""}});
+  });
   EXPECT_THAT(message, HasSubstr("static"));
 }
 
 TEST(EnvironmentCredentials, ReadsTheThreeVariables) {
-  auto p = make_environment_credentials_provider({make_map_environment(
-      {{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", kSecret}, {"AWS_SESSION_TOKEN", kToken},
-       {"AWS_CREDENTIAL_EXPIRATION", "2030-05-06T07:08:09Z"}})});
+  auto p = make_environment_credentials_provider(
+      {make_map_environment({{"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                             {"AWS_SECRET_ACCESS_KEY", kSecret},
+                             {"AWS_SESSION_TOKEN", kToken},
+                             {"AWS_CREDENTIAL_EXPIRATION", "2030-05-06T07:08:09Z"}})});
   const Credentials c = p->get_credentials();
   EXPECT_EQ(c.access_key_id, "AKIDENV");
   EXPECT_EQ(c.secret_access_key, kSecret);
@@ -119,17 +124,21 @@ TEST(EnvironmentCredentials, ReadsTheThreeVariables) {
 TEST(EnvironmentCredentials, NotSetPartialAndBad) {
   bool not_configured = false;
   auto none = make_environment_credentials_provider({make_map_environment({})});
-  EXPECT_THAT(credentials_error([&] { none->get_credentials(); }, &not_configured), HasSubstr("AWS_ACCESS_KEY_ID"));
+  EXPECT_THAT(credentials_error([&] { none->get_credentials(); }, &not_configured),
+              HasSubstr("AWS_ACCESS_KEY_ID"));
   EXPECT_TRUE(not_configured);
 
-  auto partial = make_environment_credentials_provider({make_map_environment({{"AWS_SECRET_ACCESS_KEY", kSecret}})});
+  auto partial = make_environment_credentials_provider(
+      {make_map_environment({{"AWS_SECRET_ACCESS_KEY", kSecret}})});
   std::string m = credentials_error([&] { partial->get_credentials(); }, &not_configured);
   EXPECT_FALSE(not_configured);  // set up but broken: a chain must stop here
   EXPECT_THAT(m, HasSubstr("AWS_ACCESS_KEY_ID is not"));
   expect_no_secrets(m);
 
-  auto bad = make_environment_credentials_provider({make_map_environment(
-      {{"AWS_ACCESS_KEY_ID", "A"}, {"AWS_SECRET_ACCESS_KEY", kSecret}, {"AWS_CREDENTIAL_EXPIRATION", "tomorrow"}})});
+  auto bad = make_environment_credentials_provider(
+      {make_map_environment({{"AWS_ACCESS_KEY_ID", "A"},
+                             {"AWS_SECRET_ACCESS_KEY", kSecret},
+                             {"AWS_CREDENTIAL_EXPIRATION", "tomorrow"}})});
   m = credentials_error([&] { bad->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("AWS_CREDENTIAL_EXPIRATION"));
   expect_no_secrets(m);
@@ -153,13 +162,16 @@ class ProfileTest : public ::testing::Test {
     return make_profile_credentials_provider(std::move(config));
   }
   void write_config(const std::string& text) const { dir.write("home/.aws/config", text); }
-  void write_credentials(const std::string& text) const { dir.write("home/.aws/credentials", text); }
+  void write_credentials(const std::string& text) const {
+    dir.write("home/.aws/credentials", text);
+  }
   TempDir dir;
 };
 
 TEST_F(ProfileTest, StaticKeysFromCredentialsAndConfigFiles) {
-  write_credentials(std::string("[default]\naws_access_key_id = AKIDDEF\naws_secret_access_key = ") + kSecret +
-                    "\naws_session_token = " + kToken + "\n");
+  write_credentials(
+      std::string("[default]\naws_access_key_id = AKIDDEF\naws_secret_access_key = ") + kSecret +
+      "\naws_session_token = " + kToken + "\n");
   write_config("[profile dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n");
   Credentials c = provider()->get_credentials();
   EXPECT_EQ(c.access_key_id, "AKIDDEF");
@@ -182,7 +194,11 @@ TEST_F(ProfileTest, NoFilesIsNotConfiguredButAMissingNamedProfileIsAnError) {
   m = credentials_error([&] { provider()->get_credentials(); }, &not_configured);
   EXPECT_TRUE(not_configured);
   EXPECT_THAT(m, HasSubstr("no aws_access_key_id"));
-  m = credentials_error([&] { provider({{"AWS_PROFILE", "ghost"}})->get_credentials(); }, &not_configured);
+  m = credentials_error(
+      [&] {
+        provider({{"AWS_PROFILE", "ghost"}})->get_credentials();
+      },
+      &not_configured);
   EXPECT_FALSE(not_configured);
   EXPECT_THAT(m, HasSubstr("'ghost'"));
   EXPECT_THAT(m, HasSubstr("AWS_PROFILE"));
@@ -205,9 +221,12 @@ TEST_F(ProfileTest, StsProfilesGoToTheResolver) {
   // Without a resolver of its own, the default one serves role profiles; here the source
   // profile does not exist, which fails before any STS call (whose endpoint is a closed
   // loopback port anyway).
-  write_config("[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n");
-  std::string m = credentials_error(
-      [&] { provider({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9"}}, "admin")->get_credentials(); });
+  write_config(
+      "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = "
+      "default\n");
+  std::string m = credentials_error([&] {
+    provider({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9"}}, "admin")->get_credentials();
+  });
   EXPECT_THAT(m, HasSubstr("admin"));
   EXPECT_THAT(m, HasSubstr("default"));
 
@@ -215,7 +234,8 @@ TEST_F(ProfileTest, StsProfilesGoToTheResolver) {
   config.environment = env();
   config.profile = "admin";
   int resolved = 0;
-  config.sts_resolver = [&](const std::string& name, const std::map<std::string, std::string>& values) {
+  config.sts_resolver = [&](const std::string& name,
+                            const std::map<std::string, std::string>& values) {
     ++resolved;
     EXPECT_EQ(name, "admin");
     EXPECT_EQ(values.at("source_profile"), "default");
@@ -232,22 +252,25 @@ TEST_F(ProfileTest, StsProfilesGoToTheResolver) {
 TEST(SplitCommandLine, PosixWords) {
   using V = std::vector<std::string>;
   EXPECT_EQ(aws::split_command_line("a b\t c"), (V{"a", "b", "c"}));
-  EXPECT_EQ(aws::split_command_line(R"('/opt/my tool' "x \"y\" \\ $z" w\ v)"), (V{"/opt/my tool", "x \"y\" \\ $z", "w v"}));
+  EXPECT_EQ(aws::split_command_line(R"('/opt/my tool' "x \"y\" \\ $z" w\ v)"),
+            (V{"/opt/my tool", "x \"y\" \\ $z", "w v"}));
   EXPECT_EQ(aws::split_command_line(R"(a''b "" c)"), (V{"ab", "", "c"}));
-  EXPECT_EQ(aws::split_command_line("tool; rm -rf / $(x) | y"), (V{"tool;", "rm", "-rf", "/", "$(x)", "|", "y"}));
+  EXPECT_EQ(aws::split_command_line("tool; rm -rf / $(x) | y"),
+            (V{"tool;", "rm", "-rf", "/", "$(x)", "|", "y"}));
   EXPECT_THROW(aws::split_command_line("'open"), std::invalid_argument);
   EXPECT_THROW(aws::split_command_line("\"open"), std::invalid_argument);
   EXPECT_TRUE(aws::split_command_line("   ").empty());
 }
 
 TEST_F(ProfileTest, CredentialProcessOutputWithExpiration) {
-  const std::string script = dir.write("bin/my creds.sh",
-                                       std::string("#!/bin/sh\n"
-                                                   "printf '{\"Version\": 1, \"AccessKeyId\": \"%s|%s\", "
-                                                   "\"SecretAccessKey\": \"") + kSecret +
-                                           "\", \"SessionToken\": \"" + kToken +
-                                           "\", \"Expiration\": \"2031-02-03T04:05:06Z\"}' \"$1\" \"$2\"\n",
-                                       true);
+  const std::string script =
+      dir.write("bin/my creds.sh",
+                std::string("#!/bin/sh\n"
+                            "printf '{\"Version\": 1, \"AccessKeyId\": \"%s|%s\", "
+                            "\"SecretAccessKey\": \"") +
+                    kSecret + "\", \"SessionToken\": \"" + kToken +
+                    "\", \"Expiration\": \"2031-02-03T04:05:06Z\"}' \"$1\" \"$2\"\n",
+                true);
   write_config("[default]\ncredential_process = \"" + script + "\" 'first arg' $HOME\n");
   const Credentials c = provider()->get_credentials();
   EXPECT_EQ(c.access_key_id, "first arg|$HOME");  // no shell: nothing expanded
@@ -265,7 +288,8 @@ TEST_F(ProfileTest, CredentialProcessIsNotRunThroughAShell) {
 }
 
 TEST_F(ProfileTest, CredentialProcessFailures) {
-  const std::string secret_json = std::string(R"({"Version": 2, "AccessKeyId": "A", "SecretAccessKey": ")") + kSecret + "\"}";
+  const std::string secret_json =
+      std::string(R"({"Version": 2, "AccessKeyId": "A", "SecretAccessKey": ")") + kSecret + "\"}";
   const std::string v2 = dir.write("v2.sh", "#!/bin/sh\necho '" + secret_json + "'\n", true);
   write_config("[default]\ncredential_process = " + v2 + "\n");
   std::string m = credentials_error([&] { provider()->get_credentials(); });
@@ -273,13 +297,15 @@ TEST_F(ProfileTest, CredentialProcessFailures) {
   EXPECT_THAT(m, HasSubstr(v2));
   expect_no_secrets(m);
 
-  const std::string garbage = dir.write("garbage.sh", std::string("#!/bin/sh\necho 'oops ") + kSecret + "'\n", true);
+  const std::string garbage =
+      dir.write("garbage.sh", std::string("#!/bin/sh\necho 'oops ") + kSecret + "'\n", true);
   write_config("[default]\ncredential_process = " + garbage + "\n");
   m = credentials_error([&] { provider()->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("not valid JSON"));
   expect_no_secrets(m);
 
-  const std::string fails = dir.write("fails.sh", "#!/bin/sh\necho 'token expired, run login' >&2\nexit 3\n", true);
+  const std::string fails =
+      dir.write("fails.sh", "#!/bin/sh\necho 'token expired, run login' >&2\nexit 3\n", true);
   write_config("[default]\ncredential_process = " + fails + "\n");
   m = credentials_error([&] { provider()->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("exited with status 3"));
@@ -291,11 +317,14 @@ TEST_F(ProfileTest, CredentialProcessFailures) {
   EXPECT_THAT(m, HasSubstr("/nonexistent/tool"));
 
   write_config("[default]\ncredential_process = 'unterminated\n");
-  EXPECT_THAT(credentials_error([&] { provider()->get_credentials(); }), HasSubstr("cannot be parsed"));
+  EXPECT_THAT(credentials_error([&] { provider()->get_credentials(); }),
+              HasSubstr("cannot be parsed"));
 
-  const std::string no_secret = dir.write("nosecret.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"A\"}'\n", true);
+  const std::string no_secret = dir.write(
+      "nosecret.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"A\"}'\n", true);
   write_config("[default]\ncredential_process = " + no_secret + "\n");
-  EXPECT_THAT(credentials_error([&] { provider()->get_credentials(); }), HasSubstr("SecretAccessKey"));
+  EXPECT_THAT(credentials_error([&] { provider()->get_credentials(); }),
+              HasSubstr("SecretAccessKey"));
 }
 
 TEST_F(ProfileTest, CredentialProcessTimeoutKillsIt) {
@@ -327,7 +356,8 @@ std::shared_ptr<CredentialsProvider> container(std::map<std::string, std::string
 }
 
 TEST(ContainerCredentials, RelativeUriWithToken) {
-  auto fake = std::make_shared<FakeTransport>([](const http::Request&) { return respond(200, credentials_json()); });
+  auto fake = std::make_shared<FakeTransport>(
+      [](const http::Request&) { return respond(200, credentials_json()); });
   auto p = container({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc"},
                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok-123"}},
                      fake);
@@ -347,10 +377,12 @@ TEST(ContainerCredentials, RelativeUriWithToken) {
 TEST(ContainerCredentials, FullUriHostRulesAndTokenFile) {
   TempDir dir;
   const std::string token_file = dir.write("token", "file-token\n");
-  auto fake = std::make_shared<FakeTransport>([](const http::Request&) { return respond(200, credentials_json()); });
-  for (const std::string url : {"http://127.0.0.1:8080/creds", "http://localhost/creds", "http://[::1]:1/c",
-                                "http://169.254.170.2/c", "http://169.254.170.23/v1/credentials",
-                                "http://[fd00:ec2::23]/v1/credentials", "https://creds.example.com/x?y=1"}) {
+  auto fake = std::make_shared<FakeTransport>(
+      [](const http::Request&) { return respond(200, credentials_json()); });
+  for (const std::string url :
+       {"http://127.0.0.1:8080/creds", "http://localhost/creds", "http://[::1]:1/c",
+        "http://169.254.170.2/c", "http://169.254.170.23/v1/credentials",
+        "http://[fd00:ec2::23]/v1/credentials", "https://creds.example.com/x?y=1"}) {
     auto p = container({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", url},
                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "env-token"},
                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file}},
@@ -360,10 +392,12 @@ TEST(ContainerCredentials, FullUriHostRulesAndTokenFile) {
     EXPECT_EQ(header_of(fake->requests().back(), "Authorization"), "file-token");  // the file wins
   }
   const std::size_t sent = fake->requests().size();
-  for (const std::string url : {"http://example.com/creds", "http://169.254.169.254/x", "http://10.0.0.1/x",
-                                "http://127.0.0.1.evil.com/x", "ftp://127.0.0.1/x"}) {
+  for (const std::string url :
+       {"http://example.com/creds", "http://169.254.169.254/x", "http://10.0.0.1/x",
+        "http://127.0.0.1.evil.com/x", "ftp://127.0.0.1/x"}) {
     auto p = container({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", url}}, fake);
-    EXPECT_THAT(credentials_error([&] { p->get_credentials(); }), HasSubstr("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+    EXPECT_THAT(credentials_error([&] { p->get_credentials(); }),
+                HasSubstr("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
         << url;
   }
   EXPECT_EQ(fake->requests().size(), sent);  // refused before any request
@@ -380,7 +414,8 @@ TEST(ContainerCredentials, FullUriHostRulesAndTokenFile) {
 
 TEST(ContainerCredentials, ServiceEndpointReplacesTheAgentAddressAndEmptyTokenFilesAreRefused) {
   TempDir dir;
-  auto fake = std::make_shared<FakeTransport>([](const http::Request&) { return respond(200, credentials_json()); });
+  auto fake = std::make_shared<FakeTransport>(
+      [](const http::Request&) { return respond(200, credentials_json()); });
   // AWS_CONTAINER_SERVICE_ENDPOINT: the AWS SDK for Java's override of http://169.254.170.2.
   auto p = container({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc"},
                       {"AWS_CONTAINER_SERVICE_ENDPOINT", "http://127.0.0.1:9911/"}},
@@ -401,7 +436,8 @@ TEST(ContainerCredentials, ServiceEndpointReplacesTheAgentAddressAndEmptyTokenFi
 
 TEST(ContainerCredentials, NotSetServerErrorsAndGarbage) {
   bool not_configured = false;
-  auto fake = std::make_shared<FakeTransport>([](const http::Request&) { return respond(500, "oops"); });
+  auto fake =
+      std::make_shared<FakeTransport>([](const http::Request&) { return respond(500, "oops"); });
   EXPECT_THAT(credentials_error([&] { container({}, fake)->get_credentials(); }, &not_configured),
               HasSubstr("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"));
   EXPECT_TRUE(not_configured);
@@ -418,15 +454,19 @@ TEST(ContainerCredentials, NotSetServerErrorsAndGarbage) {
 
   auto garbage = std::make_shared<FakeTransport>(
       [](const http::Request&) { return respond(200, std::string("<html>") + kSecret + kToken); });
-  std::string m = credentials_error([&] { container({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}}, garbage)->get_credentials(); });
+  std::string m = credentials_error([&] {
+    container({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}}, garbage)->get_credentials();
+  });
   EXPECT_THAT(m, HasSubstr("not valid JSON"));
   expect_no_secrets(m);
 
-  auto down = std::make_shared<FakeTransport>([](const http::Request&) -> http::Response {
-    throw TransportError("connection refused");
-  });
-  m = credentials_error([&] { container({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}}, down)->get_credentials(); },
-                        &not_configured);
+  auto down = std::make_shared<FakeTransport>(
+      [](const http::Request&) -> http::Response { throw TransportError("connection refused"); });
+  m = credentials_error(
+      [&] {
+        container({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}}, down)->get_credentials();
+      },
+      &not_configured);
   EXPECT_FALSE(not_configured);  // configured but unreachable stops a chain
   EXPECT_THAT(m, HasSubstr("no answer"));
 }
@@ -459,7 +499,8 @@ struct FakeImds {
         ++role_requests;
         return has_role ? respond(200, "my-role\n") : respond(404);
       }
-      if (path == "/latest/meta-data/iam/security-credentials/my-role") return respond(200, credentials_json());
+      if (path == "/latest/meta-data/iam/security-credentials/my-role")
+        return respond(200, credentials_json());
       return respond(404);
     });
   }
@@ -489,7 +530,8 @@ TEST(ImdsCredentials, TokenThenRoleThenCredentials) {
   EXPECT_EQ(requests[0].url, "http://169.254.169.254/latest/api/token");
   EXPECT_EQ(requests[1].url, "http://169.254.169.254/latest/meta-data/iam/security-credentials/");
   EXPECT_EQ(header_of(requests[1], "X-aws-ec2-metadata-token"), "token-1");
-  EXPECT_EQ(requests[2].url, "http://169.254.169.254/latest/meta-data/iam/security-credentials/my-role");
+  EXPECT_EQ(requests[2].url,
+            "http://169.254.169.254/latest/meta-data/iam/security-credentials/my-role");
   for (const auto& r : requests) {
     EXPECT_LE(r.connect_timeout, 1000ms);
     EXPECT_LE(r.timeout, 1000ms);
@@ -506,17 +548,28 @@ TEST(ImdsCredentials, TokenThenRoleThenCredentials) {
 TEST(ImdsCredentials, EndpointSettings) {
   FakeImds server;
   auto transport = server.transport();
-  imds({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1338/"}}, transport)->get_credentials();
+  imds({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1338/"}}, transport)
+      ->get_credentials();
   EXPECT_EQ(transport->requests().front().url, "http://127.0.0.1:1338/latest/api/token");
   imds({{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6"}}, transport)->get_credentials();
   EXPECT_EQ(transport->requests()[3].url, "http://[fd00:ec2::254]/latest/api/token");
-  imds({{"AWS_METADATA_SERVICE_TIMEOUT", "0.5"}, {"AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2"}}, transport)->get_credentials();
+  imds({{"AWS_METADATA_SERVICE_TIMEOUT", "0.5"}, {"AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2"}},
+       transport)
+      ->get_credentials();
   EXPECT_EQ(transport->requests().back().timeout, 500ms);
-  EXPECT_THAT(credentials_error([&] { imds({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "169.254.169.254"}}, transport)->get_credentials(); }),
+  EXPECT_THAT(credentials_error([&] {
+                imds({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "169.254.169.254"}}, transport)
+                    ->get_credentials();
+              }),
               HasSubstr("AWS_EC2_METADATA_SERVICE_ENDPOINT"));
-  EXPECT_THAT(credentials_error([&] { imds({{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5"}}, transport)->get_credentials(); }),
-              HasSubstr("IPv5"));
-  EXPECT_THAT(credentials_error([&] { imds({{"AWS_METADATA_SERVICE_TIMEOUT", "soon"}}, transport)->get_credentials(); }),
+  EXPECT_THAT(
+      credentials_error([&] {
+        imds({{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5"}}, transport)->get_credentials();
+      }),
+      HasSubstr("IPv5"));
+  EXPECT_THAT(credentials_error([&] {
+                imds({{"AWS_METADATA_SERVICE_TIMEOUT", "soon"}}, transport)->get_credentials();
+              }),
               HasSubstr("AWS_METADATA_SERVICE_TIMEOUT"));
 }
 
@@ -524,8 +577,11 @@ TEST(ImdsCredentials, DisabledUnreachableOrNoRoleIsNotConfigured) {
   FakeImds server;
   auto transport = server.transport();
   bool not_configured = false;
-  EXPECT_THAT(credentials_error([&] { imds({{"AWS_EC2_METADATA_DISABLED", "true"}}, transport)->get_credentials(); },
-                                &not_configured),
+  EXPECT_THAT(credentials_error(
+                  [&] {
+                    imds({{"AWS_EC2_METADATA_DISABLED", "true"}}, transport)->get_credentials();
+                  },
+                  &not_configured),
               HasSubstr("AWS_EC2_METADATA_DISABLED"));
   EXPECT_TRUE(not_configured);
   EXPECT_TRUE(transport->requests().empty());
@@ -550,7 +606,9 @@ TEST(ImdsCredentials, FallsBackToV1UnlessDisabled) {
   auto transport = server.transport();
   EXPECT_EQ(imds({}, transport)->get_credentials().access_key_id, "ASIATEMP");
   EXPECT_TRUE(header_of(transport->requests().back(), "X-aws-ec2-metadata-token").empty());
-  EXPECT_THAT(credentials_error([&] { imds({{"AWS_EC2_METADATA_V1_DISABLED", "true"}}, transport)->get_credentials(); }),
+  EXPECT_THAT(credentials_error([&] {
+                imds({{"AWS_EC2_METADATA_V1_DISABLED", "true"}}, transport)->get_credentials();
+              }),
               HasSubstr("AWS_EC2_METADATA_V1_DISABLED"));
 }
 
@@ -567,8 +625,8 @@ TEST(ImdsCredentials, FailureDocumentsAndGarbage) {
   auto garbage = std::make_shared<FakeTransport>([](const http::Request& r) {
     if (r.method == "PUT") return respond(200, "t");
     if (r.url.ends_with("/security-credentials/")) return respond(200, "role");
-    return respond(200, std::string(R"({"AccessKeyId": "A", "SecretAccessKey": ")") + kSecret + R"(", "Token": ")" +
-                            kToken + R"(", "Expiration": "never"})");
+    return respond(200, std::string(R"({"AccessKeyId": "A", "SecretAccessKey": ")") + kSecret +
+                            R"(", "Token": ")" + kToken + R"(", "Expiration": "never"})");
   });
   m = credentials_error([&] { imds({}, garbage)->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("Expiration"));
@@ -591,10 +649,15 @@ class CountingProvider : public CredentialsProvider {
 };
 
 TEST(CredentialsChain, SkipsUnconfiguredStopsAtBroken) {
-  auto none1 = std::make_shared<CountingProvider>([]() -> Credentials { throw CredentialsNotConfigured("first: nothing"); });
-  auto none2 = std::make_shared<CountingProvider>([]() -> Credentials { throw CredentialsNotConfigured("second: nothing"); });
-  auto broken = std::make_shared<CountingProvider>([]() -> Credentials { throw CredentialsError("third: broken"); });
-  auto good = std::make_shared<CountingProvider>([] { return Credentials{"AKID", "s", "", {}, ""}; });
+  auto none1 = std::make_shared<CountingProvider>(
+      []() -> Credentials { throw CredentialsNotConfigured("first: nothing"); });
+  auto none2 = std::make_shared<CountingProvider>(
+      []() -> Credentials { throw CredentialsNotConfigured("second: nothing"); });
+  auto broken = std::make_shared<CountingProvider>(
+      []() -> Credentials { throw CredentialsError("third: broken"); });
+  auto good = std::make_shared<CountingProvider>([] {
+    return Credentials{"AKID", "s", "", {}, ""};
+  });
 
   auto chain = make_credentials_provider_chain({{none1, good, broken}, {"a", "b", "c"}});
   const Credentials c = chain->get_credentials();
@@ -616,7 +679,8 @@ TEST(CredentialsChain, SkipsUnconfiguredStopsAtBroken) {
 
 struct ManualClock {
   std::mutex mutex;
-  std::chrono::system_clock::time_point now = std::chrono::system_clock::time_point{} + std::chrono::hours(24 * 365 * 50);
+  std::chrono::system_clock::time_point now =
+      std::chrono::system_clock::time_point{} + std::chrono::hours(24 * 365 * 50);
   WallClock fn() {
     return [this] {
       std::lock_guard lock(mutex);
@@ -630,7 +694,9 @@ struct ManualClock {
 };
 
 TEST(CachedCredentials, LongTermKeysAreFetchedOnce) {
-  auto source = std::make_shared<CountingProvider>([] { return Credentials{"AKID", "s", "", {}, "x"}; });
+  auto source = std::make_shared<CountingProvider>([] {
+    return Credentials{"AKID", "s", "", {}, "x"};
+  });
   ManualClock clock;
   auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
   for (int i = 0; i < 5; ++i) cached->get_credentials();
@@ -645,7 +711,8 @@ TEST(CachedCredentials, RefreshesBeforeExpiryAndKeepsValidOnesOnFailure) {
   std::atomic<int> serial{0};
   auto source = std::make_shared<CountingProvider>([&]() -> Credentials {
     if (fail) throw CredentialsError("source down", true);
-    return Credentials{"ASIA" + std::to_string(++serial), "s", "t", clock.fn()() + std::chrono::hours(1), "x"};
+    return Credentials{"ASIA" + std::to_string(++serial), "s", "t",
+                       clock.fn()() + std::chrono::hours(1), "x"};
   });
   auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA1");
@@ -673,8 +740,10 @@ TEST(CachedCredentials, RefreshesBeforeExpiryAndKeepsValidOnesOnFailure) {
 
 TEST(CachedCredentials, CredentialsExpiredOnArrivalAreAnErrorNamingTheSource) {
   ManualClock clock;
-  auto source = std::make_shared<CountingProvider>(
-      [&] { return Credentials{"ASIA", kSecret, kToken, clock.fn()() - std::chrono::seconds(5), "container"}; });
+  auto source = std::make_shared<CountingProvider>([&] {
+    return Credentials{"ASIA", kSecret, kToken, clock.fn()() - std::chrono::seconds(5),
+                       "container"};
+  });
   auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
   const std::string m = credentials_error([&] { cached->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("from container expired at"));
@@ -683,8 +752,9 @@ TEST(CachedCredentials, CredentialsExpiredOnArrivalAreAnErrorNamingTheSource) {
 
 TEST(CachedCredentials, ShortLivedCredentialsDoNotHammerTheSource) {
   ManualClock clock;
-  auto source = std::make_shared<CountingProvider>(
-      [&] { return Credentials{"ASIA", "s", "t", clock.fn()() + std::chrono::seconds(120), "x"}; });
+  auto source = std::make_shared<CountingProvider>([&] {
+    return Credentials{"ASIA", "s", "t", clock.fn()() + std::chrono::seconds(120), "x"};
+  });
   auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
   for (int i = 0; i < 100; ++i) cached->get_credentials();
   EXPECT_EQ(source->calls, 1);
@@ -706,18 +776,23 @@ TEST(DefaultCredentials, OrderAndAggregatedError) {
     config.transport = transport;
     return make_default_credentials_provider(std::move(config));
   };
-  EXPECT_EQ(make({{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "s"}})->get_credentials().provider,
+  EXPECT_EQ(make({{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "s"}})
+                ->get_credentials()
+                .provider,
             "environment");
-  dir.write(".aws/credentials", "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = s\n");
+  dir.write(".aws/credentials",
+            "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = s\n");
   EXPECT_EQ(make({})->get_credentials().access_key_id, "AKIDFILE");
   std::filesystem::remove(dir.path() + "/.aws/credentials");
   EXPECT_EQ(make({})->get_credentials().provider, "imds");
   auto container_fake = make({{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}});
   // The container endpoint comes before IMDS; our fake answers 404 there, which is an error.
-  EXPECT_THAT(credentials_error([&] { container_fake->get_credentials(); }), HasSubstr("container"));
+  EXPECT_THAT(credentials_error([&] { container_fake->get_credentials(); }),
+              HasSubstr("container"));
 
-  const std::string m = credentials_error(
-      [&] { make({{"AWS_EC2_METADATA_DISABLED", "true"}})->get_credentials(); });
+  const std::string m = credentials_error([&] {
+    make({{"AWS_EC2_METADATA_DISABLED", "true"}})->get_credentials();
+  });
   EXPECT_THAT(m, HasSubstr("no AWS credentials found"));
   EXPECT_THAT(m, HasSubstr("environment"));
   EXPECT_THAT(m, HasSubstr("profile"));
@@ -728,7 +803,9 @@ TEST(DefaultCredentials, OrderAndAggregatedError) {
   dir.write(".aws/config", "[profile other]\nregion = eu-west-1\n");
   EXPECT_EQ(make({})->get_credentials().provider, "imds");
   // A profile the user names that does not exist stops the chain with a clear error.
-  const std::string named = credentials_error([&] { make({{"AWS_PROFILE", "missing"}})->get_credentials(); });
+  const std::string named = credentials_error([&] {
+    make({{"AWS_PROFILE", "missing"}})->get_credentials();
+  });
   EXPECT_THAT(named, HasSubstr("'missing'"));
   EXPECT_THAT(named, HasSubstr("AWS_PROFILE"));
 

@@ -18,7 +18,6 @@
 #include <utility>
 #include <vector>
 
-
 #include "http/loopback_server.hpp"
 #include "http/transport.hpp"
 #include "python_script.hpp"
@@ -32,8 +31,11 @@ inline std::string sts_success_xml(const std::string& action = "AssumeRoleWithWe
                                    const std::string& expiration = "2030-01-02T03:04:05Z",
                                    const std::string& token = "sts-session-token&amp;more") {
   const bool web = action == "AssumeRoleWithWebIdentity";
-  return "<" + action + "Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <" + action + "Result>\n" +
-         (web ? "    <SubjectFromWebIdentityToken>system:serviceaccount:default:app</SubjectFromWebIdentityToken>\n"
+  return "<" + action + "Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <" +
+         action + "Result>\n" +
+         (web ? "    "
+                "<SubjectFromWebIdentityToken>system:serviceaccount:default:app</"
+                "SubjectFromWebIdentityToken>\n"
                 "    <Audience>sts.amazonaws.com</Audience>\n"
               : "") +
          "    <AssumedRoleUser>\n"
@@ -41,21 +43,33 @@ inline std::string sts_success_xml(const std::string& action = "AssumeRoleWithWe
          "      <AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>\n"
          "    </AssumedRoleUser>\n"
          "    <Credentials>\n"
-         "      <SessionToken>" + token + "</SessionToken>\n"
+         "      <SessionToken>" +
+         token +
+         "</SessionToken>\n"
          "      <SecretAccessKey>sts-secret-key</SecretAccessKey>\n"
-         "      <Expiration>" + expiration + "</Expiration>\n"
-         "      <AccessKeyId>" + key + "</AccessKeyId>\n"
+         "      <Expiration>" +
+         expiration +
+         "</Expiration>\n"
+         "      <AccessKeyId>" +
+         key +
+         "</AccessKeyId>\n"
          "    </Credentials>\n" +
-         (web ? "    <Provider>arn:aws:iam::123456789012:oidc-provider/oidc.eks.example</Provider>\n" : "") +
-         "  </" + action + "Result>\n"
+         (web ? "    "
+                "<Provider>arn:aws:iam::123456789012:oidc-provider/oidc.eks.example</Provider>\n"
+              : "") +
+         "  </" + action +
+         "Result>\n"
          "  <ResponseMetadata>\n    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>\n"
          "  </ResponseMetadata>\n"
-         "</" + action + "Response>\n";
+         "</" +
+         action + "Response>\n";
 }
 
-inline std::string sts_error_xml(const std::string& code, const std::string& message, const std::string& type = "Sender") {
-  return "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    <Type>" + type +
-         "</Type>\n    <Code>" + code + "</Code>\n    <Message>" + message +
+inline std::string sts_error_xml(const std::string& code, const std::string& message,
+                                 const std::string& type = "Sender") {
+  return "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    "
+         "<Type>" +
+         type + "</Type>\n    <Code>" + code + "</Code>\n    <Message>" + message +
          "</Message>\n  </Error>\n  <RequestId>req-" + code + "</RequestId>\n</ErrorResponse>\n";
 }
 
@@ -78,7 +92,12 @@ class FakeSts {
     answers_.emplace_back(200, std::move(first));
     server_.server().Post("/", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mutex_);
-      Seen s{req.path, req.get_header_value("Content-Type"), req.get_header_value("Authorization"), req.body, {}, {}};
+      Seen s{req.path,
+             req.get_header_value("Content-Type"),
+             req.get_header_value("Authorization"),
+             req.body,
+             {},
+             {}};
       for (const auto& [k, v] : req.params) s.params[k] = v;
       for (const auto& [k, v] : req.headers) s.headers.emplace_back(k, v);
       seen_.push_back(std::move(s));
@@ -165,12 +184,14 @@ std::string credentials_error_of(F&& f, std::initializer_list<const char*> secre
 /// Runs tests/aws/botocore_sts.py on `cases`: one result per case, or an empty array when the
 /// script failed.
 inline nlohmann::json run_botocore_sts(const nlohmann::json& cases) {
-  return testing_python::run_json("tests/aws/botocore_sts.py", cases).value_or(nlohmann::json::array());
+  return testing_python::run_json("tests/aws/botocore_sts.py", cases)
+      .value_or(nlohmann::json::array());
 }
 
 /// Expects `provider` (sending through `transport`) to read the canned answer as botocore did
 /// (`b`, one result of run_botocore_sts) and to have sent the same URL, body and Content-Type.
-inline void expect_like_botocore(CredentialsProvider& provider, CannedTransport& transport, const nlohmann::json& b,
+inline void expect_like_botocore(CredentialsProvider& provider, CannedTransport& transport,
+                                 const nlohmann::json& b,
                                  std::initializer_list<const char*> secrets) {
   if (b.contains("credentials")) {
     const Credentials mine = provider.get_credentials();
@@ -185,7 +206,8 @@ inline void expect_like_botocore(CredentialsProvider& provider, CannedTransport&
   } else {
     const std::string m = credentials_error_of([&] { provider.get_credentials(); }, secrets);
     const auto& e = b["error"];
-    EXPECT_THAT(m, ::testing::HasSubstr(e["Code"].get<std::string>() + ": " + e["Message"].get<std::string>()));
+    EXPECT_THAT(m, ::testing::HasSubstr(e["Code"].get<std::string>() + ": " +
+                                        e["Message"].get<std::string>()));
     EXPECT_THAT(m, ::testing::HasSubstr("request id " + e["RequestId"].get<std::string>()));
     EXPECT_EQ(e["Type"].get<std::string>(), "Sender");
   }

@@ -39,7 +39,8 @@ std::string line(const std::string& text, int index) {
 }
 
 TEST(SigV4, PreEncodedPathIsEncodedAgain) {
-  const SignableRequest request{"GET", "/example%20space/a%2Fb", {{"Host", "example.amazonaws.com"}}, ""};
+  const SignableRequest request{
+      "GET", "/example%20space/a%2Fb", {{"Host", "example.amazonaws.com"}}, ""};
   const auto result = sign_request(request, kCreds, options_for("service"), at("20150830T123600Z"));
   EXPECT_EQ(line(result.canonical_request, 1), "/example%2520space/a%252Fb");
 
@@ -64,7 +65,8 @@ TEST(SigV4, QueryKeepsExistingEscapesAndEncodesReserved) {
 }
 
 TEST(SigV4, SdkOptionsSignOnlyHostContentTypeAndAmzHeaders) {
-  const SignableRequest request{"POST", "/",
+  const SignableRequest request{"POST",
+                                "/",
                                 {{"Host", "ssm.us-east-1.amazonaws.com"},
                                  {"Content-Type", "application/x-amz-json-1.1"},
                                  {"X-Amz-Target", "AmazonSSM.GetParameters"},
@@ -92,7 +94,8 @@ TEST(SigV4, SdkOptionsSignOnlyHostContentTypeAndAmzHeaders) {
 }
 
 TEST(SigV4, ResigningReplacesStaleAuthHeaders) {
-  SignableRequest request{"POST", "/", {{"Host", "h"}, {"X-Amz-Target", "AmazonSSM.GetParameter"}}, "{}"};
+  SignableRequest request{
+      "POST", "/", {{"Host", "h"}, {"X-Amz-Target", "AmazonSSM.GetParameter"}}, "{}"};
   SigningCredentials creds = kCreds;
   creds.session_token = "token-one";
   sign_in_place(request, creds, sdk_signing_options("us-east-1", "ssm"), at("20240102T030405Z"));
@@ -129,7 +132,8 @@ TEST(SigV4, ParseAuthorization) {
   EXPECT_EQ(parsed.date, "20240102");
   EXPECT_EQ(parsed.region, "eu-west-1");
   EXPECT_EQ(parsed.service, "ssm");
-  EXPECT_EQ(parsed.signed_headers, (std::vector<std::string>{"content-type", "host", "x-amz-date"}));
+  EXPECT_EQ(parsed.signed_headers,
+            (std::vector<std::string>{"content-type", "host", "x-amz-date"}));
   EXPECT_EQ(parsed.signature, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 
   // Spaces are optional after the commas, as some clients omit them.
@@ -139,25 +143,35 @@ TEST(SigV4, ParseAuthorization) {
       parsed));
 
   const std::string sig = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-  for (const std::string& bad : std::vector<std::string>{
-           std::string(""),
-           std::string("Basic dXNlcjpwYXNz"),
-           "AWS4-HMAC-SHA256Credential=A/20240102/r/s/aws4_request, SignedHeaders=host, Signature=" + sig,
-           std::string("AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=host"),
-           "AWS4-HMAC-SHA256 Credential=A/20240102/r/s, SignedHeaders=host, Signature=" + sig,
-           "AWS4-HMAC-SHA256 Credential=A/2024012/r/s/aws4_request, SignedHeaders=host, Signature=" + sig,
-           "AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=, Signature=" + sig,
-           "AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=Host, Signature=" + sig,
-           std::string("AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=host, Signature=XYZ"),
-           "AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=host, Signature=" +
-               sig + ", Extra=1",
-       }) {
+  for (
+      const std::string& bad : std::vector<std::string>{
+          std::string(""),
+          std::string("Basic dXNlcjpwYXNz"),
+          "AWS4-HMAC-SHA256Credential=A/20240102/r/s/aws4_request, SignedHeaders=host, Signature=" +
+              sig,
+          std::string(
+              "AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=host"),
+          "AWS4-HMAC-SHA256 Credential=A/20240102/r/s, SignedHeaders=host, Signature=" + sig,
+          "AWS4-HMAC-SHA256 Credential=A/2024012/r/s/aws4_request, SignedHeaders=host, Signature=" +
+              sig,
+          "AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=, Signature=" +
+              sig,
+          "AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=Host, "
+          "Signature=" +
+              sig,
+          std::string("AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, "
+                      "SignedHeaders=host, Signature=XYZ"),
+          "AWS4-HMAC-SHA256 Credential=A/20240102/r/s/aws4_request, SignedHeaders=host, "
+          "Signature=" +
+              sig + ", Extra=1",
+      }) {
     EXPECT_FALSE(parse_authorization(bad, parsed)) << bad;
   }
 }
 
 SignableRequest signed_ssm_request() {
-  SignableRequest request{"POST", "/",
+  SignableRequest request{"POST",
+                          "/",
                           {{"Host", "127.0.0.1:4566"},
                            {"Content-Type", "application/x-amz-json-1.1"},
                            {"X-Amz-Target", "AmazonSSM.GetParameters"},
@@ -249,8 +263,10 @@ struct JsonCase {
 
 std::string utf8_name(int i) {
   // Parameter names with multi-byte UTF-8: é, ß, 漢字, and an emoji.
-  static const char* const kParts[] = {"caf\xC3\xA9", "stra\xC3\x9F" "e", "\xE6\xBC\xA2\xE5\xAD\x97",
-                                       "\xF0\x9F\x94\x91"};
+  static const char* const kParts[] = {"caf\xC3\xA9",
+                                       "stra\xC3\x9F"
+                                       "e",
+                                       "\xE6\xBC\xA2\xE5\xAD\x97", "\xF0\x9F\x94\x91"};
   return "/app/" + std::string(kParts[i % 4]) + "/" + std::to_string(i);
 }
 
@@ -287,11 +303,12 @@ std::vector<JsonCase> json_cases() {
                                    : nlohmann::json{{"SecretIdList", names}};
           body = doc.dump();
         }
-        c.request = {"POST", "/",
+        c.request = {"POST",
+                     "/",
                      {{"Host", host},
                       {"Content-Type", "application/x-amz-json-1.1"},
-                      {"X-Amz-Target", ssm ? "AmazonSSM.GetParameters"
-                                           : "secretsmanager.BatchGetSecretValue"},
+                      {"X-Amz-Target",
+                       ssm ? "AmazonSSM.GetParameters" : "secretsmanager.BatchGetSecretValue"},
                       {"User-Agent", "ssm-cache/0.1 botocore-check"}},
                      body};
         cases.push_back(std::move(c));
@@ -330,8 +347,8 @@ TEST(SigV4Botocore, JsonRequestsMatchBotocore) {
     SCOPED_TRACE("case " + std::to_string(i) + " " + c.service + " body " +
                  std::to_string(c.request.body.size()) + " bytes" +
                  (c.credentials.session_token.empty() ? "" : " with token"));
-    const auto mine = sign_request(c.request, c.credentials, sdk_signing_options(c.region, c.service),
-                                   at(c.amz_date));
+    const auto mine = sign_request(c.request, c.credentials,
+                                   sdk_signing_options(c.region, c.service), at(c.amz_date));
     EXPECT_EQ(mine.canonical_request, results[i].at("canonical_request").get<std::string>());
     EXPECT_EQ(mine.string_to_sign, results[i].at("string_to_sign").get<std::string>());
     EXPECT_EQ(mine.signature, results[i].at("signature").get<std::string>());

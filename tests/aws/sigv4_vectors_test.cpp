@@ -153,9 +153,8 @@ TEST_P(SigV4Vectors, HeaderMode) {
   EXPECT_EQ(expected.target, c.request.target);
   EXPECT_EQ(expected.headers.size(), c.request.headers.size() + result.added.size());
   for (const auto& [name, value] : result.added) {
-    const auto found =
-        std::find_if(expected.headers.begin(), expected.headers.end(),
-                     [&](const auto& h) { return lower(h.first) == lower(name); });
+    const auto found = std::find_if(expected.headers.begin(), expected.headers.end(),
+                                    [&](const auto& h) { return lower(h.first) == lower(name); });
     ASSERT_NE(found, expected.headers.end()) << name;
     EXPECT_EQ(found->second, value) << name;
   }

@@ -6,8 +6,8 @@
 #include "aws/sts_protocol.hpp"
 #include "aws/temp_dir.hpp"
 #include "aws/xml_extract.hpp"
-#include "ssm_cache/errors.hpp"
 #include "common/env.hpp"
+#include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
 namespace {
@@ -21,7 +21,8 @@ TEST(XmlExtract, TextByPathWithNamespacesDeclarationAndComments) {
   const std::string doc =
       "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- c -->\n"
       "<a:Root xmlns:a=\"urn:x\" b='1'>\n  <a:Child>one</a:Child>\n  <Child>two</Child>\n"
-      "  <Empty/><Other attr=\"&amp;&#65;\" >x<?pi data?>y<!-- z --></Other>\n</a:Root>\n<!-- end -->\n";
+      "  <Empty/><Other attr=\"&amp;&#65;\" >x<?pi data?>y<!-- z --></Other>\n</a:Root>\n<!-- end "
+      "-->\n";
   EXPECT_EQ(xml_text(doc, {"Root", "Child"}), "one");  // the first of two
   EXPECT_EQ(xml_text(doc, {"Root", "Empty"}), "");
   EXPECT_EQ(xml_text(doc, {"Root", "Other"}), "xy");
@@ -115,9 +116,11 @@ TEST(XmlExtract, ErrorsNameAnOffsetNotTheText) {
 // ----- form body ---------------------------------------------------------------------------
 
 TEST(StsForm, EncodesLikePythonQuotePlus) {
-  EXPECT_EQ(form_urlencode({{"Action", "AssumeRole"}, {"RoleArn", "arn:aws:iam::1:role/a b"},
+  EXPECT_EQ(form_urlencode({{"Action", "AssumeRole"},
+                            {"RoleArn", "arn:aws:iam::1:role/a b"},
                             {"X", "A-z_0.9~+/=&%\xC3\xA9"}}),
-            "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa+b&X=A-z_0.9~%2B%2F%3D%26%25%C3%A9");
+            "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa+b&X=A-z_0.9~%2B%2F%3D%26%"
+            "25%C3%A9");
   EXPECT_EQ(form_urlencode({}), "");
 }
 
@@ -127,7 +130,8 @@ StsEndpoint endpoint_for(std::map<std::string, std::string> env_values, Profile 
                          std::string_view endpoint = {}, std::string_view region = {}) {
   testing_aws::TempDir home;  // no shared files unless the test writes them
   env_values.emplace("HOME", home.path());
-  return resolve_sts_endpoint(common::map_environment(std::move(env_values)), profile, endpoint, region);
+  return resolve_sts_endpoint(common::map_environment(std::move(env_values)), profile, endpoint,
+                              region);
 }
 
 TEST(StsEndpointTest, RegionalByDefaultGlobalWithoutRegion) {
@@ -144,7 +148,8 @@ TEST(StsEndpointTest, RegionalByDefaultGlobalWithoutRegion) {
   // Code beats the environment, which beats the profile.
   Profile p{"dev", {{"region", "ap-south-1"}}, ""};
   EXPECT_EQ(endpoint_for({}, p).url, "https://sts.ap-south-1.amazonaws.com");
-  EXPECT_EQ(endpoint_for({{"AWS_REGION", "us-west-2"}}, p).url, "https://sts.us-west-2.amazonaws.com");
+  EXPECT_EQ(endpoint_for({{"AWS_REGION", "us-west-2"}}, p).url,
+            "https://sts.us-west-2.amazonaws.com");
   EXPECT_EQ(endpoint_for({{"AWS_REGION", "us-west-2"}}, p, {}, "eu-north-1").url,
             "https://sts.eu-north-1.amazonaws.com");
 }
@@ -157,8 +162,10 @@ TEST(StsEndpointTest, LegacyModeUsesTheGlobalEndpointForLegacyRegionsOnly) {
   EXPECT_EQ(e.url, "https://sts.eu-south-1.amazonaws.com");
   Profile p{"dev", {{"sts_regional_endpoints", "legacy"}}, ""};
   EXPECT_EQ(endpoint_for({{"AWS_REGION", "us-east-2"}}, p).url, "https://sts.amazonaws.com");
-  EXPECT_EQ(endpoint_for({{"AWS_REGION", "us-east-2"}, {"AWS_STS_REGIONAL_ENDPOINTS", "regional"}}, p).url,
-            "https://sts.us-east-2.amazonaws.com");
+  EXPECT_EQ(
+      endpoint_for({{"AWS_REGION", "us-east-2"}, {"AWS_STS_REGIONAL_ENDPOINTS", "regional"}}, p)
+          .url,
+      "https://sts.us-east-2.amazonaws.com");
   try {
     endpoint_for({{"AWS_REGION", "us-east-2"}, {"AWS_STS_REGIONAL_ENDPOINTS", "sometimes"}});
     ADD_FAILURE();
@@ -176,13 +183,15 @@ TEST(StsEndpointTest, FipsAndDualStack) {
 
 TEST(StsEndpointTest, ConfiguredEndpointsInOrder) {
   Profile p{"dev", {{"endpoint_url", "http://profile.example:1/"}, {"region", "eu-west-3"}}, ""};
-  auto e = endpoint_for({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9/"}, {"AWS_ENDPOINT_URL", "http://all:2"}}, p);
+  auto e = endpoint_for(
+      {{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9/"}, {"AWS_ENDPOINT_URL", "http://all:2"}}, p);
   EXPECT_EQ(e.url, "http://127.0.0.1:9");
   EXPECT_EQ(e.source, "AWS_ENDPOINT_URL_STS");
   EXPECT_EQ(e.signing_region, "eu-west-3");
   EXPECT_EQ(endpoint_for({{"AWS_ENDPOINT_URL", "http://all:2"}}, p).url, "http://all:2");
   EXPECT_EQ(endpoint_for({}, p).url, "http://profile.example:1");
-  EXPECT_EQ(endpoint_for({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9"}}, p, "http://code:3").url, "http://code:3");
+  EXPECT_EQ(endpoint_for({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9"}}, p, "http://code:3").url,
+            "http://code:3");
   EXPECT_EQ(endpoint_for({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9"},
                           {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}},
                          p)
@@ -194,8 +203,9 @@ TEST(StsEndpointTest, ConfiguredEndpointsInOrder) {
 
 TEST(StsEndpointTest, ServicesSectionOfTheConfigFile) {
   testing_aws::TempDir home;
-  const std::string config = home.write(
-      "config", "[profile dev]\nservices = mine\n[services mine]\nsts =\n  endpoint_url = http://svc.example:7\n");
+  const std::string config = home.write("config",
+                                        "[profile dev]\nservices = mine\n[services mine]\nsts =\n  "
+                                        "endpoint_url = http://svc.example:7\n");
   const auto env = common::map_environment({{"HOME", home.path()}, {"AWS_CONFIG_FILE", config}});
   const Profile p = load_profile(env, "dev");
   EXPECT_EQ(resolve_sts_endpoint(env, p, {}, {}).url, "http://svc.example:7");
@@ -218,7 +228,8 @@ const char* const kSuccess =
     "</AssumeRoleWithWebIdentityResponse>\n";
 
 TEST(StsAnswers, Credentials) {
-  const Credentials c = parse_sts_credentials(kSuccess, "AssumeRoleWithWebIdentity", "web-identity", "w");
+  const Credentials c =
+      parse_sts_credentials(kSuccess, "AssumeRoleWithWebIdentity", "web-identity", "w");
   EXPECT_EQ(c.access_key_id, "ASIAEXAMPLE");
   EXPECT_EQ(c.secret_access_key, "se/cr+et");
   EXPECT_EQ(c.session_token, "tok&en");
@@ -229,7 +240,8 @@ TEST(StsAnswers, Credentials) {
 
 TEST(StsAnswers, IncompleteOrMalformedCredentialsNeverQuoteTheBody) {
   std::string no_token = kSuccess;
-  no_token.replace(no_token.find("<SessionToken>"), std::string("<SessionToken>tok&amp;en</SessionToken>").size(), "");
+  no_token.replace(no_token.find("<SessionToken>"),
+                   std::string("<SessionToken>tok&amp;en</SessionToken>").size(), "");
   std::string bad_time = kSuccess;
   bad_time.replace(bad_time.find("2030-01-02T03:04:05Z"), 20, "tomorrow");
   std::string wrong_action = kSuccess;
@@ -274,7 +286,8 @@ TEST(StsAnswers, RetryableCodes) {
   EXPECT_TRUE(is_retryable_sts_code("InvalidIdentityToken", true));
   EXPECT_FALSE(is_retryable_sts_code("InvalidIdentityToken", false));
   EXPECT_TRUE(is_retryable_sts_code("Throttling", false));
-  for (const char* code : {"AccessDenied", "ExpiredTokenException", "ValidationError", "RegionDisabledException"}) {
+  for (const char* code :
+       {"AccessDenied", "ExpiredTokenException", "ValidationError", "RegionDisabledException"}) {
     EXPECT_FALSE(is_retryable_sts_code(code, true)) << code;
   }
 }

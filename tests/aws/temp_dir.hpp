@@ -26,7 +26,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   /// Writes a file (mode 0755 when executable) and returns its path.
-  std::string write(const std::string& name, const std::string& text, bool executable = false) const {
+  std::string write(const std::string& name, const std::string& text,
+                    bool executable = false) const {
     const std::string p = path_ + "/" + name;
     std::filesystem::create_directories(std::filesystem::path(p).parent_path());
     {

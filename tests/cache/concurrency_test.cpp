@@ -18,7 +18,9 @@ constexpr int kParams = 100;
 constexpr int kExpiries = 4;
 
 std::string name_of(int i) { return "/app/p" + std::to_string(i); }
-std::string value_of(int round, int i) { return "r" + std::to_string(round) + "-" + std::to_string(i); }
+std::string value_of(int round, int i) {
+  return "r" + std::to_string(round) + "-" + std::to_string(i);
+}
 
 TEST_F(CacheTest, EightThreadsHundredGroupedParametersOneRoundPerExpiry) {
   for (int i = 0; i < kParams; ++i) fake->put(name_of(i), value_of(0, i));

@@ -114,9 +114,8 @@ TEST_F(DecoratorTest, FunctionWithoutRetryFlagAndWithArguments) {
 }
 
 TEST_F(DecoratorTest, OnlyOneRetry) {
-  auto fn = param.refresh_on_error([](bool is_retry) -> int {
-    throw std::runtime_error(is_retry ? "True" : "False");
-  });
+  auto fn = param.refresh_on_error(
+      [](bool is_retry) -> int { throw std::runtime_error(is_retry ? "True" : "False"); });
   try {
     fn();
     FAIL();

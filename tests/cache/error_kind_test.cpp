@@ -38,8 +38,7 @@ TEST(ErrorKindTest, AwsErrorsAreClassifiedByCodeThenStatus) {
   EXPECT_EQ(aws("ExpiredTokenException", 400).kind(), ErrorKind::credentials);
   EXPECT_EQ(aws("Whatever", 403).kind(), ErrorKind::credentials);
   EXPECT_EQ(aws("ValidationException", 400).kind(), ErrorKind::invalid_argument);
-  EXPECT_EQ(aws("ParameterVersionLabelLimitExceeded", 400).kind(),
-            ErrorKind::invalid_argument);
+  EXPECT_EQ(aws("ParameterVersionLabelLimitExceeded", 400).kind(), ErrorKind::invalid_argument);
   EXPECT_EQ(aws("InternalServerError", 500).kind(), ErrorKind::unavailable);
   EXPECT_EQ(aws("", 503).kind(), ErrorKind::unavailable);
   EXPECT_EQ(aws("", 504).kind(), ErrorKind::timeout);

@@ -233,7 +233,7 @@ TEST_F(ErrorsTest, TtlJitterShortensExpiryWithinBounds) {
   clock->advance(49s);
   for (auto& p : params) (void)p.value();
   EXPECT_EQ(get_calls(), 0u);  // never shorter than max_age * (1 - jitter)
-  clock->advance(50s);         // t = 99 s
+  clock->advance(50s);  // t = 99 s
   for (auto& p : params) (void)p.value();
   EXPECT_GT(get_calls(), 0u);  // some expired early (all 20 at >= 99 s: probability 1e-40)
   clock->advance(2s);  // t = 101 s: every one expired once (early ones are fresh again)

@@ -63,8 +63,14 @@ TEST(FakeClient, ByPathPagesRecursionAndFilters) {
   EXPECT_EQ(fake.call_count("GetParametersByPath"), 2u);
   EXPECT_EQ(fake.calls()[1].next_token, "10");
   EXPECT_EQ(fake.get_parameters_by_path("/a/", false, {}, true).size(), 12u);
-  EXPECT_EQ(fake.get_parameters_by_path("/a", true, {Filter{"Type", "Equals", {"SecureString"}}}, true).size(), 1u);
-  EXPECT_EQ(fake.get_parameters_by_path("/a", true, {Filter{"KeyId", "BeginsWith", {"alias/c"}}}, true).size(), 1u);
+  EXPECT_EQ(
+      fake.get_parameters_by_path("/a", true, {Filter{"Type", "Equals", {"SecureString"}}}, true)
+          .size(),
+      1u);
+  EXPECT_EQ(
+      fake.get_parameters_by_path("/a", true, {Filter{"KeyId", "BeginsWith", {"alias/c"}}}, true)
+          .size(),
+      1u);
   EXPECT_EQ(fake.get_parameters_by_path("/", true, {}, true).size(), 14u);  // no secrets
   fake.clear_calls();
   EXPECT_TRUE(fake.get_parameters_by_path("/nothing", true, {}, true).empty());

@@ -123,8 +123,8 @@ TEST_F(ByNameTest, MaxAgePerName) {
   fake->put("/short", "s1");
   fake->put("/long", "l1");
   ParametersByName fetcher(bopts());
-  const std::vector<std::pair<std::string, NameOptions>> names = {
-      {"/short", {.max_age = 1s}}, {"/long", {.max_age = 60s}}};
+  const std::vector<std::pair<std::string, NameOptions>> names = {{"/short", {.max_age = 1s}},
+                                                                  {"/long", {.max_age = 60s}}};
   EXPECT_TRUE(fetcher.get(names).errors.empty());
   fake->put("/short", "s2");
   fake->put("/long", "l2");

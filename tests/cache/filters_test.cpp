@@ -80,7 +80,9 @@ TEST(Filters, Chainable) {
   SSMFilterKeyId f;
   f.value("Value1").value("Value2").value("Value3");
   EXPECT_EQ(f.filter().values.size(), 3u);
-  f.values({"Value4", "Value5"}).values({"Value6", "Value7"}).values({"Value8", "Value9", "Value10"});
+  f.values({"Value4", "Value5"})
+      .values({"Value6", "Value7"})
+      .values({"Value8", "Value9", "Value10"});
   EXPECT_EQ(f.filter().values.size(), 10u);
   f.values(std::vector<std::string>{"Value11"});
   EXPECT_EQ(f.filter().values.size(), 11u);
@@ -101,16 +103,30 @@ class FilterIntegration : public CacheTest {
 
 TEST_F(FilterIntegration, ManualAndBuiltFilters) {
   SSMParameterGroup group(gopts());
-  auto manual = group.parameters("/filters-test", {.filters = {Filter{"Type", "Equals", {"StringList"}}}});
+  auto manual =
+      group.parameters("/filters-test", {.filters = {Filter{"Type", "Equals", {"StringList"}}}});
   EXPECT_EQ(manual.size(), 1u);
-  auto built = group.parameters("/filters-test", {.filters = {SSMFilterType().value("StringList")}});
+  auto built =
+      group.parameters("/filters-test", {.filters = {SSMFilterType().value("StringList")}});
   EXPECT_EQ(built.size(), 1u);
   EXPECT_EQ(built[0], manual[0]);
-  EXPECT_EQ(group.parameters("/filters-test", {.filters = {SSMFilterType().value("SecureString")}}).size(), 2u);
-  EXPECT_EQ(group.parameters("/filters-test", {.filters = {SSMFilterType().value("String")}}).size(), 3u);
-  EXPECT_EQ(group.parameters("/filters-test", {.filters = {SSMFilterKeyId().value("alias/aws/ssm")}}).size(), 1u);
-  EXPECT_EQ(group.parameters("/filters-test", {.filters = {SSMFilterKeyId("BeginsWith").value("alias/")}}).size(), 1u);
-  EXPECT_EQ(group.parameters("/filters-test", {.filters = {SSMFilterKeyId("BeginsWith").value("arn:")}}).size(), 1u);
+  EXPECT_EQ(group.parameters("/filters-test", {.filters = {SSMFilterType().value("SecureString")}})
+                .size(),
+            2u);
+  EXPECT_EQ(
+      group.parameters("/filters-test", {.filters = {SSMFilterType().value("String")}}).size(), 3u);
+  EXPECT_EQ(
+      group.parameters("/filters-test", {.filters = {SSMFilterKeyId().value("alias/aws/ssm")}})
+          .size(),
+      1u);
+  EXPECT_EQ(
+      group.parameters("/filters-test", {.filters = {SSMFilterKeyId("BeginsWith").value("alias/")}})
+          .size(),
+      1u);
+  EXPECT_EQ(
+      group.parameters("/filters-test", {.filters = {SSMFilterKeyId("BeginsWith").value("arn:")}})
+          .size(),
+      1u);
   auto labelled = group.parameters("/filters-test", {.filters = {SSMFilterLabel().value("prod")}});
   ASSERT_EQ(labelled.size(), 1u);
   EXPECT_EQ(labelled[0].name(), "/filters-test/my_param_1");

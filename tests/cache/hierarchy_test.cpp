@@ -18,7 +18,8 @@ class HierarchyTest : public CacheTest {
   void SetUp() override {
     for (std::size_t i = 0; i < kGroupSize; ++i) {
       fake->put(std::string(kPrepath) + "/my_param_" + std::to_string(i), kValue);
-      fake->put(std::string(kList) + "/my_param_list_" + std::to_string(i), "abc123,abc123", "StringList");
+      fake->put(std::string(kList) + "/my_param_list_" + std::to_string(i), "abc123,abc123",
+                "StringList");
     }
   }
 };
@@ -32,7 +33,7 @@ TEST_F(HierarchyTest, Hierarchy) {
     EXPECT_NE(p.name().find(kPrepath), std::string::npos);
   }
   EXPECT_EQ(path_calls(), 2u);  // 20 parameters: two pages of 10
-  EXPECT_EQ(get_calls(), 0u);   // values came with the pages
+  EXPECT_EQ(get_calls(), 0u);  // values came with the pages
 }
 
 TEST_F(HierarchyTest, WithLists) {
@@ -109,8 +110,9 @@ TEST_F(HierarchyTest, BasePathMixed) {
 }
 
 TEST_F(HierarchyTest, BasePathComplex) {
-  for (const char* n : {"/PrefixComplex/Foo/Bar", "/PrefixComplex/Foo/Baz/1", "/PrefixComplex/Foo/Baz/2",
-                        "/PrefixComplex/Foo/Taz/1", "/PrefixComplex/Foo/Taz/2"}) {
+  for (const char* n :
+       {"/PrefixComplex/Foo/Bar", "/PrefixComplex/Foo/Baz/1", "/PrefixComplex/Foo/Baz/2",
+        "/PrefixComplex/Foo/Taz/1", "/PrefixComplex/Foo/Taz/2"}) {
     fake->put(n, kValue);
   }
   SSMParameterGroup group(gopts(0ms, "/PrefixComplex/Foo"));

@@ -10,7 +10,8 @@ namespace {
 class ParameterTest : public CacheTest {
  protected:
   void SetUp() override {
-    for (const char* n : {"my_param", "my_param_1", "my_param_2", "my_param_3"}) fake->put(n, kValue);
+    for (const char* n : {"my_param", "my_param_1", "my_param_2", "my_param_3"})
+      fake->put(n, kValue);
   }
 };
 
@@ -22,7 +23,7 @@ TEST_F(ParameterTest, Creation) {
   EXPECT_EQ(fake->call_count(), 0u);  // lazy: nothing fetched before the first read
   ParameterOptions defaults;
   EXPECT_FALSE(defaults.with_decryption.has_value());  // environment, else true
-  EXPECT_FALSE(defaults.max_age.has_value());          // environment, else 0
+  EXPECT_FALSE(defaults.max_age.has_value());  // environment, else 0
   EXPECT_THROW(SSMParameter(""), InvalidNameError);
   SSMParameterGroup group(gopts());
   EXPECT_NO_THROW(group.parameter("my_param"));
@@ -82,7 +83,8 @@ TEST_F(ParameterTest, UnexistingInGroupNamesEveryMissingName) {
     group.refresh();
     FAIL();
   } catch (const InvalidParameterError& e) {
-    EXPECT_EQ(e.names(), (std::vector<std::string>{"my_param_unexisting", "my_param_other_unexisting"}));
+    EXPECT_EQ(e.names(),
+              (std::vector<std::string>{"my_param_unexisting", "my_param_other_unexisting"}));
   }
 }
 
@@ -198,7 +200,8 @@ TEST_F(ParameterTest, CustomClientImplementation) {
    public:
     GetParametersResult get_parameters(const std::vector<std::string>& names, bool) override {
       GetParametersResult r;
-      for (const auto& n : names) r.parameters.push_back({.name = n, .type = "String", .value = "abc123", .version = 1});
+      for (const auto& n : names)
+        r.parameters.push_back({.name = n, .type = "String", .value = "abc123", .version = 1});
       return r;
     }
     std::vector<ParameterRecord> get_parameters_by_path(const std::string&, bool,

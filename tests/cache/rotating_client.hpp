@@ -43,8 +43,7 @@ class RotatingClient : public ParameterClient {
     return out;
   }
   std::vector<ParameterRecord> get_parameters_by_path(const std::string&, bool,
-                                                      const std::vector<Filter>&,
-                                                      bool) override {
+                                                      const std::vector<Filter>&, bool) override {
     return {};
   }
 

@@ -39,10 +39,10 @@ TEST(SecretThroughLocalServer, StagesBatchAndDescribe) {
   EXPECT_EQ(db.version_id(), d.version_ids_to_stages.begin()->first);
   clock->advance(11s);
   EXPECT_EQ(db.value(), "db-1");  // DescribeSecret said unchanged
-  ASSERT_EQ(seed.call("secretsmanager.PutSecretValue",
-                      json{{"SecretId", "db"}, {"SecretString", "db-2"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      seed.call("secretsmanager.PutSecretValue", json{{"SecretId", "db"}, {"SecretString", "db-2"}})
+          .status,
+      200);
   clock->advance(11s);
   EXPECT_EQ(db.value(), "db-2");
   Secret previous("db", {.version_stage = "AWSPREVIOUS", .client = client});

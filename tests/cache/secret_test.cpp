@@ -24,8 +24,8 @@ TEST_F(SecretTest, TenReadsMakeOneGetSecretValue) {
 TEST_F(SecretTest, StagesAfterRotation) {
   const std::string v1 = fake->put_secret_string("db", "pw1");
   Secret current("db", sopts(10s));
-  Secret previous("db", {.max_age = 10s, .version_stage = "AWSPREVIOUS", .client = fake,
-                         .clock = clock});
+  Secret previous("db",
+                  {.max_age = 10s, .version_stage = "AWSPREVIOUS", .client = fake, .clock = clock});
   Secret pinned("db", {.version_id = v1, .client = fake, .clock = clock});
   EXPECT_EQ(current.value(), "pw1");
   EXPECT_EQ(current.version_id(), v1);

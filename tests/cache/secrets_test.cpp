@@ -37,7 +37,8 @@ TEST_F(SecretsTest, Value) {
   SecretsManagerParameter s("my_secret", opts());
   EXPECT_EQ(s.value(), kValue);
   EXPECT_TRUE(fake->calls()[0].with_decryption);
-  EXPECT_EQ(fake->calls()[0].names, std::vector<std::string>{"/aws/reference/secretsmanager/my_secret"});
+  EXPECT_EQ(fake->calls()[0].names,
+            std::vector<std::string>{"/aws/reference/secretsmanager/my_secret"});
 }
 
 TEST_F(SecretsTest, Unexisting) {
@@ -53,7 +54,8 @@ TEST_F(SecretsTest, UnexistingInGroup) {
     group.refresh();
     FAIL();
   } catch (const InvalidParameterError& e) {
-    EXPECT_EQ(e.names(), std::vector<std::string>{"/aws/reference/secretsmanager/my_secret_unexisting"});
+    EXPECT_EQ(e.names(),
+              std::vector<std::string>{"/aws/reference/secretsmanager/my_secret_unexisting"});
   }
 }
 

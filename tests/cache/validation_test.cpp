@@ -49,7 +49,8 @@ TEST(ParseName, BadNamesThrowInvalidNameError) {
   expect_error_naming<InvalidNameError>("bad#name", "'bad#name'");
   expect_error_naming<InvalidNameError>("a+b", "'a+b'");  // + only in secret names
   expect_error_naming<InvalidNameError>(":3", "empty");
-  EXPECT_NO_THROW(SSMParameter(std::string(2048, 'a'), {.client = std::make_shared<FakeParameterClient>()}));
+  EXPECT_NO_THROW(
+      SSMParameter(std::string(2048, 'a'), {.client = std::make_shared<FakeParameterClient>()}));
 }
 
 TEST(ParseName, BadSelectorsThrowInvalidVersionError) {

@@ -37,7 +37,7 @@ TEST(ViewStress, ReadersHoldViewsWhileAWriterRefreshes100000Times) {
         const std::string first(view.view());
         if (!RotatingClient::consistent(first, kSize)) ++bad;
         if (t == 0) std::this_thread::yield();  // hold it across refreshes
-        auto second = p.value_view();            // nested views on one thread
+        auto second = p.value_view();  // nested views on one thread
         if (!RotatingClient::consistent(second.view(), kSize)) ++bad;
         if (view != first) ++bad;  // unchanged while held
         ++views;

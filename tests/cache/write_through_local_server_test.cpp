@@ -36,16 +36,15 @@ TEST(WriteThroughLocalServer, PutParameterAndPutSecretValue) {
     EXPECT_EQ(std::string(e.what()).find("v2"), std::string::npos) << e.what();
   }
 
-  ASSERT_EQ(admin.call("secretsmanager.CreateSecret",
-                       json{{"Name", "db"}, {"SecretString", "pw1"}})
+  ASSERT_EQ(admin.call("secretsmanager.CreateSecret", json{{"Name", "db"}, {"SecretString", "pw1"}})
                 .status,
             200);
   Secret s("db", {.max_age = 60s, .client = client});
   EXPECT_EQ(s.value(), "pw1");
 
   ASSERT_EQ(admin.admin("DELETE", "/_local/stats").status, 200);
-  const PutParameterResult second = put_parameter(
-      "/app/db", "v2", {.type = "SecureString", .overwrite = true}, client);
+  const PutParameterResult second =
+      put_parameter("/app/db", "v2", {.type = "SecureString", .overwrite = true}, client);
   EXPECT_EQ(second.version, 2);
   EXPECT_EQ(p.value(), "v2");
   EXPECT_EQ(p.version(), 2);
@@ -77,9 +76,9 @@ TEST(RotationLocalServer, DescribeSecretReportsTheScheduleAndTheCacheUsesIt) {
   const auto client = test::client_for(server);
   EXPECT_FALSE(client->describe_secret("db").next_rotation_date.has_value());
 
-  const auto immediately = seed.call(
-      "secretsmanager.RotateSecret",
-      json{{"SecretId", "db"}, {"RotationRules", {{"AutomaticallyAfterDays", 1}}}});
+  const auto immediately =
+      seed.call("secretsmanager.RotateSecret",
+                json{{"SecretId", "db"}, {"RotationRules", {{"AutomaticallyAfterDays", 1}}}});
   EXPECT_EQ(immediately.status, 400);
   EXPECT_NE(immediately.error_code().find("InvalidRequestException"), std::string::npos);
   const auto before = std::chrono::system_clock::now();
@@ -98,10 +97,10 @@ TEST(RotationLocalServer, DescribeSecretReportsTheScheduleAndTheCacheUsesIt) {
   auto clock = std::make_shared<testing::ManualClock>();
   Secret s("db", {.client = client, .clock = clock, .rotation_aware_expiry = true});
   EXPECT_EQ(s.value(), "pw1");
-  ASSERT_EQ(seed.call("secretsmanager.PutSecretValue",
-                      json{{"SecretId", "db"}, {"SecretString", "pw2"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      seed.call("secretsmanager.PutSecretValue", json{{"SecretId", "db"}, {"SecretString", "pw2"}})
+          .status,
+      200);
   clock->advance(23h);
   EXPECT_EQ(s.value(), "pw1");  // max_age 0, before the rotation date: cached
   clock->advance(2h);

@@ -29,7 +29,7 @@ TEST_F(CacheTest, PutParameterWritesThroughToCachedHandles) {
   EXPECT_EQ(p.record().type, "SecureString");
   EXPECT_EQ(member.value(), "v2");
   EXPECT_EQ(pinned.value(), "v1");  // a selector pins a version
-  EXPECT_EQ(get_calls(), reads);    // served at once, no read
+  EXPECT_EQ(get_calls(), reads);  // served at once, no read
   EXPECT_EQ(fake->call_count("PutParameter"), 1u);
   // The fake stored what a later read gets.
   SSMParameter fresh("/app/db", opts());
@@ -47,8 +47,7 @@ TEST_F(CacheTest, FailedPutChangesNoCache) {
     EXPECT_EQ(e.code(), "ParameterAlreadyExists");
   }
   EXPECT_EQ(p.value(), "v1");
-  EXPECT_THROW((void)put_parameter("/app/db:1", "v2", {.overwrite = true}, fake),
-               InvalidNameError);
+  EXPECT_THROW((void)put_parameter("/app/db:1", "v2", {.overwrite = true}, fake), InvalidNameError);
 }
 
 TEST_F(CacheTest, WriteThroughOnlyWhereTheCacheReadsTheSameClient) {
@@ -57,8 +56,8 @@ TEST_F(CacheTest, WriteThroughOnlyWhereTheCacheReadsTheSameClient) {
   other->put("/app/db", "elsewhere");
   SSMParameter mine("/app/db", opts(60s));
   SSMParameter theirs("/app/db", {.max_age = 60s, .client = other, .clock = clock});
-  SSMParameter no_decrypt("/app/db", {.max_age = 60s, .with_decryption = false, .client = fake,
-                                      .clock = clock});
+  SSMParameter no_decrypt(
+      "/app/db", {.max_age = 60s, .with_decryption = false, .client = fake, .clock = clock});
   SSMParameter unread("/app/db", opts(60s));
   EXPECT_EQ(mine.value(), "v1");
   EXPECT_EQ(theirs.value(), "elsewhere");

@@ -42,7 +42,8 @@ class CliTest : public ::testing::Test {
           last_options = o;
           return fake;
         },
-        out, err, [this](const ExecRequest& r) {
+        out, err,
+        [this](const ExecRequest& r) {
           exec_request = r;
           return 42;
         });
@@ -144,21 +145,27 @@ TEST_F(CliTest, AnAnswerWithoutTheAskedParameterIsExit1NotEmptyOutput) {
 }
 
 TEST_F(CliTest, NoDecryptionOnASecretReferenceIsExplainedBeforeAnyCall) {
-  auto r = run({"--no-decryption", "get", "/app/prod/port", "/aws/reference/secretsmanager/prod/db"});
+  auto r =
+      run({"--no-decryption", "get", "/app/prod/port", "/aws/reference/secretsmanager/prod/db"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("--no-decryption cannot read /aws/reference/secretsmanager/prod/db"), std::string::npos)
+  EXPECT_NE(r.err.find("--no-decryption cannot read /aws/reference/secretsmanager/prod/db"),
+            std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("ssm-cache secret prod/db"), std::string::npos) << r.err;
-  EXPECT_EQ(run({"--no-decryption", "exec", "--name", "/aws/reference/secretsmanager/x", "--", "true"}).code, 2);
+  EXPECT_EQ(
+      run({"--no-decryption", "exec", "--name", "/aws/reference/secretsmanager/x", "--", "true"})
+          .code,
+      2);
   EXPECT_EQ(fake->total_calls(), 0);
 }
 
 TEST_F(CliTest, ANonAwsErrorBodyGivesStatusEndpointAndHint) {
   // What the library throws for a proxy's HTML 404 (json_protocol's parse_error_response).
-  fake->fail_with(AwsError(
-      "GetParameters (/app/prod/port) on https://proxy.corp.example/ failed: no AWS error code (HTTP 404): "
-      "the body (153 bytes, text/html) is not an AWS error document",
-      "", "", 404, ""));
+  fake->fail_with(
+      AwsError("GetParameters (/app/prod/port) on https://proxy.corp.example/ failed: no AWS error "
+               "code (HTTP 404): "
+               "the body (153 bytes, text/html) is not an AWS error document",
+               "", "", 404, ""));
   auto r = run({"get", "/app/prod/port"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("HTTP 404"), std::string::npos) << r.err;
@@ -173,7 +180,8 @@ TEST_F(CliTest, ConfigurationErrorsNameFlagsAndVariablesNotLibraryOptions) {
       {"ssm-cache", "get", "/x"},
       [](const AwsClientOptions&) -> std::shared_ptr<AwsClient> {
         throw ConfigurationError(
-            "no AWS region configured: set AwsClientOptions::region, AWS_REGION, AWS_DEFAULT_REGION or 'region' "
+            "no AWS region configured: set AwsClientOptions::region, AWS_REGION, "
+            "AWS_DEFAULT_REGION or 'region' "
             "in profile 'default' of /h/.aws/config");
       },
       out, err);
@@ -193,13 +201,15 @@ TEST_F(CliTest, ExecNeverTakesPathFromAParameterNameButAnExplicitMapping) {
   EXPECT_EQ(r.code, 42) << r.err;
   ASSERT_TRUE(exec_request);
   for (const auto& [k, v] : exec_request->environment) EXPECT_NE(k, "PATH");
-  EXPECT_NE(r.err.find("warning: parameter '/app/prod/path' would set PATH"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("warning: parameter '/app/prod/path' would set PATH"), std::string::npos)
+      << r.err;
 
   exec_request.reset();
   r = run({"exec", "--path", "/app/prod", "--env", "PATH=/ops/bin-path", "--", "env"});
   EXPECT_EQ(r.code, 42) << r.err;
   ASSERT_TRUE(exec_request);
-  std::map<std::string, std::string> env(exec_request->environment.begin(), exec_request->environment.end());
+  std::map<std::string, std::string> env(exec_request->environment.begin(),
+                                         exec_request->environment.end());
   EXPECT_EQ(env["PATH"], "/opt/bin:/usr/bin");
   EXPECT_EQ(env["DB_URL"], "postgres://db");
 
@@ -285,8 +295,8 @@ TEST_F(CliTest, Secret) {
 }
 
 TEST_F(CliTest, ExecSetsEnvironmentAndReturnsCommandStatus) {
-  auto r = run({"exec", "--path", "/app/prod", "--no-recursive", "--name", "/app/list", "--",
-                "env", "-i", "X=1"});
+  auto r = run({"exec", "--path", "/app/prod", "--no-recursive", "--name", "/app/list", "--", "env",
+                "-i", "X=1"});
   EXPECT_EQ(r.code, 42) << r.err;
   ASSERT_TRUE(exec_request);
   EXPECT_EQ(exec_request->command, (std::vector<std::string>{"env", "-i", "X=1"}));
@@ -299,14 +309,14 @@ TEST_F(CliTest, ExecSetsEnvironmentAndReturnsCommandStatus) {
 }
 
 TEST_F(CliTest, ExecCollisionAcrossPathsNeedsOverride) {
-  auto r = run({"exec", "--path", "/app/common", "--path", "/app/prod", "--no-recursive", "--",
-                "true"});
+  auto r =
+      run({"exec", "--path", "/app/common", "--path", "/app/prod", "--no-recursive", "--", "true"});
   EXPECT_EQ(r.code, 1);
   EXPECT_FALSE(exec_request);
   EXPECT_NE(r.err.find("/app/common/port"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("/app/prod/port"), std::string::npos) << r.err;
-  r = run({"exec", "--override", "--path", "/app/common", "--path", "/app/prod",
-           "--no-recursive", "--", "true"});
+  r = run({"exec", "--override", "--path", "/app/common", "--path", "/app/prod", "--no-recursive",
+           "--", "true"});
   EXPECT_EQ(r.code, 42) << r.err;
   std::map<std::string, std::string> env(exec_request->environment.begin(),
                                          exec_request->environment.end());

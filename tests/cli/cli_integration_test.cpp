@@ -37,10 +37,10 @@ TEST_F(CliIntegration, GetText) {
 }
 
 TEST_F(CliIntegration, GetJsonWithOptionsAfterSubcommand) {
-  auto r = run_program({env_or_die("SSM_CACHE_BIN"), "get", "/app/prod/port", "/app/list",
-                        "--output", "json", "--endpoint-url", local->url(), "--region",
-                        "us-east-1"},
-                       local->client_env());
+  auto r =
+      run_program({env_or_die("SSM_CACHE_BIN"), "get", "/app/prod/port", "/app/list", "--output",
+                   "json", "--endpoint-url", local->url(), "--region", "us-east-1"},
+                  local->client_env());
   ASSERT_EQ(r.code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j.size(), 2u);
@@ -54,7 +54,8 @@ TEST_F(CliIntegration, GetJsonWithOptionsAfterSubcommand) {
 TEST_F(CliIntegration, EnvOutputEvaluatesInShell) {
   auto r = cli({"path", "/app/prod", "--no-recursive", "--output", "env"});
   ASSERT_EQ(r.code, 0) << r.err;
-  auto sh = run_program({"/bin/sh", "-c", r.out + "printf '%s|%s|%s' \"$DB_URL\" \"$PORT\" \"$API_KEY\""});
+  auto sh = run_program(
+      {"/bin/sh", "-c", r.out + "printf '%s|%s|%s' \"$DB_URL\" \"$PORT\" \"$API_KEY\""});
   EXPECT_EQ(sh.out, "postgres://db.internal/app|5432|s3cr3t-'quoted' $(x)");
 }
 
@@ -122,13 +123,13 @@ TEST_F(CliIntegration, ExecWithEnv) {
 }
 
 TEST_F(CliIntegration, ExecCollisionsAndOverride) {
-  auto r = cli({"exec", "--path", "/app/common", "--path", "/app/prod", "--no-recursive", "--",
-                "env"});
+  auto r =
+      cli({"exec", "--path", "/app/common", "--path", "/app/prod", "--no-recursive", "--", "env"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("/app/common/port"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("/app/prod/port"), std::string::npos) << r.err;
-  r = cli({"exec", "--override", "--path", "/app/common", "--path", "/app/prod",
-           "--no-recursive", "--", "sh", "-c", "echo $PORT"});
+  r = cli({"exec", "--override", "--path", "/app/common", "--path", "/app/prod", "--no-recursive",
+           "--", "sh", "-c", "echo $PORT"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "5432\n");
   r = cli({"exec", "--name", "/app/prod/port", "--", "/no/such/program"});

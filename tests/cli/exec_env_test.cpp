@@ -39,8 +39,8 @@ TEST(ParseFilter, RejectsMalformed) {
 }
 
 TEST(BuildExecEnvironment, NamesFromLastSegment) {
-  auto env = build_exec_environment({{"--path /app", {rec("/app/db-url", "u"), rec("/app/port", "1")}}},
-                                    false);
+  auto env = build_exec_environment(
+      {{"--path /app", {rec("/app/db-url", "u"), rec("/app/port", "1")}}}, false);
   ASSERT_EQ(env.size(), 2u);
   EXPECT_EQ(env[0].name, "DB_URL");
   EXPECT_EQ(env[0].value, "u");
@@ -80,9 +80,10 @@ TEST(BuildExecEnvironment, DeniedAndUnusableNamesAreSkippedWithAWarningNamingThe
   std::vector<std::string> warnings;
   auto env = build_exec_environment(
       {{"--path /app",
-        {rec("/app/path", "/tmp/evil"), rec("/app/ld_preload", "/tmp/evil.so"), rec("/app/home", "/tmp"),
-         rec("/app/ifs", "x"), rec("/app/bash_env", "/tmp/rc"), rec("/app/http_proxy", "http://evil"),
-         rec("/app/aws_access_key_id", "AKIA"), rec("/app/---", "x"), rec("/app/db-url", "u")}}},
+        {rec("/app/path", "/tmp/evil"), rec("/app/ld_preload", "/tmp/evil.so"),
+         rec("/app/home", "/tmp"), rec("/app/ifs", "x"), rec("/app/bash_env", "/tmp/rc"),
+         rec("/app/http_proxy", "http://evil"), rec("/app/aws_access_key_id", "AKIA"),
+         rec("/app/---", "x"), rec("/app/db-url", "u")}}},
       false, &warnings);
   ASSERT_EQ(env.size(), 1u);
   EXPECT_EQ(env[0].name, "DB_URL");
@@ -90,8 +91,10 @@ TEST(BuildExecEnvironment, DeniedAndUnusableNamesAreSkippedWithAWarningNamingThe
   EXPECT_NE(warnings[0].find("'/app/path' would set PATH"), std::string::npos) << warnings[0];
   EXPECT_NE(warnings[0].find("--env PATH=/app/path"), std::string::npos) << warnings[0];
   EXPECT_NE(warnings[1].find("LD_PRELOAD"), std::string::npos) << warnings[1];
-  EXPECT_NE(warnings[7].find("'/app/---' gives no usable variable name"), std::string::npos) << warnings[7];
-  for (const auto& w : warnings) EXPECT_EQ(w.find("/tmp/evil"), std::string::npos) << "values stay out: " << w;
+  EXPECT_NE(warnings[7].find("'/app/---' gives no usable variable name"), std::string::npos)
+      << warnings[7];
+  for (const auto& w : warnings)
+    EXPECT_EQ(w.find("/tmp/evil"), std::string::npos) << "values stay out: " << w;
 }
 
 TEST(BuildExecEnvironment, AnExplicitMappingSetsADeniedNameAndWins) {
@@ -110,10 +113,11 @@ TEST(BuildExecEnvironment, AnExplicitMappingSetsADeniedNameAndWins) {
 }
 
 TEST(ExecEnvNames, DenyListValidityAndMappings) {
-  for (const char* denied : {"PATH", "HOME", "SHELL", "IFS", "ENV", "BASH_ENV", "LD_PRELOAD", "LD_LIBRARY_PATH",
-                             "DYLD_INSERT_LIBRARIES", "BASH_FUNC_X%%", "GLIBC_TUNABLES", "PYTHONPATH",
-                             "NODE_OPTIONS", "HTTPS_PROXY", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                             "AWS_ENDPOINT_URL_SSM", "AWS_SESSION_TOKEN"}) {
+  for (const char* denied :
+       {"PATH", "HOME", "SHELL", "IFS", "ENV", "BASH_ENV", "LD_PRELOAD", "LD_LIBRARY_PATH",
+        "DYLD_INSERT_LIBRARIES", "BASH_FUNC_X%%", "GLIBC_TUNABLES", "PYTHONPATH", "NODE_OPTIONS",
+        "HTTPS_PROXY", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL_SSM",
+        "AWS_SESSION_TOKEN"}) {
     EXPECT_TRUE(is_denied_env_name(denied)) << denied;
   }
   for (const char* allowed : {"DB_URL", "PORT", "PATHS", "MY_HOME", "AWS_REGION", "LD", "_"}) {
@@ -123,7 +127,8 @@ TEST(ExecEnvNames, DenyListValidityAndMappings) {
   EXPECT_FALSE(is_valid_env_name("1X"));
   EXPECT_FALSE(is_valid_env_name("A-B"));
   EXPECT_FALSE(is_valid_env_name(""));
-  EXPECT_EQ(parse_env_mapping("PATH=/ops/path"), (std::pair<std::string, std::string>{"PATH", "/ops/path"}));
+  EXPECT_EQ(parse_env_mapping("PATH=/ops/path"),
+            (std::pair<std::string, std::string>{"PATH", "/ops/path"}));
   EXPECT_THROW(parse_env_mapping("A-B=/x"), std::invalid_argument);
   EXPECT_THROW(parse_env_mapping("NOEQUALS"), std::invalid_argument);
   EXPECT_THROW(parse_env_mapping("A="), std::invalid_argument);

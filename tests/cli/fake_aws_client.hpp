@@ -28,7 +28,8 @@ class FakeAwsClient : public AwsClient {
     r.type = type;
     r.value = value;
     r.version = version;
-    r.arn = "arn:aws:ssm:us-east-1:000000000000:parameter" + (name.front() == '/' ? name : "/" + name);
+    r.arn =
+        "arn:aws:ssm:us-east-1:000000000000:parameter" + (name.front() == '/' ? name : "/" + name);
     r.data_type = "text";
     r.last_modified = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
     params_[name][version] = r;

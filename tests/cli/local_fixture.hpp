@@ -78,9 +78,9 @@ class LocalServer {
                        const std::string& body) {
     httplib::Client c("127.0.0.1", port_);
     const httplib::Headers h = {{"Authorization", std::string("Bearer ") + kAdminToken}};
-    httplib::Result r = method == "GET"    ? c.Get(path, h)
-                        : method == "PUT"  ? c.Put(path, h, body, "application/json")
-                                           : c.Delete(path, h);
+    httplib::Result r = method == "GET"   ? c.Get(path, h)
+                        : method == "PUT" ? c.Put(path, h, body, "application/json")
+                                          : c.Delete(path, h);
     if (!r || r->status != 200) {
       throw std::runtime_error("admin " + method + " " + path + " failed");
     }

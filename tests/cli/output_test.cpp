@@ -29,8 +29,8 @@ TEST(EnvName, LastSegmentUpperCasedOthersUnderscore) {
   EXPECT_EQ(env_name("plain"), "PLAIN");
   EXPECT_EQ(env_name("/a/b/c_d9"), "C_D9");
   EXPECT_EQ(env_name("/a/9lives"), "_9LIVES");  // a shell name cannot start with a digit
-  EXPECT_EQ(env_name("/a/db:3"), "DB");          // selector dropped
-  EXPECT_EQ(env_name("/a/x\xc3\xa9"), "X__");    // non-ASCII bytes
+  EXPECT_EQ(env_name("/a/db:3"), "DB");  // selector dropped
+  EXPECT_EQ(env_name("/a/x\xc3\xa9"), "X__");  // non-ASCII bytes
 }
 
 std::string shell_roundtrip(const std::string& value) {
@@ -83,8 +83,8 @@ TEST(FormatParameters, JsonHasAwsFieldNames) {
 }
 
 TEST(FormatParameters, EnvExportLinesAndCollisions) {
-  EXPECT_EQ(format_parameters({rec("/a/db-url", "x'y"), rec("/a/port", "5432")},
-                              OutputFormat::kEnv, true),
+  EXPECT_EQ(format_parameters({rec("/a/db-url", "x'y"), rec("/a/port", "5432")}, OutputFormat::kEnv,
+                              true),
             "export DB_URL='x'\\''y'\nexport PORT='5432'\n");
   try {
     format_parameters({rec("/a/db/url", "1"), rec("/a/cache/url", "2")}, OutputFormat::kEnv, true);

@@ -42,8 +42,8 @@ struct ProgramResult {
 };
 
 namespace detail {
-inline pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                   int out_fd, int err_fd) {
+inline pid_t spawn(const std::vector<std::string>& argv,
+                   const std::map<std::string, std::string>& env, int out_fd, int err_fd) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out_fd, 1);

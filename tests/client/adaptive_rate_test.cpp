@@ -46,11 +46,11 @@ std::vector<std::pair<double, bool>> scripted_events(double start) {
       events.emplace_back(t, throttle_every > 0 && i % throttle_every == 0);
     }
   };
-  run(20, 3, 0);    // ramp: successes only
-  run(40, 2, 7);    // pushing past the limit: every 7th answer a throttle
-  run(10, 4, 0);    // backed off: recovery along the cubic
+  run(20, 3, 0);  // ramp: successes only
+  run(40, 2, 7);  // pushing past the limit: every 7th answer a throttle
+  run(10, 4, 0);  // backed off: recovery along the cubic
   run(30, 1.5, 3);  // throttled hard
-  run(5, 6, 0);     // long recovery
+  run(5, 6, 0);  // long recovery
   run(60, 1, 20);
   return events;
 }
@@ -168,7 +168,8 @@ TEST(AdaptiveRate, GivesUpWithoutWaitingOrTakingWhenTheDeadlineIsTooClose) {
   EXPECT_DOUBLE_EQ(a.now, b.now);
 }
 
-const char* kOne = R"({"Parameters":[{"Name":"a","Type":"String","Value":"1","Version":1}],"InvalidParameters":[]})";
+const char* kOne =
+    R"({"Parameters":[{"Name":"a","Type":"String","Value":"1","Version":1}],"InvalidParameters":[]})";
 
 // The same script of answers through the client, standard vs adaptive: only adaptive waits
 // besides its backoff, and its waits follow the limiter.

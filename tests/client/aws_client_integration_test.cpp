@@ -32,9 +32,12 @@ json get_parameters(const json& req) {
       out["InvalidParameters"].push_back(n);
       continue;
     }
-    json p = {{"Name", plain},         {"Type", "String"},
-              {"Value", "v:" + plain + sel}, {"Version", 1},
-              {"LastModifiedDate", 1.7e9}, {"ARN", "arn:aws:ssm:us-east-1:1:parameter" + plain}};
+    json p = {{"Name", plain},
+              {"Type", "String"},
+              {"Value", "v:" + plain + sel},
+              {"Version", 1},
+              {"LastModifiedDate", 1.7e9},
+              {"ARN", "arn:aws:ssm:us-east-1:1:parameter" + plain}};
     if (!sel.empty()) p["Selector"] = sel;
     out["Parameters"].push_back(p);
   }
@@ -89,8 +92,8 @@ TEST_F(Fixture, GetParametersByPathFollowsTokensThroughAnEmptyPage) {
     if (token == "p2") return json{{"Parameters", json::array()}, {"NextToken", "p3"}};
     return json{{"Parameters", {{{"Name", "/a/last"}, {"Value", "y"}, {"Type", "String"}}}}};
   });
-  auto r = client(settings())->get_parameters_by_path(
-      "/a", false, {Filter{"Type", "Equals", {"String"}}}, false);
+  auto r = client(settings())
+               ->get_parameters_by_path("/a", false, {Filter{"Type", "Equals", {"String"}}}, false);
   EXPECT_EQ(r.size(), 11u);
   EXPECT_EQ(r.back().name, "/a/last");
   ASSERT_EQ(seen.size(), 3u);
@@ -107,7 +110,8 @@ TEST_F(Fixture, GetParameterAndItsErrors) {
     if (name == "/nope") {
       return json{{"__type", "com.amazonaws.ssm#ParameterNotFound"}, {"message", "no /nope"}};
     }
-    return json{{"Parameter", {{"Name", "/x"}, {"Value", "1"}, {"Version", 4}, {"Type", "String"}}}};
+    return json{
+        {"Parameter", {{"Name", "/x"}, {"Value", "1"}, {"Version", 4}, {"Type", "String"}}}};
   });
   auto c = client(settings());
   auto p = c->get_parameter("/x:4", true);

@@ -24,9 +24,8 @@ class CannedAws {
   using Handler = std::function<nlohmann::json(const nlohmann::json& request)>;
 
   CannedAws() {
-    server_.server().Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-      serve(req, res);
-    });
+    server_.server().Post(
+        "/", [this](const httplib::Request& req, httplib::Response& res) { serve(req, res); });
   }
 
   // Stops the server before the members its handlers use are destroyed.
@@ -64,7 +63,8 @@ class CannedAws {
  private:
   void serve(const httplib::Request& req, httplib::Response& res) {
     const int now = ++in_flight_;
-    for (int seen = max_in_flight_.load(); now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
+    for (int seen = max_in_flight_.load();
+         now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
     }
     struct Leave {
       std::atomic<int>& n;
@@ -124,9 +124,9 @@ class CannedAws {
                     const std::string& message) {
     res.status = status;
     res.set_header("x-amzn-ErrorType", code);
-    res.set_content(nlohmann::json{{"__type", "com.amazonaws.ssm#" + code}, {"message", message}}
-                        .dump(),
-                    "application/x-amz-json-1.1");
+    res.set_content(
+        nlohmann::json{{"__type", "com.amazonaws.ssm#" + code}, {"message", message}}.dump(),
+        "application/x-amz-json-1.1");
   }
 
   // Checks the request's SigV4 signature as AWS would (proves what curl sent is what we signed).
@@ -141,8 +141,7 @@ class CannedAws {
       sr.headers.emplace_back(k, v);
     }
     sr.body = req.body;
-    const std::string expected =
-        aws::expected_signature(sr, test_credentials().secret_access_key);
+    const std::string expected = aws::expected_signature(sr, test_credentials().secret_access_key);
     aws::ParsedAuthorization auth;
     if (expected.empty() ||
         !aws::parse_authorization(req.get_header_value("Authorization"), auth)) {

@@ -13,9 +13,9 @@
 namespace ssm_cache {
 namespace {
 
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using nlohmann::json;
 using testing_client::CannedAws;
 using testing_client::Fault;
 
@@ -24,14 +24,30 @@ using testing_client::Fault;
 class ScopedEnv {
  public:
   explicit ScopedEnv(const std::map<std::string, std::string>& vars) {
-    for (const char* k :
-         {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-          "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-          "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-          "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
-          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-          "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "http_proxy", "https_proxy",
-          "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) {
+    for (const char* k : {"AWS_REGION",
+                          "AWS_DEFAULT_REGION",
+                          "AWS_PROFILE",
+                          "AWS_DEFAULT_PROFILE",
+                          "AWS_ENDPOINT_URL",
+                          "AWS_ENDPOINT_URL_SSM",
+                          "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+                          "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                          "AWS_ACCESS_KEY_ID",
+                          "AWS_SECRET_ACCESS_KEY",
+                          "AWS_SESSION_TOKEN",
+                          "AWS_CA_BUNDLE",
+                          "AWS_MAX_ATTEMPTS",
+                          "AWS_RETRY_MODE",
+                          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                          "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                          "AWS_USE_FIPS_ENDPOINT",
+                          "AWS_USE_DUALSTACK_ENDPOINT",
+                          "http_proxy",
+                          "https_proxy",
+                          "HTTP_PROXY",
+                          "HTTPS_PROXY",
+                          "ALL_PROXY",
+                          "all_proxy"}) {
       save(k);
       ::unsetenv(k);
     }

@@ -32,9 +32,9 @@ inline http::Response json_response(int status, std::string body, http::Headers 
 
 inline http::Response aws_error(int status, const std::string& code,
                                 const std::string& message = "m", http::Headers headers = {}) {
-  return json_response(status, R"({"__type":"com.amazonaws.ssm#)" + code +
-                                   R"(","message":")" + message + R"("})",
-                       std::move(headers));
+  return json_response(
+      status, R"({"__type":"com.amazonaws.ssm#)" + code + R"(","message":")" + message + R"("})",
+      std::move(headers));
 }
 
 class FakeTransport : public http::Transport {

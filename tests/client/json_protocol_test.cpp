@@ -41,16 +41,16 @@ TEST(JsonProtocolBuild, GetParametersByPathBody) {
           {Filter{"Type", "Equals", {"StringList"}}, Filter{"Label", "Equals", {"prod", "b"}}},
           false, "tok=="),
       R"({"MaxResults":10,"NextToken":"tok==","ParameterFilters":[{"Key":"Type","Option":"Equals","Values":["StringList"]},{"Key":"Label","Option":"Equals","Values":["prod","b"]}],"Path":"/app","Recursive":false,"WithDecryption":false})");
-  EXPECT_EQ(build_get_parameters_by_path_body("/k", true,
-                                              {Filter{"KeyId", "BeginsWith", {"alias/x"}}}, true,
-                                              ""),
-            R"({"MaxResults":10,"ParameterFilters":[{"Key":"KeyId","Option":"BeginsWith","Values":["alias/x"]}],"Path":"/k","Recursive":true,"WithDecryption":true})");
+  EXPECT_EQ(
+      build_get_parameters_by_path_body("/k", true, {Filter{"KeyId", "BeginsWith", {"alias/x"}}},
+                                        true, ""),
+      R"({"MaxResults":10,"ParameterFilters":[{"Key":"KeyId","Option":"BeginsWith","Values":["alias/x"]}],"Path":"/k","Recursive":true,"WithDecryption":true})");
 }
 
 TEST(JsonProtocolBuild, RejectsFilterKeysTheApiRefuses) {
-  EXPECT_THROW(build_get_parameters_by_path_body("/a", true, {Filter{"Name", "Equals", {"x"}}},
-                                                 true, ""),
-               InvalidFilterError);
+  EXPECT_THROW(
+      build_get_parameters_by_path_body("/a", true, {Filter{"Name", "Equals", {"x"}}}, true, ""),
+      InvalidFilterError);
 }
 
 TEST(JsonProtocolBuild, SecretsBodies) {
@@ -88,7 +88,8 @@ TEST(JsonProtocolParse, GetParameters) {
 }
 
 TEST(JsonProtocolParse, EmptyListsAndAbsentFields) {
-  const auto r = parse_get_parameters_response(R"({"Parameters":[],"InvalidParameters":[]})", ctx());
+  const auto r =
+      parse_get_parameters_response(R"({"Parameters":[],"InvalidParameters":[]})", ctx());
   EXPECT_TRUE(r.parameters.empty());
   EXPECT_TRUE(r.invalid_parameters.empty());
   const auto r2 = parse_get_parameters_response(R"({})", ctx());
@@ -183,9 +184,9 @@ TEST(JsonProtocolParse, MalformedBodiesAreResponseErrorsThatDoNotEchoTheBody) {
                ResponseError);
   EXPECT_THROW(parse_get_secret_value_response(R"({"Name":"x"})", ctx("GetSecretValue")),
                ResponseError);
-  EXPECT_THROW(parse_get_secret_value_response(R"({"Name":"x","SecretBinary":"!!"})",
-                                               ctx("GetSecretValue")),
-               ResponseError);
+  EXPECT_THROW(
+      parse_get_secret_value_response(R"({"Name":"x","SecretBinary":"!!"})", ctx("GetSecretValue")),
+      ResponseError);
   EXPECT_THROW(parse_get_parameters_by_path_response(R"({"NextToken":5})", ctx()), ResponseError);
   // Beyond system_clock's int64 nanoseconds (year 2262): an error, not an overflow (fuzzer find).
   EXPECT_THROW(parse_get_secret_value_response(
@@ -311,8 +312,11 @@ TEST(JsonProtocolWrites, PutBodiesAreByteExact) {
   EXPECT_EQ(build_put_parameter_body("/a", "v", {}),
             R"({"Name":"/a","Overwrite":false,"Type":"String","Value":"v"})");
   EXPECT_EQ(build_put_parameter_body("/a", "v",
-                                     {.type = "SecureString", .overwrite = true, .tier = "Advanced",
-                                      .key_id = "alias/k", .description = "d"}),
+                                     {.type = "SecureString",
+                                      .overwrite = true,
+                                      .tier = "Advanced",
+                                      .key_id = "alias/k",
+                                      .description = "d"}),
             R"({"Description":"d","KeyId":"alias/k","Name":"/a","Overwrite":true,)"
             R"("Tier":"Advanced","Type":"SecureString","Value":"v"})");
   EXPECT_EQ(build_put_secret_value_body("db", "pw", "tok-1"),
@@ -320,8 +324,8 @@ TEST(JsonProtocolWrites, PutBodiesAreByteExact) {
 }
 
 TEST(JsonProtocolWrites, PutResponsesParsedAndCheckedWithoutQuotingTheBody) {
-  const auto p = parse_put_parameter_response(R"({"Version":3,"Tier":"Standard"})",
-                                              ctx("PutParameter"));
+  const auto p =
+      parse_put_parameter_response(R"({"Version":3,"Tier":"Standard"})", ctx("PutParameter"));
   EXPECT_EQ(p.version, 3);
   EXPECT_EQ(p.tier, "Standard");
   try {

@@ -91,8 +91,8 @@ TEST(LocalServer, EveryOperation) {
 TEST(LocalServer, ServerErrorDroppedOrTruncatedAnswerThenSuccess) {
   for (const char* fault : {"--error-rate", "--drop-rate", "--truncate-rate"}) {
     // One fault, on the first GetParameter call only (seeding is not affected).
-    local_test::ServerProcess server({"--quiet", fault, "1", "--max-faults", "1",
-                                      "--fault-targets", "AmazonSSM.GetParameter"});
+    local_test::ServerProcess server(
+        {"--quiet", fault, "1", "--max-faults", "1", "--fault-targets", "AmazonSSM.GetParameter"});
     local_test::SignedClient seed(server.port());
     put(seed, "/x", "1");
     EXPECT_EQ(client_for(server)->get_parameter("/x", true).value, "1") << fault;

@@ -101,11 +101,15 @@ TEST(RetryLoop, FreeRetriesAreNotCountedAndDoNotSleep) {
   Harness h;
   RetryHooks hooks;
   int calls = 0;
-  hooks.decide = [&](const Error&) { return calls == 1 ? RetryDecision::retry_now : RetryDecision::retry; };
-  EXPECT_THROW(h.loop(2).run([&](const AttemptContext&) -> int {
-    ++calls;
-    throw transient_failure();
-  }, hooks),
+  hooks.decide = [&](const Error&) {
+    return calls == 1 ? RetryDecision::retry_now : RetryDecision::retry;
+  };
+  EXPECT_THROW(h.loop(2).run(
+                   [&](const AttemptContext&) -> int {
+                     ++calls;
+                     throw transient_failure();
+                   },
+                   hooks),
                TransportError);
   // One free retry, then the two counted attempts max_attempts allows.
   EXPECT_EQ(calls, 3);
@@ -116,7 +120,8 @@ TEST(RetryLoop, GiveUpHookShapesTheFinalErrorWithTheAttemptCount) {
   Harness h;
   RetryHooks hooks;
   hooks.give_up = [](const Error& e, int attempts) {
-    throw CredentialsError(std::string(e.what()) + " after " + std::to_string(attempts) + " attempts", true);
+    throw CredentialsError(
+        std::string(e.what()) + " after " + std::to_string(attempts) + " attempts", true);
   };
   try {
     h.loop(3).run([&](const AttemptContext&) -> int { throw transient_failure(); }, hooks);

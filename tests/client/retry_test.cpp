@@ -5,8 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "aws/retry.hpp"
@@ -26,7 +26,8 @@ using testing_client::header_of;
 using testing_client::json_response;
 using testing_client::settings_for;
 
-const char* kOne = R"({"Parameters":[{"Name":"a","Type":"String","Value":"1","Version":1}],"InvalidParameters":[]})";
+const char* kOne =
+    R"({"Parameters":[{"Name":"a","Type":"String","Value":"1","Version":1}],"InvalidParameters":[]})";
 
 TEST(Backoff, FullJitterCappedExponential) {
   aws::RetryOptions o;
@@ -129,9 +130,8 @@ TEST(Retry, PlainHttp503WithoutDocumentIsRetried) {
 
 TEST(Retry, NonRetryableCodesFailAtOnce) {
   for (const char* code : {"ParameterNotFound", "ParameterVersionNotFound", "InvalidKeyId",
-                           "AccessDeniedException", "ValidationException",
-                           "InvalidFilterKey", "UnrecognizedClientException",
-                           "ExpiredTokenException"}) {
+                           "AccessDeniedException", "ValidationException", "InvalidFilterKey",
+                           "UnrecognizedClientException", "ExpiredTokenException"}) {
     auto t = std::make_shared<FakeTransport>();
     FakeTime time;
     t->push(aws_error(400, code));
@@ -334,8 +334,8 @@ TEST(GetParameters, SameNameWithSeveralSelectorsMatchesEvenWithoutSelectorInRepl
   for (bool echo : {true, false}) {
     auto t = std::make_shared<FakeTransport>();
     t->set_handler(parameters_handler(echo));
-    auto r = aws::make_aws_client(settings_for(t))->get_parameters({"a", "a:1", "a:prod", "b"},
-                                                                  true);
+    auto r =
+        aws::make_aws_client(settings_for(t))->get_parameters({"a", "a:1", "a:prod", "b"}, true);
     ASSERT_EQ(r.parameters.size(), 4u);
     std::map<std::string, std::string> by_request;
     for (const auto& p : r.parameters) by_request[p.name + p.selector] = p.value;
@@ -369,8 +369,9 @@ TEST(ByPath, FollowsTokensThroughEmptyPagesAndRejectsBadPaths) {
   ASSERT_EQ(r.size(), 2u);
   const auto reqs = t->requests();
   ASSERT_EQ(reqs.size(), 3u);
-  EXPECT_EQ(reqs[2].body,
-            R"({"MaxResults":10,"NextToken":"t2","Path":"/a","Recursive":true,"WithDecryption":true})");
+  EXPECT_EQ(
+      reqs[2].body,
+      R"({"MaxResults":10,"NextToken":"t2","Path":"/a","Recursive":true,"WithDecryption":true})");
   EXPECT_THROW(client->get_parameters_by_path("a", true, {}, true), InvalidPathError);
 
   t->push(json_response(200, R"({"Parameters":[],"NextToken":"same"})"));

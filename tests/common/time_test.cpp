@@ -33,8 +33,8 @@ TEST(Iso8601, Parses) {
   ASSERT_TRUE(far);
   EXPECT_LT(*ancient, *base);
   EXPECT_GT(*far, *base);
-  for (const char* bad : {"", "2024-01-02", "2024-01-02T03:04:05", "2024-13-02T03:04:05Z", "2024-01-02T03:04:05Zx",
-                          "2024-01-02T03:04:05.Z", "yesterday"}) {
+  for (const char* bad : {"", "2024-01-02", "2024-01-02T03:04:05", "2024-13-02T03:04:05Z",
+                          "2024-01-02T03:04:05Zx", "2024-01-02T03:04:05.Z", "yesterday"}) {
     EXPECT_FALSE(parse_iso8601(bad)) << bad;
   }
 }
@@ -45,13 +45,15 @@ TEST(Iso8601, FormatRoundTripsThroughParse) {
   EXPECT_EQ(format_iso8601(t), "2031-02-03T04:05:06.789Z");
   EXPECT_EQ(parse_iso8601(format_iso8601(t)), *parse_iso8601("2031-02-03T04:05:06Z"));
   // Before the epoch the milliseconds still count forwards within the second.
-  EXPECT_EQ(format_iso8601(std::chrono::system_clock::time_point(-1ms)), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_iso8601(std::chrono::system_clock::time_point(-1ms)),
+            "1969-12-31T23:59:59.999Z");
 }
 
 TEST(Iso8601, UtcWithMilliseconds) {
   EXPECT_EQ(format_iso8601(std::chrono::system_clock::time_point(std::chrono::milliseconds(0))),
             "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(format_iso8601(std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000123))),
+  EXPECT_EQ(format_iso8601(
+                std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000123))),
             "2023-11-14T22:13:20.123Z");
 }
 
@@ -65,9 +67,9 @@ TEST(AmzDate, FormatsAndParses) {
   EXPECT_TRUE(parse_amz_date("20150830T123600Z", when));
   EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count(),
             1440938160);
-  for (const char* bad : {"", "20150830T123600", "2015083T123600ZZ", "20150230T123600Z",
-                          "20151330T123600Z", "20150830T243600Z", "20150830X123600Z",
-                          "2015-08-30T12:3Z"}) {
+  for (const char* bad :
+       {"", "20150830T123600", "2015083T123600ZZ", "20150230T123600Z", "20151330T123600Z",
+        "20150830T243600Z", "20150830X123600Z", "2015-08-30T12:3Z"}) {
     EXPECT_FALSE(parse_amz_date(bad, when)) << bad;
   }
 }

@@ -62,13 +62,15 @@ std::string metadata_credentials_json(const Keys& k) {
 class SsmStandIn {
  public:
   SsmStandIn()
-      : data_(write_temp_file(nlohmann::json{{"format", "ssm-cache-local"},
-                                             {"version", 1},
-                                             {"parameters", {{{"Name", kParameter}, {"Type", "String"}, {"Value", kValue}}}}}
+      : data_(write_temp_file(nlohmann::json{
+            {"format", "ssm-cache-local"},
+            {"version", 1},
+            {"parameters", {{{"Name", kParameter}, {"Type", "String"}, {"Value", kValue}}}}}
                                   .dump())),
-        process_({program("SSM_CACHE_LOCAL_BIN"), "--port", "0", "--quiet", "--data", data_, "--credentials",
-                  kEcs.id + ":" + kEcs.secret, kPod.id + ":" + kPod.secret, kEc2.id + ":" + kEc2.secret,
-                  kIrsa.id + ":" + kIrsa.secret, kSso.id + ":" + kSso.secret}) {
+        process_({program("SSM_CACHE_LOCAL_BIN"), "--port", "0", "--quiet", "--data", data_,
+                  "--credentials", kEcs.id + ":" + kEcs.secret, kPod.id + ":" + kPod.secret,
+                  kEc2.id + ":" + kEc2.secret, kIrsa.id + ":" + kIrsa.secret,
+                  kSso.id + ":" + kSso.secret}) {
     url_ = process_.wait_for_url();
   }
   ~SsmStandIn() { std::filesystem::remove(data_); }
@@ -114,7 +116,7 @@ class ContainerStandIn : public StandIn {
  public:
   explicit ContainerStandIn(const Keys& keys) {
     server().Get(".*", [this, body = metadata_credentials_json(keys)](const httplib::Request& req,
-                                                                       httplib::Response& res) {
+                                                                      httplib::Response& res) {
       record(req);
       res.set_content(body, "application/json");
     });
@@ -180,7 +182,8 @@ class TempHome {
 };
 
 /// Runs `argv` under `env -i`: only the variables given exist in its environment.
-ProgramResult run_clean(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+ProgramResult run_clean(const std::vector<std::string>& argv,
+                        const std::map<std::string, std::string>& env) {
   std::vector<std::string> command = {"/usr/bin/env", "-i"};
   for (const auto& [k, v] : env) command.push_back(k + "=" + v);
   command.insert(command.end(), argv.begin(), argv.end());
@@ -189,7 +192,8 @@ ProgramResult run_clean(const std::vector<std::string>& argv, const std::map<std
 
 /// What every environment sets besides its credential source: region, the SSM endpoint, and
 /// an instance metadata endpoint on loopback (the real one is never reached from a test).
-std::map<std::string, std::string> base_env(const TempHome& home, const SsmStandIn& ssm, const StandIn& imds) {
+std::map<std::string, std::string> base_env(const TempHome& home, const SsmStandIn& ssm,
+                                            const StandIn& imds) {
   return {{"HOME", home.path()},
           {"AWS_REGION", "us-east-1"},
           {"AWS_ENDPOINT_URL_SSM", ssm.url()},
@@ -198,7 +202,8 @@ std::map<std::string, std::string> base_env(const TempHome& home, const SsmStand
 
 /// The two programs a user runs: the CLI and an application using the library's default client.
 std::vector<std::vector<std::string>> readers() {
-  return {{program("SSM_CACHE_BIN"), "get", kParameter}, {program("DEPLOY_GET_PARAMETER_BIN"), kParameter}};
+  return {{program("SSM_CACHE_BIN"), "get", kParameter},
+          {program("DEPLOY_GET_PARAMETER_BIN"), kParameter}};
 }
 
 /// Both programs, with both HOMEs: each reads the parameter; returns how many runs there were.
@@ -209,7 +214,8 @@ int expect_every_program_reads(MakeEnv make_env) {
     TempHome home(other_profile_only);
     for (const auto& argv : readers()) {
       const ProgramResult r = run_clean(argv, make_env(home));
-      EXPECT_EQ(r.code, 0) << argv[0] << (other_profile_only ? " ([profile other] only)" : " (empty HOME)")
+      EXPECT_EQ(r.code, 0) << argv[0]
+                           << (other_profile_only ? " ([profile other] only)" : " (empty HOME)")
                            << "\nstderr: " << r.err;
       EXPECT_THAT(r.out, HasSubstr(kValue)) << argv[0];
       ++runs;
@@ -264,7 +270,8 @@ TEST(DeployEksPodIdentity, TokenFileIsSentAsAuthorization) {
   ImdsStandIn imds(&kEc2);
   TempHome token_dir(false);
   // What the EKS Pod Identity webhook mounts: a projected service account token, newline-ended.
-  const std::string token_file = token_dir.write("eks-pod-identity-token", "eyJhbGciOiJSUzI1NiJ9.pod.sig\n");
+  const std::string token_file =
+      token_dir.write("eks-pod-identity-token", "eyJhbGciOiJSUzI1NiJ9.pod.sig\n");
   const int runs = expect_every_program_reads([&](const TempHome& home) {
     auto env = base_env(home, ssm, imds);
     env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url() + "/v1/credentials";
@@ -282,7 +289,8 @@ TEST(DeployEksPodIdentity, TokenFileIsSentAsAuthorization) {
 
 TEST(DeployEksIrsa, WebIdentityTokenIsExchangedAtSts) {
   SsmStandIn ssm;
-  testing_aws::FakeSts sts(testing_aws::sts_success_xml("AssumeRoleWithWebIdentity", kIrsa.id, "2099-01-01T00:00:00Z"));
+  testing_aws::FakeSts sts(
+      testing_aws::sts_success_xml("AssumeRoleWithWebIdentity", kIrsa.id, "2099-01-01T00:00:00Z"));
   ImdsStandIn imds(&kEc2);
   TempHome token_dir(false);
   const std::string token_file = token_dir.write("irsa-token", "eyJhbGciOiJSUzI1NiJ9.irsa.sig");
@@ -307,7 +315,8 @@ TEST(DeployEksIrsa, WebIdentityTokenIsExchangedAtSts) {
 TEST(DeployEc2, InstanceRoleThroughImdsV2TokenFirst) {
   SsmStandIn ssm;
   ImdsStandIn imds(&kEc2);
-  const int runs = expect_every_program_reads([&](const TempHome& home) { return base_env(home, ssm, imds); });
+  const int runs =
+      expect_every_program_reads([&](const TempHome& home) { return base_env(home, ssm, imds); });
   const auto seen = imds.seen();
   ASSERT_EQ(static_cast<int>(seen.size()), 3 * runs);  // token, role name, role credentials
   for (std::size_t i = 0; i < seen.size(); i += 3) {
@@ -330,8 +339,9 @@ TEST(DeployNowhere, OneErrorNamesEveryProviderAndWhy) {
       const ProgramResult r = run_clean(argv, base_env(home, ssm, imds));
       EXPECT_EQ(r.code, 1) << argv[0] << "\n" << r.err;
       EXPECT_THAT(r.err, HasSubstr("no AWS credentials found")) << argv[0];
-      for (const char* why : {"AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE", "no profile 'default'",
-                              "AWS_CONTAINER_CREDENTIALS_FULL_URI", "no IAM role"}) {
+      for (const char* why :
+           {"AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE", "no profile 'default'",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI", "no IAM role"}) {
         EXPECT_THAT(r.err, HasSubstr(why)) << argv[0];
       }
       EXPECT_THAT(r.err, Not(HasSubstr(ImdsStandIn::kSessionToken)));
@@ -355,7 +365,8 @@ TEST(DeployNowhere, ANamedProfileThatIsMissingIsAClearError) {
   }
   auto cli = env;
   cli.erase("AWS_PROFILE");
-  const ProgramResult r = run_clean({program("SSM_CACHE_BIN"), "--profile", "missing", "get", kParameter}, cli);
+  const ProgramResult r =
+      run_clean({program("SSM_CACHE_BIN"), "--profile", "missing", "get", kParameter}, cli);
   EXPECT_EQ(r.code, 2);  // a setting to fix, as for a usage error
   EXPECT_THAT(r.err, HasSubstr("'missing'"));
   EXPECT_THAT(r.err, HasSubstr("--profile"));
@@ -367,7 +378,8 @@ class SsoPortalStandIn : public StandIn {
  public:
   static constexpr const char* kAccessToken = "aoaAAAAAGlaptopSsoAccessToken";
   SsoPortalStandIn() {
-    server().Get("/federation/credentials", [this](const httplib::Request& req, httplib::Response& res) {
+    server().Get("/federation/credentials", [this](const httplib::Request& req,
+                                                   httplib::Response& res) {
       record(req);
       if (req.get_header_value("x-amz-sso_bearer_token") != kAccessToken) {
         res.status = 401;
@@ -390,12 +402,15 @@ class SsoPortalStandIn : public StandIn {
 /// ~/.aws as `aws configure sso` and `aws sso login` leave it: an SSO profile, its
 /// sso-session, and the token cache file named by the SHA-1 of the session name (botocore's
 /// rule, checked in tests/aws/credentials_sso_test.cpp).
-void write_sso_login(const TempHome& home, const std::string& profile_section, const std::string& expires_at) {
+void write_sso_login(const TempHome& home, const std::string& profile_section,
+                     const std::string& expires_at) {
   std::filesystem::create_directories(home.path() + "/.aws/sso/cache");
   std::ofstream(home.path() + "/.aws/config")
       << "[profile other]\nregion = eu-west-1\n"
-      << profile_section << "\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = ReadParams\n"
-      << "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n";
+      << profile_section
+      << "\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = ReadParams\n"
+      << "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = "
+         "eu-west-1\n";
   std::ofstream(home.path() + "/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
       << nlohmann::json{{"startUrl", "https://corp.awsapps.com/start"},
                         {"region", "eu-west-1"},
@@ -424,7 +439,8 @@ TEST(DeployLaptop, SsoLoginTokenIsExchangedAtThePortal) {
     }
     if (section == "[profile dev]") {
       env.erase("AWS_PROFILE");
-      const ProgramResult r = run_clean({program("SSM_CACHE_BIN"), "--profile", "dev", "get", kParameter}, env);
+      const ProgramResult r =
+          run_clean({program("SSM_CACHE_BIN"), "--profile", "dev", "get", kParameter}, env);
       EXPECT_EQ(r.code, 0) << r.err;
       ++runs;
     }
@@ -452,7 +468,7 @@ TEST(DeployLaptop, AnExpiredSsoTokenSaysToLogInAgain) {
     EXPECT_THAT(r.err, Not(HasSubstr(SsoPortalStandIn::kAccessToken)));
   }
   EXPECT_TRUE(portal.seen().empty());  // an expired token is never sent
-  EXPECT_TRUE(imds.seen().empty());    // nor does the chain fall through to other credentials
+  EXPECT_TRUE(imds.seen().empty());  // nor does the chain fall through to other credentials
 }
 
 /// A container agent that never answers in time (held until the test ends).
@@ -461,7 +477,8 @@ class HangingContainerStandIn : public StandIn {
   HangingContainerStandIn() {
     server().Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
       record(req);
-      for (int i = 0; i < 200 && !released_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      for (int i = 0; i < 200 && !released_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       res.status = 503;
     });
     start();
@@ -487,8 +504,9 @@ TEST(DeployCli, DebugShowsEachExchangeAndNoSecret) {
   EXPECT_THAT(r.err, HasSubstr("debug: < HTTP 200 from " + agent.url() + "/creds"));
   EXPECT_THAT(r.err, HasSubstr("(AmazonSSM.GetParameter"));
   EXPECT_THAT(r.err, HasSubstr("debug: < HTTP 200 from " + ssm.url()));
-  for (const std::string& secret : {std::string("ecs-full-uri-token"), kEcs.secret, kEcs.token, std::string(kValue),
-                                    std::string("task=1"), std::string("Signature=")}) {
+  for (const std::string& secret :
+       {std::string("ecs-full-uri-token"), kEcs.secret, kEcs.token, std::string(kValue),
+        std::string("task=1"), std::string("Signature=")}) {
     EXPECT_THAT(r.err, Not(HasSubstr(secret)));
   }
 }
@@ -501,7 +519,8 @@ TEST(DeployCli, TimeoutBoundsTheWholeCommandCredentialLookupIncluded) {
   auto env = base_env(home, ssm, imds);
   env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url() + "/creds";
   const auto start = std::chrono::steady_clock::now();
-  const ProgramResult r = run_clean({program("SSM_CACHE_BIN"), "--timeout", "1", "get", kParameter}, env);
+  const ProgramResult r =
+      run_clean({program("SSM_CACHE_BIN"), "--timeout", "1", "get", kParameter}, env);
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("--timeout 1"));

@@ -38,15 +38,18 @@ constexpr auto kHangBound = 90s;
 const std::string kOld = "old-s3cr3t-value";
 const std::string kNew = "new-s3cr3t-value";
 
-std::shared_ptr<ssm_cache::AwsClient> make_client(const std::string& url,
-                                                  std::chrono::milliseconds attempt_timeout = 2000ms,
-                                                  std::chrono::milliseconds deadline = 15000ms) {
+std::shared_ptr<ssm_cache::AwsClient> make_client(
+    const std::string& url, std::chrono::milliseconds attempt_timeout = 2000ms,
+    std::chrono::milliseconds deadline = 15000ms) {
   ssm_cache::AwsClientOptions o;
   o.region = "us-east-1";
   o.ssm_endpoint_url = url;
-  o.credentials = ssm_cache::make_static_credentials_provider(
-      {.credentials = {.access_key_id = "test", .secret_access_key = "test", .session_token = {},
-                       .expiration = {}, .provider = "static"}});
+  o.credentials =
+      ssm_cache::make_static_credentials_provider({.credentials = {.access_key_id = "test",
+                                                                   .secret_access_key = "test",
+                                                                   .session_token = {},
+                                                                   .expiration = {},
+                                                                   .provider = "static"}});
   o.connect_timeout = 1000ms;
   o.attempt_timeout = attempt_timeout;
   o.call_deadline = deadline;
@@ -89,9 +92,9 @@ class LocalFaults : public ::testing::Test {
   }
 
   void put(const std::string& name, const std::string& value) {
-    const auto r = admin_->call("AmazonSSM.PutParameter",
-                                json{{"Name", name}, {"Value", value}, {"Type", "SecureString"},
-                                     {"Overwrite", true}});
+    const auto r = admin_->call(
+        "AmazonSSM.PutParameter",
+        json{{"Name", name}, {"Value", value}, {"Type", "SecureString"}, {"Overwrite", true}});
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
@@ -103,8 +106,12 @@ class LocalFaults : public ::testing::Test {
     ASSERT_EQ(r.status, 200) << r.body;
   }
   void no_faults() {
-    faults({{"latency_ms", 0}, {"throttle_tps", 0}, {"error_rate", 0}, {"drop_rate", 0},
-            {"truncate_rate", 0}, {"max_faults", -1}});
+    faults({{"latency_ms", 0},
+            {"throttle_tps", 0},
+            {"error_rate", 0},
+            {"drop_rate", 0},
+            {"truncate_rate", 0},
+            {"max_faults", -1}});
   }
 
   std::int64_t calls() {
@@ -121,8 +128,8 @@ class LocalFaults : public ::testing::Test {
   // clock: advancing the clock expires it without waiting.
   ssm_cache::SSMParameter cached_parameter(const std::string& name) {
     put(name, kOld);
-    ssm_cache::SSMParameter p(name, {.max_age = 60s, .client = make_client(server_->url()),
-                                     .clock = clock_});
+    ssm_cache::SSMParameter p(
+        name, {.max_age = 60s, .client = make_client(server_->url()), .clock = clock_});
     EXPECT_EQ(within(kHangBound, [&] { return p.value(); }), kOld);
     put(name, kNew);
     return p;
@@ -170,7 +177,10 @@ TEST_F(LocalFaults, ThrottlingStormServesCachedValueAndRetriesWithinAttempts) {
   // An explicit refresh throws the AWS code, after at most kAttempts calls, keeping the value.
   const auto before_refresh = calls();
   try {
-    within(kHangBound, [&] { p.refresh(); return 0; });
+    within(kHangBound, [&] {
+      p.refresh();
+      return 0;
+    });
     ADD_FAILURE() << "refresh() succeeded while every call is throttled";
   } catch (const ssm_cache::AwsError& e) {
     EXPECT_EQ(e.code(), "ThrottlingException");
@@ -184,7 +194,10 @@ TEST_F(LocalFaults, ThrottlingStormServesCachedValueAndRetriesWithinAttempts) {
 
   // The storm ends: the next refresh brings the new value.
   no_faults();
-  within(kHangBound, [&] { p.refresh(); return 0; });
+  within(kHangBound, [&] {
+    p.refresh();
+    return 0;
+  });
   EXPECT_EQ(p.value(), kNew);
 }
 
@@ -193,7 +206,10 @@ TEST_F(LocalFaults, ServerErrorsAreRetriedThenReported) {
   faults({{"error_rate", 1}});
   const auto before = calls();
   try {
-    within(kHangBound, [&] { p.refresh(); return 0; });
+    within(kHangBound, [&] {
+      p.refresh();
+      return 0;
+    });
     ADD_FAILURE() << "refresh() succeeded while every call answers 500";
   } catch (const ssm_cache::AwsError& e) {
     EXPECT_EQ(e.http_status(), 500);
@@ -208,7 +224,10 @@ TEST_F(LocalFaults, ServerErrorsAreRetriedThenReported) {
   // One 500 then success: the retry hides it from the caller.
   faults({{"error_rate", 1}, {"max_faults", 1}});
   const auto before_retry = calls();
-  within(kHangBound, [&] { p.refresh(); return 0; });
+  within(kHangBound, [&] {
+    p.refresh();
+    return 0;
+  });
   EXPECT_EQ(p.value(), kNew);
   EXPECT_EQ(calls() - before_retry, 2);
 }
@@ -218,7 +237,10 @@ TEST_F(LocalFaults, DroppedConnectionsAreTransportErrors) {
   faults({{"drop_rate", 1}});
   const auto before = calls();
   try {
-    within(kHangBound, [&] { p.refresh(); return 0; });
+    within(kHangBound, [&] {
+      p.refresh();
+      return 0;
+    });
     ADD_FAILURE() << "refresh() succeeded while every connection is dropped";
   } catch (const ssm_cache::TransportError& e) {
     EXPECT_TRUE(e.transient());
@@ -235,7 +257,10 @@ TEST_F(LocalFaults, DroppedConnectionsAreTransportErrors) {
   EXPECT_EQ(within(kHangBound, [&] { return p.value(); }), kOld);
 
   no_faults();
-  within(kHangBound, [&] { p.refresh(); return 0; });
+  within(kHangBound, [&] {
+    p.refresh();
+    return 0;
+  });
   EXPECT_EQ(p.value(), kNew);
 }
 
@@ -244,7 +269,10 @@ TEST_F(LocalFaults, TruncatedBodiesNeverReplaceTheCachedValue) {
   faults({{"truncate_rate", 1}});
   const auto before = calls();
   try {
-    within(kHangBound, [&] { p.refresh(); return 0; });
+    within(kHangBound, [&] {
+      p.refresh();
+      return 0;
+    });
     ADD_FAILURE() << "refresh() succeeded while every body is truncated";
   } catch (const ssm_cache::Error& e) {
     // A body cut short is a transport failure (the Content-Length was not honoured).
@@ -257,15 +285,18 @@ TEST_F(LocalFaults, TruncatedBodiesNeverReplaceTheCachedValue) {
   EXPECT_EQ(p.value(), kOld);
 
   no_faults();
-  within(kHangBound, [&] { p.refresh(); return 0; });
+  within(kHangBound, [&] {
+    p.refresh();
+    return 0;
+  });
   EXPECT_EQ(p.value(), kNew);
 }
 
 TEST_F(LocalFaults, GroupRefreshIsAllOrNothingUnderIntermittentFaults) {
   // 30 names: three GetParameters chunks; half the calls fail. A refresh either brings every
   // new value or keeps every old one, never a mix.
-  ssm_cache::SSMParameterGroup group({.max_age = 60s, .client = make_client(server_->url()),
-                                      .clock = clock_});
+  ssm_cache::SSMParameterGroup group(
+      {.max_age = 60s, .client = make_client(server_->url()), .clock = clock_});
   std::vector<ssm_cache::SSMParameter> params;
   for (int i = 0; i < 30; ++i) {
     const std::string name = "/f/group/p" + std::to_string(i);
@@ -278,7 +309,10 @@ TEST_F(LocalFaults, GroupRefreshIsAllOrNothingUnderIntermittentFaults) {
   faults({{"error_rate", 0.5}});
   for (int round = 0; round < 5; ++round) {
     try {
-      within(kHangBound, [&] { group.refresh(); return 0; });
+      within(kHangBound, [&] {
+        group.refresh();
+        return 0;
+      });
     } catch (const ssm_cache::Error& e) {
       EXPECT_TRUE(e.transient()) << e.what();
       expect_no_value_in(e.what());
@@ -301,7 +335,10 @@ TEST_F(LocalFaults, ServerKilledMidRunAndRestarted) {
   // Connection refused: the last good value is served, and an explicit refresh says why.
   EXPECT_EQ(within(kHangBound, [&] { return p.value(); }), kOld);
   try {
-    within(kHangBound, [&] { p.refresh(); return 0; });
+    within(kHangBound, [&] {
+      p.refresh();
+      return 0;
+    });
     ADD_FAILURE() << "refresh() succeeded with the server down";
   } catch (const ssm_cache::TransportError& e) {
     EXPECT_TRUE(e.transient());
@@ -311,7 +348,10 @@ TEST_F(LocalFaults, ServerKilledMidRunAndRestarted) {
 
   // Back on the same port with the same data: the next refresh gets the new value.
   start({"--data", data, "--port", std::to_string(port)});
-  within(kHangBound, [&] { p.refresh(); return 0; });
+  within(kHangBound, [&] {
+    p.refresh();
+    return 0;
+  });
   EXPECT_EQ(p.value(), kNew);
 }
 
@@ -322,9 +362,10 @@ class RawFaults : public ::testing::Test {
   ssm_cache::SSMParameter cached_parameter(std::chrono::milliseconds attempt_timeout = 2000ms,
                                            std::chrono::milliseconds deadline = 15000ms) {
     server_.set_value(kOld);
-    ssm_cache::SSMParameter p(
-        "/f/a", {.max_age = 60s, .client = make_client(server_.url(), attempt_timeout, deadline),
-                 .clock = clock_});
+    ssm_cache::SSMParameter p("/f/a",
+                              {.max_age = 60s,
+                               .client = make_client(server_.url(), attempt_timeout, deadline),
+                               .clock = clock_});
     EXPECT_EQ(within(kHangBound, [&] { return p.value(); }), kOld);
     server_.set_value(kNew);
     return p;
@@ -335,7 +376,13 @@ class RawFaults : public ::testing::Test {
     server_.set_mode(mode);
     const int before = server_.requests();
     try {
-      within(kHangBound, [&] { p.refresh(); return 0; }, [&] { server_.stop(); });
+      within(
+          kHangBound,
+          [&] {
+            p.refresh();
+            return 0;
+          },
+          [&] { server_.stop(); });
       ADD_FAILURE() << "refresh() accepted a broken body";
     } catch (const ssm_cache::ResponseError& e) {
       EXPECT_FALSE(e.transient());
@@ -346,7 +393,10 @@ class RawFaults : public ::testing::Test {
     EXPECT_EQ(p.value(), kOld);  // still fresh on the manual clock: no call, old value
 
     server_.set_mode(RawServer::Mode::kGood);
-    within(kHangBound, [&] { p.refresh(); return 0; });
+    within(kHangBound, [&] {
+      p.refresh();
+      return 0;
+    });
     EXPECT_EQ(p.value(), kNew);
   }
 
@@ -370,11 +420,12 @@ TEST_F(RawFaults, HtmlBodyIsAResponseErrorAndKeepsTheValue) {
 TEST_F(RawFaults, ServerThatNeverAnswersTimesOutWithinTheDeadline) {
   // Short per-attempt timeout and deadline; the wait is bounded far above them.
   server_.set_mode(RawServer::Mode::kSilent);
-  ssm_cache::SSMParameter p("/f/silent",
-                            {.max_age = 60s, .client = make_client(server_.url(), 300ms, 3000ms),
-                             .clock = clock_});
+  ssm_cache::SSMParameter p(
+      "/f/silent",
+      {.max_age = 60s, .client = make_client(server_.url(), 300ms, 3000ms), .clock = clock_});
   try {
-    within(kHangBound, [&] { return p.value(); }, [&] { server_.stop(); });
+    within(
+        kHangBound, [&] { return p.value(); }, [&] { server_.stop(); });
     ADD_FAILURE() << "value() succeeded from a server that never answers";
   } catch (const ssm_cache::TransportError& e) {
     EXPECT_TRUE(e.timeout()) << e.what();
@@ -390,7 +441,9 @@ TEST_F(RawFaults, ServerThatStopsAnsweringServesTheCachedValue) {
   server_.set_mode(RawServer::Mode::kSilent);
   clock_->advance(61s);
   const int before = server_.requests();
-  EXPECT_EQ(within(kHangBound, [&] { return p.value(); }, [&] { server_.stop(); }), kOld);
+  EXPECT_EQ(within(
+                kHangBound, [&] { return p.value(); }, [&] { server_.stop(); }),
+            kOld);
   EXPECT_LE(server_.requests() - before, kAttempts);
 }
 

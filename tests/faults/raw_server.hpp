@@ -24,11 +24,11 @@ namespace faults_test {
 class RawServer {
  public:
   enum class Mode {
-    kGood,        ///< a valid GetParameters answer with value() for every name asked
-    kMalformed,   ///< 200 with a body cut in the middle of the JSON (Content-Length matches)
-    kWrongType,   ///< 200 with valid JSON whose Value is a number
-    kHtml,        ///< 200 with an HTML page
-    kSilent,      ///< reads the request, never answers
+    kGood,  ///< a valid GetParameters answer with value() for every name asked
+    kMalformed,  ///< 200 with a body cut in the middle of the JSON (Content-Length matches)
+    kWrongType,  ///< 200 with valid JSON whose Value is a number
+    kHtml,  ///< 200 with an HTML page
+    kSilent,  ///< reads the request, never answers
   };
 
   RawServer() {
@@ -38,7 +38,8 @@ class RawServer {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0) {
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 16) != 0) {
       ::close(fd_);
       throw std::runtime_error("bind/listen on 127.0.0.1 failed");
     }
@@ -138,25 +139,29 @@ class RawServer {
         const auto req = nlohmann::json::parse(request_body, nullptr, false);
         if (req.is_object() && req.contains("Names") && req["Names"].is_array()) {
           for (const auto& n : req["Names"]) {
-            params.push_back({{"Name", n}, {"Type", "String"}, {"Value", value}, {"Version", 1},
+            params.push_back({{"Name", n},
+                              {"Type", "String"},
+                              {"Value", value},
+                              {"Version", 1},
                               {"ARN", "arn:aws:ssm:us-east-1:000000000000:parameter"},
-                              {"DataType", "text"}, {"LastModifiedDate", 1700000000.0}});
+                              {"DataType", "text"},
+                              {"LastModifiedDate", 1700000000.0}});
           }
         }
-        body = nlohmann::json{{"Parameters", params}, {"InvalidParameters", nlohmann::json::array()}}.dump();
+        body =
+            nlohmann::json{{"Parameters", params}, {"InvalidParameters", nlohmann::json::array()}}
+                .dump();
         break;
       }
       case Mode::kMalformed:
         body = R"({"InvalidParameters":[],"Parameters":[{"Name":"/f/a","Type":"String","Val)";
         break;
       case Mode::kWrongType:
-        body = R"({"InvalidParameters":[],"Parameters":[{"Name":"/f/a","Type":"String","Value":5,"Version":1}]})";
+        body =
+            R"({"InvalidParameters":[],"Parameters":[{"Name":"/f/a","Type":"String","Value":5,"Version":1}]})";
         break;
-      case Mode::kHtml:
-        body = "<html><body>Service Unavailable</body></html>";
-        break;
-      case Mode::kSilent:
-        break;
+      case Mode::kHtml: body = "<html><body>Service Unavailable</body></html>"; break;
+      case Mode::kSilent: break;
     }
     return "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\n"
            "x-amzn-RequestId: raw-1\r\nContent-Length: " +

@@ -69,7 +69,9 @@ class LoopbackServer {
     server_->set_tcp_nodelay(true);
     // A kept-alive connection holds a server thread while idle: enough threads that clients
     // with many pooled connections never queue behind idle ones.
-    server_->new_task_queue = [] { return new httplib::ThreadPool(32); };  // else Nagle + delayed ACK add 40 ms per exchange
+    server_->new_task_queue = [] {
+      return new httplib::ThreadPool(32);
+    };  // else Nagle + delayed ACK add 40 ms per exchange
     server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
       ++requests_;
       std::lock_guard lock(mutex_);
@@ -98,8 +100,8 @@ class SelfSignedCert {
     key_ = dir_ + "/key.pem";
     const std::string cmd =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-        "-addext subjectAltName=IP:127.0.0.1 -keyout " + key_ + " -out " + cert_ +
-        " >/dev/null 2>&1";
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key_ + " -out " + cert_ + " >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
   }
   ~SelfSignedCert() {

@@ -23,8 +23,10 @@ constexpr const char* kAws = "/usr/bin/aws";
 class AwsCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kAws)) GTEST_SKIP() << "the AWS CLI (Debian awscli) is not installed at " << kAws;
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--admin-token", kAdminToken});
+    if (!std::filesystem::exists(kAws))
+      GTEST_SKIP() << "the AWS CLI (Debian awscli) is not installed at " << kAws;
+    server_ =
+        std::make_unique<ServerProcess>(std::vector<std::string>{"--admin-token", kAdminToken});
     local_test::write_file(config_dir_.file("config"), "");
     local_test::write_file(config_dir_.file("credentials"), "");
   }
@@ -32,14 +34,15 @@ class AwsCliTest : public ::testing::Test {
   CommandResult aws(std::vector<std::string> args) {
     std::vector<std::string> argv = {kAws, "--endpoint-url", server_->url(), "--output", "json"};
     argv.insert(argv.end(), args.begin(), args.end());
-    return local_test::run_command(argv, {{"AWS_ACCESS_KEY_ID", "test"},
-                                          {"AWS_SECRET_ACCESS_KEY", "test"},
-                                          {"AWS_REGION", "us-east-1"},
-                                          {"AWS_DEFAULT_REGION", "us-east-1"},
-                                          {"AWS_CONFIG_FILE", config_dir_.file("config")},
-                                          {"AWS_SHARED_CREDENTIALS_FILE", config_dir_.file("credentials")},
-                                          {"AWS_EC2_METADATA_DISABLED", "true"},
-                                          {"AWS_PAGER", ""}});
+    return local_test::run_command(
+        argv, {{"AWS_ACCESS_KEY_ID", "test"},
+               {"AWS_SECRET_ACCESS_KEY", "test"},
+               {"AWS_REGION", "us-east-1"},
+               {"AWS_DEFAULT_REGION", "us-east-1"},
+               {"AWS_CONFIG_FILE", config_dir_.file("config")},
+               {"AWS_SHARED_CREDENTIALS_FILE", config_dir_.file("credentials")},
+               {"AWS_EC2_METADATA_DISABLED", "true"},
+               {"AWS_PAGER", ""}});
   }
 
   /// Runs the CLI, expects success, returns its JSON output.
@@ -82,7 +85,8 @@ TEST_F(AwsCliTest, PublicParameterSample) {
   std::map<std::string, std::string> values;
   for (const auto& p : ssm["Parameters"]) values[p["Name"]] = p["Value"];
   EXPECT_EQ(values[infra + "/regions/eu-west-1/longName"], "Europe (Ireland)");
-  EXPECT_EQ(values[infra + "/regions/eu-west-1/services/ssm/endpoint"], "ssm.eu-west-1.amazonaws.com");
+  EXPECT_EQ(values[infra + "/regions/eu-west-1/services/ssm/endpoint"],
+            "ssm.eu-west-1.amazonaws.com");
   const auto missing = aws({"ssm", "get-parameter", "--name", infra + "/regions/xx-nowhere-1"});
   EXPECT_EQ(missing.exit_code, 254);
   EXPECT_NE(missing.err.find("ParameterNotFound"), std::string::npos) << missing.err;
@@ -90,25 +94,33 @@ TEST_F(AwsCliTest, PublicParameterSample) {
 
 TEST_F(AwsCliTest, ParameterStoreAndSecretsManagerThenTheLibrary) {
   // --- put-parameter ---
-  EXPECT_EQ(ok({"ssm", "put-parameter", "--name", "/cli/app/name", "--value", "demo", "--type", "String",
-                "--description", "the name"})["Version"],
+  EXPECT_EQ(ok({"ssm", "put-parameter", "--name", "/cli/app/name", "--value", "demo", "--type",
+                "String", "--description", "the name"})["Version"],
             1);
-  const auto overwrite = aws({"ssm", "put-parameter", "--name", "/cli/app/name", "--value", "x", "--type", "String"});
+  const auto overwrite =
+      aws({"ssm", "put-parameter", "--name", "/cli/app/name", "--value", "x", "--type", "String"});
   EXPECT_EQ(overwrite.exit_code, 254);
   EXPECT_NE(overwrite.err.find("ParameterAlreadyExists"), std::string::npos) << overwrite.err;
-  EXPECT_EQ(ok({"ssm", "put-parameter", "--name", "/cli/app/name", "--value", "demo2", "--overwrite"})["Version"], 2);
-  ok({"ssm", "put-parameter", "--name", "/cli/app/list", "--value", "a,b,c", "--type", "StringList"});
-  ok({"ssm", "put-parameter", "--name", "/cli/app/secret", "--value", "s3cr3t", "--type", "SecureString"});
-  ok({"ssm", "put-parameter", "--name", "/cli/app/sub/deep", "--value", "deep", "--type", "String"});
+  EXPECT_EQ(ok({"ssm", "put-parameter", "--name", "/cli/app/name", "--value", "demo2",
+                "--overwrite"})["Version"],
+            2);
+  ok({"ssm", "put-parameter", "--name", "/cli/app/list", "--value", "a,b,c", "--type",
+      "StringList"});
+  ok({"ssm", "put-parameter", "--name", "/cli/app/secret", "--value", "s3cr3t", "--type",
+      "SecureString"});
+  ok({"ssm", "put-parameter", "--name", "/cli/app/sub/deep", "--value", "deep", "--type",
+      "String"});
 
   // --- get-parameter ---
   auto got = ok({"ssm", "get-parameter", "--name", "/cli/app/name"});
   EXPECT_EQ(got["Parameter"]["Value"], "demo2");
   EXPECT_EQ(got["Parameter"]["Version"], 2);
   EXPECT_EQ(got["Parameter"]["ARN"], "arn:aws:ssm:us-east-1:000000000000:parameter/cli/app/name");
-  EXPECT_EQ(ok({"ssm", "get-parameter", "--name", "/cli/app/secret", "--with-decryption"})["Parameter"]["Value"],
+  EXPECT_EQ(ok({"ssm", "get-parameter", "--name", "/cli/app/secret",
+                "--with-decryption"})["Parameter"]["Value"],
             "s3cr3t");
-  EXPECT_NE(ok({"ssm", "get-parameter", "--name", "/cli/app/secret"})["Parameter"]["Value"], "s3cr3t");
+  EXPECT_NE(ok({"ssm", "get-parameter", "--name", "/cli/app/secret"})["Parameter"]["Value"],
+            "s3cr3t");
 
   // --- get-parameters ---
   got = ok({"ssm", "get-parameters", "--names", "/cli/app/name:1", "/cli/app/list", "/cli/nope"});
@@ -119,40 +131,44 @@ TEST_F(AwsCliTest, ParameterStoreAndSecretsManagerThenTheLibrary) {
   EXPECT_EQ(got["InvalidParameters"], json({"/cli/nope"}));
 
   // --- get-parameters-by-path ---
-  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive"})["Parameters"]),
+  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app",
+                      "--recursive"})["Parameters"]),
             V({"/cli/app/list", "/cli/app/name", "/cli/app/secret", "/cli/app/sub/deep"}));
-  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--no-recursive"})["Parameters"]),
+  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app",
+                      "--no-recursive"})["Parameters"]),
             V({"/cli/app/list", "/cli/app/name", "/cli/app/secret"}));
-  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive", "--parameter-filters",
-                      "Key=Type,Values=StringList"})["Parameters"]),
+  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive",
+                      "--parameter-filters", "Key=Type,Values=StringList"})["Parameters"]),
             V({"/cli/app/list"}));
-  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive", "--parameter-filters",
-                      "Key=Type,Option=BeginsWith,Values=Secure"})["Parameters"]),
-            V({"/cli/app/secret"}));
+  EXPECT_EQ(
+      names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive",
+                "--parameter-filters", "Key=Type,Option=BeginsWith,Values=Secure"})["Parameters"]),
+      V({"/cli/app/secret"}));
   // Server-side pages of one (MaxResults=1): the CLI follows every NextToken.
-  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive", "--page-size", "1"})
-                      ["Parameters"]),
+  EXPECT_EQ(names(ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive",
+                      "--page-size", "1"})["Parameters"]),
             V({"/cli/app/list", "/cli/app/name", "/cli/app/secret", "/cli/app/sub/deep"}));
   // --max-items: the CLI stops and hands back a token to resume from.
-  auto page = ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive", "--max-items", "3",
-                  "--page-size", "2"});
+  auto page = ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive",
+                  "--max-items", "3", "--page-size", "2"});
   EXPECT_EQ(names(page["Parameters"]), V({"/cli/app/list", "/cli/app/name", "/cli/app/secret"}));
   ASSERT_TRUE(page.contains("NextToken")) << page.dump();
-  page = ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive", "--max-items", "3",
-             "--page-size", "2", "--starting-token", page["NextToken"]});
+  page = ok({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--recursive", "--max-items",
+             "3", "--page-size", "2", "--starting-token", page["NextToken"]});
   EXPECT_EQ(names(page["Parameters"]), V({"/cli/app/sub/deep"}));
   EXPECT_FALSE(page.contains("NextToken"));
-  const auto bad_filter = aws({"ssm", "get-parameters-by-path", "--path", "/cli/app", "--parameter-filters",
-                               "Key=Name,Values=x"});
+  const auto bad_filter = aws({"ssm", "get-parameters-by-path", "--path", "/cli/app",
+                               "--parameter-filters", "Key=Name,Values=x"});
   EXPECT_EQ(bad_filter.exit_code, 254);
   EXPECT_NE(bad_filter.err.find("InvalidFilterKey"), std::string::npos) << bad_filter.err;
 
   // --- labels and history ---
-  const auto labeled = ok({"ssm", "label-parameter-version", "--name", "/cli/app/name", "--parameter-version", "1",
-                           "--labels", "stable", "1bad"});
+  const auto labeled = ok({"ssm", "label-parameter-version", "--name", "/cli/app/name",
+                           "--parameter-version", "1", "--labels", "stable", "1bad"});
   EXPECT_EQ(labeled["ParameterVersion"], 1);
   EXPECT_EQ(labeled["InvalidLabels"], json({"1bad"}));
-  EXPECT_EQ(ok({"ssm", "get-parameter", "--name", "/cli/app/name:stable"})["Parameter"]["Value"], "demo");
+  EXPECT_EQ(ok({"ssm", "get-parameter", "--name", "/cli/app/name:stable"})["Parameter"]["Value"],
+            "demo");
   const auto history = ok({"ssm", "get-parameter-history", "--name", "/cli/app/name"});
   ASSERT_EQ(history["Parameters"].size(), 2u);
   EXPECT_EQ(history["Parameters"][0]["Value"], "demo");
@@ -167,19 +183,22 @@ TEST_F(AwsCliTest, ParameterStoreAndSecretsManagerThenTheLibrary) {
   EXPECT_NE(gone.err.find("ParameterNotFound"), std::string::npos) << gone.err;
 
   // --- Secrets Manager ---
-  const auto created = ok({"secretsmanager", "create-secret", "--name", "cli/secret", "--secret-string", "first"});
+  const auto created =
+      ok({"secretsmanager", "create-secret", "--name", "cli/secret", "--secret-string", "first"});
   EXPECT_EQ(created["Name"], "cli/secret");
   EXPECT_TRUE(created.contains("VersionId"));
-  const auto put = ok({"secretsmanager", "put-secret-value", "--secret-id", "cli/secret", "--secret-string", "second"});
+  const auto put = ok({"secretsmanager", "put-secret-value", "--secret-id", "cli/secret",
+                       "--secret-string", "second"});
   EXPECT_EQ(put["VersionStages"], json({"AWSCURRENT"}));
   EXPECT_EQ(put["ARN"], created["ARN"]);
-  EXPECT_EQ(ok({"secretsmanager", "get-secret-value", "--secret-id", "cli/secret"})["SecretString"], "second");
-  const auto previous = ok({"secretsmanager", "get-secret-value", "--secret-id", "cli/secret", "--version-stage",
-                            "AWSPREVIOUS"});
+  EXPECT_EQ(ok({"secretsmanager", "get-secret-value", "--secret-id", "cli/secret"})["SecretString"],
+            "second");
+  const auto previous = ok({"secretsmanager", "get-secret-value", "--secret-id", "cli/secret",
+                            "--version-stage", "AWSPREVIOUS"});
   EXPECT_EQ(previous["SecretString"], "first");
   EXPECT_EQ(previous["VersionId"], created["VersionId"]);
-  EXPECT_EQ(ok({"ssm", "get-parameter", "--name", "/aws/reference/secretsmanager/cli/secret", "--with-decryption"})
-                ["Parameter"]["Value"],
+  EXPECT_EQ(ok({"ssm", "get-parameter", "--name", "/aws/reference/secretsmanager/cli/secret",
+                "--with-decryption"})["Parameter"]["Value"],
             "second");
 
   // --- the same values through the library ---
@@ -195,9 +214,10 @@ TEST_F(AwsCliTest, ParameterStoreAndSecretsManagerThenTheLibrary) {
          .credentials = ssm_cache::make_static_credentials_provider({.credentials = credentials})});
   } catch (const ssm_cache::ConfigurationError& e) {
     if (std::string(e.what()).find("not built yet") != std::string::npos) {
-      GTEST_SKIP() << "pending: ssm_cache::make_aws_client (the AWS client, engineer 'client') is still "
-                      "the placeholder, so the library half of this test cannot run: "
-                   << e.what();
+      GTEST_SKIP()
+          << "pending: ssm_cache::make_aws_client (the AWS client, engineer 'client') is still "
+             "the placeholder, so the library half of this test cannot run: "
+          << e.what();
     }
     throw;
   }

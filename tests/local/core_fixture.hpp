@@ -51,12 +51,12 @@ inline ssm_cache::local::HttpRequest signed_request(const std::string& target,
   req.body = body;
   ssm_cache::aws::SigningOptions options;
   options.region = spec.region;
-  options.service = !spec.service.empty()              ? spec.service
+  options.service = !spec.service.empty()                ? spec.service
                     : target.rfind("AmazonSSM.", 0) == 0 ? "ssm"
                                                          : "secretsmanager";
-  const auto when =
-      spec.when == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now()
-                                                           : spec.when;
+  const auto when = spec.when == std::chrono::system_clock::time_point{}
+                        ? std::chrono::system_clock::now()
+                        : spec.when;
   const auto result = ssm_cache::aws::sign_request(
       req, {spec.access_key, spec.secret, spec.session_token}, options, when);
   ssm_cache::local::HttpRequest out{req.method, req.target, req.headers, req.body};
@@ -71,8 +71,9 @@ class CoreTest : public ::testing::Test {
   /// A new server; without data it loads options.data_file, as the program does.
   void reset(ssm_cache::local::ServerOptions options,
              std::optional<ssm_cache::local::StoreData> data = std::nullopt) {
-    server_ = data ? std::make_unique<ssm_cache::local::LocalServer>(std::move(options), std::move(*data))
-                   : std::make_unique<ssm_cache::local::LocalServer>(std::move(options));
+    server_ =
+        data ? std::make_unique<ssm_cache::local::LocalServer>(std::move(options), std::move(*data))
+             : std::make_unique<ssm_cache::local::LocalServer>(std::move(options));
   }
 
   CoreReply send(const ssm_cache::local::HttpRequest& request) {

@@ -49,9 +49,9 @@ TEST(LocalDurability, FiftySigkillsLoseNoAcknowledgedWrite) {
       SignedClient client(server.port());
       for (int n = 0; !done; ++n) {
         const std::string name = "/kill/" + std::to_string(run) + "/" + std::to_string(n);
-        const Reply r = client.call(
-            "AmazonSSM.PutParameter",
-            json{{"Name", name}, {"Value", std::string(512, 'v')}, {"Type", "String"}});
+        const Reply r =
+            client.call("AmazonSSM.PutParameter",
+                        json{{"Name", name}, {"Value", std::string(512, 'v')}, {"Type", "String"}});
         if (r.status != 200) break;  // killed under us: not acknowledged
         acked_now.push_back(name);
       }
@@ -82,8 +82,9 @@ TEST(LocalDurability, SecondServerOnTheSameFileIsRefused) {
   EXPECT_NE(second.stderr_text().find("in use by another ssm-cache-local"), std::string::npos)
       << second.stderr_text();
   SignedClient client(first.port());
-  EXPECT_EQ(client.call("AmazonSSM.PutParameter",
-                        json{{"Name", "/still"}, {"Value", "ok"}, {"Type", "String"}})
+  EXPECT_EQ(client
+                .call("AmazonSSM.PutParameter",
+                      json{{"Name", "/still"}, {"Value", "ok"}, {"Type", "String"}})
                 .status,
             200);
 }

@@ -6,20 +6,20 @@
 namespace {
 
 using local_test::CoreTest;
+using nlohmann::json;
 using ssm_cache::local::FaultConfig;
 using ssm_cache::local::HttpRequest;
 using ssm_cache::local::HttpResponse;
-using nlohmann::json;
 
 class FaultsTest : public CoreTest {
  protected:
   local_test::CoreReply admin(const std::string& method, const std::string& path,
                               const std::string& body = {}) {
-    return send(HttpRequest{method,
-                            path,
-                            {{"Host", "127.0.0.1:4583"},
-                             {"Authorization", "Bearer " + server_->admin_token()}},
-                            body});
+    return send(HttpRequest{
+        method,
+        path,
+        {{"Host", "127.0.0.1:4583"}, {"Authorization", "Bearer " + server_->admin_token()}},
+        body});
   }
 };
 
@@ -68,7 +68,8 @@ TEST_F(FaultsTest, DropHappensBeforeTheActionTruncateAfter) {
 }
 
 TEST_F(FaultsTest, LatencyAndTargets) {
-  reset({.faults = {.latency_ms = 250, .error_rate = 1.0, .targets = {"AmazonSSM.GetParametersByPath"}}});
+  reset({.faults = {
+             .latency_ms = 250, .error_rate = 1.0, .targets = {"AmazonSSM.GetParametersByPath"}}});
   auto r = ssm("GetParameters", {{"Names", {"/a"}}});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.raw.delay.count(), 0);
@@ -96,7 +97,8 @@ TEST_F(FaultsTest, AdminEndpointsAreOffUnlessAsked) {
 
 TEST_F(FaultsTest, AdminFaultsEndpoint) {
   reset({.admin = true});
-  auto r = admin("PUT", "/_local/faults", R"({"error_rate": 1, "targets": ["AmazonSSM.GetParameter"]})");
+  auto r =
+      admin("PUT", "/_local/faults", R"({"error_rate": 1, "targets": ["AmazonSSM.GetParameter"]})");
   ASSERT_EQ(r.status, 200) << r.raw.body;
   EXPECT_EQ(r.json["error_rate"], 1.0);
   EXPECT_EQ(ssm("GetParameter", {{"Name", "/a"}}).status, 500);

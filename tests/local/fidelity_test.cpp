@@ -34,8 +34,8 @@ TEST_F(FidelityTest, RootNameWithAndWithoutSlashIsOneParameter) {
 // (API reference): a request constraint, so ValidationException, not InvalidLabels.
 TEST_F(FidelityTest, OverlongLabelIsValidationException) {
   put("/l", "v");
-  const auto r = ssm("LabelParameterVersion",
-                     {{"Name", "/l"}, {"Labels", {std::string(101, 'a')}}});
+  const auto r =
+      ssm("LabelParameterVersion", {{"Name", "/l"}, {"Labels", {std::string(101, 'a')}}});
   EXPECT_EQ(r.code(), "ValidationException");
   EXPECT_EQ(ssm("LabelParameterVersion", {{"Name", "/l"}, {"Labels", {std::string(100, 'a')}}})
                 .json["InvalidLabels"],
@@ -43,14 +43,17 @@ TEST_F(FidelityTest, OverlongLabelIsValidationException) {
 }
 
 TEST_F(FidelityTest, UnsupportedFeaturesAreRefusedNotIgnored) {
-  const auto policies = ssm("PutParameter",
-                            {{"Name", "/p"}, {"Value", "v"}, {"Type", "String"}, {"Tier", "Advanced"},
-                             {"Policies", R"([{"Type":"Expiration","Version":"1.0"}])"}});
+  const auto policies =
+      ssm("PutParameter", {{"Name", "/p"},
+                           {"Value", "v"},
+                           {"Type", "String"},
+                           {"Tier", "Advanced"},
+                           {"Policies", R"([{"Type":"Expiration","Version":"1.0"}])"}});
   EXPECT_EQ(policies.code(), "ValidationException");
   EXPECT_EQ(value_of("/p"), "<ParameterNotFound>");
-  const auto replica = sm("CreateSecret", {{"Name", "r"},
-                                           {"SecretString", "x"},
-                                           {"AddReplicaRegions", {{{"Region", "eu-west-1"}}}}});
+  const auto replica = sm(
+      "CreateSecret",
+      {{"Name", "r"}, {"SecretString", "x"}, {"AddReplicaRegions", {{{"Region", "eu-west-1"}}}}});
   EXPECT_EQ(replica.code(), "InvalidRequestException");
   EXPECT_EQ(sm("DescribeSecret", {{"SecretId", "r"}}).code(), "ResourceNotFoundException");
 }
@@ -69,7 +72,8 @@ TEST_F(FidelityTest, FirstVersionFromPutSecretValueIsCurrent) {
 
 // DeleteSecret with ForceDeleteWithoutRecovery of a secret that does not exist succeeds.
 TEST_F(FidelityTest, ForcedDeleteOfMissingSecretSucceeds) {
-  const auto r = sm("DeleteSecret", {{"SecretId", "never-made"}, {"ForceDeleteWithoutRecovery", true}});
+  const auto r =
+      sm("DeleteSecret", {{"SecretId", "never-made"}, {"ForceDeleteWithoutRecovery", true}});
   EXPECT_EQ(r.status, 200) << r.raw.body;
   EXPECT_EQ(r.json["Name"], "never-made");
   EXPECT_EQ(sm("DeleteSecret", {{"SecretId", "never-made"}}).code(), "ResourceNotFoundException");
@@ -123,19 +127,20 @@ TEST_F(FidelityTest, ListSecretsFilterWithoutKeyOrValuesIsInvalidParameter) {
 
 // AWS keeps one store per region; the region is the one in the request's credential scope.
 TEST_F(FidelityTest, EachRegionHasItsOwnStore) {
-  ASSERT_EQ(call("secretsmanager.CreateSecret", {{"Name", "shared-name"}, {"SecretString", "east1"}})
-                .status,
-            200);
-  const auto east2 = call("secretsmanager.CreateSecret",
-                          {{"Name", "shared-name"}, {"SecretString", "east2"}},
-                          {.region = "us-east-2"});
+  ASSERT_EQ(
+      call("secretsmanager.CreateSecret", {{"Name", "shared-name"}, {"SecretString", "east1"}})
+          .status,
+      200);
+  const auto east2 =
+      call("secretsmanager.CreateSecret", {{"Name", "shared-name"}, {"SecretString", "east2"}},
+           {.region = "us-east-2"});
   ASSERT_EQ(east2.status, 200) << east2.raw.body;
   EXPECT_NE(east2.json["ARN"].get<std::string>().find(":us-east-2:"), std::string::npos);
   EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "shared-name"}}).json["SecretString"], "east1");
   put("/only/east1", "v");
-  EXPECT_EQ(call("AmazonSSM.GetParameter", {{"Name", "/only/east1"}}, {.region = "us-east-2"})
-                .code(),
-            "ParameterNotFound");
+  EXPECT_EQ(
+      call("AmazonSSM.GetParameter", {{"Name", "/only/east1"}}, {.region = "us-east-2"}).code(),
+      "ParameterNotFound");
 }
 
 TEST_F(FidelityTest, RegionsArePersistedApart) {

@@ -5,8 +5,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -145,7 +145,9 @@ TEST(LocalFront, TricklingClientIsClosedAfterTheRequestReadDeadline) {
       const ssize_t n = ::recv(fd, &c, 1, 0);  // waits up to 1 s: EOF once the server closed
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) closed = true;
       if (lines % 5 == 0) {
-        const auto r = client.call("AmazonSSM.PutParameter", put_body("/t" + std::to_string(after_a_request) + "/" + std::to_string(lines)));
+        const auto r = client.call(
+            "AmazonSSM.PutParameter",
+            put_body("/t" + std::to_string(after_a_request) + "/" + std::to_string(lines)));
         EXPECT_EQ(r.status, 200) << r.body;
       }
     }

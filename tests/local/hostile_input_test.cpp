@@ -46,10 +46,9 @@ TEST_F(HostileInputTest, AllowedPatternOverAwsLimitIsValidationException) {
 
 TEST_F(HostileInputTest, PatternRe2CannotCompileIsInvalidAllowedPattern) {
   // A backreference is not regular; RE2 refuses it instead of backtracking.
-  const auto r = ssm("PutParameter", {{"Name", "/backref"},
-                                      {"Type", "String"},
-                                      {"AllowedPattern", "(a)\\1"},
-                                      {"Value", "aa"}});
+  const auto r = ssm(
+      "PutParameter",
+      {{"Name", "/backref"}, {"Type", "String"}, {"AllowedPattern", "(a)\\1"}, {"Value", "aa"}});
   EXPECT_EQ(r.code(), "InvalidAllowedPatternException");
   EXPECT_THROW((void)ssm_cache::local::full_match("a{1000}{1000}", "a"),
                ssm_cache::local::BadPattern);

@@ -19,7 +19,8 @@ class NewActionsTest : public CoreTest {};
 
 TEST_F(NewActionsTest, UnlabelParameterVersion) {
   put("/u", "v1");
-  ASSERT_EQ(ssm("LabelParameterVersion", {{"Name", "/u"}, {"Labels", {"live", "blue"}}}).status, 200);
+  ASSERT_EQ(ssm("LabelParameterVersion", {{"Name", "/u"}, {"Labels", {"live", "blue"}}}).status,
+            200);
   const auto r = ssm("UnlabelParameterVersion",
                      {{"Name", "/u"}, {"ParameterVersion", 1}, {"Labels", {"live", "nope"}}});
   ASSERT_EQ(r.status, 200) << r.raw.body;
@@ -27,10 +28,12 @@ TEST_F(NewActionsTest, UnlabelParameterVersion) {
   EXPECT_EQ(r.json["InvalidLabels"], json({"nope"}));
   EXPECT_EQ(value_of("/u:live"), "<ParameterNotFound>");
   EXPECT_EQ(value_of("/u:blue"), "v1");
-  EXPECT_EQ(ssm("UnlabelParameterVersion", {{"Name", "/u"}, {"ParameterVersion", 9}, {"Labels", {"blue"}}})
+  EXPECT_EQ(ssm("UnlabelParameterVersion",
+                {{"Name", "/u"}, {"ParameterVersion", 9}, {"Labels", {"blue"}}})
                 .code(),
             "ParameterVersionNotFound");
-  EXPECT_EQ(ssm("UnlabelParameterVersion", {{"Name", "/none"}, {"ParameterVersion", 1}, {"Labels", {"x"}}})
+  EXPECT_EQ(ssm("UnlabelParameterVersion",
+                {{"Name", "/none"}, {"ParameterVersion", 1}, {"Labels", {"x"}}})
                 .code(),
             "ParameterNotFound");
 }
@@ -42,10 +45,10 @@ TEST_F(NewActionsTest, ParameterTags) {
         .json["TagList"];
   };
   EXPECT_EQ(tags(), json::array());
-  ASSERT_EQ(ssm("AddTagsToResource", {{"ResourceType", "Parameter"},
-                                      {"ResourceId", "/t"},
-                                      {"Tags", {{{"Key", "env"}, {"Value", "dev"}},
-                                                {{"Key", "team"}, {"Value", "a"}}}}})
+  ASSERT_EQ(ssm("AddTagsToResource",
+                {{"ResourceType", "Parameter"},
+                 {"ResourceId", "/t"},
+                 {"Tags", {{{"Key", "env"}, {"Value", "dev"}}, {{"Key", "team"}, {"Value", "a"}}}}})
                 .status,
             200);
   ASSERT_EQ(ssm("AddTagsToResource", {{"ResourceType", "Parameter"},
@@ -59,8 +62,9 @@ TEST_F(NewActionsTest, ParameterTags) {
                 .status,
             200);
   EXPECT_EQ(tags(), json({{{"Key", "env"}, {"Value", "prod"}}}));
-  EXPECT_EQ(ssm("ListTagsForResource", {{"ResourceType", "Parameter"}, {"ResourceId", "/none"}}).code(),
-            "InvalidResourceId");
+  EXPECT_EQ(
+      ssm("ListTagsForResource", {{"ResourceType", "Parameter"}, {"ResourceId", "/none"}}).code(),
+      "InvalidResourceId");
   EXPECT_EQ(ssm("ListTagsForResource", {{"ResourceType", "Document"}, {"ResourceId", "/t"}}).code(),
             "InvalidResourceType");
 }
@@ -106,22 +110,24 @@ TEST_F(NewActionsTest, UpdateSecretVersionStageMovesLabels) {
                {{"SecretId", "st"}, {"VersionStage", "BLUE"}, {"MoveToVersionId", v2}})
                 .status,
             200);
-  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "st"}, {"VersionStage", "BLUE"}}).json["VersionId"], v2);
+  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "st"}, {"VersionStage", "BLUE"}}).json["VersionId"],
+            v2);
 }
 
 TEST_F(NewActionsTest, ListSecretVersionIdsPagesAndHidesDeprecated) {
   ASSERT_EQ(sm("CreateSecret", {{"Name", "l"}, {"SecretString", "v1"}}).status, 200);
   for (int i = 2; i <= 4; ++i) {
-    ASSERT_EQ(sm("PutSecretValue", {{"SecretId", "l"}, {"SecretString", "v" + std::to_string(i)}})
-                  .status,
-              200);
+    ASSERT_EQ(
+        sm("PutSecretValue", {{"SecretId", "l"}, {"SecretString", "v" + std::to_string(i)}}).status,
+        200);
   }
   // v1 and v2 no longer carry a label: deprecated.
   auto r = sm("ListSecretVersionIds", {{"SecretId", "l"}});
   ASSERT_EQ(r.status, 200) << r.raw.body;
   EXPECT_EQ(r.json["Versions"].size(), 2u);
   EXPECT_EQ(r.json["Name"], "l");
-  r = sm("ListSecretVersionIds", {{"SecretId", "l"}, {"IncludeDeprecated", true}, {"MaxResults", 3}});
+  r = sm("ListSecretVersionIds",
+         {{"SecretId", "l"}, {"IncludeDeprecated", true}, {"MaxResults", 3}});
   EXPECT_EQ(r.json["Versions"].size(), 3u);
   ASSERT_TRUE(r.json.contains("NextToken"));
   r = sm("ListSecretVersionIds", {{"SecretId", "l"},
@@ -144,7 +150,9 @@ TEST_F(NewActionsTest, GetRandomPasswordHonoursItsOptions) {
   ASSERT_EQ(pw.size(), 64u);
   bool digit = false;
   for (char c : pw) {
-    EXPECT_TRUE(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c))) << pw;
+    EXPECT_TRUE(std::islower(static_cast<unsigned char>(c)) ||
+                std::isdigit(static_cast<unsigned char>(c)))
+        << pw;
     EXPECT_EQ(std::string("abc").find(c), std::string::npos) << pw;
     digit = digit || std::isdigit(static_cast<unsigned char>(c));
   }
@@ -156,8 +164,9 @@ TEST_F(NewActionsTest, GetRandomPasswordHonoursItsOptions) {
 
 TEST_F(NewActionsTest, SecretTags) {
   ASSERT_EQ(sm("CreateSecret", {{"Name", "tg"}, {"SecretString", "v"}}).status, 200);
-  ASSERT_EQ(sm("TagResource", {{"SecretId", "tg"},
-                               {"Tags", {{{"Key", "env"}, {"Value", "dev"}}, {{"Key", "x"}, {"Value", "1"}}}}})
+  ASSERT_EQ(sm("TagResource",
+               {{"SecretId", "tg"},
+                {"Tags", {{{"Key", "env"}, {"Value", "dev"}}, {{"Key", "x"}, {"Value", "1"}}}}})
                 .status,
             200);
   EXPECT_EQ(sm("DescribeSecret", {{"SecretId", "tg"}}).json["Tags"].size(), 2u);

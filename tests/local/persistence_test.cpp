@@ -15,12 +15,12 @@ using local_test::CoreTest;
 using local_test::read_file;
 using local_test::TempDir;
 using local_test::write_file;
+using nlohmann::json;
 using ssm_cache::local::LoadDefaults;
 using ssm_cache::local::LoadError;
 using ssm_cache::local::parse_store;
 using ssm_cache::local::Random;
 using ssm_cache::local::serialize_store;
-using nlohmann::json;
 
 std::string load_error(const std::string& text) {
   Random random(1);
@@ -56,7 +56,9 @@ TEST(Persistence, ShortHandAndFullFormsLoad) {
   EXPECT_EQ(data.parameters.at("/app/h").current().version, 3);
   EXPECT_EQ(data.parameters.at("/app/h").find_label("prod")->value, "old");
   EXPECT_EQ(data.secrets.at("s1").find_stage("AWSCURRENT")->secret_string, "v");
-  EXPECT_EQ(data.secrets.at("s1").arn.rfind("arn:aws:secretsmanager:eu-west-1:000000000000:secret:s1-", 0), 0u);
+  EXPECT_EQ(data.secrets.at("s1").arn.rfind(
+                "arn:aws:secretsmanager:eu-west-1:000000000000:secret:s1-", 0),
+            0u);
   EXPECT_EQ(data.secrets.at("s2").find_version_id("a")->secret_binary, std::string("\0\x01", 2));
 
   // Serialized and parsed again: identical.
@@ -68,25 +70,31 @@ TEST(Persistence, CorruptFilesAreRefusedWithALocation) {
   EXPECT_NE(load_error("{not json").find("not valid JSON"), std::string::npos);
   EXPECT_NE(load_error("[]").find("JSON object"), std::string::npos);
   EXPECT_NE(load_error(R"({"version": 1e999})").find("not usable JSON"), std::string::npos);
-  EXPECT_NE(load_error(R"({"parameters": [{"Value": "x"}]})").find("parameters[0]: missing \"Name\""),
-            std::string::npos);
-  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Value": 5}]})").find("\"Value\" must be a string"),
+  EXPECT_NE(
+      load_error(R"({"parameters": [{"Value": "x"}]})").find("parameters[0]: missing \"Name\""),
+      std::string::npos);
+  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Value": 5}]})")
+                .find("\"Value\" must be a string"),
             std::string::npos);
   EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Value": "x", "Tpye": "String"}]})")
                 .find("unknown field \"Tpye\""),
             std::string::npos);
-  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a b", "Value": "x"}]})").find("invalid parameter name"),
+  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a b", "Value": "x"}]})")
+                .find("invalid parameter name"),
             std::string::npos);
-  EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Value": "x"}, {"Name": "/a", "Value": "y"}]})")
-                .find("appears twice"),
-            std::string::npos);
+  EXPECT_NE(
+      load_error(R"({"parameters": [{"Name": "/a", "Value": "x"}, {"Name": "/a", "Value": "y"}]})")
+          .find("appears twice"),
+      std::string::npos);
   EXPECT_NE(load_error(R"({"parameters": [{"Name": "/a", "Versions": [{"Version": 2, "Value": "x"},
             {"Version": 1, "Value": "y"}]}]})")
                 .find("ascending"),
             std::string::npos);
-  EXPECT_NE(load_error(R"({"secrets": [{"Name": "s", "Versions": [{"SecretString": "x", "VersionStages": ["BETA"]}]}]})")
-                .find("AWSCURRENT"),
-            std::string::npos);
+  EXPECT_NE(
+      load_error(
+          R"({"secrets": [{"Name": "s", "Versions": [{"SecretString": "x", "VersionStages": ["BETA"]}]}]})")
+          .find("AWSCURRENT"),
+      std::string::npos);
   EXPECT_NE(load_error(R"({"version": 2})").find("unsupported"), std::string::npos);
   EXPECT_NE(load_error(R"({"secrets": [{"Name": "s", "SecretBinary": "%%%"}]})").find("base64"),
             std::string::npos);

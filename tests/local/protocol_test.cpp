@@ -42,7 +42,8 @@ TEST_F(ProtocolTest, WrongSecretIsInvalidSignature) {
   EXPECT_NE(r.message().find("signature we calculated does not match"), std::string::npos);
   bool error_type_header = false;
   for (const auto& [k, v] : r.raw.headers) {
-    error_type_header = error_type_header || (k == "x-amzn-ErrorType" && v == "InvalidSignatureException");
+    error_type_header =
+        error_type_header || (k == "x-amzn-ErrorType" && v == "InvalidSignatureException");
   }
   EXPECT_TRUE(error_type_header);
   expect_unchanged();
@@ -74,10 +75,10 @@ TEST_F(ProtocolTest, UnknownAccessKeyIsUnrecognizedClient) {
 TEST_F(ProtocolTest, ConfiguredCredentialsReplaceTheDefault) {
   reset({.credentials = {{"AKIDLOCAL", "s3cr3t"}}});
   EXPECT_EQ(call("AmazonSSM.PutParameter", put_body).code(), "UnrecognizedClientException");
-  EXPECT_EQ(call("AmazonSSM.PutParameter", put_body,
-                 {.access_key = "AKIDLOCAL", .secret = "s3cr3t"})
-                .status,
-            200);
+  EXPECT_EQ(
+      call("AmazonSSM.PutParameter", put_body, {.access_key = "AKIDLOCAL", .secret = "s3cr3t"})
+          .status,
+      200);
 }
 
 TEST_F(ProtocolTest, MissingAuthorizationIsMissingAuthenticationToken) {
@@ -99,7 +100,8 @@ TEST_F(ProtocolTest, GarbledAuthorizationIsIncompleteSignature) {
 }
 
 TEST_F(ProtocolTest, SessionTokenIsAcceptedWhenSigned) {
-  const auto r = call("AmazonSSM.PutParameter", put_body, {.session_token = "FQoGZXIvYXdzEJr//token"});
+  const auto r =
+      call("AmazonSSM.PutParameter", put_body, {.session_token = "FQoGZXIvYXdzEJr//token"});
   EXPECT_EQ(r.status, 200) << r.raw.body;
 }
 
@@ -178,7 +180,8 @@ TEST_F(ProtocolTest, MalformedJsonIsSerializationException) {
                                 R"({"Name":"/a","Value":"v","Type":"String","Version":1e999})"))
                 .code(),
             "SerializationException");
-  EXPECT_EQ(send(signed_request("AmazonSSM.PutParameter", std::string(1000, '[') + std::string(1000, ']')))
+  EXPECT_EQ(send(signed_request("AmazonSSM.PutParameter",
+                                std::string(1000, '[') + std::string(1000, ']')))
                 .code(),
             "SerializationException");
   expect_unchanged();
@@ -187,8 +190,8 @@ TEST_F(ProtocolTest, MalformedJsonIsSerializationException) {
 TEST_F(ProtocolTest, WrongMemberTypesAreSerializationExceptions) {
   EXPECT_EQ(ssm("PutParameter", {{"Name", 5}, {"Value", "v"}, {"Type", "String"}}).code(),
             "SerializationException");
-  EXPECT_EQ(ssm("PutParameter", {{"Name", "/app/x"}, {"Value", "v"}, {"Type", "String"},
-                                 {"Overwrite", "yes"}})
+  EXPECT_EQ(ssm("PutParameter",
+                {{"Name", "/app/x"}, {"Value", "v"}, {"Type", "String"}, {"Overwrite", "yes"}})
                 .code(),
             "SerializationException");
   EXPECT_EQ(ssm("GetParameters", {{"Names", "/app/x"}}).code(), "SerializationException");
@@ -208,9 +211,10 @@ TEST_F(ProtocolTest, MissingRequiredMembersAreValidationExceptions) {
 }
 
 TEST_F(ProtocolTest, BodyOverOneMebibyteIsRejected) {
-  const std::string big = json{{"Name", "/app/x"}, {"Value", std::string((1u << 20) + 1, 'a')},
-                               {"Type", "String"}}
-                              .dump();
+  const std::string big = json{
+      {"Name", "/app/x"},
+      {"Value", std::string((1u << 20) + 1, 'a')},
+      {"Type", "String"}}.dump();
   const auto r = send(signed_request("AmazonSSM.PutParameter", big));
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.code(), "RequestEntityTooLargeException");
@@ -225,9 +229,8 @@ TEST_F(ProtocolTest, SecretsManagerErrorsUseCapitalMessage) {
 
 TEST_F(ProtocolTest, ErrorsNeverEchoValues) {
   put("/app/p", "v1", "String", {{"AllowedPattern", "^[a-z0-9]+$"}});
-  const auto r = ssm("PutParameter", {{"Name", "/app/p"},
-                                      {"Value", "TOP-SECRET-VALUE"},
-                                      {"Overwrite", true}});
+  const auto r =
+      ssm("PutParameter", {{"Name", "/app/p"}, {"Value", "TOP-SECRET-VALUE"}, {"Overwrite", true}});
   EXPECT_EQ(r.code(), "ParameterPatternMismatchException");
   EXPECT_EQ(r.raw.body.find("TOP-SECRET-VALUE"), std::string::npos);
 }

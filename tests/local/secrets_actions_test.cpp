@@ -23,7 +23,9 @@ TEST_F(SecretsTest, StagesMoveAsInAws) {
   ASSERT_EQ(c.status, 200) << c.raw.body;
   const std::string v1 = c.json["VersionId"];
   EXPECT_EQ(c.json["Name"], "db");
-  EXPECT_EQ(c.json["ARN"].get<std::string>().rfind("arn:aws:secretsmanager:us-east-1:000000000000:secret:db-", 0), 0u);
+  EXPECT_EQ(c.json["ARN"].get<std::string>().rfind(
+                "arn:aws:secretsmanager:us-east-1:000000000000:secret:db-", 0),
+            0u);
   auto p = sm("PutSecretValue", {{"SecretId", "db"}, {"SecretString", "v2"}});
   ASSERT_EQ(p.status, 200) << p.raw.body;
   const std::string v2 = p.json["VersionId"];
@@ -34,16 +36,24 @@ TEST_F(SecretsTest, StagesMoveAsInAws) {
   EXPECT_EQ(stages_of("db", v2), std::vector<std::string>({"AWSPREVIOUS"}));
   EXPECT_EQ(stages_of("db", v1), std::vector<std::string>{});  // deprecated
   EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}}).json["SecretString"], "v3");
-  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}, {"VersionStage", "AWSPREVIOUS"}}).json["SecretString"], "v2");
-  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}, {"VersionId", v1}}).json["SecretString"], "v1");
-  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}, {"VersionId", v1}, {"VersionStage", "AWSCURRENT"}}).code(),
-            "ResourceNotFoundException");
+  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}, {"VersionStage", "AWSPREVIOUS"}})
+                .json["SecretString"],
+            "v2");
+  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}, {"VersionId", v1}}).json["SecretString"],
+            "v1");
+  EXPECT_EQ(
+      sm("GetSecretValue", {{"SecretId", "db"}, {"VersionId", v1}, {"VersionStage", "AWSCURRENT"}})
+          .code(),
+      "ResourceNotFoundException");
   EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}, {"VersionStage", "NOPE"}}).code(),
             "ResourceNotFoundException");
   // A custom stage without AWSCURRENT does not move AWSCURRENT.
-  p = sm("PutSecretValue", {{"SecretId", "db"}, {"SecretString", "v4"}, {"VersionStages", {"BETA"}}});
+  p = sm("PutSecretValue",
+         {{"SecretId", "db"}, {"SecretString", "v4"}, {"VersionStages", {"BETA"}}});
   EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}}).json["SecretString"], "v3");
-  EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "db"}, {"VersionStage", "BETA"}}).json["SecretString"], "v4");
+  EXPECT_EQ(
+      sm("GetSecretValue", {{"SecretId", "db"}, {"VersionStage", "BETA"}}).json["SecretString"],
+      "v4");
 }
 
 TEST_F(SecretsTest, GetSecretValueShape) {
@@ -69,31 +79,39 @@ TEST_F(SecretsTest, BinarySecretsRoundTripAsBase64) {
   EXPECT_FALSE(g.json.contains("SecretString"));
   EXPECT_EQ(sm("CreateSecret", {{"Name", "b2"}, {"SecretBinary", "not base64!"}}).code(),
             "SerializationException");
-  EXPECT_EQ(sm("CreateSecret", {{"Name", "b3"}, {"SecretBinary", "AA=="}, {"SecretString", "x"}}).code(),
-            "InvalidParameterException");
+  EXPECT_EQ(
+      sm("CreateSecret", {{"Name", "b3"}, {"SecretBinary", "AA=="}, {"SecretString", "x"}}).code(),
+      "InvalidParameterException");
 }
 
 TEST_F(SecretsTest, CreateRules) {
   ASSERT_EQ(sm("CreateSecret", {{"Name", "s"}, {"SecretString", "x"}}).status, 200);
-  EXPECT_EQ(sm("CreateSecret", {{"Name", "s"}, {"SecretString", "y"}}).code(), "ResourceExistsException");
+  EXPECT_EQ(sm("CreateSecret", {{"Name", "s"}, {"SecretString", "y"}}).code(),
+            "ResourceExistsException");
   EXPECT_EQ(sm("CreateSecret", {{"Name", "bad name!"}}).code(), "ValidationException");
-  EXPECT_EQ(sm("CreateSecret", {{"Name", "t"}, {"ClientRequestToken", "short"}}).code(), "ValidationException");
+  EXPECT_EQ(sm("CreateSecret", {{"Name", "t"}, {"ClientRequestToken", "short"}}).code(),
+            "ValidationException");
   // A secret with no value yet: no AWSCURRENT version.
   ASSERT_EQ(sm("CreateSecret", {{"Name", "empty"}}).status, 200);
   EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "empty"}}).code(), "ResourceNotFoundException");
   EXPECT_EQ(sm("PutSecretValue", {{"SecretId", "empty"}}).code(), "InvalidRequestException");
-  EXPECT_EQ(sm("PutSecretValue", {{"SecretId", "nope"}, {"SecretString", "x"}}).code(), "ResourceNotFoundException");
+  EXPECT_EQ(sm("PutSecretValue", {{"SecretId", "nope"}, {"SecretString", "x"}}).code(),
+            "ResourceNotFoundException");
 }
 
 TEST_F(SecretsTest, ClientRequestTokenIsIdempotent) {
   ASSERT_EQ(sm("CreateSecret", {{"Name", "s"}, {"SecretString", "x"}}).status, 200);
   const std::string token = "11111111-2222-3333-4444-555555555555";
-  const auto a = sm("PutSecretValue", {{"SecretId", "s"}, {"SecretString", "y"}, {"ClientRequestToken", token}});
-  const auto b = sm("PutSecretValue", {{"SecretId", "s"}, {"SecretString", "y"}, {"ClientRequestToken", token}});
+  const auto a = sm("PutSecretValue",
+                    {{"SecretId", "s"}, {"SecretString", "y"}, {"ClientRequestToken", token}});
+  const auto b = sm("PutSecretValue",
+                    {{"SecretId", "s"}, {"SecretString", "y"}, {"ClientRequestToken", token}});
   EXPECT_EQ(a.json["VersionId"], token);
   EXPECT_EQ(b.status, 200);
   EXPECT_EQ(sm("DescribeSecret", {{"SecretId", "s"}}).json["VersionIdsToStages"].size(), 2u);
-  EXPECT_EQ(sm("PutSecretValue", {{"SecretId", "s"}, {"SecretString", "z"}, {"ClientRequestToken", token}}).code(),
+  EXPECT_EQ(sm("PutSecretValue",
+               {{"SecretId", "s"}, {"SecretString", "z"}, {"ClientRequestToken", token}})
+                .code(),
             "ResourceExistsException");
 }
 
@@ -116,7 +134,9 @@ TEST_F(SecretsTest, BatchGetSecretValue) {
 }
 
 TEST_F(SecretsTest, ListDescribeDeleteRestore) {
-  sm("CreateSecret", {{"Name", "one"}, {"SecretString", "1"}, {"Description", "first"},
+  sm("CreateSecret", {{"Name", "one"},
+                      {"SecretString", "1"},
+                      {"Description", "first"},
                       {"Tags", {{{"Key", "env"}, {"Value", "dev"}}}}});
   sm("CreateSecret", {{"Name", "two"}, {"SecretString", "2"}});
   sm("CreateSecret", {{"Name", "three"}, {"SecretString", "3"}});
@@ -140,11 +160,13 @@ TEST_F(SecretsTest, ListDescribeDeleteRestore) {
   EXPECT_TRUE(sm("DescribeSecret", {{"SecretId", "two"}}).json.contains("DeletedDate"));
   EXPECT_EQ(sm("RestoreSecret", {{"SecretId", "two"}}).status, 200);
   EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "two"}}).json["SecretString"], "2");
-  EXPECT_EQ(sm("DeleteSecret", {{"SecretId", "two"}, {"ForceDeleteWithoutRecovery", true},
-                                {"RecoveryWindowInDays", 7}})
-                .code(),
-            "InvalidParameterException");
-  EXPECT_EQ(sm("DeleteSecret", {{"SecretId", "two"}, {"ForceDeleteWithoutRecovery", true}}).status, 200);
+  EXPECT_EQ(
+      sm("DeleteSecret",
+         {{"SecretId", "two"}, {"ForceDeleteWithoutRecovery", true}, {"RecoveryWindowInDays", 7}})
+          .code(),
+      "InvalidParameterException");
+  EXPECT_EQ(sm("DeleteSecret", {{"SecretId", "two"}, {"ForceDeleteWithoutRecovery", true}}).status,
+            200);
   EXPECT_EQ(sm("GetSecretValue", {{"SecretId", "two"}}).code(), "ResourceNotFoundException");
   EXPECT_EQ(sm("DescribeSecret", {{"SecretId", "two"}}).code(), "ResourceNotFoundException");
 }
@@ -155,7 +177,8 @@ TEST_F(SecretsTest, ParameterStoreReferences) {
   auto r = ssm("GetParameter", {{"Name", "/aws/reference/secretsmanager/db-pass"}});
   EXPECT_EQ(r.code(), "ValidationException");
   EXPECT_NE(r.message().find("WithDecryption"), std::string::npos);
-  r = ssm("GetParameter", {{"Name", "/aws/reference/secretsmanager/db-pass"}, {"WithDecryption", true}});
+  r = ssm("GetParameter",
+          {{"Name", "/aws/reference/secretsmanager/db-pass"}, {"WithDecryption", true}});
   ASSERT_EQ(r.status, 200) << r.raw.body;
   const auto& p = r.json["Parameter"];
   EXPECT_EQ(p["Name"], "/aws/reference/secretsmanager/db-pass");
@@ -165,16 +188,21 @@ TEST_F(SecretsTest, ParameterStoreReferences) {
   const json source = json::parse(p["SourceResult"].get<std::string>());
   EXPECT_EQ(source["SecretString"], "p2");
   EXPECT_EQ(source["Name"], "db-pass");
-  r = ssm("GetParameter", {{"Name", "/aws/reference/secretsmanager/db-pass:AWSPREVIOUS"}, {"WithDecryption", true}});
+  r = ssm("GetParameter", {{"Name", "/aws/reference/secretsmanager/db-pass:AWSPREVIOUS"},
+                           {"WithDecryption", true}});
   EXPECT_EQ(r.json["Parameter"]["Value"], "p1");
   EXPECT_EQ(r.json["Parameter"]["Selector"], ":AWSPREVIOUS");
-  r = ssm("GetParameters", {{"Names", {"/aws/reference/secretsmanager/db-pass", "/aws/reference/secretsmanager/nope"}},
-                            {"WithDecryption", true}});
+  r = ssm(
+      "GetParameters",
+      {{"Names", {"/aws/reference/secretsmanager/db-pass", "/aws/reference/secretsmanager/nope"}},
+       {"WithDecryption", true}});
   EXPECT_EQ(r.json["Parameters"].size(), 1u);
   EXPECT_EQ(r.json["InvalidParameters"], json({"/aws/reference/secretsmanager/nope"}));
   EXPECT_EQ(ssm("GetParameters", {{"Names", {"/aws/reference/secretsmanager/db-pass"}}}).code(),
             "ValidationException");
-  EXPECT_EQ(ssm("GetParameter", {{"Name", "/aws/reference/secretsmanager/nope"}, {"WithDecryption", true}}).code(),
+  EXPECT_EQ(ssm("GetParameter",
+                {{"Name", "/aws/reference/secretsmanager/nope"}, {"WithDecryption", true}})
+                .code(),
             "ParameterNotFound");
   EXPECT_EQ(ssm("GetParametersByPath", {{"Path", "/aws/reference/secretsmanager"}}).code(),
             "ValidationException");

@@ -22,9 +22,9 @@ TEST_F(SecurityTest, MalformedJsonErrorDoesNotQuoteTheBody) {
   const auto r = send(signed_request("AmazonSSM.PutParameter", body));
   EXPECT_EQ(r.code(), "SerializationException");
   EXPECT_EQ(r.raw.body.find(kSecret), std::string::npos) << r.raw.body;
-  const auto sm = send(signed_request("secretsmanager.CreateSecret",
-                                      std::string(R"({"Name":"s","SecretString":")") + kSecret +
-                                          "\\x\"}"));  // invalid escape
+  const auto sm = send(signed_request(
+      "secretsmanager.CreateSecret",
+      std::string(R"({"Name":"s","SecretString":")") + kSecret + "\\x\"}"));  // invalid escape
   EXPECT_EQ(sm.code(), "SerializationException");
   EXPECT_EQ(sm.raw.body.find(kSecret), std::string::npos) << sm.raw.body;
 }
@@ -80,7 +80,8 @@ TEST_F(SecurityTest, RebindingHostIsRefused) {
 }
 
 TEST_F(SecurityTest, LoopbackNamesAndAllowedHostsAreServed) {
-  for (const char* host : {"localhost:4583", "127.0.0.1", "127.1.2.3:80", "[::1]:4583", "LOCALHOST"}) {
+  for (const char* host :
+       {"localhost:4583", "127.0.0.1", "127.1.2.3:80", "[::1]:4583", "LOCALHOST"}) {
     auto request = signed_request("AmazonSSM.GetParameter", json{{"Name", "/none"}}.dump());
     for (auto& [k, v] : request.headers) {
       if (k == "Host") v = host;
@@ -106,9 +107,11 @@ TEST_F(SecurityTest, AdminEndpointsNeedTheToken) {
   EXPECT_EQ(admin(""), 401);
   EXPECT_EQ(admin("Bearer wrong-token"), 401);
   EXPECT_EQ(admin("Bearer right-token"), 200);
-  HttpRequest rebound{"GET", "/_local/stats",
-                      {{"Host", "rebind.attacker.example"}, {"Authorization", "Bearer right-token"}},
-                      ""};
+  HttpRequest rebound{
+      "GET",
+      "/_local/stats",
+      {{"Host", "rebind.attacker.example"}, {"Authorization", "Bearer right-token"}},
+      ""};
   EXPECT_EQ(send(rebound).status, 403);
 }
 

@@ -10,11 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <httplib.h>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <httplib.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -214,8 +214,11 @@ class SignedClient {
  public:
   explicit SignedClient(int port, std::string access_key = "test", std::string secret = "test",
                         std::string region = "us-east-1")
-      : port_(port), access_key_(std::move(access_key)), secret_(std::move(secret)),
-        region_(std::move(region)), http_("127.0.0.1", port) {
+      : port_(port),
+        access_key_(std::move(access_key)),
+        secret_(std::move(secret)),
+        region_(std::move(region)),
+        http_("127.0.0.1", port) {
     http_.set_read_timeout(30, 0);
     http_.set_connection_timeout(10, 0);
   }
@@ -233,8 +236,8 @@ class SignedClient {
     ssm_cache::aws::SigningOptions options;
     options.region = region_;
     options.service = service;
-    const auto signed_ = ssm_cache::aws::sign_request(
-        req, {access_key_, secret_, session_token}, options, std::chrono::system_clock::now());
+    const auto signed_ = ssm_cache::aws::sign_request(req, {access_key_, secret_, session_token},
+                                                      options, std::chrono::system_clock::now());
     httplib::Headers headers = {{"X-Amz-Target", target}};
     for (const auto& [k, v] : signed_.added) headers.emplace(k, v);
     return to_reply(http_.Post("/", headers, body, "application/x-amz-json-1.1"));
@@ -250,7 +253,7 @@ class SignedClient {
     httplib::Result r = method == "GET"      ? http_.Get(path.c_str(), h)
                         : method == "DELETE" ? http_.Delete(path.c_str(), h)
                         : method == "PUT"    ? http_.Put(path.c_str(), h, body, "application/json")
-                                             : http_.Post(path.c_str(), h, body, "application/json");
+                                          : http_.Post(path.c_str(), h, body, "application/json");
     return to_reply(std::move(r));
   }
 

@@ -1,9 +1,9 @@
 // The real ssm-cache-local program on a loopback port: start-up contract, signals,
 // persistence across SIGKILL, corrupt data files, faults on the wire, admin endpoints.
-#include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <filesystem>
 
@@ -11,15 +11,16 @@
 
 namespace {
 
-using local_test::read_file;
 using local_test::kAdminToken;
+using local_test::read_file;
 using local_test::ServerProcess;
 using local_test::SignedClient;
 using local_test::TempDir;
 using local_test::write_file;
 using nlohmann::json;
 
-json put_body(const std::string& name, const std::string& value, const std::string& type = "String") {
+json put_body(const std::string& name, const std::string& value,
+              const std::string& type = "String") {
   return {{"Name", name}, {"Value", value}, {"Type", type}};
 }
 
@@ -53,12 +54,17 @@ TEST(LocalServer, SigkillAfterAcknowledgedWritesLosesNothing) {
     ServerProcess server({"--data", file});
     SignedClient client(server.port());
     ASSERT_EQ(client.call("AmazonSSM.PutParameter", put_body("/app/db/host", "db1")).status, 200);
-    ASSERT_EQ(client.call("AmazonSSM.PutParameter",
-                          json{{"Name", "/app/db/host"}, {"Value", "db2"}, {"Overwrite", true}})
+    ASSERT_EQ(client
+                  .call("AmazonSSM.PutParameter",
+                        json{{"Name", "/app/db/host"}, {"Value", "db2"}, {"Overwrite", true}})
                   .status,
               200);
-    ASSERT_EQ(client.call("AmazonSSM.PutParameter", put_body("/app/db/pass", "pw", "SecureString")).status, 200);
-    ASSERT_EQ(client.call("secretsmanager.CreateSecret", json{{"Name", "s"}, {"SecretString", "x"}}).status, 200);
+    ASSERT_EQ(client.call("AmazonSSM.PutParameter", put_body("/app/db/pass", "pw", "SecureString"))
+                  .status,
+              200);
+    ASSERT_EQ(client.call("secretsmanager.CreateSecret", json{{"Name", "s"}, {"SecretString", "x"}})
+                  .status,
+              200);
     const int status = server.kill(SIGKILL);
     ASSERT_TRUE(WIFSIGNALED(status));
   }
@@ -70,7 +76,8 @@ TEST(LocalServer, SigkillAfterAcknowledgedWritesLosesNothing) {
   EXPECT_EQ(r.json["Parameter"]["Version"], 2);
   r = client.call("AmazonSSM.GetParameter", json{{"Name", "/app/db/host:1"}});
   EXPECT_EQ(r.json["Parameter"]["Value"], "db1");
-  r = client.call("AmazonSSM.GetParameter", json{{"Name", "/app/db/pass"}, {"WithDecryption", true}});
+  r = client.call("AmazonSSM.GetParameter",
+                  json{{"Name", "/app/db/pass"}, {"WithDecryption", true}});
   EXPECT_EQ(r.json["Parameter"]["Value"], "pw");
   r = client.call("secretsmanager.GetSecretValue", json{{"SecretId", "s"}});
   EXPECT_EQ(r.json["SecretString"], "x");
@@ -82,7 +89,8 @@ TEST(LocalServer, MissingDataFileStartsEmptyAsANewDatabase) {
   ServerProcess server({"--data", file});
   EXPECT_TRUE(std::filesystem::exists(file));  // created (and locked) at start
   SignedClient client(server.port());
-  EXPECT_EQ(client.call("AmazonSSM.GetParameter", json{{"Name", "/a"}}).error_code(), "ParameterNotFound");
+  EXPECT_EQ(client.call("AmazonSSM.GetParameter", json{{"Name", "/a"}}).error_code(),
+            "ParameterNotFound");
   ASSERT_EQ(client.call("AmazonSSM.PutParameter", put_body("/a", "v")).status, 200);
   EXPECT_TRUE(std::filesystem::exists(file));
 }
@@ -105,9 +113,10 @@ TEST(LocalServer, CorruptDataFileIsRefusedAndNeverOverwritten) {
 }
 
 TEST(LocalServer, RefusesNonLoopbackHostsAndBadOptions) {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--host", "0.0.0.0"}, {"--credentials", "nocolon"},
-        {"--error-rate", "2"}, {"--no-such-option"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--host", "0.0.0.0"},
+                                               {"--credentials", "nocolon"},
+                                               {"--error-rate", "2"},
+                                               {"--no-such-option"}}) {
     ServerProcess server(args, /*expect_listening=*/false);
     const int status = server.wait_exit(std::chrono::seconds(30));
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << args[0];
@@ -117,11 +126,17 @@ TEST(LocalServer, RefusesNonLoopbackHostsAndBadOptions) {
 
 TEST(LocalServer, CredentialsOption) {
   ServerProcess server({"--credentials", "AKIDLOCAL:s3cret", "--credentials", "other:key"});
-  EXPECT_EQ(SignedClient(server.port()).call("AmazonSSM.GetParameters", json{{"Names", {"/a"}}}).error_code(),
+  EXPECT_EQ(SignedClient(server.port())
+                .call("AmazonSSM.GetParameters", json{{"Names", {"/a"}}})
+                .error_code(),
             "UnrecognizedClientException");
-  EXPECT_EQ(SignedClient(server.port(), "AKIDLOCAL", "s3cret").call("AmazonSSM.GetParameters", json{{"Names", {"/a"}}}).status,
+  EXPECT_EQ(SignedClient(server.port(), "AKIDLOCAL", "s3cret")
+                .call("AmazonSSM.GetParameters", json{{"Names", {"/a"}}})
+                .status,
             200);
-  EXPECT_EQ(SignedClient(server.port(), "AKIDLOCAL", "wrong").call("AmazonSSM.GetParameters", json{{"Names", {"/a"}}}).error_code(),
+  EXPECT_EQ(SignedClient(server.port(), "AKIDLOCAL", "wrong")
+                .call("AmazonSSM.GetParameters", json{{"Names", {"/a"}}})
+                .error_code(),
             "InvalidSignatureException");
 }
 
@@ -140,7 +155,8 @@ TEST(LocalServer, BadInputKeepsTheServerRunning) {
     ASSERT_GT(::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL), 0);
     ::close(fd);
   }
-  EXPECT_EQ(client.call("AmazonSSM.PutParameter", std::string("{oops")).error_code(), "SerializationException");
+  EXPECT_EQ(client.call("AmazonSSM.PutParameter", std::string("{oops")).error_code(),
+            "SerializationException");
   // Over 1 MiB: refused with an AWS error body.
   const std::string big(static_cast<std::size_t>(1u << 20) + 10, 'x');
   auto r = client.call("AmazonSSM.PutParameter", big);
@@ -200,18 +216,22 @@ TEST(LocalServer, StatsOverTheWire) {
 TEST(LocalServer, DroppedConnectionsAndTruncatedBodies) {
   ServerProcess server({"--admin-token", kAdminToken});
   SignedClient client(server.port());
-  ASSERT_EQ(client.admin("PUT", "/_local/faults", R"({"drop_rate": 1, "max_faults": 1})").status, 200);
+  ASSERT_EQ(client.admin("PUT", "/_local/faults", R"({"drop_rate": 1, "max_faults": 1})").status,
+            200);
   auto r = client.call("AmazonSSM.PutParameter", put_body("/a", "v"));
   EXPECT_EQ(r.status, 0) << "expected no response at all, got " << r.status << " " << r.body;
   SignedClient c2(server.port());
-  EXPECT_EQ(c2.call("AmazonSSM.GetParameter", json{{"Name", "/a"}}).error_code(), "ParameterNotFound");
+  EXPECT_EQ(c2.call("AmazonSSM.GetParameter", json{{"Name", "/a"}}).error_code(),
+            "ParameterNotFound");
 
-  ASSERT_EQ(c2.admin("PUT", "/_local/faults", R"({"truncate_rate": 1, "max_faults": 1})").status, 200);
+  ASSERT_EQ(c2.admin("PUT", "/_local/faults", R"({"truncate_rate": 1, "max_faults": 1})").status,
+            200);
   SignedClient c3(server.port());
   r = c3.call("AmazonSSM.PutParameter", put_body("/a", "v"));
   EXPECT_EQ(r.status, 0) << "a truncated body must not read as a complete response: " << r.body;
   SignedClient c4(server.port());
-  EXPECT_EQ(c4.call("AmazonSSM.GetParameter", json{{"Name", "/a"}}).status, 200);  // the write happened
+  EXPECT_EQ(c4.call("AmazonSSM.GetParameter", json{{"Name", "/a"}}).status,
+            200);  // the write happened
   const auto stats = c4.admin("GET", "/_local/stats");
   EXPECT_EQ(stats.json["faults"]["dropped"], 1);
   EXPECT_EQ(stats.json["faults"]["truncated"], 1);

@@ -53,15 +53,17 @@ TEST_F(SsmTest, SecureStringIsCiphertextUnlessDecrypted) {
 
 TEST_F(SsmTest, KeyIdRules) {
   put("/app/k", "v", "SecureString", {{"KeyId", "alias/my-key"}});
-  EXPECT_EQ(ssm("DescribeParameters", json::object()).json["Parameters"][0]["KeyId"], "alias/my-key");
-  EXPECT_EQ(ssm("PutParameter", {{"Name", "/app/s"}, {"Value", "v"}, {"Type", "String"},
-                                 {"KeyId", "alias/my-key"}})
+  EXPECT_EQ(ssm("DescribeParameters", json::object()).json["Parameters"][0]["KeyId"],
+            "alias/my-key");
+  EXPECT_EQ(ssm("PutParameter",
+                {{"Name", "/app/s"}, {"Value", "v"}, {"Type", "String"}, {"KeyId", "alias/my-key"}})
                 .code(),
             "ValidationException");
-  EXPECT_EQ(ssm("PutParameter", {{"Name", "/app/s"}, {"Value", "v"}, {"Type", "SecureString"},
-                                 {"KeyId", "not a key"}})
-                .code(),
-            "InvalidKeyId");
+  EXPECT_EQ(
+      ssm("PutParameter",
+          {{"Name", "/app/s"}, {"Value", "v"}, {"Type", "SecureString"}, {"KeyId", "not a key"}})
+          .code(),
+      "InvalidKeyId");
 }
 
 TEST_F(SsmTest, NameRules) {
@@ -93,38 +95,46 @@ TEST_F(SsmTest, AllowedPatternIsEnforcedAndKept) {
   EXPECT_EQ(value_of("/app/port"), "8080");
   r = ssm("PutParameter", {{"Name", "/app/port"}, {"Value", "9090"}, {"Overwrite", true}});
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(ssm("PutParameter", {{"Name", "/app/bad"}, {"Value", "x"}, {"Type", "String"},
-                                 {"AllowedPattern", "([a-z"}})
-                .code(),
-            "InvalidAllowedPatternException");
+  EXPECT_EQ(
+      ssm("PutParameter",
+          {{"Name", "/app/bad"}, {"Value", "x"}, {"Type", "String"}, {"AllowedPattern", "([a-z"}})
+          .code(),
+      "InvalidAllowedPatternException");
 }
 
 TEST_F(SsmTest, DescriptionKeptAcrossVersionsAndTierLimits) {
   put("/app/d", "v", "String", {{"Description", "the d"}});
-  ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/d"}, {"Value", "w"}, {"Overwrite", true}}).status, 200);
-  EXPECT_EQ(ssm("DescribeParameters", json::object()).json["Parameters"][0]["Description"], "the d");
-  EXPECT_EQ(ssm("PutParameter", {{"Name", "/app/big"}, {"Value", std::string(4097, 'x')},
-                                 {"Type", "String"}})
+  ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/d"}, {"Value", "w"}, {"Overwrite", true}}).status,
+            200);
+  EXPECT_EQ(ssm("DescribeParameters", json::object()).json["Parameters"][0]["Description"],
+            "the d");
+  EXPECT_EQ(ssm("PutParameter",
+                {{"Name", "/app/big"}, {"Value", std::string(4097, 'x')}, {"Type", "String"}})
                 .code(),
             "ValidationException");
-  const auto adv = ssm("PutParameter", {{"Name", "/app/big"}, {"Value", std::string(4097, 'x')},
-                                        {"Type", "String"}, {"Tier", "Advanced"}});
+  const auto adv = ssm("PutParameter", {{"Name", "/app/big"},
+                                        {"Value", std::string(4097, 'x')},
+                                        {"Type", "String"},
+                                        {"Tier", "Advanced"}});
   EXPECT_EQ(adv.status, 200);
   EXPECT_EQ(adv.json["Tier"], "Advanced");
-  EXPECT_EQ(ssm("PutParameter", {{"Name", "/app/big"}, {"Value", "x"}, {"Overwrite", true},
-                                 {"Tier", "Standard"}})
+  EXPECT_EQ(ssm("PutParameter",
+                {{"Name", "/app/big"}, {"Value", "x"}, {"Overwrite", true}, {"Tier", "Standard"}})
                 .code(),
             "ValidationException");
 }
 
 TEST_F(SsmTest, GetParametersNamesAndSelectors) {
   put("/app/a", "a1");
-  ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/a"}, {"Value", "a2"}, {"Overwrite", true}}).status, 200);
-  ASSERT_EQ(ssm("LabelParameterVersion", {{"Name", "/app/a"}, {"ParameterVersion", 1}, {"Labels", {"prod"}}})
+  ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/a"}, {"Value", "a2"}, {"Overwrite", true}}).status,
+            200);
+  ASSERT_EQ(ssm("LabelParameterVersion",
+                {{"Name", "/app/a"}, {"ParameterVersion", 1}, {"Labels", {"prod"}}})
                 .status,
             200);
-  const auto r = ssm("GetParameters",
-                     {{"Names", {"/app/a", "/app/a:1", "/app/a:prod", "/app/a:9", "/app/a:nolabel", "/nope"}}});
+  const auto r = ssm(
+      "GetParameters",
+      {{"Names", {"/app/a", "/app/a:1", "/app/a:prod", "/app/a:9", "/app/a:nolabel", "/nope"}}});
   ASSERT_EQ(r.status, 200) << r.raw.body;
   ASSERT_EQ(r.json["Parameters"].size(), 3u);
   EXPECT_EQ(r.json["Parameters"][0]["Value"], "a2");
@@ -157,7 +167,8 @@ TEST_F(SsmTest, GetParameterMissingVersionAndBadSelectors) {
   EXPECT_EQ(ssm("GetParameter", {{"Name", "/app/v:1:2"}}).code(), "ValidationException");
   EXPECT_EQ(ssm("GetParameter", {{"Name", "/app/v:bad label"}}).code(), "ValidationException");
   EXPECT_EQ(ssm("GetParameter", {{"Name", "/nope"}}).code(), "ParameterNotFound");
-  const auto byarn = ssm("GetParameter", {{"Name", "arn:aws:ssm:us-east-1:000000000000:parameter/app/v:1"}});
+  const auto byarn =
+      ssm("GetParameter", {{"Name", "arn:aws:ssm:us-east-1:000000000000:parameter/app/v:1"}});
   EXPECT_EQ(byarn.json["Parameter"]["Value"], "x");
   EXPECT_EQ(byarn.json["Parameter"]["Selector"], ":1");
 }
@@ -199,22 +210,28 @@ TEST_F(ByPathTest, RecursiveAndOneLevel) {
 }
 
 TEST_F(ByPathTest, FiltersTypeKeyIdLabel) {
-  EXPECT_EQ(names({{"Path", "/app"}, {"Recursive", true},
+  EXPECT_EQ(names({{"Path", "/app"},
+                   {"Recursive", true},
                    {"ParameterFilters", {{{"Key", "Type"}, {"Values", {"SecureString"}}}}}}),
             V({"/app/c", "/app/sub/deeper/e"}));
-  EXPECT_EQ(names({{"Path", "/app"}, {"Recursive", true},
+  EXPECT_EQ(names({{"Path", "/app"},
+                   {"Recursive", true},
                    {"ParameterFilters",
                     {{{"Key", "Type"}, {"Option", "BeginsWith"}, {"Values", {"String"}}}}}}),
             V({"/app/a", "/app/b", "/app/sub/d"}));
-  EXPECT_EQ(names({{"Path", "/app"}, {"Recursive", true},
+  EXPECT_EQ(names({{"Path", "/app"},
+                   {"Recursive", true},
                    {"ParameterFilters", {{{"Key", "KeyId"}, {"Values", {"alias/custom"}}}}}}),
             V({"/app/c"}));
-  ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/a"}, {"Value", "1b"}, {"Overwrite", true}}).status, 200);
-  ASSERT_EQ(ssm("LabelParameterVersion", {{"Name", "/app/a"}, {"ParameterVersion", 1}, {"Labels", {"stable"}}})
+  ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/a"}, {"Value", "1b"}, {"Overwrite", true}}).status,
+            200);
+  ASSERT_EQ(ssm("LabelParameterVersion",
+                {{"Name", "/app/a"}, {"ParameterVersion", 1}, {"Labels", {"stable"}}})
                 .status,
             200);
-  const auto r = ssm("GetParametersByPath",
-                     {{"Path", "/app"}, {"ParameterFilters", {{{"Key", "Label"}, {"Values", {"stable"}}}}}});
+  const auto r =
+      ssm("GetParametersByPath",
+          {{"Path", "/app"}, {"ParameterFilters", {{{"Key", "Label"}, {"Values", {"stable"}}}}}});
   ASSERT_EQ(r.json["Parameters"].size(), 1u);
   EXPECT_EQ(r.json["Parameters"][0]["Value"], "1");  // the labeled version, not the latest
   EXPECT_EQ(r.json["Parameters"][0]["Version"], 1);
@@ -235,10 +252,10 @@ TEST_F(ByPathTest, FilterValidationErrors) {
   json many = json::array();
   for (int i = 0; i < 51; ++i) many.push_back("v" + std::to_string(i));
   EXPECT_EQ(code({{"Key", "KeyId"}, {"Values", many}}), "ValidationException");
-  EXPECT_EQ(ssm("GetParametersByPath",
-                {{"Path", "/app"},
-                 {"ParameterFilters",
-                  {{{"Key", "Type"}, {"Values", {"String"}}}, {{"Key", "Type"}, {"Values", {"String"}}}}}})
+  EXPECT_EQ(ssm("GetParametersByPath", {{"Path", "/app"},
+                                        {"ParameterFilters",
+                                         {{{"Key", "Type"}, {"Values", {"String"}}},
+                                          {{"Key", "Type"}, {"Values", {"String"}}}}}})
                 .code(),
             "InvalidFilterKey");
 }
@@ -254,7 +271,8 @@ TEST_F(ByPathTest, PathAndMaxResultsValidation) {
 }
 
 TEST_F(ByPathTest, PaginatesWithMaxResults) {
-  const auto first = ssm("GetParametersByPath", {{"Path", "/app"}, {"Recursive", true}, {"MaxResults", 2}});
+  const auto first =
+      ssm("GetParametersByPath", {{"Path", "/app"}, {"Recursive", true}, {"MaxResults", 2}});
   EXPECT_EQ(first.json["Parameters"].size(), 2u);
   EXPECT_TRUE(first.json.contains("NextToken"));
   EXPECT_EQ(names({{"Path", "/app"}, {"Recursive", true}, {"MaxResults", 2}}),
@@ -263,18 +281,25 @@ TEST_F(ByPathTest, PaginatesWithMaxResults) {
 }
 
 TEST_F(ByPathTest, SecureStringsAreEncryptedUnlessAsked) {
-  auto r = ssm("GetParametersByPath", {{"Path", "/app"}, {"ParameterFilters", {{{"Key", "Type"}, {"Values", {"SecureString"}}}}}});
+  auto r = ssm(
+      "GetParametersByPath",
+      {{"Path", "/app"}, {"ParameterFilters", {{{"Key", "Type"}, {"Values", {"SecureString"}}}}}});
   EXPECT_NE(r.json["Parameters"][0]["Value"], "3");
-  r = ssm("GetParametersByPath", {{"Path", "/app"}, {"WithDecryption", true},
-                                  {"ParameterFilters", {{{"Key", "Type"}, {"Values", {"SecureString"}}}}}});
+  r = ssm("GetParametersByPath",
+          {{"Path", "/app"},
+           {"WithDecryption", true},
+           {"ParameterFilters", {{{"Key", "Type"}, {"Values", {"SecureString"}}}}}});
   EXPECT_EQ(r.json["Parameters"][0]["Value"], "3");
 }
 
 TEST_F(SsmTest, LabelParameterVersionRules) {
   put("/app/l", "v1");
-  ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/l"}, {"Value", "v2"}, {"Overwrite", true}}).status, 200);
-  auto r = ssm("LabelParameterVersion",
-               {{"Name", "/app/l"}, {"ParameterVersion", 1}, {"Labels", {"prod", "1abc", "awsy", "bad label", "ok.v-1_x"}}});
+  ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/l"}, {"Value", "v2"}, {"Overwrite", true}}).status,
+            200);
+  auto r =
+      ssm("LabelParameterVersion", {{"Name", "/app/l"},
+                                    {"ParameterVersion", 1},
+                                    {"Labels", {"prod", "1abc", "awsy", "bad label", "ok.v-1_x"}}});
   ASSERT_EQ(r.status, 200) << r.raw.body;
   EXPECT_EQ(r.json["InvalidLabels"], json({"1abc", "awsy", "bad label"}));
   EXPECT_EQ(r.json["ParameterVersion"], 1);
@@ -283,14 +308,18 @@ TEST_F(SsmTest, LabelParameterVersionRules) {
   r = ssm("LabelParameterVersion", {{"Name", "/app/l"}, {"Labels", {"prod"}}});
   EXPECT_EQ(r.json["ParameterVersion"], 2);
   EXPECT_EQ(value_of("/app/l:prod"), "v2");
-  EXPECT_EQ(ssm("LabelParameterVersion", {{"Name", "/app/l"}, {"ParameterVersion", 9}, {"Labels", {"x"}}}).code(),
-            "ParameterVersionNotFound");
-  EXPECT_EQ(ssm("LabelParameterVersion", {{"Name", "/nope"}, {"Labels", {"x"}}}).code(), "ParameterNotFound");
+  EXPECT_EQ(
+      ssm("LabelParameterVersion", {{"Name", "/app/l"}, {"ParameterVersion", 9}, {"Labels", {"x"}}})
+          .code(),
+      "ParameterVersionNotFound");
+  EXPECT_EQ(ssm("LabelParameterVersion", {{"Name", "/nope"}, {"Labels", {"x"}}}).code(),
+            "ParameterNotFound");
   EXPECT_EQ(ssm("LabelParameterVersion", {{"Name", "/app/l"}, {"Labels", json::array()}}).code(),
             "ValidationException");
   json ten = json::array();
   for (int i = 0; i < 9; ++i) ten.push_back("l" + std::to_string(i));
-  ASSERT_EQ(ssm("LabelParameterVersion", {{"Name", "/app/l"}, {"Labels", ten}}).status, 200);  // 10 on v2
+  ASSERT_EQ(ssm("LabelParameterVersion", {{"Name", "/app/l"}, {"Labels", ten}}).status,
+            200);  // 10 on v2
   EXPECT_EQ(ssm("LabelParameterVersion", {{"Name", "/app/l"}, {"Labels", {"eleventh"}}}).code(),
             "ParameterVersionLabelLimitExceeded");
   EXPECT_EQ(value_of("/app/l:eleventh"), "<ParameterNotFound>");
@@ -299,10 +328,14 @@ TEST_F(SsmTest, LabelParameterVersionRules) {
 TEST_F(SsmTest, HistoryListsVersionsWithLabels) {
   put("/app/h", "v1", "SecureString");
   for (int i = 2; i <= 5; ++i) {
-    ASSERT_EQ(ssm("PutParameter", {{"Name", "/app/h"}, {"Value", "v" + std::to_string(i)}, {"Overwrite", true}}).status,
+    ASSERT_EQ(ssm("PutParameter",
+                  {{"Name", "/app/h"}, {"Value", "v" + std::to_string(i)}, {"Overwrite", true}})
+                  .status,
               200);
   }
-  ASSERT_EQ(ssm("LabelParameterVersion", {{"Name", "/app/h"}, {"ParameterVersion", 2}, {"Labels", {"old"}}}).status,
+  ASSERT_EQ(ssm("LabelParameterVersion",
+                {{"Name", "/app/h"}, {"ParameterVersion", 2}, {"Labels", {"old"}}})
+                .status,
             200);
   auto r = ssm("GetParameterHistory", {{"Name", "/app/h"}, {"WithDecryption", true}});
   ASSERT_EQ(r.json["Parameters"].size(), 5u);
@@ -313,7 +346,8 @@ TEST_F(SsmTest, HistoryListsVersionsWithLabels) {
   r = ssm("GetParameterHistory", {{"Name", "/app/h"}, {"MaxResults", 2}});
   EXPECT_EQ(r.json["Parameters"].size(), 2u);
   EXPECT_NE(r.json["Parameters"][0]["Value"], "v1");
-  r = ssm("GetParameterHistory", {{"Name", "/app/h"}, {"MaxResults", 2}, {"NextToken", r.json["NextToken"]}});
+  r = ssm("GetParameterHistory",
+          {{"Name", "/app/h"}, {"MaxResults", 2}, {"NextToken", r.json["NextToken"]}});
   EXPECT_EQ(r.json["Parameters"][0]["Version"], 3);
   EXPECT_EQ(ssm("GetParameterHistory", {{"Name", "/nope"}}).code(), "ParameterNotFound");
 }
@@ -342,12 +376,16 @@ TEST_F(SsmTest, DescribeParametersFilters) {
   };
   using V = std::vector<std::string>;
   EXPECT_EQ(names(json::object()), V({"/app/a", "/app/sub/b", "/other/c"}));
-  EXPECT_EQ(names({{"ParameterFilters", {{{"Key", "Name"}, {"Option", "BeginsWith"}, {"Values", {"/app"}}}}}}),
+  EXPECT_EQ(names({{"ParameterFilters",
+                    {{{"Key", "Name"}, {"Option", "BeginsWith"}, {"Values", {"/app"}}}}}}),
             V({"/app/a", "/app/sub/b"}));
-  EXPECT_EQ(names({{"ParameterFilters", {{{"Key", "Path"}, {"Values", {"/app"}}}}}}), V({"/app/a"}));
-  EXPECT_EQ(names({{"ParameterFilters", {{{"Key", "Path"}, {"Option", "Recursive"}, {"Values", {"/app"}}}}}}),
+  EXPECT_EQ(names({{"ParameterFilters", {{{"Key", "Path"}, {"Values", {"/app"}}}}}}),
+            V({"/app/a"}));
+  EXPECT_EQ(names({{"ParameterFilters",
+                    {{{"Key", "Path"}, {"Option", "Recursive"}, {"Values", {"/app"}}}}}}),
             V({"/app/a", "/app/sub/b"}));
-  EXPECT_EQ(names({{"Filters", {{{"Key", "Type"}, {"Values", {"SecureString"}}}}}}), V({"/app/sub/b"}));
+  EXPECT_EQ(names({{"Filters", {{{"Key", "Type"}, {"Values", {"SecureString"}}}}}}),
+            V({"/app/sub/b"}));
   const auto d = ssm("DescribeParameters", json::object());
   EXPECT_FALSE(d.json["Parameters"][0].contains("Value"));
   EXPECT_EQ(d.json["Parameters"][0]["ARN"], "arn:aws:ssm:us-east-1:000000000000:parameter/app/a");

@@ -40,9 +40,9 @@ TEST(Breaker, HalfOpenLetsOneProbeThrough) {
   now.t += 4999ms;
   EXPECT_FALSE(b.allow());
   now.t += 1ms;
-  EXPECT_TRUE(b.allow());   // the probe
+  EXPECT_TRUE(b.allow());  // the probe
   EXPECT_FALSE(b.allow());  // others wait for its outcome
-  b.on_failure();           // probe failed: open for another cool-down
+  b.on_failure();  // probe failed: open for another cool-down
   EXPECT_FALSE(b.allow());
   EXPECT_EQ(b.opens(), 1u);  // still the same outage
   now.t += 5s;

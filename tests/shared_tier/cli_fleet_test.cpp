@@ -35,7 +35,8 @@ class SharedTierFleet : public ::testing::Test {
     return e;
   }
   /// Runs `n` ssm-cache processes at once; `between(i)` runs before the i-th starts.
-  std::vector<ProgramResult> fleet(int n, const std::vector<std::string>& args, const std::string& url,
+  std::vector<ProgramResult> fleet(int n, const std::vector<std::string>& args,
+                                   const std::string& url,
                                    const std::function<void(int)>& between = {}) {
     std::vector<ProgramResult> results(static_cast<std::size_t>(n));
     std::vector<std::thread> threads;
@@ -132,9 +133,8 @@ TEST_F(SharedTierFleet, AMissingKeyFileRefusesToStart) {
   RedisServer redis;
   auto e = env(redis.url());
   e["SSM_CACHE_SHARED_CACHE_KEY_FILE"] = "/nonexistent/shared.key";
-  auto r = run_program({env_or_die("SSM_CACHE_BIN"), "--endpoint-url", local_.url(), "get",
-                        "/app/prod/port"},
-                       e);
+  auto r = run_program(
+      {env_or_die("SSM_CACHE_BIN"), "--endpoint-url", local_.url(), "get", "/app/prod/port"}, e);
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("/nonexistent/shared.key"), std::string::npos) << r.err;
   EXPECT_EQ(local_.calls("AmazonSSM.GetParameters"), 0);

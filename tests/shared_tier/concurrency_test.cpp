@@ -25,9 +25,9 @@ TEST(SharedTierConcurrency, ManyThreadsOfManyInstancesShareOneFetch) {
     aws.back()->params.put("/fleet/b", "value-b", "SecureString");
     // The first fetch is slow, so that every other reader meets the lease.
     aws.back()->params.set_latency(300ms);
-    clients.push_back(make_shared_cache_client(std::static_pointer_cast<AwsClient>(aws.back()),
-                                               {.url = redis.url(), .key = hex_key(0x33),
-                                                .operation_timeout = 5s, .wait_bound = 30s}));
+    clients.push_back(make_shared_cache_client(
+        std::static_pointer_cast<AwsClient>(aws.back()),
+        {.url = redis.url(), .key = hex_key(0x33), .operation_timeout = 5s, .wait_bound = 30s}));
   }
   std::atomic<int> wrong{0};
   std::atomic<bool> done{false};
@@ -36,7 +36,8 @@ TEST(SharedTierConcurrency, ManyThreadsOfManyInstancesShareOneFetch) {
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, i] {
         for (int round = 0; round < 5; ++round) {
-          auto r = clients[static_cast<std::size_t>(i)]->get_parameters({"/fleet/a", "/fleet/b"}, true);
+          auto r =
+              clients[static_cast<std::size_t>(i)]->get_parameters({"/fleet/a", "/fleet/b"}, true);
           std::map<std::string, std::string> got;
           for (const auto& p : r.parameters) got[p.name] = p.value;
           if (got["/fleet/a"] != "value-a" || got["/fleet/b"] != "value-b") ++wrong;

@@ -20,7 +20,8 @@ class FakeAws : public AwsClient {
     return params.get_parameters(names, d);
   }
   std::vector<ParameterRecord> get_parameters_by_path(const std::string& p, bool r,
-                                                      const std::vector<Filter>& f, bool d) override {
+                                                      const std::vector<Filter>& f,
+                                                      bool d) override {
     return params.get_parameters_by_path(p, r, f, d);
   }
   ParameterRecord get_parameter(const std::string& name, bool d) override {

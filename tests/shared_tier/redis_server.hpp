@@ -48,7 +48,8 @@ struct TempDir {
 /// A test CA and a server certificate for 127.0.0.1 / localhost, made with the openssl CLI.
 inline void make_test_pki(const std::string& dir) {
   const std::string script =
-      "set -e; cd '" + dir + "'; "
+      "set -e; cd '" + dir +
+      "'; "
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
       "-subj /CN=ssm-cache-test-ca -keyout ca.key -out ca.crt 2>/dev/null; "
       "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
@@ -66,7 +67,7 @@ inline void make_test_pki(const std::string& dir) {
 
 struct RedisServerOptions {
   bool tls = false;
-  std::string acl_user{};      ///< with acl_password: an ACL user; the default user is then off
+  std::string acl_user{};  ///< with acl_password: an ACL user; the default user is then off
   std::string acl_password{};
 };
 
@@ -77,13 +78,22 @@ class RedisServer {
     // A port found free can be taken by another test before redis binds it: try a few.
     for (int attempt = 0;; ++attempt) {
       port_ = free_loopback_port();
-      std::vector<std::string> argv = {"/usr/bin/redis-server", "--bind", "127.0.0.1",
-                                       "--save", "", "--appendonly", "no", "--dir", dir_.path,
-                                       "--loglevel", "notice"};
+      std::vector<std::string> argv = {"/usr/bin/redis-server",
+                                       "--bind",
+                                       "127.0.0.1",
+                                       "--save",
+                                       "",
+                                       "--appendonly",
+                                       "no",
+                                       "--dir",
+                                       dir_.path,
+                                       "--loglevel",
+                                       "notice"};
       if (options_.tls) {
         for (const char* a : {"--port", "0", "--tls-port"}) argv.emplace_back(a);
         argv.push_back(std::to_string(port_));
-        for (auto [k, v] : {std::pair{"--tls-cert-file", "server.crt"}, {"--tls-key-file", "server.key"},
+        for (auto [k, v] : {std::pair{"--tls-cert-file", "server.crt"},
+                            {"--tls-key-file", "server.key"},
                             {"--tls-ca-cert-file", "ca.crt"}}) {
           argv.emplace_back(k);
           argv.push_back(dir_.path + "/" + v);
@@ -115,8 +125,8 @@ class RedisServer {
   std::string url() const {
     std::string auth;
     if (!options_.acl_user.empty()) auth = options_.acl_user + ":" + options_.acl_password + "@";
-    return std::string(options_.tls ? "rediss://" : "redis://") + auth + "127.0.0.1:" +
-           std::to_string(port_);
+    return std::string(options_.tls ? "rediss://" : "redis://") + auth +
+           "127.0.0.1:" + std::to_string(port_);
   }
   void kill() { process_.reset(); }
 
@@ -124,7 +134,8 @@ class RedisServer {
   std::unique_ptr<shared_tier::RedisConnection> connect() const {
     auto endpoint = shared_tier::parse_redis_url(url());
     if (options_.tls) tls_ = std::make_unique<shared_tier::TlsContext>(ca_file());
-    return std::make_unique<shared_tier::RedisConnection>(endpoint, tls_.get(), std::chrono::seconds(5));
+    return std::make_unique<shared_tier::RedisConnection>(endpoint, tls_.get(),
+                                                          std::chrono::seconds(5));
   }
   shared_tier::RedisReply command(const std::vector<std::string>& args) const {
     return connect()->command(args, std::chrono::seconds(5));

@@ -84,7 +84,7 @@ TEST(SharedTierRedis, NothingReadableIsStored) {
   ASSERT_GE(all.size(), 3u);
   for (const auto& [key, value] : all) {
     for (const std::string& needle : {std::string(kSecretValue), std::string("/app/"),
-                                     std::string("eu-west-1"), std::string("prod/api")}) {
+                                      std::string("eu-west-1"), std::string("prod/api")}) {
       EXPECT_EQ(key.find(needle), std::string::npos) << key;
       EXPECT_EQ(value.find(needle), std::string::npos) << key;
     }
@@ -145,7 +145,8 @@ TEST(SharedTierRedis, KeyRotation) {
 TEST(SharedTierRedis, RefusesToStartWithoutAKey) {
   auto aws = std::make_shared<FakeAws>();
   try {
-    (void)make_shared_cache_client(std::static_pointer_cast<AwsClient>(aws), {.url = "redis://127.0.0.1:1"});
+    (void)make_shared_cache_client(std::static_pointer_cast<AwsClient>(aws),
+                                   {.url = "redis://127.0.0.1:1"});
     FAIL() << "started without a key";
   } catch (const ConfigurationError& e) {
     EXPECT_NE(std::string(e.what()).find("no sealing key"), std::string::npos);
@@ -168,7 +169,8 @@ TEST(SharedTierRedis, PlaintextModeSharesOnlyNonSecretParameters) {
 
 TEST(SharedTierRedis, TlsWithTheTestCa) {
   RedisServer redis({.tls = true});
-  Instance a(redis.url(), {.ca_file = redis.ca_file()}), b(redis.url(), {.ca_file = redis.ca_file()});
+  Instance a(redis.url(), {.ca_file = redis.ca_file()}),
+      b(redis.url(), {.ca_file = redis.ca_file()});
   EXPECT_EQ(a.value("/app/db-password"), kSecretValue);
   EXPECT_EQ(b.value("/app/db-password"), kSecretValue);
   EXPECT_EQ(b.aws->calls(), 0u);
@@ -187,7 +189,8 @@ TEST(SharedTierRedis, TlsVerificationFailureFallsBackToTheSource) {
 
 TEST(SharedTierRedis, AclUserOverTls) {
   RedisServer redis({.tls = true, .acl_user = "fleet", .acl_password = "acl-pass-9"});
-  Instance a(redis.url(), {.ca_file = redis.ca_file()}), b(redis.url(), {.ca_file = redis.ca_file()});
+  Instance a(redis.url(), {.ca_file = redis.ca_file()}),
+      b(redis.url(), {.ca_file = redis.ca_file()});
   a.value("/app/region");
   EXPECT_EQ(b.value("/app/region"), "eu-west-1");
   EXPECT_EQ(b.aws->calls(), 0u);

@@ -134,8 +134,9 @@ TEST_F(SidecarEventServerTest, ManyClientsAtOnce) {
 
 TEST_F(SidecarEventServerTest, DecodesQueryAndRejectsRepeatedKeys) {
   // Raw bytes: httplib's client would escape the literal '+' itself.
-  auto out = raw("GET /systemsmanager/parameters/get?name=%2Fapp%2Fa+b%2Bc HTTP/1.1\r\nHost: x\r\n"
-                 "X-Aws-Parameters-Secrets-Token: tok\r\n\r\n");
+  auto out =
+      raw("GET /systemsmanager/parameters/get?name=%2Fapp%2Fa+b%2Bc HTTP/1.1\r\nHost: x\r\n"
+          "X-Aws-Parameters-Secrets-Token: tok\r\n\r\n");
   EXPECT_NE(out.find(" 200 "), std::string::npos) << out;
   EXPECT_NE(out.find("\"spaced\""), std::string::npos) << out;
   auto c = client();
@@ -242,7 +243,7 @@ TEST_F(SidecarEventServerOneLoopTest, AMissWaitingForAwsDoesNotHoldCachedAnswers
   ASSERT_EQ(server->loops(), 1u);
   fake->put("/app/slow", "later");
   expect_still_serving();  // /app/db cached
-  fake->close_gate();      // AWS calls now block until open_gate()
+  fake->close_gate();  // AWS calls now block until open_gate()
   std::atomic<bool> slow_answered{false};
   std::atomic<int> slow_status{0};
   std::thread slow([&] {

@@ -5,8 +5,8 @@
 // ssm-cache-local). Time bounds here bound hangs; they are generous, never speed checks.
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -71,8 +71,8 @@ TEST_F(SidecarHungUpstream, SigtermWith300WaitingRequestsExitsWithinTheGrace) {
   std::vector<std::thread> clients;
   for (int i = 0; i < 300; ++i) {
     clients.emplace_back([&, i] {
-      auto r = s.get("/systemsmanager/parameters/get?name=/missing/" + std::to_string(i), true,
-                     20s);
+      auto r =
+          s.get("/systemsmanager/parameters/get?name=/missing/" + std::to_string(i), true, 20s);
       if (r) ++answered;
     });
   }
@@ -96,8 +96,7 @@ TEST_F(SidecarHungUpstream, RequestsWhoseClientLeftMakeNoUpstreamCall) {
   std::vector<std::thread> leavers;
   for (int i = 0; i < 10; ++i) {
     leavers.emplace_back([&, i] {
-      auto r = s.get("/systemsmanager/parameters/get?name=/gone/" + std::to_string(i), true,
-                     300ms);
+      auto r = s.get("/systemsmanager/parameters/get?name=/gone/" + std::to_string(i), true, 300ms);
       EXPECT_FALSE(r) << "the client gives up before any answer";
     });
   }
@@ -141,9 +140,9 @@ TEST(SidecarScrub, ReflectedCredentialsNeverAnsweredNorLogged) {
       authorization = req.get_header_value("Authorization");
     }
     res.status = 400;
-    res.set_content(json{{"__type", "ValidationException"}, {"message", "bad request: " + echo}}
-                        .dump(),
-                    "application/x-amz-json-1.1");
+    res.set_content(
+        json{{"__type", "ValidationException"}, {"message", "bad request: " + echo}}.dump(),
+        "application/x-amz-json-1.1");
   });
   const int port = upstream.bind_to_any_port("127.0.0.1");
   std::thread serving([&] { upstream.listen_after_bind(); });
@@ -157,16 +156,16 @@ TEST(SidecarScrub, ReflectedCredentialsNeverAnsweredNorLogged) {
   } stop{upstream, serving};
 
   const std::string session_token = "IQoJb3JpZ2luX2VjEreflectedSessionToken0123456789";
-  ServerProcess p({env_or_die("SSM_CACHE_BIN"), "--endpoint-url",
-                   "http://127.0.0.1:" + std::to_string(port), "serve", "--port", "0", "--token",
-                   kToken, "--log-level", "debug"},
-                  {{"AWS_ACCESS_KEY_ID", "AKIDREFLECTED"},
-                   {"AWS_SECRET_ACCESS_KEY", "reflected-secret-key"},
-                   {"AWS_SESSION_TOKEN", session_token},
-                   {"AWS_REGION", "us-east-1"},
-                   {"AWS_CONFIG_FILE", "/nonexistent"},
-                   {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"},
-                   {"AWS_MAX_ATTEMPTS", "1"}});
+  ServerProcess p(
+      {env_or_die("SSM_CACHE_BIN"), "--endpoint-url", "http://127.0.0.1:" + std::to_string(port),
+       "serve", "--port", "0", "--token", kToken, "--log-level", "debug"},
+      {{"AWS_ACCESS_KEY_ID", "AKIDREFLECTED"},
+       {"AWS_SECRET_ACCESS_KEY", "reflected-secret-key"},
+       {"AWS_SESSION_TOKEN", session_token},
+       {"AWS_REGION", "us-east-1"},
+       {"AWS_CONFIG_FILE", "/nonexistent"},
+       {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"},
+       {"AWS_MAX_ATTEMPTS", "1"}});
   const auto url = p.wait_for_url();
   httplib::Client c("127.0.0.1", std::stoi(url.substr(url.rfind(':') + 1)));
   auto r = c.Get("/systemsmanager/parameters/get?name=/app/x",

@@ -36,7 +36,9 @@ class Sidecar {
   }
   std::string parameter_value(const std::string& name) {
     auto r = get("/systemsmanager/parameters/get?name=" + name);
-    if (!r || r->status != 200) return "<error " + (r ? std::to_string(r->status) + " " + r->body : std::string("no response")) + ">";
+    if (!r || r->status != 200)
+      return "<error " +
+             (r ? std::to_string(r->status) + " " + r->body : std::string("no response")) + ">";
     return nlohmann::json::parse(r->body)["Parameter"]["Value"].get<std::string>();
   }
   std::string metrics() {
@@ -48,8 +50,14 @@ class Sidecar {
 
  private:
   static std::vector<std::string> make_args(LocalServer& local, std::vector<std::string> args) {
-    std::vector<std::string> all = {env_or_die("SSM_CACHE_BIN"), "--endpoint-url", local.url(),
-                                    "serve", "--port", "0", "--token", kToken};
+    std::vector<std::string> all = {env_or_die("SSM_CACHE_BIN"),
+                                    "--endpoint-url",
+                                    local.url(),
+                                    "serve",
+                                    "--port",
+                                    "0",
+                                    "--token",
+                                    kToken};
     all.insert(all.end(), args.begin(), args.end());
     return all;
   }

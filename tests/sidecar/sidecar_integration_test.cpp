@@ -73,14 +73,13 @@ TEST_F(SidecarIntegration, TokenCheckedBeforeAnything) {
 }
 
 TEST_F(SidecarIntegration, TokenFromEnvironmentLikeTheExtension) {
-  ServerProcess p({env_or_die("SSM_CACHE_BIN"), "--endpoint-url", local.url(), "serve", "--port",
-                   "0"},
-                  [&] {
-                    auto env = local.client_env();
-                    env["AWS_SESSION_TOKEN"] = "session-tok";
-                    env["SSM_PARAMETER_STORE_TTL"] = "600";  // beyond the extension's 300 s cap
-                    return env;
-                  }());
+  ServerProcess p(
+      {env_or_die("SSM_CACHE_BIN"), "--endpoint-url", local.url(), "serve", "--port", "0"}, [&] {
+        auto env = local.client_env();
+        env["AWS_SESSION_TOKEN"] = "session-tok";
+        env["SSM_PARAMETER_STORE_TTL"] = "600";  // beyond the extension's 300 s cap
+        return env;
+      }());
   auto url = p.wait_for_url();
   httplib::Client c("127.0.0.1", std::stoi(url.substr(url.rfind(':') + 1)));
   auto r = c.Get("/systemsmanager/parameters/get?name=/app/prod/port",
@@ -210,9 +209,10 @@ TEST_F(SidecarIntegration, BadInputAndMetrics) {
   auto m = s.metrics();
   EXPECT_NE(m.find("ssm_cache_sidecar_cache_hits_total 1"), std::string::npos) << m;
   EXPECT_NE(m.find("ssm_cache_sidecar_upstream_calls_total{action=\"GetParameter\"} 1"),
-            std::string::npos) << m;
-  EXPECT_NE(m.find("ssm_cache_sidecar_error_responses_total{status=\"400\"} 2"),
-            std::string::npos) << m;
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("ssm_cache_sidecar_error_responses_total{status=\"400\"} 2"), std::string::npos)
+      << m;
 }
 
 TEST_F(SidecarIntegration, SigtermStopsCleanly) {

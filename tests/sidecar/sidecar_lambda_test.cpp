@@ -54,14 +54,11 @@ int free_port() {
 class ExtensionsApiStandIn {
  public:
   explicit ExtensionsApiStandIn(int sidecar_port) : sidecar_port_(sidecar_port) {
-    server_.Post("/2020-01-01/extension/register",
-                 [this](const httplib::Request& req, httplib::Response& res) {
-                   on_register(req, res);
-                 });
+    server_.Post(
+        "/2020-01-01/extension/register",
+        [this](const httplib::Request& req, httplib::Response& res) { on_register(req, res); });
     server_.Get("/2020-01-01/extension/event/next",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  on_next(req, res);
-                });
+                [this](const httplib::Request& req, httplib::Response& res) { on_next(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
@@ -152,7 +149,8 @@ class LambdaExtension : public ::testing::Test {
   // `env -i` + the variables the Lambda sandbox sets (and the endpoint of the AWS stand-in).
   std::vector<std::string> lambda_command(const std::string& runtime_api, int port,
                                           const fs::path& file) {
-    return {"/usr/bin/env", "-i",
+    return {"/usr/bin/env",
+            "-i",
             "HOME=" + (root_ / "home").string(),
             "AWS_LAMBDA_RUNTIME_API=" + runtime_api,
             "AWS_ACCESS_KEY_ID=test",
@@ -182,8 +180,7 @@ class LambdaExtension : public ::testing::Test {
                    {{"X-Aws-Parameters-Secrets-Token", kSessionToken}});
     ASSERT_TRUE(r) << httplib::to_string(r.error()) << "\n" << ext.stderr_text();
     ASSERT_EQ(r->status, 200) << r->body;
-    EXPECT_EQ(nlohmann::json::parse(r->body)["Parameter"]["Value"],
-              "postgres://db.internal/app");
+    EXPECT_EQ(nlohmann::json::parse(r->body)["Parameter"]["Value"], "postgres://db.internal/app");
 
     api.send_shutdown();
     EXPECT_EQ(ext.wait(10s), 0) << ext.stderr_text();

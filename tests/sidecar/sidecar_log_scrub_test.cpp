@@ -14,8 +14,8 @@ TEST(ScrubSecrets, KnownValuesSignaturesAndTokensRemoved) {
   const std::string signature(64, 'a');
   const std::string reflected =
       "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20221116/us-east-1/ssm/"
-      "aws4_request, SignedHeaders=host;x-amz-date, Signature=" + signature +
-      " X-Amz-Security-Token: " + token + " sidecar=tok-1234 bare " +
+      "aws4_request, SignedHeaders=host;x-amz-date, Signature=" +
+      signature + " X-Amz-Security-Token: " + token + " sidecar=tok-1234 bare " +
       std::string(64, 'b') + " " + std::string(120, 'Q');
   const std::string s = scrub_secrets(reflected, {"tok-1234", "xy"});
   EXPECT_EQ(s.find(token), std::string::npos) << s;

@@ -104,8 +104,7 @@ TEST_F(SidecarReadsTest, PingNeedsNoTokenAndCallsNothing) {
 TEST_F(SidecarReadsTest, SecretPrefetchIsOneBatchGetSecretValue) {
   auto report = service->prefetch({"secret:prod/db", "secret:plain", "secret:missing"});
   EXPECT_EQ(report.loaded, 2u);
-  EXPECT_EQ(report.problems,
-            std::vector<std::string>{"secret:missing: ResourceNotFoundException"});
+  EXPECT_EQ(report.problems, std::vector<std::string>{"secret:missing: ResourceNotFoundException"});
   EXPECT_EQ(fake->calls("BatchGetSecretValue"), 1);
   EXPECT_EQ(get("/secretsmanager/get", {{"secretId", "prod/db"}}).status, 200);
   EXPECT_EQ(get("/secretsmanager/get", {{"secretId", "plain"}}).status, 200);

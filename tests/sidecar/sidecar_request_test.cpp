@@ -97,9 +97,9 @@ TEST(ParseSecretRequest, FieldsAndBadInput) {
   EXPECT_EQ(r.label, "AWSPREVIOUS");
   EXPECT_EQ(bad(Endpoint::kSecret, {{"name", "x"}}).code, "MissingParameter");
   EXPECT_EQ(ok(Endpoint::kSecret, {{"secretId", "x"}, {"unknown", "1"}}).name, "x");
-  EXPECT_EQ(bad(Endpoint::kSecret, {{"secretId", "x"}, {"versionId", "a"}, {"versionStage", "b"}})
-                .status,
-            400);
+  EXPECT_EQ(
+      bad(Endpoint::kSecret, {{"secretId", "x"}, {"versionId", "a"}, {"versionStage", "b"}}).status,
+      400);
   EXPECT_EQ(bad(Endpoint::kSecret, {{"secretId", "x"}, {"secretId", "x"}}).status, 400);
 }
 

@@ -56,8 +56,9 @@ TEST_F(SidecarServiceTest, ParameterBodyLikeGetParameterAndCached) {
 
 TEST_F(SidecarServiceTest, PlainRequestNeverGetsDecryptedValue) {
   auto s = make();
-  auto dec = json::parse(get(*s, "/systemsmanager/parameters/get",
-                             {{"name", "/app/key"}, {"withDecryption", "true"}}).body);
+  auto dec = json::parse(
+      get(*s, "/systemsmanager/parameters/get", {{"name", "/app/key"}, {"withDecryption", "true"}})
+          .body);
   EXPECT_EQ(dec["Parameter"]["Value"], "s3cr3t");
   auto plain = json::parse(get(*s, "/systemsmanager/parameters/get", {{"name", "/app/key"}}).body);
   EXPECT_EQ(plain["Parameter"]["Value"], "ENCRYPTED:/app/key");
@@ -170,8 +171,8 @@ TEST_F(SidecarServiceTest, TrailingSlashPathsAndUnknownParameters) {
 
 TEST_F(SidecarServiceTest, TokenChecked401AndNothingFetched) {
   auto s = make();
-  for (auto tokens : std::vector<std::vector<std::string>>{{}, {"wrong"}, {"tok", "tok"}, {"to"},
-                                                           {"tokk"}}) {
+  for (auto tokens :
+       std::vector<std::vector<std::string>>{{}, {"wrong"}, {"tok", "tok"}, {"to"}, {"tokk"}}) {
     auto r = get(*s, "/systemsmanager/parameters/get", {{"name", "/app/db"}}, tokens);
     EXPECT_EQ(r.status, 401);
     EXPECT_EQ(json::parse(r.body)["__type"], "Unauthorized");
@@ -223,15 +224,14 @@ TEST_F(SidecarServiceTest, MetricsPrometheusText) {
   auto r = get(*s, "/metrics", {});
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type.rfind("text/plain", 0), 0u);
-  for (const char* line : {"ssm_cache_sidecar_cache_hits_total 1\n",
-                           "ssm_cache_sidecar_cache_misses_total 3\n",
-                           "ssm_cache_sidecar_upstream_calls_total{action=\"GetParameter\"} 2\n",
-                           "ssm_cache_sidecar_upstream_calls_total{action=\"GetSecretValue\"} 1\n",
-                           "ssm_cache_sidecar_upstream_errors_total{action=\"GetParameter\","
-                           "code=\"ParameterNotFound\"} 1\n",
-                           "ssm_cache_sidecar_cache_entries 2\n",
-                           "ssm_cache_sidecar_cache_capacity 1000\n",
-                           "# TYPE ssm_cache_sidecar_cache_hits_total counter\n"}) {
+  for (const char* line :
+       {"ssm_cache_sidecar_cache_hits_total 1\n", "ssm_cache_sidecar_cache_misses_total 3\n",
+        "ssm_cache_sidecar_upstream_calls_total{action=\"GetParameter\"} 2\n",
+        "ssm_cache_sidecar_upstream_calls_total{action=\"GetSecretValue\"} 1\n",
+        "ssm_cache_sidecar_upstream_errors_total{action=\"GetParameter\","
+        "code=\"ParameterNotFound\"} 1\n",
+        "ssm_cache_sidecar_cache_entries 2\n", "ssm_cache_sidecar_cache_capacity 1000\n",
+        "# TYPE ssm_cache_sidecar_cache_hits_total counter\n"}) {
     EXPECT_NE(r.body.find(line), std::string::npos) << line << "\n" << r.body;
   }
   EXPECT_EQ(r.body.find("postgres"), std::string::npos);
@@ -261,9 +261,13 @@ TEST_F(SidecarServiceTest, PrefetchNamesPathsSecrets) {
   EXPECT_EQ(report.problems, std::vector<std::string>{"/nothing: ParameterNotFound"});
   const int before = fake->total_calls();
   EXPECT_EQ(get(*s, "/systemsmanager/parameters/get", {{"name", "/app/db"}}).status, 200);
-  EXPECT_EQ(get(*s, "/systemsmanager/parameters/get", {{"name", "/app/db"}, {"withDecryption", "true"}}).status, 200);
+  EXPECT_EQ(
+      get(*s, "/systemsmanager/parameters/get", {{"name", "/app/db"}, {"withDecryption", "true"}})
+          .status,
+      200);
   EXPECT_EQ(json::parse(get(*s, "/systemsmanager/parameters/get",
-                            {{"name", "/app/key"}, {"withDecryption", "true"}}).body)["Parameter"]["Value"],
+                            {{"name", "/app/key"}, {"withDecryption", "true"}})
+                            .body)["Parameter"]["Value"],
             "s3cr3t");
   EXPECT_EQ(get(*s, "/systemsmanager/parameters/get", {{"name", "/tree/sub/b"}}).status, 200);
   EXPECT_EQ(get(*s, "/secretsmanager/get", {{"secretId", "prod/db"}}).status, 200);

@@ -48,9 +48,9 @@ TEST(ErrorMap, HttpStatusesForLibraryErrors) {
 }
 
 TEST(ErrorMap, AwsAnswersPassThrough) {
-  const auto denied = http_failure(
-      AwsError("GetParameter /a: AccessDeniedException", "AccessDeniedException",
-               "not authorized", 403, "req-1"));
+  const auto denied =
+      http_failure(AwsError("GetParameter /a: AccessDeniedException", "AccessDeniedException",
+                            "not authorized", 403, "req-1"));
   EXPECT_EQ(denied.status, 403);
   EXPECT_EQ(denied.code, "AccessDeniedException");
   EXPECT_EQ(denied.message, "not authorized");
@@ -58,8 +58,8 @@ TEST(ErrorMap, AwsAnswersPassThrough) {
   const auto odd = http_failure(AwsError("what", "Odd", "", 200, ""));
   EXPECT_EQ(odd.status, 502);
   EXPECT_EQ(odd.message, "what");
-  const auto throttled = http_failure(
-      AwsError("x", "ThrottlingException", "rate exceeded", 400, "req-2"));
+  const auto throttled =
+      http_failure(AwsError("x", "ThrottlingException", "rate exceeded", 400, "req-2"));
   EXPECT_EQ(throttled.status, 400);
   EXPECT_TRUE(throttled.transient);
 }

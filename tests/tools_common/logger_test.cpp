@@ -19,8 +19,8 @@ class CapturedLog {
  public:
   explicit CapturedLog(LogFormat format, std::string program = "ssm-cache") {
     out_ = ::open_memstream(&buf_, &size_);
-    log = std::make_unique<Logger>(LogLevel::kInfo, out_, format, 10s, [this] { return now; },
-                                   std::move(program));
+    log = std::make_unique<Logger>(
+        LogLevel::kInfo, out_, format, 10s, [this] { return now; }, std::move(program));
   }
   ~CapturedLog() {
     log.reset();

@@ -53,8 +53,7 @@ TEST(Loopback, ReusePortSharesOnePortAndItsAbsenceRefuses) {
     ::close(third);
     ADD_FAILURE() << "a second socket without SO_REUSEPORT was bound to " << port;
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(port)),
-              std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(port)), std::string::npos)
         << e.what();
   }
   ::close(first);

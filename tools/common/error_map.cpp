@@ -8,15 +8,13 @@ namespace ssm_cache::tools {
 int exit_code(ErrorKind kind) noexcept {
   switch (kind) {
     case ErrorKind::invalid_argument:
-    case ErrorKind::configuration:
-      return kExitUsage;
+    case ErrorKind::configuration: return kExitUsage;
     case ErrorKind::not_found:
     case ErrorKind::credentials:
     case ErrorKind::throttled:
     case ErrorKind::unavailable:
     case ErrorKind::timeout:
-    case ErrorKind::protocol:
-      return kExitAwsError;
+    case ErrorKind::protocol: return kExitAwsError;
   }
   return kExitAwsError;
 }
@@ -36,16 +34,15 @@ HttpError http_error(ErrorKind kind) noexcept {
     case ErrorKind::unavailable: return {502, "ConnectionError"};
     case ErrorKind::timeout: return {504, "RequestTimeout"};
     case ErrorKind::configuration:
-    case ErrorKind::protocol:
-      return {502, "UpstreamError"};
+    case ErrorKind::protocol: return {502, "UpstreamError"};
   }
   return {502, "UpstreamError"};
 }
 
 HttpFailure http_failure(const std::exception& error) {
   if (const auto* aws = dynamic_cast<const AwsError*>(&error)) {
-    const int status = aws->http_status() >= 400 && aws->http_status() <= 599 ? aws->http_status()
-                                                                               : 502;
+    const int status =
+        aws->http_status() >= 400 && aws->http_status() <= 599 ? aws->http_status() : 502;
     return {status, aws->code(), aws->aws_message().empty() ? aws->what() : aws->aws_message(),
             aws->transient()};
   }

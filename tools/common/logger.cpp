@@ -69,9 +69,8 @@ void Logger::write(LogLevel level, std::string_view message, std::uint64_t repea
   const std::string time = common::format_iso8601(now());
   std::string line;
   if (format_ == LogFormat::kJson) {
-    nlohmann::ordered_json j = {{"time", time},
-                                {"level", kJsonNames[static_cast<int>(level)]},
-                                {"message", message}};
+    nlohmann::ordered_json j = {
+        {"time", time}, {"level", kJsonNames[static_cast<int>(level)]}, {"message", message}};
     if (repeated > 0) j["repeated"] = repeated;
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {

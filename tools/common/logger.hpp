@@ -1,7 +1,8 @@
 // logger.hpp — the programs' log (ssm-cache serve, ssm-cache-local): one line per event on
 // stderr, filtered by level (PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL for the sidecar), each
-// with a UTC timestamp and the program's name, as text or as one JSON object per line (--log-format json: time, level, message, and the repeat count of a
-// rate-limited line). Callers pass names and codes, never values or tokens.
+// with a UTC timestamp and the program's name, as text or as one JSON object per line (--log-format
+// json: time, level, message, and the repeat count of a rate-limited line). Callers pass names and
+// codes, never values or tokens.
 //
 // Rate limiting: warn_limited(key, …) writes the first line of a key, then only counts
 // repeats; the next one after `repeat_interval` is written with the count of those
@@ -49,10 +50,18 @@ class Logger {
     return level >= level_ && level_ != LogLevel::kNone;
   }
   void log(LogLevel level, std::string_view message);
-  void debug(std::string_view m) { if (enabled(LogLevel::kDebug)) log(LogLevel::kDebug, m); }
-  void info(std::string_view m) { if (enabled(LogLevel::kInfo)) log(LogLevel::kInfo, m); }
-  void warn(std::string_view m) { if (enabled(LogLevel::kWarn)) log(LogLevel::kWarn, m); }
-  void error(std::string_view m) { if (enabled(LogLevel::kError)) log(LogLevel::kError, m); }
+  void debug(std::string_view m) {
+    if (enabled(LogLevel::kDebug)) log(LogLevel::kDebug, m);
+  }
+  void info(std::string_view m) {
+    if (enabled(LogLevel::kInfo)) log(LogLevel::kInfo, m);
+  }
+  void warn(std::string_view m) {
+    if (enabled(LogLevel::kWarn)) log(LogLevel::kWarn, m);
+  }
+  void error(std::string_view m) {
+    if (enabled(LogLevel::kError)) log(LogLevel::kError, m);
+  }
   /// A warning that may repeat many times (a client with a wrong token, a failing upstream):
   /// lines with the same `key` are written at most once per repeat interval.
   void warn_limited(std::string_view key, std::string_view message);

@@ -32,10 +32,9 @@ bool is_loopback(const sockaddr* addr) {
 }  // namespace
 
 int listen_loopback(const ListenOptions& options) {
-  const std::string where = (options.host.find(':') != std::string::npos
-                                 ? "[" + options.host + "]"
-                                 : options.host) +
-                            ":" + std::to_string(options.port);
+  const std::string where =
+      (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) +
+      ":" + std::to_string(options.port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

@@ -9,7 +9,7 @@ namespace ssm_cache::tools {
 
 struct ListenOptions {
   std::string host = "127.0.0.1";  ///< a numeric loopback address: 127.x.y.z or ::1
-  int port = 0;                    ///< 0: any free port
+  int port = 0;  ///< 0: any free port
   /// SO_REUSEPORT: several sockets on one port, one per event loop, so that the kernel spreads
   /// new connections over the loops.
   bool reuse_port = false;

@@ -29,9 +29,8 @@ inline ApiError client_error(std::string code, std::string message) {
 /// AWS's wording for a constraint violation: "1 validation error detected: Value ... at
 /// 'member' failed to satisfy constraint: ...". Values are not echoed (they may be secret).
 inline ApiError validation_error(const std::string& member, const std::string& constraint) {
-  return client_error("ValidationException", "1 validation error detected: Value at '" +
-                                                 member + "' failed to satisfy constraint: " +
-                                                 constraint);
+  return client_error("ValidationException", "1 validation error detected: Value at '" + member +
+                                                 "' failed to satisfy constraint: " + constraint);
 }
 
 }  // namespace ssm_cache::local

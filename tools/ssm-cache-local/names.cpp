@@ -5,8 +5,8 @@
 #include <charconv>
 
 #include "api_error.hpp"
-#include "util.hpp"
 #include "common/strings.hpp"
+#include "util.hpp"
 
 namespace ssm_cache::local {
 
@@ -105,7 +105,8 @@ void validate_path(std::string_view path) {
 bool is_valid_label(std::string_view label) {
   if (label.empty() || label.size() > 100) return false;
   if (std::isdigit(static_cast<unsigned char>(label.front()))) return false;
-  if (common::starts_with_icase(label, "aws") || common::starts_with_icase(label, "ssm")) return false;
+  if (common::starts_with_icase(label, "aws") || common::starts_with_icase(label, "ssm"))
+    return false;
   for (char c : label) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
       return false;

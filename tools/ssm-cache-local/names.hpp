@@ -29,9 +29,9 @@ bool is_valid_label(std::string_view label);
 
 /// "name", "name:3", "name:label", or an ARN "arn:aws:ssm:r:a:parameter/name[:sel]".
 struct ParameterRef {
-  std::string name;           ///< without selector (for an ARN: the name it designates)
-  std::string selector;       ///< without colon; empty when none
-  std::int64_t version = 0;   ///< > 0 when the selector is a version number
+  std::string name;  ///< without selector (for an ARN: the name it designates)
+  std::string selector;  ///< without colon; empty when none
+  std::int64_t version = 0;  ///< > 0 when the selector is a version number
   bool from_arn = false;
   [[nodiscard]] bool has_selector() const { return !selector.empty(); }
   [[nodiscard]] bool is_label() const { return has_selector() && version == 0; }

@@ -17,11 +17,10 @@
 
 namespace ssm_cache::local {
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
-std::string opaque_ciphertext(std::string_view key_id, std::string_view name,
-                              std::int64_t version, std::string_view value) {
+std::string opaque_ciphertext(std::string_view key_id, std::string_view name, std::int64_t version,
+                              std::string_view value) {
   const std::string key = common::hmac_sha256("ssm-cache-local kms", key_id);
   const std::string nonce =
       common::hmac_sha256(key, std::string(name) + '\n' + std::to_string(version)).substr(0, 12);
@@ -36,8 +35,9 @@ std::string opaque_ciphertext(std::string_view key_id, std::string_view name,
 }
 
 Random::Random(std::optional<std::uint64_t> seed)
-    : gen_(seed ? *seed : (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
-                              std::random_device{}()) {}
+    : gen_(seed ? *seed
+                : (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
+                      std::random_device{}()) {}
 
 std::string Random::uuid4() {
   std::uint64_t hi = 0;
@@ -50,9 +50,9 @@ std::string Random::uuid4() {
   hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
   char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xffff),
-                static_cast<unsigned>(hi & 0xffff), static_cast<unsigned>(lo >> 48),
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                static_cast<unsigned>(lo >> 48),
                 static_cast<unsigned long long>(lo & 0xffffffffffffULL));
   return buf;
 }

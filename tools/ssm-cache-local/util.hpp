@@ -1,5 +1,6 @@
-// ssm-cache-local/util.hpp — small helpers of the local server: a locked random source (UUIDs, ARN suffixes, fault dice) and the opaque SecureString
-// "ciphertext". Pure functions are thread-safe; Random locks internally. All cheap.
+// ssm-cache-local/util.hpp — small helpers of the local server: a locked random source (UUIDs, ARN
+// suffixes, fault dice) and the opaque SecureString "ciphertext". Pure functions are thread-safe;
+// Random locks internally. All cheap.
 #pragma once
 
 #include <chrono>
@@ -15,8 +16,8 @@ namespace ssm_cache::local {
 /// The opaque value a SecureString shows without decryption: base64 of a header, a nonce
 /// derived from (name, version) and the value XORed with an HMAC-SHA256 key stream keyed by
 /// the KMS key id. Stable across reads of one version, reveals nothing but the length.
-std::string opaque_ciphertext(std::string_view key_id, std::string_view name,
-                              std::int64_t version, std::string_view value);
+std::string opaque_ciphertext(std::string_view key_id, std::string_view name, std::int64_t version,
+                              std::string_view value);
 
 /// True for loopback names: "localhost", 127.0.0.0/8 literals, "::1" (with or without
 /// brackets).

@@ -18,9 +18,9 @@ struct alignas(64) ThreadRecord {
   /// constant stores of enter()/leave() as written (see leave()).
   std::atomic<std::uint32_t> depth{0};
   std::atomic<bool> in_use{false};
-  std::atomic<std::uint64_t> hits{0};       ///< cache hits of the threads that used it
-  std::uint32_t index = 0;                  ///< registration order (hit counter sharding)
-  ThreadRecord* next = nullptr;             ///< immutable once published
+  std::atomic<std::uint64_t> hits{0};  ///< cache hits of the threads that used it
+  std::uint32_t index = 0;  ///< registration order (hit counter sharding)
+  ThreadRecord* next = nullptr;  ///< immutable once published
 };
 
 /// Retired snapshots wait for a reader to leave.
@@ -45,7 +45,8 @@ inline bool leave(ThreadRecord& r) noexcept {
 
 /// Leaves, and frees what waited for this thread if anything did (used by ValueView).
 inline void leave_and_collect(ThreadRecord& r) noexcept {
-  if (leave(r) && g_pending.load(std::memory_order_relaxed)) [[unlikely]] leave_slow();
+  if (leave(r) && g_pending.load(std::memory_order_relaxed)) [[unlikely]]
+    leave_slow();
 }
 
 }  // namespace ssm_cache::detail::reclaim

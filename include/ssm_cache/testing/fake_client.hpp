@@ -31,20 +31,20 @@
 #include <vector>
 
 #include "ssm_cache/client.hpp"
-#include "ssm_cache/testing/failure_queue.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/testing/failure_queue.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache::testing {
 
 /// One simulated API call, as AWS would have received it.
 struct RecordedCall {
-  std::string action;               ///< "GetParameters", "GetParametersByPath", "PutParameter"
-  std::vector<std::string> names;   ///< GetParameters: 1 to 10 names, as asked
-  std::string path;                 ///< GetParametersByPath
-  bool recursive = false;           ///< GetParametersByPath
-  std::vector<Filter> filters;      ///< GetParametersByPath
-  std::string next_token;           ///< GetParametersByPath: the token sent (empty: first page)
+  std::string action;  ///< "GetParameters", "GetParametersByPath", "PutParameter"
+  std::vector<std::string> names;  ///< GetParameters: 1 to 10 names, as asked
+  std::string path;  ///< GetParametersByPath
+  bool recursive = false;  ///< GetParametersByPath
+  std::vector<Filter> filters;  ///< GetParametersByPath
+  std::string next_token;  ///< GetParametersByPath: the token sent (empty: first page)
   bool with_decryption = false;
 };
 
@@ -133,9 +133,9 @@ class FakeParameterClient : public ParameterClient {
   /// Number of simulated calls of an action ("GetParameters", ...), or of all when empty.
   [[nodiscard]] std::size_t call_count(std::string_view action = {}) const {
     std::lock_guard lock(mutex_);
-    return static_cast<std::size_t>(std::count_if(
-        calls_.begin(), calls_.end(),
-        [&](const RecordedCall& c) { return action.empty() || c.action == action; }));
+    return static_cast<std::size_t>(
+        std::count_if(calls_.begin(), calls_.end(),
+                      [&](const RecordedCall& c) { return action.empty() || c.action == action; }));
   }
   void clear_calls() {
     std::lock_guard lock(mutex_);
@@ -297,7 +297,7 @@ class FakeParameterClient : public ParameterClient {
     bool has_selector = false;
     bool from_arn = false;
     bool shared = false;  ///< an ARN of another account
-    std::string arn;      ///< the ARN without selector
+    std::string arn;  ///< the ARN without selector
   };
 
   static Asked split_asked(const std::string& asked) {
@@ -330,7 +330,8 @@ class FakeParameterClient : public ParameterClient {
     if (it == params_.end() || it->second.versions.empty()) return nullptr;
     const auto& versions = it->second.versions;
     if (selector.empty()) return &versions.back();
-    if (std::all_of(selector.begin(), selector.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (std::all_of(selector.begin(), selector.end(),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
       const auto n = std::stoll(selector);
       if (n < 1 || n > static_cast<std::int64_t>(versions.size())) return nullptr;
       return &versions[static_cast<std::size_t>(n - 1)];
@@ -347,7 +348,7 @@ class FakeParameterClient : public ParameterClient {
     rec.name = name;
     rec.type = v.type;
     rec.value = (v.type == "SecureString" && !with_decryption) ? ciphertext_of(v.value, v.version)
-                                                              : v.value;
+                                                               : v.value;
     rec.version = v.version;
     rec.arn = "arn:aws:ssm:us-east-1:123456789012:parameter" +
               (name.starts_with('/') ? name : "/" + name);

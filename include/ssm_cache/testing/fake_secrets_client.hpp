@@ -26,10 +26,10 @@
 namespace ssm_cache::testing {
 
 struct RecordedSecretsCall {
-  std::string action;             ///< "GetSecretValue", "BatchGetSecretValue", "DescribeSecret", ...
-  std::vector<std::string> ids;   ///< the secret ids asked for
-  std::string version_id;         ///< GetSecretValue
-  std::string version_stage;      ///< GetSecretValue
+  std::string action;  ///< "GetSecretValue", "BatchGetSecretValue", "DescribeSecret", ...
+  std::vector<std::string> ids;  ///< the secret ids asked for
+  std::string version_id;  ///< GetSecretValue
+  std::string version_stage;  ///< GetSecretValue
 };
 
 class FakeSecretsClient : public SecretsClient {
@@ -95,8 +95,8 @@ class FakeSecretsClient : public SecretsClient {
     std::lock_guard lock(mutex_);
     const Secret* s = find(secret_id);
     if (s == nullptr) throw not_found("GetSecretValue", secret_id);
-    const std::string stage = version_id.empty() && version_stage.empty() ? "AWSCURRENT"
-                                                                          : version_stage;
+    const std::string stage =
+        version_id.empty() && version_stage.empty() ? "AWSCURRENT" : version_stage;
     for (const auto& v : s->versions) {
       const bool stage_ok = stage.empty() || std::count(v.stages.begin(), v.stages.end(), stage);
       if ((version_id.empty() || v.id == version_id) && stage_ok) return to_value(*s, v);
@@ -212,9 +212,10 @@ class FakeSecretsClient : public SecretsClient {
   }
 
   static AwsError not_found(const std::string& action, const std::string& id) {
-    return AwsError(action + " failed for secret '" + id + "': ResourceNotFoundException (HTTP 400)",
-                    "ResourceNotFoundException", "Secrets Manager can't find the specified secret.",
-                    400, "fake-request-id");
+    return AwsError(
+        action + " failed for secret '" + id + "': ResourceNotFoundException (HTTP 400)",
+        "ResourceNotFoundException", "Secrets Manager can't find the specified secret.", 400,
+        "fake-request-id");
   }
 
   void begin_call(RecordedSecretsCall call) {

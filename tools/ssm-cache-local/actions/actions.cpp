@@ -88,7 +88,8 @@ std::string make_next_token(std::string_view action, std::string_view cursor) {
 
 bool parse_next_token(std::string_view action, std::string_view token, std::string& cursor) {
   std::string raw;
-  if (token.size() > 8192 || !common::base64_decode(token, raw, common::Base64Padding::required)) return false;
+  if (token.size() > 8192 || !common::base64_decode(token, raw, common::Base64Padding::required))
+    return false;
   const std::string prefix = std::string(kTokenMagic) + std::string(action) + ' ';
   if (!raw.starts_with(prefix)) return false;
   cursor = raw.substr(prefix.size());

@@ -94,8 +94,8 @@ class Input {
 
  private:
   static ApiError type_error(const char* key, const char* expected, const nlohmann::json& got) {
-    return client_error("SerializationException", std::string("'") + key + "' must be " +
-                                                      expected + ", got " + got.type_name());
+    return client_error("SerializationException", std::string("'") + key + "' must be " + expected +
+                                                      ", got " + got.type_name());
   }
 
   const nlohmann::json& body_;

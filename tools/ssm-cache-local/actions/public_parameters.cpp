@@ -20,7 +20,7 @@ namespace ssm_cache::local {
 namespace {
 
 constexpr double kGlobalInfrastructureDate = 1561119334.252;  // 2019-06-21T12:15:34.252Z
-constexpr double kListDate = 1611944711.901;                  // 2021-01-29T18:25:11.901Z
+constexpr double kListDate = 1611944711.901;  // 2021-01-29T18:25:11.901Z
 
 struct RegionSample {
   const char* code;

@@ -7,9 +7,9 @@
 
 #include "actions.hpp"
 #include "api_error.hpp"
+#include "common/base64.hpp"
 #include "json_input.hpp"
 #include "names.hpp"
-#include "common/base64.hpp"
 
 namespace ssm_cache::local {
 
@@ -163,9 +163,8 @@ struct SecretFilter {
 };
 
 std::vector<SecretFilter> read_secret_filters(const json* list) {
-  static const std::set<std::string> kKeys = {"description", "name",           "tag-key",
-                                              "tag-value",   "primary-region", "owning-service",
-                                              "all"};
+  static const std::set<std::string> kKeys = {
+      "description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"};
   std::vector<SecretFilter> out;
   if (list == nullptr) return out;
   if (list->size() > 10) {
@@ -283,8 +282,8 @@ const SecretVersion& select_secret_version(const Secret& s, const std::optional<
   const SecretVersion* v = nullptr;
   if (id) {
     v = s.find_version_id(*id);
-    if (v == nullptr || (stage && std::find(v->stages.begin(), v->stages.end(), *stage) ==
-                                      v->stages.end())) {
+    if (v == nullptr ||
+        (stage && std::find(v->stages.begin(), v->stages.end(), *stage) == v->stages.end())) {
       throw client_error("ResourceNotFoundException",
                          "Secrets Manager can't find the specified secret value for VersionId: " +
                              *id + (stage ? " and staging label: " + *stage : std::string()));
@@ -376,8 +375,8 @@ json Actions::create_secret(const RequestContext& ctx, const json& body) {
     s.tags = std::move(tags);
     json out = {{"ARN", s.arn}, {"Name", name}};
     if (!payload.empty()) {
-      SecretVersion v{token.value_or(random_.uuid4()), payload.string, payload.binary,
-                      {"AWSCURRENT"}, ctx.now};
+      SecretVersion v{
+          token.value_or(random_.uuid4()), payload.string, payload.binary, {"AWSCURRENT"}, ctx.now};
       out["VersionId"] = v.version_id;
       s.versions.push_back(std::move(v));
     }
@@ -602,11 +601,10 @@ json Actions::delete_secret(const RequestContext& ctx, const json& body) {
     const Secret* found = find_secret(data, secret_id);
     if (found == nullptr && force) {
       // AWS: a forced deletion of a secret that does not exist succeeds (idempotent).
-      const std::string arn =
-          secret_id.starts_with("arn:")
-              ? secret_id
-              : "arn:aws:secretsmanager:" + ctx.region + ":" + ctx.account_id + ":secret:" +
-                    secret_id + "-" + random_.alnum(6);
+      const std::string arn = secret_id.starts_with("arn:")
+                                  ? secret_id
+                                  : "arn:aws:secretsmanager:" + ctx.region + ":" + ctx.account_id +
+                                        ":secret:" + secret_id + "-" + random_.alnum(6);
       return json{{"ARN", arn}, {"Name", secret_id}, {"DeletionDate", ctx.now}};
     }
     if (found == nullptr) throw secret_not_found();
@@ -655,8 +653,8 @@ json Actions::update_secret(const RequestContext& ctx, const json& body) {
         out["VersionId"] = existing->version_id;
         return out;
       }
-      SecretVersion v{token.value_or(random_.uuid4()), payload.string, payload.binary,
-                      {"AWSCURRENT"}, ctx.now};
+      SecretVersion v{
+          token.value_or(random_.uuid4()), payload.string, payload.binary, {"AWSCURRENT"}, ctx.now};
       out["VersionId"] = v.version_id;
       add_version(s, std::move(v), ctx.now);
     }
@@ -706,10 +704,11 @@ json Actions::update_secret_version_stage(const RequestContext& ctx, const json&
     const SecretVersion* holder = s.find_stage(stage);
     if (holder != nullptr && holder->version_id != remove_from.value_or("") &&
         holder->version_id != move_to.value_or("")) {
-      throw client_error("InvalidParameterException",
-                         "The staging label " + stage + " is currently attached to version " +
-                             holder->version_id + ", so you must explicitly reference that "
-                             "version in RemoveFromVersionId.");
+      throw client_error("InvalidParameterException", "The staging label " + stage +
+                                                          " is currently attached to version " +
+                                                          holder->version_id +
+                                                          ", so you must explicitly reference that "
+                                                          "version in RemoveFromVersionId.");
     }
     if (move_to && s.find_version_id(*move_to) == nullptr) throw secret_not_found();
     if (remove_from && s.find_version_id(*remove_from) == nullptr) throw secret_not_found();
@@ -790,7 +789,8 @@ json Actions::get_random_password(const RequestContext&, const json& body) {
     classes.emplace_back("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
   }
   if (in.boolean("IncludeSpace", false)) classes.emplace_back(" ");
-  for (auto& c : classes) std::erase_if(c, [&](char x) { return exclude.find(x) != std::string::npos; });
+  for (auto& c : classes)
+    std::erase_if(c, [&](char x) { return exclude.find(x) != std::string::npos; });
   std::erase_if(classes, [](const std::string& c) { return c.empty(); });
   const bool each = in.boolean("RequireEachIncludedType", true);
   if (classes.empty() || (each && static_cast<std::size_t>(length) < classes.size())) {
@@ -831,10 +831,9 @@ json Actions::untag_resource(const RequestContext&, const json& body) {
   const std::string secret_id = in.string("SecretId", "secretId");
   const std::vector<std::string> keys = in.strings("TagKeys", "tagKeys");
   return store_.write([&](StoreData& data, Changes& changes) {
-    std::erase_if(secret_to_change(data, changes, secret_id, /*live_only=*/false).tags,
-                  [&](const Tag& t) {
-      return std::find(keys.begin(), keys.end(), t.key) != keys.end();
-    });
+    std::erase_if(
+        secret_to_change(data, changes, secret_id, /*live_only=*/false).tags,
+        [&](const Tag& t) { return std::find(keys.begin(), keys.end(), t.key) != keys.end(); });
     return json::object();
   });
 }

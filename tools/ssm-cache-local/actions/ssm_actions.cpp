@@ -7,12 +7,12 @@
 
 #include "actions.hpp"
 #include "api_error.hpp"
+#include "common/base64.hpp"
+#include "common/strings.hpp"
 #include "json_input.hpp"
 #include "names.hpp"
 #include "pattern.hpp"
 #include "public_parameters.hpp"
-#include "common/base64.hpp"
-#include "common/strings.hpp"
 
 namespace ssm_cache::local {
 
@@ -101,8 +101,8 @@ void check_max_results(const std::optional<std::int64_t>& max_results, std::int6
     throw validation_error("maxResults", "Member must have value greater than or equal to 1");
   }
   if (*max_results > limit) {
-    throw validation_error("maxResults", "Member must have value less than or equal to " +
-                                             std::to_string(limit));
+    throw validation_error("maxResults",
+                           "Member must have value less than or equal to " + std::to_string(limit));
   }
 }
 
@@ -143,14 +143,15 @@ std::optional<json> secret_reference_json(const StoreData& data, const Parameter
     if (v == nullptr) v = s->find_stage(ref.selector);
   }
   if (v == nullptr) return std::nullopt;
-  json out = {{"Name", ref.name},
-              {"Type", "SecureString"},
-              {"Value", v->secret_string ? *v->secret_string : common::base64_encode(*v->secret_binary)},
-              {"Version", 0},
-              {"SourceResult", secret_value_json(*s, *v).dump()},
-              {"LastModifiedDate", v->created},
-              {"ARN", s->arn},
-              {"DataType", "text"}};
+  json out = {
+      {"Name", ref.name},
+      {"Type", "SecureString"},
+      {"Value", v->secret_string ? *v->secret_string : common::base64_encode(*v->secret_binary)},
+      {"Version", 0},
+      {"SourceResult", secret_value_json(*s, *v).dump()},
+      {"LastModifiedDate", v->created},
+      {"ARN", s->arn},
+      {"DataType", "text"}};
   if (ref.has_selector()) out["Selector"] = ":" + ref.selector;
   return out;
 }
@@ -199,7 +200,7 @@ StringFilter read_model_filter(const Input& f) {
                            "Member must have length between 1 and 132");
   }
   filter.option = f.opt_string("Option").value_or("Equals");
-  static const std::set<std::string> kModelKeys = {"Name", "Type",  "KeyId",   "Path",
+  static const std::set<std::string> kModelKeys = {"Name",  "Type", "KeyId",   "Path",
                                                    "Label", "Tier", "DataType"};
   if (!filter.key.starts_with("tag:") && !kModelKeys.contains(filter.key)) {
     throw validation_error("parameterFilters.member.key",
@@ -229,10 +230,10 @@ StringFilter read_model_filter(const Input& f) {
 void check_filter_key(const StringFilter& filter, bool by_path, std::set<std::string>& seen) {
   if (by_path) {
     if (filter.key != "Type" && filter.key != "KeyId" && filter.key != "Label") {
-      throw client_error("InvalidFilterKey", "The following filter key is not valid: " +
-                                                 filter.key +
-                                                 ". Valid filter keys include: [Type, KeyId, "
-                                                 "Label].");
+      throw client_error("InvalidFilterKey",
+                         "The following filter key is not valid: " + filter.key +
+                             ". Valid filter keys include: [Type, KeyId, "
+                             "Label].");
     }
   } else if (filter.key == "Label") {
     // Label selects versions: GetParametersByPath only.
@@ -241,10 +242,10 @@ void check_filter_key(const StringFilter& filter, bool by_path, std::set<std::st
                        "include: [Path, Name, Type, KeyId, Tier]");
   }
   if (!seen.insert(filter.key).second) {
-    throw client_error("InvalidFilterKey", "The following filter is duplicated in the request: " +
-                                               filter.key +
-                                               ". A request can contain only one occurrence of "
-                                               "a specific filter.");
+    throw client_error("InvalidFilterKey",
+                       "The following filter is duplicated in the request: " + filter.key +
+                           ". A request can contain only one occurrence of "
+                           "a specific filter.");
   }
 }
 
@@ -263,9 +264,9 @@ void check_filter_option(const StringFilter& filter) {
   if (std::find(options.begin(), options.end(), filter.option) == options.end()) {
     std::string valid;
     for (const auto& o : options) valid += (valid.empty() ? "" : ", ") + o;
-    throw client_error("InvalidFilterOption", "The following filter option is not valid: " +
-                                                  filter.option + ". Valid options include: [" +
-                                                  valid + "].");
+    throw client_error("InvalidFilterOption",
+                       "The following filter option is not valid: " + filter.option +
+                           ". Valid options include: [" + valid + "].");
   }
 }
 
@@ -278,16 +279,15 @@ ApiError invalid_filter_value(const std::string& value, const std::string& valid
 /// does not take.
 void check_filter_values(const StringFilter& filter) {
   if (filter.values.empty() && !filter.key.starts_with("tag:")) {
-    throw client_error("InvalidFilterValue",
-                       "The following filter values are missing : null for filter key " +
-                           filter.key + ".");
+    throw client_error(
+        "InvalidFilterValue",
+        "The following filter values are missing : null for filter key " + filter.key + ".");
   }
   for (const auto& v : filter.values) {
     if (filter.key == "Type" && filter.option == "Equals" && !kTypes.contains(v)) {
       throw invalid_filter_value(v, "[String, StringList, SecureString].");
     }
-    if (filter.key == "Tier" && v != "Standard" && v != "Advanced" &&
-        v != "Intelligent-Tiering") {
+    if (filter.key == "Tier" && v != "Standard" && v != "Advanced" && v != "Intelligent-Tiering") {
       throw invalid_filter_value(v, "[Standard, Advanced, Intelligent-Tiering]");
     }
     if (filter.key == "Path") {
@@ -390,12 +390,14 @@ void validate_key_id(const std::string& key_id) {
   bool uuid = key_id.size() == 36;
   for (std::size_t i = 0; uuid && i < key_id.size(); ++i) {
     const char c = key_id[i];
-    uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? c == '-' : std::isxdigit(
-                                                                      static_cast<unsigned char>(c)) != 0;
+    uuid = (i == 8 || i == 13 || i == 18 || i == 23)
+               ? c == '-'
+               : std::isxdigit(static_cast<unsigned char>(c)) != 0;
   }
   if (!alias && !arn && !uuid) {
-    throw client_error("InvalidKeyId", "The KeyId is not valid: use a key id, key ARN, alias "
-                                       "name (alias/...) or alias ARN.");
+    throw client_error("InvalidKeyId",
+                       "The KeyId is not valid: use a key id, key ARN, alias "
+                       "name (alias/...) or alias ARN.");
   }
 }
 
@@ -425,8 +427,9 @@ struct PutRequest {
 
 void check_put_enums(const PutRequest& r) {
   if (r.type && !kTypes.contains(*r.type)) {
-    throw validation_error("type", "Member must satisfy enum value set: [SecureString, "
-                                   "StringList, String]");
+    throw validation_error("type",
+                           "Member must satisfy enum value set: [SecureString, "
+                           "StringList, String]");
   }
   if (r.tier && *r.tier != "Standard" && *r.tier != "Advanced" &&
       *r.tier != "Intelligent-Tiering") {
@@ -462,8 +465,7 @@ PutRequest read_put_request(const json& body) {
     throw validation_error("description", "Member must have length less than or equal to 1024");
   }
   if (r.allowed_pattern && r.allowed_pattern->size() > kMaxAllowedPatternLength) {
-    throw validation_error("allowedPattern",
-                           "Member must have length less than or equal to 1024");
+    throw validation_error("allowedPattern", "Member must have length less than or equal to 1024");
   }
   check_put_enums(r);
   if (in.opt_string("Policies")) {
@@ -496,7 +498,7 @@ std::string put_tier(const PutRequest& r, const ParameterVersion* previous) {
   std::string tier = r.tier.value_or(previous_tier);
   if (tier == "Intelligent-Tiering") {
     tier = (r.value.size() > kStandardValueLimit || previous_tier == "Advanced") ? "Advanced"
-                                                                                : "Standard";
+                                                                                 : "Standard";
   }
   if (previous_tier == "Advanced" && tier == "Standard") {
     throw client_error("ValidationException",
@@ -570,11 +572,12 @@ void require_pattern_match(const ParameterVersion& v, const PatternCheck& early)
   const bool same = v.allowed_pattern == early.pattern;
   if (same && early.error) std::rethrow_exception(early.error);
   const bool matches =
-      same ? early.matches : v.allowed_pattern.empty() || matches_pattern(v.allowed_pattern, v.value);
+      same ? early.matches
+           : v.allowed_pattern.empty() || matches_pattern(v.allowed_pattern, v.value);
   if (!matches) {
-    throw client_error("ParameterPatternMismatchException",
-                       "Parameter value, cannot be validated against allowedPattern: " +
-                           v.allowed_pattern);
+    throw client_error(
+        "ParameterPatternMismatchException",
+        "Parameter value, cannot be validated against allowedPattern: " + v.allowed_pattern);
   }
   if (v.data_type == "aws:ec2:image" && !full_match("ami-[a-z0-9]{8,17}", v.value)) {
     throw client_error("ValidationException",
@@ -658,13 +661,13 @@ json Actions::get_parameter(const RequestContext& ctx, const json& body) {
     const ParameterVersion* v = select_version(*p, ref);
     if (v == nullptr) {
       if (ref.is_label()) {
-        throw client_error("ParameterNotFound", "Parameter " + ref.name +
-                                                    " has no version with the label " +
-                                                    ref.selector + ".");
+        throw client_error(
+            "ParameterNotFound",
+            "Parameter " + ref.name + " has no version with the label " + ref.selector + ".");
       }
-      throw client_error("ParameterVersionNotFound",
-                         "Systems Manager could not find version " + ref.selector + " of " +
-                             ref.name + ". Verify the version and try again.");
+      throw client_error("ParameterVersionNotFound", "Systems Manager could not find version " +
+                                                         ref.selector + " of " + ref.name +
+                                                         ". Verify the version and try again.");
     }
     return json{{"Parameter", parameter_json(ctx, *p, *v, decrypt, ref.selector)}};
   });
@@ -833,9 +836,9 @@ json Actions::label_parameter_version(const RequestContext&, const json& body) {
     auto vit = std::find_if(p.versions.begin(), p.versions.end(),
                             [&](const ParameterVersion& v) { return v.version == target; });
     if (vit == p.versions.end()) {
-      throw client_error("ParameterVersionNotFound",
-                         "Systems Manager could not find version " + std::to_string(target) +
-                             " of " + p.name + ". Verify the version and try again.");
+      throw client_error("ParameterVersionNotFound", "Systems Manager could not find version " +
+                                                         std::to_string(target) + " of " + p.name +
+                                                         ". Verify the version and try again.");
     }
     json invalid = json::array();
     for (const auto& label : labels) {

@@ -93,8 +93,8 @@ class EventFront::RequestDeadlines {
     const auto now = Clock::now();
     for (auto it = entries_.begin(); it != entries_.end();) {
       struct stat st {};
-      const bool same = ::fstat(it->first, &st) == 0 && S_ISSOCK(st.st_mode) &&
-                        st.st_ino == it->second.inode;
+      const bool same =
+          ::fstat(it->first, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == it->second.inode;
       if (same && now < it->second.deadline) {
         ++it;
         continue;
@@ -326,8 +326,7 @@ void EventFront::send(Job& job) {
       evhttp_add_header(out, "Connection", "close");
       body = body.substr(0, body.size() / 2);
       break;
-    case HttpResponse::Delivery::kNormal:
-      break;
+    case HttpResponse::Delivery::kNormal: break;
   }
   evbuffer_add(evhttp_request_get_output_buffer(req), body.data(), body.size());
   const int fd = connection_fd(req);

@@ -87,7 +87,7 @@ class EventFront {
   std::condition_variable ready_;
   std::deque<std::shared_ptr<Job>> queue_;  // waiting for a worker
   std::vector<std::shared_ptr<Job>> done_;  // answered, waiting for the loop
-  std::vector<bufferevent*> accepted_;       // loop thread: new connections, fd not yet set
+  std::vector<bufferevent*> accepted_;  // loop thread: new connections, fd not yet set
   event* accepted_event_ = nullptr;
   bool stopping_ = false;
   std::vector<std::thread> workers_;

@@ -48,7 +48,8 @@ FaultConfig parse_fault_config(const json& j, const FaultConfig& base) {
   if (!j.is_object()) throw std::invalid_argument("the fault configuration must be a JSON object");
   for (const auto& [key, value] : j.items()) {
     if (std::find(kFields.begin(), kFields.end(), key) == kFields.end()) {
-      throw std::invalid_argument("unknown field \"" + key + "\" (known: latency_ms, "
+      throw std::invalid_argument("unknown field \"" + key +
+                                  "\" (known: latency_ms, "
                                   "throttle_tps, throttle_burst, error_rate, drop_rate, "
                                   "truncate_rate, max_faults, empty_pages, targets)");
     }
@@ -84,7 +85,8 @@ FaultConfig parse_fault_config(const json& j, const FaultConfig& base) {
   }
   if (j.contains("targets")) {
     const auto& v = j.at("targets");
-    if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); })) {
+    if (!v.is_array() ||
+        !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); })) {
       throw std::invalid_argument("\"targets\" must be a list of X-Amz-Target strings");
     }
     c.targets = v.get<std::vector<std::string>>();
@@ -93,10 +95,14 @@ FaultConfig parse_fault_config(const json& j, const FaultConfig& base) {
 }
 
 json to_json(const FaultConfig& c) {
-  return json{{"latency_ms", c.latency_ms},       {"throttle_tps", c.throttle_tps},
-              {"throttle_burst", c.throttle_burst}, {"error_rate", c.error_rate},
-              {"drop_rate", c.drop_rate},         {"truncate_rate", c.truncate_rate},
-              {"max_faults", c.max_faults},       {"empty_pages", c.empty_pages},
+  return json{{"latency_ms", c.latency_ms},
+              {"throttle_tps", c.throttle_tps},
+              {"throttle_burst", c.throttle_burst},
+              {"error_rate", c.error_rate},
+              {"drop_rate", c.drop_rate},
+              {"truncate_rate", c.truncate_rate},
+              {"max_faults", c.max_faults},
+              {"empty_pages", c.empty_pages},
               {"targets", c.targets}};
 }
 

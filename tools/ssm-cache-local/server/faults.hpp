@@ -22,13 +22,13 @@ namespace ssm_cache::local {
 
 struct FaultConfig {
   std::int64_t latency_ms = 0;  ///< added before every API call's answer
-  double throttle_tps = 0;      ///< > 0: ThrottlingException beyond this many calls per second
-  double throttle_burst = 0;    ///< bucket size; 0: max(1, throttle_tps)
-  double error_rate = 0;        ///< 0..1: HTTP 500 InternalServerError
-  double drop_rate = 0;         ///< 0..1: connection closed before any response byte
-  double truncate_rate = 0;     ///< 0..1: response cut in the middle of its body
-  std::int64_t max_faults = -1; ///< error/drop/truncate budget; -1: unlimited
-  bool empty_pages = false;     ///< GetParametersByPath: an empty first page with a NextToken
+  double throttle_tps = 0;  ///< > 0: ThrottlingException beyond this many calls per second
+  double throttle_burst = 0;  ///< bucket size; 0: max(1, throttle_tps)
+  double error_rate = 0;  ///< 0..1: HTTP 500 InternalServerError
+  double drop_rate = 0;  ///< 0..1: connection closed before any response byte
+  double truncate_rate = 0;  ///< 0..1: response cut in the middle of its body
+  std::int64_t max_faults = -1;  ///< error/drop/truncate budget; -1: unlimited
+  bool empty_pages = false;  ///< GetParametersByPath: an empty first page with a NextToken
   std::vector<std::string> targets{};  ///< X-Amz-Target values affected; empty: all
   friend bool operator==(const FaultConfig&, const FaultConfig&) = default;
 };

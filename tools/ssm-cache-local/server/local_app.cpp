@@ -64,15 +64,15 @@ std::string describe(const HttpRequest& request, const HttpResponse& response,
   if (response.delivery == HttpResponse::Delivery::kDrop) line += " (dropped)";
   if (response.delivery == HttpResponse::Delivery::kTruncate) line += " (truncated)";
   char ms[32];
-  std::snprintf(ms, sizeof ms, " %.1fms",
-                std::chrono::duration<double, std::milli>(took).count());
+  std::snprintf(ms, sizeof ms, " %.1fms", std::chrono::duration<double, std::milli>(took).count());
   return line + ms;
 }
 
 void add_server_options(CLI::App& app, LocalOptions& o) {
   app.add_option("--host", o.host, "Loopback address to bind (127.0.0.1, ::1, localhost)")
       ->capture_default_str();
-  app.add_option("--port", o.port, "TCP port; 0 picks a free one")->capture_default_str()
+  app.add_option("--port", o.port, "TCP port; 0 picks a free one")
+      ->capture_default_str()
       ->check(CLI::Range(0, 65535));
   app.add_option("--data", o.data_file,
                  "SQLite database (WAL) holding the store; every write is committed before the "
@@ -93,30 +93,36 @@ void add_server_options(CLI::App& app, LocalOptions& o) {
   app.add_flag("--quiet", o.quiet, "Do not log one line per request on stderr");
   app.add_option("--threads", o.threads,
                  "Worker threads answering requests (connections are read by one event loop)")
-      ->capture_default_str()->check(CLI::Range(1, 1024));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   app.add_option("--request-read-timeout", o.request_read_timeout,
                  "Seconds a connection has to deliver a complete request, from accept or from "
                  "its previous answer; then it is closed (bounds clients that trickle headers)")
-      ->capture_default_str()->check(CLI::Range(1, 3600));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
 }
 
 void add_fault_options(CLI::App& app, FaultConfig& faults, std::int64_t& seed) {
   auto* group = app.add_option_group("Faults", "All off by default");
   group->add_option("--latency-ms", faults.latency_ms, "Delay every API answer")
       ->check(CLI::Range(0, 600000));
-  group->add_option("--throttle-tps", faults.throttle_tps,
-                    "ThrottlingException beyond this many calls per second (token bucket)")
+  group
+      ->add_option("--throttle-tps", faults.throttle_tps,
+                   "ThrottlingException beyond this many calls per second (token bucket)")
       ->check(CLI::NonNegativeNumber);
-  group->add_option("--throttle-burst", faults.throttle_burst,
-                    "Token bucket size (default: the rate)")
+  group
+      ->add_option("--throttle-burst", faults.throttle_burst,
+                   "Token bucket size (default: the rate)")
       ->check(CLI::NonNegativeNumber);
   group->add_option("--error-rate", faults.error_rate, "Fraction of calls answered 500")
       ->check(CLI::Range(0.0, 1.0));
-  group->add_option("--drop-rate", faults.drop_rate,
-                    "Fraction of calls whose connection is closed without an answer")
+  group
+      ->add_option("--drop-rate", faults.drop_rate,
+                   "Fraction of calls whose connection is closed without an answer")
       ->check(CLI::Range(0.0, 1.0));
-  group->add_option("--truncate-rate", faults.truncate_rate,
-                    "Fraction of calls whose answer is cut in half")
+  group
+      ->add_option("--truncate-rate", faults.truncate_rate,
+                   "Fraction of calls whose answer is cut in half")
       ->check(CLI::Range(0.0, 1.0));
   group->add_option("--max-faults", faults.max_faults,
                     "Stop injecting errors/drops/truncations after this many (-1: never)");
@@ -212,8 +218,8 @@ class StopOnSignal {
   std::thread thread_;
 };
 
-int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options,
-          std::ostream& out, LineLog& log) {
+int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options, std::ostream& out,
+          LineLog& log) {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -242,7 +248,8 @@ int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options
   out << std::flush;
   const auto [params, secrets] = core.sizes();
   log("ssm-cache-local: " + std::to_string(params) + " parameters, " + std::to_string(secrets) +
-      " secrets" + (o.data_file.empty() ? std::string(", in memory only") : ", data file " + o.data_file) +
+      " secrets" +
+      (o.data_file.empty() ? std::string(", in memory only") : ", data file " + o.data_file) +
       (options.admin ? "; admin endpoints on /_local/" : ""));
   bool ok = false;
   {
@@ -256,9 +263,10 @@ int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options
 }  // namespace
 
 int run_local(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  CLI::App app{"ssm-cache-local: a local AWS Parameter Store and Secrets Manager server "
-               "(JSON 1.1 protocol, SigV4-verified) for offline development and tests.",
-               "ssm-cache-local"};
+  CLI::App app{
+      "ssm-cache-local: a local AWS Parameter Store and Secrets Manager server "
+      "(JSON 1.1 protocol, SigV4-verified) for offline development and tests.",
+      "ssm-cache-local"};
   app.set_version_flag("--version", std::string("ssm-cache-local ") + ssm_cache::kVersion);
   LocalOptions o;
   add_server_options(app, o);

@@ -7,10 +7,10 @@
 
 #include "api_error.hpp"
 #include "aws/sigv4.hpp"
-#include "database.hpp"
-#include "persistence.hpp"
 #include "common/strings.hpp"
 #include "common/time.hpp"
+#include "database.hpp"
+#include "persistence.hpp"
 
 namespace ssm_cache::local {
 
@@ -130,9 +130,9 @@ json parse_body(const std::string& raw) {
                        "The request body holds a number out of range or an invalid value.");
   }
   if (!body.is_object()) {
-    throw client_error("SerializationException",
-                       std::string("The request body must be a JSON object, not ") +
-                           body.type_name() + ".");
+    throw client_error(
+        "SerializationException",
+        std::string("The request body must be a JSON object, not ") + body.type_name() + ".");
   }
   return body;
 }
@@ -154,8 +154,7 @@ std::optional<HttpResponse> injected_answer(const FaultDecision& fault, const Ca
       response->delivery = HttpResponse::Delivery::kDrop;
       response->target = fail.target;
       break;
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
   response->delay = fault.latency;
   return response;
@@ -193,20 +192,20 @@ void check_request_date(const HttpRequest& request, const aws::ParsedAuthorizati
   if (amz_date->substr(0, 8) != auth.date) {
     throw client_error("InvalidSignatureException",
                        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
-                       "of date from HTTP: '" + auth.date.substr(0, 16) + "' != '" +
-                           amz_date->substr(0, 8) + "'.");
+                       "of date from HTTP: '" +
+                           auth.date.substr(0, 16) + "' != '" + amz_date->substr(0, 8) + "'.");
   }
   if (when + skew < now) {
     throw client_error("InvalidSignatureException",
                        "Signature expired: " + *amz_date + " is now earlier than " +
-                           common::format_amz_date(now - skew) + " (" + common::format_amz_date(now) +
-                           " - 15 min.)");
+                           common::format_amz_date(now - skew) + " (" +
+                           common::format_amz_date(now) + " - 15 min.)");
   }
   if (when - skew > now) {
     throw client_error("InvalidSignatureException",
                        "Signature not yet current: " + *amz_date + " is still later than " +
-                           common::format_amz_date(now + skew) + " (" + common::format_amz_date(now) +
-                           " + 15 min.)");
+                           common::format_amz_date(now + skew) + " (" +
+                           common::format_amz_date(now) + " + 15 min.)");
   }
 }
 
@@ -219,28 +218,31 @@ void check_signed_headers(const HttpRequest& request, const aws::ParsedAuthoriza
   };
   // Unsigned, these could be changed by whoever replays a captured request: a GetParameter
   // replayed as DeleteParameter, to another host, or later.
-  for (const auto& [header, shown] : {std::pair{"host", "Host"}, std::pair{"x-amz-date", "X-Amz-Date"},
-                                      std::pair{"x-amz-target", "X-Amz-Target"}}) {
+  for (const auto& [header, shown] :
+       {std::pair{"host", "Host"}, std::pair{"x-amz-date", "X-Amz-Date"},
+        std::pair{"x-amz-target", "X-Amz-Target"}}) {
     if (!is_signed(header)) {
       throw client_error("IncompleteSignatureException",
-                         std::string("'") + shown + "' must be a 'SignedHeader' in the AWS "
-                         "Authorization.");
+                         std::string("'") + shown +
+                             "' must be a 'SignedHeader' in the AWS "
+                             "Authorization.");
     }
   }
   // A session token cannot be validated locally; it is accepted when the signature covers it.
-  if (find_header(request, "x-amz-security-token") != nullptr && !is_signed("x-amz-security-token")) {
+  if (find_header(request, "x-amz-security-token") != nullptr &&
+      !is_signed("x-amz-security-token")) {
     throw client_error("IncompleteSignatureException",
                        "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS "
                        "Authorization.");
   }
 }
 
-
 LoadDefaults load_defaults(const ServerOptions& options) {
   LoadDefaults defaults;
   defaults.region = options.region.empty() ? "us-east-1" : options.region;
   defaults.account_id = options.account_id;
-  defaults.now = common::epoch_seconds(options.clock ? options.clock() : std::chrono::system_clock::now());
+  defaults.now =
+      common::epoch_seconds(options.clock ? options.clock() : std::chrono::system_clock::now());
   return defaults;
 }
 
@@ -309,9 +311,8 @@ std::pair<std::size_t, std::size_t> LocalServer::sizes() const {
   std::lock_guard lock(stores_mu_);
   std::pair<std::size_t, std::size_t> total{0, 0};
   for (const auto& [region, store] : stores_) {
-    const auto [p, s] = store->read([](const StoreData& d) {
-      return std::make_pair(d.parameters.size(), d.secrets.size());
-    });
+    const auto [p, s] = store->read(
+        [](const StoreData& d) { return std::make_pair(d.parameters.size(), d.secrets.size()); });
     total.first += p;
     total.second += s;
   }
@@ -359,14 +360,17 @@ HttpResponse LocalServer::handle_admin(const HttpRequest& request) {
     return r;
   };
   if (!options_.admin) {
-    return reply(404, {{"message", "the admin endpoints are disabled; start ssm-cache-local "
-                                   "with --admin to use " + path}});
+    return reply(404, {{"message",
+                        "the admin endpoints are disabled; start ssm-cache-local "
+                        "with --admin to use " +
+                            path}});
   }
   const std::string* authorization = find_header(request, "authorization");
   const std::string expected = "Bearer " + options_.admin_token;
   if (authorization == nullptr || !aws::constant_time_equals(*authorization, expected)) {
-    return reply(401, {{"message", "the admin endpoints need 'Authorization: Bearer TOKEN' with "
-                                   "the --admin-token given or printed at start"}});
+    return reply(401, {{"message",
+                        "the admin endpoints need 'Authorization: Bearer TOKEN' with "
+                        "the --admin-token given or printed at start"}});
   }
   const std::string& m = request.method;
   if (path == "/_local/health" && m == "GET") return reply(200, {{"status", "ok"}});
@@ -403,7 +407,8 @@ HttpResponse LocalServer::handle_admin(const HttpRequest& request) {
 }
 
 std::pair<std::string, std::string> LocalServer::authenticate(
-    const HttpRequest& request, std::string_view target, std::chrono::system_clock::time_point now) {
+    const HttpRequest& request, std::string_view target,
+    std::chrono::system_clock::time_point now) {
   const std::string* authorization = find_header(request, "authorization");
   if (authorization == nullptr) {
     throw client_error("MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -444,8 +449,8 @@ HttpResponse LocalServer::handle_api(const HttpRequest& request) {
   if (request.method != "POST" || path != "/") {
     return error_response(request_id, 404, "UnknownOperationException",
                           "ssm-cache-local serves the AWS JSON 1.1 protocol: POST / with an "
-                          "X-Amz-Target header (got " + request.method.substr(0, 16) + " " +
-                              path.substr(0, 200) + ").",
+                          "X-Amz-Target header (got " +
+                              request.method.substr(0, 16) + " " + path.substr(0, 200) + ").",
                           false);
   }
   if (request.body.size() > kMaxRequestBody) return too_large(request.body.size());
@@ -453,16 +458,17 @@ HttpResponse LocalServer::handle_api(const HttpRequest& request) {
   const std::string* target_header = find_header(request, "x-amz-target");
   const std::string target = target_header ? *target_header : std::string();
   if (!Actions::is_known_target(target)) {
-    HttpResponse r = error_response(
-        request_id, 400, "UnknownOperationException",
-        target.empty() ? "Missing X-Amz-Target header."
-                       : "Unknown operation " + target.substr(0, 200) + ".",
-        false);
+    HttpResponse r =
+        error_response(request_id, 400, "UnknownOperationException",
+                       target.empty() ? "Missing X-Amz-Target header."
+                                      : "Unknown operation " + target.substr(0, 200) + ".",
+                       false);
     r.target = target.substr(0, 200);
     return r;
   }
   stats_.count_call(target);
-  return handle_call(request, CallErrors{request_id, target, service_of(target) == "secretsmanager"});
+  return handle_call(request,
+                     CallErrors{request_id, target, service_of(target) == "secretsmanager"});
 }
 
 // A known action: checks (content type, signature), faults, then the action itself.
@@ -499,9 +505,9 @@ HttpResponse LocalServer::handle_call(const HttpRequest& request, const CallErro
     response = fail(e, false);
   } catch (const std::exception& e) {
     // A failed write (disk full, permissions): nothing was changed, the client may retry.
-    response = fail(500, fail.secrets ? "InternalServiceError" : "InternalServerError",
-                    std::string("ssm-cache-local could not complete the request: ") + e.what(),
-                    true);
+    response =
+        fail(500, fail.secrets ? "InternalServiceError" : "InternalServerError",
+             std::string("ssm-cache-local could not complete the request: ") + e.what(), true);
   }
   if (response.status == 200) {
     response.headers = {{"Content-Type", "application/x-amz-json-1.1"},

@@ -47,8 +47,8 @@ struct HttpResponse {
   std::string body;
   Delivery delivery = Delivery::kNormal;
   std::chrono::milliseconds delay{0};  ///< latency fault: wait this long before answering
-  std::string target;                  ///< X-Amz-Target, for the log line
-  std::string error_code;              ///< AWS error code when status != 200, for the log line
+  std::string target;  ///< X-Amz-Target, for the log line
+  std::string error_code;  ///< AWS error code when status != 200, for the log line
 };
 
 struct ServerOptions {
@@ -57,14 +57,14 @@ struct ServerOptions {
   /// Empty: any region in the credential scope is accepted (and used in ARNs).
   std::string region{};
   std::string account_id = "000000000000";
-  bool admin = false;        ///< serve /_local/faults and /_local/stats
+  bool admin = false;  ///< serve /_local/faults and /_local/stats
   /// Required on /_local/ as "Authorization: Bearer TOKEN". Empty with admin: a random one is
   /// made (see LocalServer::admin_token), so that a web page cannot drive the admin endpoints.
   std::string admin_token{};
   /// Host header names served besides loopback ones (localhost, 127.0.0.0/8, ::1): a
   /// rebinding DNS name pointing a browser at this server is refused.
   std::vector<std::string> allowed_hosts{};
-  std::string data_file{};   ///< empty: memory only
+  std::string data_file{};  ///< empty: memory only
   FaultConfig faults{};
   std::optional<std::uint64_t> seed{};  ///< fault dice and ids; empty: random
   std::chrono::seconds max_clock_skew{15 * 60};

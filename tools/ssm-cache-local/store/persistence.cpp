@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "api_error.hpp"
-#include "names.hpp"
 #include "common/base64.hpp"
+#include "names.hpp"
 
 namespace ssm_cache::local {
 
@@ -33,9 +33,7 @@ class Fields {
     if (!j_.is_object()) fail("must be a JSON object");
   }
 
-  [[noreturn]] void fail(const std::string& what) const {
-    throw LoadError(where_ + ": " + what);
-  }
+  [[noreturn]] void fail(const std::string& what) const { throw LoadError(where_ + ": " + what); }
 
   bool has(const char* key) {
     seen_.insert(key);
@@ -186,7 +184,8 @@ SecretVersion read_secret_version(Fields& f, Random& random, double created) {
   if (f.has("SecretString")) v.secret_string = f.str("SecretString", true);
   if (f.has("SecretBinary")) {
     std::string bytes;
-    if (!common::base64_decode(f.str("SecretBinary", true), bytes, common::Base64Padding::required)) {
+    if (!common::base64_decode(f.str("SecretBinary", true), bytes,
+                               common::Base64Padding::required)) {
       f.fail("\"SecretBinary\" must be base64");
     }
     v.secret_binary = std::move(bytes);
@@ -198,8 +197,7 @@ SecretVersion read_secret_version(Fields& f, Random& random, double created) {
   return v;
 }
 
-Secret read_secret(const json& j, const std::string& where, const LoadDefaults& d,
-                   Random& random) {
+Secret read_secret(const json& j, const std::string& where, const LoadDefaults& d, Random& random) {
   Fields f(j, where);
   Secret s;
   s.name = f.str("Name", true);
@@ -210,8 +208,8 @@ Secret read_secret(const json& j, const std::string& where, const LoadDefaults& 
   }
   s.arn = f.str("ARN", false);
   if (s.arn.empty()) {
-    s.arn = "arn:aws:secretsmanager:" + d.region + ":" + d.account_id + ":secret:" + s.name +
-            "-" + random.alnum(6);
+    s.arn = "arn:aws:secretsmanager:" + d.region + ":" + d.account_id + ":secret:" + s.name + "-" +
+            random.alnum(6);
   }
   s.description = f.str("Description", false);
   s.kms_key_id = f.str("KmsKeyId", false);
@@ -318,9 +316,12 @@ StoreData parse_store(std::string_view text, const LoadDefaults& defaults, Rando
 nlohmann::json parameter_json(const Parameter& p) {
   json versions = json::array();
   for (const auto& v : p.versions) {
-    json jv = {{"Version", v.version},           {"Type", v.type},
-               {"Value", v.value},               {"Tier", v.tier},
-               {"DataType", v.data_type},        {"Labels", v.labels},
+    json jv = {{"Version", v.version},
+               {"Type", v.type},
+               {"Value", v.value},
+               {"Tier", v.tier},
+               {"DataType", v.data_type},
+               {"Labels", v.labels},
                {"LastModifiedDate", v.last_modified},
                {"LastModifiedUser", v.last_modified_user}};
     if (!v.key_id.empty()) jv["KeyId"] = v.key_id;
@@ -337,9 +338,8 @@ nlohmann::json parameter_json(const Parameter& p) {
 nlohmann::json secret_json(const Secret& s) {
   json versions = json::array();
   for (const auto& v : s.versions) {
-    json jv = {{"VersionId", v.version_id},
-               {"VersionStages", v.stages},
-               {"CreatedDate", v.created}};
+    json jv = {
+        {"VersionId", v.version_id}, {"VersionStages", v.stages}, {"CreatedDate", v.created}};
     if (v.secret_string) jv["SecretString"] = *v.secret_string;
     if (v.secret_binary) jv["SecretBinary"] = common::base64_encode(*v.secret_binary);
     versions.push_back(std::move(jv));
@@ -419,7 +419,8 @@ void write_file_durably(const std::string& path, std::string_view content) {
   }
   // The rename itself must reach the disk too: fsync the directory.
   const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string dir =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);

@@ -10,7 +10,8 @@ namespace ssm_cache::local {
 
 void merge_tags(std::vector<Tag>& into, const std::vector<Tag>& tags) {
   for (const auto& tag : tags) {
-    auto it = std::find_if(into.begin(), into.end(), [&](const Tag& t) { return t.key == tag.key; });
+    auto it =
+        std::find_if(into.begin(), into.end(), [&](const Tag& t) { return t.key == tag.key; });
     if (it != into.end()) {
       it->value = tag.value;
     } else {
@@ -50,15 +51,15 @@ const SecretVersion* Secret::find_stage(const std::string& stage) const {
 void Changes::parameter(const std::string& name) {
   if (parameters_.contains(name)) return;
   auto it = data_.parameters.find(name);
-  parameters_.emplace(name, it == data_.parameters.end() ? std::nullopt
-                                                         : std::optional<Parameter>(it->second));
+  parameters_.emplace(
+      name, it == data_.parameters.end() ? std::nullopt : std::optional<Parameter>(it->second));
 }
 
 void Changes::secret(const std::string& name) {
   if (secrets_.contains(name)) return;
   auto it = data_.secrets.find(name);
-  secrets_.emplace(name, it == data_.secrets.end() ? std::nullopt
-                                                   : std::optional<Secret>(it->second));
+  secrets_.emplace(name,
+                   it == data_.secrets.end() ? std::nullopt : std::optional<Secret>(it->second));
 }
 
 void Changes::roll_back() {

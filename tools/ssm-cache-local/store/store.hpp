@@ -4,9 +4,10 @@
 // Thread-safe: reads share a lock; a write holds it exclusively only while it changes the
 // data in memory (write_parameter: only while it moves the new entry in), names each entry
 // before it changes it (Changes), and is persisted (when a database is configured) with the
-// data set back as it was, so readers only ever see committed data and never wait for disk. A failed write — invalid input or a
-// disk error — is rolled back to exactly what it was. A write costs a copy of the entries it
-// changes plus, with a database, one transaction over them (see database.hpp).
+// data set back as it was, so readers only ever see committed data and never wait for disk. A
+// failed write — invalid input or a disk error — is rolled back to exactly what it was. A write
+// costs a copy of the entries it changes plus, with a database, one transaction over them (see
+// database.hpp).
 #pragma once
 
 #include <cstdint>
@@ -90,7 +91,7 @@ struct Secret {
 
 struct StoreData {
   std::map<std::string, Parameter> parameters;  ///< by name, sorted (pages follow this order)
-  std::map<std::string, Secret> secrets;        ///< by name
+  std::map<std::string, Secret> secrets;  ///< by name
   friend bool operator==(const StoreData&, const StoreData&) = default;
 };
 

@@ -26,7 +26,8 @@ using namespace ssm_cache::local;
 using Clock = std::chrono::steady_clock;
 
 HttpRequest signed_call(const std::string& target, const std::string& body) {
-  ssm_cache::aws::SignableRequest req{"POST", "/",
+  ssm_cache::aws::SignableRequest req{"POST",
+                                      "/",
                                       {{"Host", "127.0.0.1"},
                                        {"Content-Type", "application/x-amz-json-1.1"},
                                        {"X-Amz-Target", target}},
@@ -47,7 +48,9 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-std::string name_of(int i) { return "/bench/app" + std::to_string(i % 100) + "/p" + std::to_string(i); }
+std::string name_of(int i) {
+  return "/bench/app" + std::to_string(i % 100) + "/p" + std::to_string(i);
+}
 
 constexpr int kParameters = 10000;
 
@@ -96,9 +99,9 @@ void print_latencies(const char* what, const std::vector<double>& ms) {
 
 int main(int argc, char** argv) {
   const bool own_dir = argc < 2;
-  const std::filesystem::path dir =
-      own_dir ? std::filesystem::temp_directory_path() / ("store-bench-" + std::to_string(::getpid()))
-              : std::filesystem::path(argv[1]);
+  const std::filesystem::path dir = own_dir ? std::filesystem::temp_directory_path() /
+                                                  ("store-bench-" + std::to_string(::getpid()))
+                                            : std::filesystem::path(argv[1]);
   const int writes = argc > 2 ? std::atoi(argv[2]) : 500;
   const std::string value(4096, 'v');
   std::filesystem::create_directories(dir);

@@ -32,13 +32,16 @@ std::vector<ParameterRecord> in_request_order(const std::vector<std::string>& na
 // Parameter Store hands out Secrets Manager secrets only decrypted: asking with
 // WithDecryption=false is refused by the service with a ValidationException that does not say
 // which flag to drop. Names the first such reference, or "".
-std::string secret_reference_without_decryption(const std::vector<std::string>& names, bool decrypt) {
+std::string secret_reference_without_decryption(const std::vector<std::string>& names,
+                                                bool decrypt) {
   if (decrypt) return {};
   for (const auto& n : names) {
     if (n.starts_with(SecretsManagerParameter::kPrefix)) {
       return "--no-decryption cannot read " + n +
-             ": Parameter Store returns Secrets Manager references only decrypted; drop --no-decryption "
-             "or read it with `ssm-cache secret " + n.substr(SecretsManagerParameter::kPrefix.size()) + "`";
+             ": Parameter Store returns Secrets Manager references only decrypted; drop "
+             "--no-decryption "
+             "or read it with `ssm-cache secret " +
+             n.substr(SecretsManagerParameter::kPrefix.size()) + "`";
     }
   }
   return {};
@@ -61,16 +64,19 @@ bool answers(const std::string& asked, const ParameterRecord& record) {
   if (!asked.starts_with("arn:")) return false;
   const std::size_t at = asked.find(":parameter");
   if (at == std::string::npos) return false;
-  const std::string tail = asked.substr(at + std::string_view(":parameter").size());  // "/x" or "/app/x"
+  const std::string tail =
+      asked.substr(at + std::string_view(":parameter").size());  // "/x" or "/app/x"
   return answered == tail || "/" + answered == tail;
 }
 
 // A 200 answer must hold exactly what was asked: an empty or foreign answer (a proxy, a wrong
 // endpoint, a broken stand-in) is an error, never empty output. Returns the problem, or "".
-std::string answer_mismatch(const std::vector<std::string>& names, const std::vector<ParameterRecord>& records) {
+std::string answer_mismatch(const std::vector<std::string>& names,
+                            const std::vector<ParameterRecord>& records) {
   std::vector<std::string> missing, foreign;
   for (const auto& n : names) {
-    if (std::none_of(records.begin(), records.end(), [&](const auto& r) { return answers(n, r); })) missing.push_back(n);
+    if (std::none_of(records.begin(), records.end(), [&](const auto& r) { return answers(n, r); }))
+      missing.push_back(n);
   }
   for (const auto& r : records) {
     if (std::none_of(names.begin(), names.end(), [&](const auto& n) { return answers(n, r); })) {

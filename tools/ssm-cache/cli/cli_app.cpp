@@ -34,8 +34,9 @@ class CommandDeadline {
     thread_ = std::thread([this, limit] {
       std::unique_lock lock(mutex_);
       if (disarmed_changed_.wait_for(lock, limit, [this] { return disarmed_; })) return;
-      const std::string message = "ssm-cache: gave up: the command did not finish within --timeout " +
-                                  std::to_string(limit.count() / 1000.0).substr(0, 6) + " s\n";
+      const std::string message =
+          "ssm-cache: gave up: the command did not finish within --timeout " +
+          std::to_string(limit.count() / 1000.0).substr(0, 6) + " s\n";
       [[maybe_unused]] const auto written = ::write(2, message.data(), message.size());
       ::_exit(kExitAwsError);
     });
@@ -140,13 +141,14 @@ int report_error(std::ostream& err, const std::string& doing, const std::excepti
       // Not an AWS error document (a proxy's page, a wrong endpoint): the library's message
       // has the status, the URL and what the body was, never the body itself.
       return report(err, doing,
-                    std::string(e.what()) + ". Hint: the endpoint does not look like AWS: check "
-                    "--endpoint-url, AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_SECRETS_MANAGER, "
-                    "--region and any HTTPS_PROXY",
+                    std::string(e.what()) +
+                        ". Hint: the endpoint does not look like AWS: check "
+                        "--endpoint-url, AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_SECRETS_MANAGER, "
+                        "--region and any HTTPS_PROXY",
                     code);
     }
-    err << "ssm-cache: " << doing << ": " << aws->code() << ": " << aws->aws_message()
-        << " (HTTP " << aws->http_status();
+    err << "ssm-cache: " << doing << ": " << aws->code() << ": " << aws->aws_message() << " (HTTP "
+        << aws->http_status();
     if (!aws->request_id().empty()) err << ", request id " << aws->request_id();
     err << ")\n";
     return code;
@@ -169,7 +171,8 @@ std::string cli_wording(std::string message) {
   };
   for (const auto& [library, cli] : kWords) {
     const std::string from = library;
-    for (std::size_t at = message.find(from); at != std::string::npos; at = message.find(from, at)) {
+    for (std::size_t at = message.find(from); at != std::string::npos;
+         at = message.find(from, at)) {
       message.replace(at, from.size(), cli);
       at += std::string_view(cli).size();
     }
@@ -198,10 +201,11 @@ int exec_replace_process(const ExecRequest& request, std::ostream& err) {
 
 int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, std::ostream& out,
             std::ostream& err, const ExecFn& exec_fn) {
-  CLI::App app{"Read AWS Parameter Store parameters and Secrets Manager secrets, run commands "
-               "with them, or serve them to local processes (a drop-in for the AWS Parameters "
-               "and Secrets Lambda Extension).",
-               "ssm-cache"};
+  CLI::App app{
+      "Read AWS Parameter Store parameters and Secrets Manager secrets, run commands "
+      "with them, or serve them to local processes (a drop-in for the AWS Parameters "
+      "and Secrets Lambda Extension).",
+      "ssm-cache"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ssm-cache ") + kVersion);
   app.fallthrough();  // global options may follow the subcommand
@@ -228,8 +232,8 @@ int run_cli(const std::vector<std::string>& args, const ClientFactory& factory, 
     err << "ssm-cache: arguments after '--' are only for exec\n";
     return kExitUsage;
   }
-  CommandContext c{factory, client_options(g, err), !g.no_decryption,
-                   parse_output_format(g.output), out, err};
+  CommandContext c{
+      factory, client_options(g, err), !g.no_decryption, parse_output_format(g.output), out, err};
   if (help.sub->parsed()) return help.run(app, out, err);
   if (serve.sub->parsed()) return run_serve(serve.options, c.aws, factory, out, err);
   const auto limit = std::chrono::milliseconds(static_cast<long long>(g.timeout_seconds * 1000));

@@ -15,15 +15,16 @@ namespace {
 
 // The parameters of `--env NAME=/param`, fetched in one call, as an EnvSource whose records
 // carry the user's names. Prints why and returns nothing when one is missing.
-std::optional<EnvSource> explicit_env_source(AwsClient& client,
-                                             const std::vector<std::pair<std::string, std::string>>& mappings,
-                                             bool decrypt, std::string& doing, std::ostream& err) {
+std::optional<EnvSource> explicit_env_source(
+    AwsClient& client, const std::vector<std::pair<std::string, std::string>>& mappings,
+    bool decrypt, std::string& doing, std::ostream& err) {
   std::vector<std::string> names;
   for (const auto& [_, parameter] : mappings) names.push_back(parameter);
   doing = "exec --env";
   auto result = client.get_parameters(names, decrypt);
   if (!result.invalid_parameters.empty()) {
-    report(err, doing, "ParameterNotFound: " + join(result.invalid_parameters, ", "), kExitAwsError);
+    report(err, doing, "ParameterNotFound: " + join(result.invalid_parameters, ", "),
+           kExitAwsError);
     return std::nullopt;
   }
   EnvSource source{"--env", {}, {}};
@@ -67,19 +68,22 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_mappings(
 
 ExecCommand::ExecCommand(CLI::App& app)
     : sub(app.add_subcommand(
-          "exec", "Run a command with parameters as environment variables (name = last path "
-                  "segment upper-cased, characters outside [A-Z0-9_] as '_')")) {
+          "exec",
+          "Run a command with parameters as environment variables (name = last path "
+          "segment upper-cased, characters outside [A-Z0-9_] as '_')")) {
   sub->add_option("--path", paths, "Load every parameter under this path (repeatable)");
   sub->add_option("--name", names, "Load this parameter (repeatable)");
-  sub->add_option("--env", mappings,
-                  "NAME=/param: set NAME from this parameter, even a variable of the deny list "
-                  "(PATH, HOME, LD_*, ...) that names derived from parameters never set (repeatable)");
+  sub->add_option(
+      "--env", mappings,
+      "NAME=/param: set NAME from this parameter, even a variable of the deny list "
+      "(PATH, HOME, LD_*, ...) that names derived from parameters never set (repeatable)");
   sub->add_flag("--override", override_earlier,
                 "A later --path (then --name) overrides a variable of an earlier one");
   sub->add_flag("--no-recursive", no_recursive, "Only parameters directly under each path");
   // Everything after "--" is the command; run_cli splits it off before parsing so that its
   // own options ("env -i") never reach CLI11.
-  sub->footer("Usage: ssm-cache exec --path /app/prod [--path ...] [--name N ...] -- COMMAND ARGS...");
+  sub->footer(
+      "Usage: ssm-cache exec --path /app/prod [--path ...] [--name N ...] -- COMMAND ARGS...");
 }
 
 // Usage errors first (nothing fetched), then --path, --name and --env in that order, each

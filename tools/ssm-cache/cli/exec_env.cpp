@@ -16,8 +16,8 @@ Filter parse_filter(std::string_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     auto comma = text.find(',', start);
-    auto part = text.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                    : comma - start);
+    auto part = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     start = comma == std::string_view::npos ? text.size() + 1 : comma + 1;
     auto eq = part.find('=');
     std::string_view field = eq == std::string_view::npos ? std::string_view{} : part.substr(0, eq);
@@ -56,19 +56,65 @@ namespace {
 // Variables that decide what the child runs, which libraries, files, certificates and
 // credentials it uses, or how its shell parses: a parameter store writer must not be able to
 // set them by naming a parameter (say /app/prod/path). Exact names, then prefixes.
-constexpr std::string_view kDeniedNames[] = {
-    "PATH", "HOME", "SHELL", "IFS", "ENV", "BASH_ENV", "CDPATH", "PS4", "PROMPT_COMMAND",
-    "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "USER", "LOGNAME", "PWD", "OLDPWD", "TMPDIR",
-    "GCONV_PATH", "LOCPATH", "NLSPATH", "HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN", "TZDIR",
-    "GLIBC_TUNABLES", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PERL5LIB", "PERL5OPT",
-    "PERLLIB", "RUBYLIB", "RUBYOPT", "NODE_OPTIONS", "NODE_PATH", "CLASSPATH",
-    "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "HTTP_PROXY", "HTTPS_PROXY",
-    "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE",
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CA_BUNDLE", "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT"};
-constexpr std::string_view kDeniedPrefixes[] = {"LD_", "DYLD_", "BASH_FUNC_", "MALLOC_",
-                                                "AWS_CONTAINER_", "AWS_ENDPOINT_URL"};
+constexpr std::string_view kDeniedNames[] = {"PATH",
+                                             "HOME",
+                                             "SHELL",
+                                             "IFS",
+                                             "ENV",
+                                             "BASH_ENV",
+                                             "CDPATH",
+                                             "PS4",
+                                             "PROMPT_COMMAND",
+                                             "SHELLOPTS",
+                                             "BASHOPTS",
+                                             "GLOBIGNORE",
+                                             "USER",
+                                             "LOGNAME",
+                                             "PWD",
+                                             "OLDPWD",
+                                             "TMPDIR",
+                                             "GCONV_PATH",
+                                             "LOCPATH",
+                                             "NLSPATH",
+                                             "HOSTALIASES",
+                                             "RES_OPTIONS",
+                                             "LOCALDOMAIN",
+                                             "TZDIR",
+                                             "GLIBC_TUNABLES",
+                                             "PYTHONPATH",
+                                             "PYTHONHOME",
+                                             "PYTHONSTARTUP",
+                                             "PERL5LIB",
+                                             "PERL5OPT",
+                                             "PERLLIB",
+                                             "RUBYLIB",
+                                             "RUBYOPT",
+                                             "NODE_OPTIONS",
+                                             "NODE_PATH",
+                                             "CLASSPATH",
+                                             "JAVA_TOOL_OPTIONS",
+                                             "_JAVA_OPTIONS",
+                                             "JDK_JAVA_OPTIONS",
+                                             "HTTP_PROXY",
+                                             "HTTPS_PROXY",
+                                             "ALL_PROXY",
+                                             "NO_PROXY",
+                                             "SSL_CERT_FILE",
+                                             "SSL_CERT_DIR",
+                                             "CURL_CA_BUNDLE",
+                                             "REQUESTS_CA_BUNDLE",
+                                             "AWS_ACCESS_KEY_ID",
+                                             "AWS_SECRET_ACCESS_KEY",
+                                             "AWS_SESSION_TOKEN",
+                                             "AWS_PROFILE",
+                                             "AWS_CONFIG_FILE",
+                                             "AWS_SHARED_CREDENTIALS_FILE",
+                                             "AWS_CA_BUNDLE",
+                                             "AWS_ROLE_ARN",
+                                             "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                             "AWS_EC2_METADATA_SERVICE_ENDPOINT"};
+constexpr std::string_view kDeniedPrefixes[] = {"LD_",     "DYLD_",          "BASH_FUNC_",
+                                                "MALLOC_", "AWS_CONTAINER_", "AWS_ENDPOINT_URL"};
 
 bool has_letter_or_digit(std::string_view name) {
   return name.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") !=
@@ -89,7 +135,8 @@ bool is_denied_env_name(std::string_view name) {
 
 bool is_valid_env_name(std::string_view name) {
   if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
-  return name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+  return name.find_first_not_of(
+             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
          std::string_view::npos;
 }
 
@@ -100,14 +147,16 @@ std::pair<std::string, std::string> parse_env_mapping(std::string_view text) {
   }
   const std::string name(text.substr(0, eq));
   if (!is_valid_env_name(name)) {
-    throw std::invalid_argument("--env '" + std::string(text) + "': '" + name +
-                                "' is not a variable name (letters, digits and '_', not starting with a digit)");
+    throw std::invalid_argument(
+        "--env '" + std::string(text) + "': '" + name +
+        "' is not a variable name (letters, digits and '_', not starting with a digit)");
   }
   return {name, std::string(text.substr(eq + 1))};
 }
 
 std::vector<EnvVar> build_exec_environment(const std::vector<EnvSource>& sources,
-                                           bool override_earlier, std::vector<std::string>* warnings) {
+                                           bool override_earlier,
+                                           std::vector<std::string>* warnings) {
   struct Slot {
     EnvVar var;
     std::size_t source;
@@ -130,8 +179,8 @@ std::vector<EnvVar> build_exec_environment(const std::vector<EnvSource>& sources
       }
       if (!chosen && is_denied_env_name(var.name)) {
         warn("parameter '" + parameter + "' would set " + var.name +
-             ", which exec never takes from a parameter name: skipped; map it with --env " + var.name + "=" +
-             parameter + " if you mean it");
+             ", which exec never takes from a parameter name: skipped; map it with --env " +
+             var.name + "=" + parameter + " if you mean it");
         continue;
       }
       auto it = vars.find(var.name);

@@ -18,8 +18,8 @@ std::optional<std::vector<ParameterRecord>> get_checked(AwsClient& client,
                                                         std::ostream& err) {
   auto result = client.get_parameters(names, decrypt);
   if (!result.invalid_parameters.empty()) {
-    err << "ssm-cache: " << command << ": ParameterNotFound: "
-        << join(result.invalid_parameters, ", ") << "\n";
+    err << "ssm-cache: " << command
+        << ": ParameterNotFound: " << join(result.invalid_parameters, ", ") << "\n";
     return std::nullopt;
   }
   if (auto why = answer_mismatch(names, result.parameters); !why.empty()) {

@@ -13,7 +13,8 @@ int print_help_topic(const CLI::App& app, const std::string& topic, std::ostream
                      std::ostream& err) {
   if (topic.empty()) {
     out << "ssm-cache help TOPIC, where TOPIC is a subcommand:\n";
-    for (const auto* sub : app.get_subcommands([](const CLI::App* s) { return s->get_name() != "help"; })) {
+    for (const auto* sub :
+         app.get_subcommands([](const CLI::App* s) { return s->get_name() != "help"; })) {
       out << "  " << sub->get_name() << "\n";
     }
     out << "or one of:\n";
@@ -38,8 +39,9 @@ int print_help_topic(const CLI::App& app, const std::string& topic, std::ostream
 
 HelpCommand::HelpCommand(CLI::App& app)
     : sub(app.add_subcommand(
-          "help", "Show help on a subcommand or a topic (output, exit-status, credentials, "
-                  "environment, filters); no TOPIC: the list")) {
+          "help",
+          "Show help on a subcommand or a topic (output, exit-status, credentials, "
+          "environment, filters); no TOPIC: the list")) {
   sub->add_option("topic", topic, "Subcommand or topic");
 }
 

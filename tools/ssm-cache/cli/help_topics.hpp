@@ -9,9 +9,9 @@
 namespace ssm_cache::cli {
 
 struct HelpTopic {
-  std::string_view name;     // what `ssm-cache help NAME` takes
+  std::string_view name;  // what `ssm-cache help NAME` takes
   std::string_view summary;  // one line, for the list
-  std::string_view text;     // plain text, lines under 100 columns, ends with a newline
+  std::string_view text;  // plain text, lines under 100 columns, ends with a newline
 };
 
 /// Every topic, in the order `ssm-cache help` lists them.

@@ -140,8 +140,9 @@ std::string format_secret(const SecretValue& secret, OutputFormat format) {
     }
     case OutputFormat::kEnv:
       return env_line(env_name(secret.name),
-                      secret.secret_string ? *secret.secret_string
-                                           : common::base64_encode(secret.secret_binary.value_or("")));
+                      secret.secret_string
+                          ? *secret.secret_string
+                          : common::base64_encode(secret.secret_binary.value_or("")));
   }
   return {};
 }

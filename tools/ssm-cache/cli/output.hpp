@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "ssm_cache/aws.hpp"
-#include "timestamp.hpp"
 #include "ssm_cache/types.hpp"
+#include "timestamp.hpp"
 
 namespace ssm_cache::cli {
 

@@ -42,8 +42,8 @@ class LambdaExtensionClient {
   [[nodiscard]] const std::string& identifier() const noexcept { return identifier_; }
 
  private:
-  http::Response exchange(const std::string& method, const std::string& path,
-                          http::Headers headers, std::string body, const char* doing);
+  http::Response exchange(const std::string& method, const std::string& path, http::Headers headers,
+                          std::string body, const char* doing);
 
   std::shared_ptr<http::Transport> http_;
   std::string base_url_;  // "http://127.0.0.1:9001"

@@ -3,9 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "output.hpp"
 #include "common/base64.hpp"
 #include "common/time.hpp"
+#include "output.hpp"
 
 namespace ssm_cache::cli {
 
@@ -24,14 +24,14 @@ std::string dump(const Json& j) {
 // Field order and nulls as the AWS extension writes them (tests/sidecar cites recordings).
 nlohmann::ordered_json parameter_json(const ParameterRecord& r) {
   return nlohmann::ordered_json{{"ARN", r.arn},
-                              {"DataType", r.data_type.empty() ? "text" : r.data_type},
-                              {"LastModifiedDate", common::format_iso8601(r.last_modified)},
-                              {"Name", r.name},
-                              {"Selector", string_or_null(r.selector)},
-                              {"SourceResult", string_or_null(r.source_result)},
-                              {"Type", r.type},
-                              {"Value", r.value},
-                              {"Version", r.version}};
+                                {"DataType", r.data_type.empty() ? "text" : r.data_type},
+                                {"LastModifiedDate", common::format_iso8601(r.last_modified)},
+                                {"Name", r.name},
+                                {"Selector", string_or_null(r.selector)},
+                                {"SourceResult", string_or_null(r.source_result)},
+                                {"Type", r.type},
+                                {"Value", r.value},
+                                {"Version", r.version}};
 }
 
 nlohmann::ordered_json parameter_list(const std::vector<ParameterRecord>& records) {
@@ -53,8 +53,9 @@ std::string get_secret_value_body(const SecretValue& s) {
       {"ARN", s.arn},
       {"CreatedDate", common::format_iso8601(s.created_date)},
       {"Name", s.name},
-      {"SecretBinary", s.secret_binary ? nlohmann::ordered_json(common::base64_encode(*s.secret_binary))
-                                       : nlohmann::ordered_json(nullptr)},
+      {"SecretBinary", s.secret_binary
+                           ? nlohmann::ordered_json(common::base64_encode(*s.secret_binary))
+                           : nlohmann::ordered_json(nullptr)},
       {"SecretString", s.secret_string ? nlohmann::ordered_json(*s.secret_string)
                                        : nlohmann::ordered_json(nullptr)},
       {"VersionId", s.version_id},

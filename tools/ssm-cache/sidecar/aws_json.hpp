@@ -5,8 +5,8 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "error_map.hpp"
 #include "ssm_cache/aws.hpp"

@@ -35,7 +35,7 @@ struct ServeOptions {
   std::string extension_name = "ssm-cache";
 };
 
-int run_serve(const ServeOptions& options, const AwsClientOptions& aws, const ClientFactory& factory,
-              std::ostream& out, std::ostream& err);
+int run_serve(const ServeOptions& options, const AwsClientOptions& aws,
+              const ClientFactory& factory, std::ostream& out, std::ostream& err);
 
 }  // namespace ssm_cache::cli

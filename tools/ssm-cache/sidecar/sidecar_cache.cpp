@@ -69,8 +69,7 @@ void SidecarCache::evict_locked(const std::string& keep) {
 }
 
 CacheResult SidecarCache::get(const std::string& key, std::chrono::milliseconds ttl,
-                              bool refresh_now, const Fetch& fetch,
-                              const ClientGone& client_gone) {
+                              bool refresh_now, const Fetch& fetch, const ClientGone& client_gone) {
   return *lookup(key, ttl, refresh_now, fetch, /*may_wait=*/true, client_gone);
 }
 
@@ -210,8 +209,8 @@ CacheResult SidecarCache::wait_for(const std::string& key, const std::shared_ptr
       return CacheResult{served, stale ? CacheSource::kStale : CacheSource::kMiss};
     }
     if (client_gone && client_gone()) break;
-    const auto deadline = std::min(
-        own_deadline, Clock::time_point(Clock::duration(shutdown_deadline_.load())));
+    const auto deadline =
+        std::min(own_deadline, Clock::time_point(Clock::duration(shutdown_deadline_.load())));
     const auto t = Clock::now();
     if (t >= deadline) break;
     flight->cv.wait_until(lock, client_gone ? std::min(deadline, t + kGonePoll) : deadline);
@@ -259,8 +258,8 @@ CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr
       } else if (result->transient && e.value) {
         // Keep the last good value; retry after a backoff growing up to the TTL.
         auto cap = std::max(ttl, options_.initial_backoff);
-        e.backoff = e.backoff.count() == 0 ? options_.initial_backoff
-                                           : std::min(e.backoff * 2, cap);
+        e.backoff =
+            e.backoff.count() == 0 ? options_.initial_backoff : std::min(e.backoff * 2, cap);
         e.retry_after = t + e.backoff;
         if (!refresh_now && stale_allowed(e, t)) served = {e.value, CacheSource::kStale};
       } else {

@@ -43,9 +43,9 @@ struct Outcome {
 using OutcomePtr = std::shared_ptr<const Outcome>;
 
 enum class CacheSource {
-  kHit,     ///< fresh value from the cache
-  kStale,   ///< expired value served (refresh running, or upstream failing transiently)
-  kMiss,    ///< fetched (or waited for a fetch) now
+  kHit,  ///< fresh value from the cache
+  kStale,  ///< expired value served (refresh running, or upstream failing transiently)
+  kMiss,  ///< fetched (or waited for a fetch) now
   kBypass,  ///< caching off: fetched, not stored
 };
 

@@ -87,14 +87,14 @@ SidecarConfig sidecar_config_from_env(const common::Environment& env) {
   });
   read(env, "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL",
        [&](const std::string& v) { c.log_level = parse_log_level(v); });
-  read(env, "SSM_PARAMETER_STORE_TTL", [&](const std::string& v) { c.ssm_ttl = parse_duration(v); });
-  read(env, "SECRETS_MANAGER_TTL", [&](const std::string& v) { c.secrets_ttl = parse_duration(v); });
-  read(env, "SSM_PARAMETER_STORE_TIMEOUT_MILLIS", [&](const std::string& v) {
-    c.ssm_timeout = std::chrono::milliseconds(parse_uint(v));
-  });
-  read(env, "SECRETS_MANAGER_TIMEOUT_MILLIS", [&](const std::string& v) {
-    c.secrets_timeout = std::chrono::milliseconds(parse_uint(v));
-  });
+  read(env, "SSM_PARAMETER_STORE_TTL",
+       [&](const std::string& v) { c.ssm_ttl = parse_duration(v); });
+  read(env, "SECRETS_MANAGER_TTL",
+       [&](const std::string& v) { c.secrets_ttl = parse_duration(v); });
+  read(env, "SSM_PARAMETER_STORE_TIMEOUT_MILLIS",
+       [&](const std::string& v) { c.ssm_timeout = std::chrono::milliseconds(parse_uint(v)); });
+  read(env, "SECRETS_MANAGER_TIMEOUT_MILLIS",
+       [&](const std::string& v) { c.secrets_timeout = std::chrono::milliseconds(parse_uint(v)); });
   for (const char* name : {"AWS_SESSION_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
                            "AWS_CONTAINER_AUTHORIZATION_TOKEN"}) {
     if (auto v = env(name); v && !v->empty()) c.scrub.push_back(*v);

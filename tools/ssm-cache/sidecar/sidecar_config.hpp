@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "logger.hpp"
 #include "common/env.hpp"
+#include "logger.hpp"
 
 namespace ssm_cache::cli {
 
@@ -24,21 +24,21 @@ using tools::parse_log_format;
 using tools::parse_log_level;
 
 struct SidecarConfig {
-  int port = 2773;                       ///< PARAMETERS_SECRETS_EXTENSION_HTTP_PORT
-  bool cache_enabled = true;             ///< PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED
-  std::size_t cache_size = 1000;         ///< PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE (0: off)
-  std::size_t max_connections = 3;       ///< PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS:
-                                         ///< upstream calls in flight at once
+  int port = 2773;  ///< PARAMETERS_SECRETS_EXTENSION_HTTP_PORT
+  bool cache_enabled = true;  ///< PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED
+  std::size_t cache_size = 1000;  ///< PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE (0: off)
+  std::size_t max_connections = 3;  ///< PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS:
+                                    ///< upstream calls in flight at once
   LogLevel log_level = LogLevel::kInfo;  ///< PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL
-  std::chrono::milliseconds ssm_ttl{300000};      ///< SSM_PARAMETER_STORE_TTL (0: no caching)
+  std::chrono::milliseconds ssm_ttl{300000};  ///< SSM_PARAMETER_STORE_TTL (0: no caching)
   std::chrono::milliseconds secrets_ttl{300000};  ///< SECRETS_MANAGER_TTL (0: no caching)
-  std::chrono::milliseconds ssm_timeout{0};       ///< SSM_PARAMETER_STORE_TIMEOUT_MILLIS (0: default)
-  std::chrono::milliseconds secrets_timeout{0};   ///< SECRETS_MANAGER_TIMEOUT_MILLIS (0: default)
-  std::string token{};                   ///< AWS_SESSION_TOKEN unless --token / --token-file
-  std::vector<std::string> prefetch{};   ///< --prefetch items
+  std::chrono::milliseconds ssm_timeout{0};  ///< SSM_PARAMETER_STORE_TIMEOUT_MILLIS (0: default)
+  std::chrono::milliseconds secrets_timeout{0};  ///< SECRETS_MANAGER_TIMEOUT_MILLIS (0: default)
+  std::string token{};  ///< AWS_SESSION_TOKEN unless --token / --token-file
+  std::vector<std::string> prefetch{};  ///< --prefetch items
   bool stale_while_refresh = true;
   std::optional<std::chrono::milliseconds> max_stale_if_error{};  ///< unset: unbounded
-  std::size_t threads = 0;               ///< HTTP worker threads; 0: automatic
+  std::size_t threads = 0;  ///< HTTP worker threads; 0: automatic
   std::size_t keep_alive_max_requests = 1000000;  ///< per connection
   std::size_t max_request_bytes = 8192;  ///< request line + headers; larger: 431 / 414
   /// Longest a request waits for AWS (--request-timeout); then a stale value or 504.

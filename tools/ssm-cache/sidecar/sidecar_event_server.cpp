@@ -70,7 +70,7 @@ struct SidecarEventServer::Loop {
   event* done_event = nullptr;  // activated by workers: sends the answers in `done`
   std::mutex done_mu;
   std::vector<std::shared_ptr<Job>> done;  // answered by a worker, not yet sent
-  int result = 0;                          // event_base_dispatch's
+  int result = 0;  // event_base_dispatch's
 };
 
 namespace {
@@ -185,8 +185,7 @@ ParsedRequest parse(SidecarEventServer::Loop& loop, evhttp_request* req) {
   // stream stays in sync after this answer.
   if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) > limit) {
     parsed.refused = service.refuse(413, "PayloadTooLarge",
-                                    "request body longer than " + std::to_string(limit) +
-                                        " bytes");
+                                    "request body longer than " + std::to_string(limit) + " bytes");
     return parsed;
   }
   RequestTarget split = parse_request_target(target);
@@ -270,9 +269,8 @@ void SidecarEventServer::answer(const std::shared_ptr<Job>& job) {
       // Nobody to answer: evhttp frees the request when this reply is "sent".
       job->response = ServiceResponse{499, {}, "application/json", {}};
     } else {
-      job->response =
-          service_.handle(job->method, job->path, job->query, job->tokens,
-                          [&job] { return job->client_gone(); });
+      job->response = service_.handle(job->method, job->path, job->query, job->tokens,
+                                      [&job] { return job->client_gone(); });
     }
   } catch (const std::exception&) {
     job->response = service_.refuse(500, "InternalServerError", "internal error");
@@ -290,8 +288,6 @@ void SidecarEventServer::answer(const std::shared_ptr<Job>& job) {
 void SidecarEventServer::send_done() {
   for (auto& loop : loops_) on_done(-1, 0, loop.get());
 }
-
-
 
 SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(service) {
   use_pthreads_once();
@@ -403,9 +399,8 @@ bool SidecarEventServer::run() {
   std::vector<std::thread> threads;
   threads.reserve(loops_.size() - 1);
   for (std::size_t i = 1; i < loops_.size(); ++i) {
-    threads.emplace_back([loop = loops_[i].get()] {
-      loop->result = event_base_dispatch(loop->base);
-    });
+    threads.emplace_back(
+        [loop = loops_[i].get()] { loop->result = event_base_dispatch(loop->base); });
   }
   loops_[0]->result = event_base_dispatch(loops_[0]->base);
   stop();  // if loop 0 ended on its own, the others must end too

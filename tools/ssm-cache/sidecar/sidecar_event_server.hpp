@@ -47,7 +47,7 @@ class SidecarEventServer {
   static constexpr std::size_t kMaxWorkers = 128;
 
   struct Loop;  // one event_base + evhttp + listening socket; defined in the .cpp
-  struct Job;   // a request handed to a worker
+  struct Job;  // a request handed to a worker
 
  private:
   static void on_request(evhttp_request* req, void* arg);

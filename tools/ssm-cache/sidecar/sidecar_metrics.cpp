@@ -99,8 +99,8 @@ std::string SidecarMetrics::render(std::size_t cache_entries, std::size_t cache_
   family(out, "ssm_cache_sidecar_upstream_calls_total", "counter",
          "Calls made to Parameter Store and Secrets Manager, by API action.");
   for (const auto& [action, n] : upstream_calls_) {
-    sample(out, "ssm_cache_sidecar_upstream_calls_total",
-           "action=\"" + escape_label(action) + "\"", n);
+    sample(out, "ssm_cache_sidecar_upstream_calls_total", "action=\"" + escape_label(action) + "\"",
+           n);
   }
   family(out, "ssm_cache_sidecar_upstream_errors_total", "counter",
          "Upstream calls that failed, by API action and AWS error code.");
@@ -124,19 +124,26 @@ std::string SidecarMetrics::render(std::size_t cache_entries, std::size_t cache_
       std::uint64_t value;
     } counters[] = {
         {"ssm_cache_shared_cache_hits_total", "Entries served from the shared cache.", s.hits},
-        {"ssm_cache_shared_cache_misses_total", "Entries absent or unreadable in the shared cache.", s.misses},
-        {"ssm_cache_shared_cache_fetches_total", "Fetches from AWS made by the shared tier.", s.fetches},
-        {"ssm_cache_shared_cache_lease_waits_total", "Reads that waited on another instance's fetch.", s.lease_waits},
-        {"ssm_cache_shared_cache_seal_failures_total", "Shared entries that failed to open (forged, corrupt, moved).", s.seal_failures},
+        {"ssm_cache_shared_cache_misses_total", "Entries absent or unreadable in the shared cache.",
+         s.misses},
+        {"ssm_cache_shared_cache_fetches_total", "Fetches from AWS made by the shared tier.",
+         s.fetches},
+        {"ssm_cache_shared_cache_lease_waits_total",
+         "Reads that waited on another instance's fetch.", s.lease_waits},
+        {"ssm_cache_shared_cache_seal_failures_total",
+         "Shared entries that failed to open (forged, corrupt, moved).", s.seal_failures},
         {"ssm_cache_shared_cache_redis_errors_total", "Failed Redis operations.", s.redis_errors},
-        {"ssm_cache_shared_cache_bypassed_total", "Reads sent to AWS directly while the breaker was open.", s.bypassed},
-        {"ssm_cache_shared_cache_breaker_opens_total", "Times the shared cache's circuit breaker opened.", s.breaker_opens},
+        {"ssm_cache_shared_cache_bypassed_total",
+         "Reads sent to AWS directly while the breaker was open.", s.bypassed},
+        {"ssm_cache_shared_cache_breaker_opens_total",
+         "Times the shared cache's circuit breaker opened.", s.breaker_opens},
     };
     for (const auto& c : counters) {
       family(out, c.name, "counter", c.help);
       sample(out, c.name, {}, c.value);
     }
-    family(out, "ssm_cache_shared_cache_breaker_open", "gauge", "1 while the circuit breaker is open.");
+    family(out, "ssm_cache_shared_cache_breaker_open", "gauge",
+           "1 while the circuit breaker is open.");
     sample(out, "ssm_cache_shared_cache_breaker_open", {}, s.breaker_open ? 1 : 0);
   }
   return out;

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <optional>
 #include <map>
+#include <optional>
 
 namespace ssm_cache::cli {
 
@@ -17,8 +17,7 @@ RequestError bad(std::string code, std::string message) {
 }
 
 bool has_control_chars(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 bool valid_name(std::string_view n) {
@@ -138,13 +137,9 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
     case Endpoint::kSecret:
       allowed = {"secretId", "versionId", "versionStage", "refreshNow", "jsonKey"};
       break;
-    case Endpoint::kPath:
-      allowed = {"path", "recursive", "withDecryption", "refreshNow"};
-      break;
+    case Endpoint::kPath: allowed = {"path", "recursive", "withDecryption", "refreshNow"}; break;
     case Endpoint::kMetrics:
-    case Endpoint::kPing:
-      allowed = {};
-      break;
+    case Endpoint::kPing: allowed = {}; break;
   }
   std::map<std::string, std::string, std::less<>> fields;
   for (const auto& [key, value] : query) {

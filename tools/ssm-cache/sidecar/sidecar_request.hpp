@@ -30,9 +30,9 @@ enum class Endpoint { kParameter, kSecret, kMetrics, kPath, kPing };
 /// A validated request.
 struct SidecarRequest {
   Endpoint endpoint = Endpoint::kParameter;
-  std::string name{};     ///< parameter name (without selector) or secret id
+  std::string name{};  ///< parameter name (without selector) or secret id
   std::string version{};  ///< parameter version ("3") or secret versionId
-  std::string label{};    ///< parameter label or secret versionStage
+  std::string label{};  ///< parameter label or secret versionStage
   bool with_decryption = false;  ///< parameters only; the extension's default is false
   bool refresh_now = false;
   /// names=a,b,c on the parameters endpoint (one GetParameters batch); `name` then holds the
@@ -50,7 +50,7 @@ struct SidecarRequest {
 /// A request that is refused before anything is fetched.
 struct RequestError {
   int status = 400;
-  std::string code{};     ///< e.g. "MissingParameter", "NotFound", "MethodNotAllowed"
+  std::string code{};  ///< e.g. "MissingParameter", "NotFound", "MethodNotAllowed"
   std::string message{};
 };
 

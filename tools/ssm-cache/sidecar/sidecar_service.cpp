@@ -116,12 +116,9 @@ std::optional<ServiceResponse> SidecarService::try_handle(std::string_view metho
   return answer(method, path, query, tokens, /*may_wait=*/false);
 }
 
-std::optional<ServiceResponse> SidecarService::answer(std::string_view method,
-                                                      std::string_view path,
-                                                      const QueryParams& query,
-                                                      const std::vector<std::string>& tokens,
-                                                      bool may_wait,
-                                                      const ClientGone& client_gone) {
+std::optional<ServiceResponse> SidecarService::answer(
+    std::string_view method, std::string_view path, const QueryParams& query,
+    const std::vector<std::string>& tokens, bool may_wait, const ClientGone& client_gone) {
   auto routed = route(path);
   if (auto* err = std::get_if<RequestError>(&routed)) {
     return refuse(err->status, err->code, err->message);
@@ -199,9 +196,9 @@ Outcome SidecarService::upstream(const char* action, const std::string& what, Ca
                   bool transient) {
     const std::string code = scrub_secrets(raw_code, scrub_);
     metrics_.count_upstream_error(action, code);
-    log_->warn_limited(std::string(action) + '\0' + code,
-                       std::string(action) + " " + what + " failed: " + code + " (HTTP " +
-                           std::to_string(status) + ")");
+    log_->warn_limited(std::string(action) + '\0' + code, std::string(action) + " " + what +
+                                                              " failed: " + code + " (HTTP " +
+                                                              std::to_string(status) + ")");
     return Outcome{status, error_body(code, scrub_secrets(message, scrub_)), code, transient};
   };
   try {
@@ -245,8 +242,8 @@ void SidecarService::apply_json_key(const SidecarRequest& req, ServiceResponse& 
   }
   r.status = 400;
   r.body = error_body("JsonKeyNotFound", "the SecretString of " + req.name +
-                                             " is not a JSON object with the key '" +
-                                             req.json_key + "'");
+                                             " is not a JSON object with the key '" + req.json_key +
+                                             "'");
 }
 
 // names=a,b,c: one answer, GetParameters in chunks of 10 (the API's limit).
@@ -272,8 +269,7 @@ Outcome SidecarService::fetch_path(const SidecarRequest& req) {
   });
 }
 
-void SidecarService::prefetch_secrets(const std::vector<std::string>& ids,
-                                      PrefetchReport& report) {
+void SidecarService::prefetch_secrets(const std::vector<std::string>& ids, PrefetchReport& report) {
   if (ids.empty()) return;
   BatchSecretsResult batch;
   auto out = upstream("BatchGetSecretValue", ids.front(), [&] {
@@ -343,9 +339,9 @@ PrefetchReport SidecarService::prefetch(const std::vector<std::string>& items) {
     }
   }
   for (std::size_t i = 0; i < names.size(); i += 10) {
-    std::vector<std::string> chunk(names.begin() + static_cast<std::ptrdiff_t>(i),
-                                   names.begin() + static_cast<std::ptrdiff_t>(
-                                                       std::min(names.size(), i + 10)));
+    std::vector<std::string> chunk(
+        names.begin() + static_cast<std::ptrdiff_t>(i),
+        names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), i + 10)));
     GetParametersResult result;
     auto out = upstream("GetParameters", chunk.front(), [&] {
       result = ssm_->get_parameters(chunk, true);

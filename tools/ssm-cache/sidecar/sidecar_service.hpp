@@ -43,8 +43,8 @@ class UpstreamLimiter {
 };
 
 struct PrefetchReport {
-  std::size_t loaded = 0;                 ///< cache entries filled
-  std::vector<std::string> problems{};    ///< one line per item that failed (names, codes)
+  std::size_t loaded = 0;  ///< cache entries filled
+  std::vector<std::string> problems{};  ///< one line per item that failed (names, codes)
 };
 
 class SidecarService {
