@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the build needs, builds, and runs every test:
+#   0. scripts/format.sh --check (clang-format-14), before any build;
 #   1. default preset (RelWithDebInfo, -Werror): the whole suite, examples and benchmarks built;
 #   2. asan preset (ASan + UBSan): the whole suite;
 #   3. tsan preset: the concurrency tests;
 #   4. clang preset (clang-14, -Wthread-safety as an error): the library and both programs built,
 #      not run (the default preset ran them), so that a mutex-annotation violation fails;
-#   0. scripts/format.sh --check (clang-format-14), before any build;
 #   5. fuzz targets (clang-14, ASan + UBSan), 20 s each, when fuzz/ exists.
 # Exits non-zero on any failure.
 #
