@@ -524,8 +524,9 @@ def render_markdown(sc: Scenario, sizes, results, args, table: str) -> str:
             "machine against ssm-cache-local, without and with the shared tier on a local "
             "redis-server, and counted every AWS call of the burst (" +
             ", ".join(f"N = {n}: {w} vs {t}" for n, w, t in real) +
-            "; details in the section below). The burst lasts about two seconds, so its total "
-            "is the order of its busiest second.\n")
+            "; details and times in the section 'Fleet on one machine'). The processes all end "
+            "within a second or two (its p99), so the total of the burst is of the order of its "
+            "busiest second.\n")
     lines.append("### What was modelled\n")
     lines.append(
         f"- **No cache**: every invocation fetches the {sc.params} names with GetParameters in "
