@@ -300,17 +300,20 @@ void Tier::read_through(const std::vector<Item>& items,
     }
     if (!left.empty()) fetch_and_publish(items, left, fetch, nullptr);
   }
-  if (!refresh_mine.empty()) {
-    std::vector<std::optional<std::string>> kept;
-    for (auto i : refresh_mine) kept.push_back(std::exchange(found[i], std::nullopt));
-    try {
-      fetch_and_publish(items, refresh_mine, fetch, &token);
-      count(&Counters::refreshes_ahead, refresh_mine.size());
-    } catch (...) {
-      // The shared value is still within its lifetime: serve it; the next reader retries.
-      for (std::size_t k = 0; k < refresh_mine.size(); ++k)
-        found[refresh_mine[k]] = std::move(kept[k]);
-    }
+  if (!refresh_mine.empty()) refresh_leased(items, refresh_mine, found, fetch, token);
+}
+
+void Tier::refresh_leased(const std::vector<Item>& items, const std::vector<std::size_t>& which,
+                          std::vector<std::optional<std::string>>& found, const FetchFn& fetch,
+                          const std::string& lease_token) {
+  std::vector<std::optional<std::string>> kept;
+  for (auto i : which) kept.push_back(std::exchange(found[i], std::nullopt));
+  try {
+    fetch_and_publish(items, which, fetch, &lease_token);
+    count(&Counters::refreshes_ahead, which.size());
+  } catch (...) {
+    // The shared value is still within its lifetime: serve it; the next reader retries.
+    for (std::size_t k = 0; k < which.size(); ++k) found[which[k]] = std::move(kept[k]);
   }
 }
 

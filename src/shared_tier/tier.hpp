@@ -101,6 +101,11 @@ class Tier {
                std::vector<std::optional<std::string>>& found, const std::string& lease_token);
   void wait_for(const std::vector<Item>& items, std::vector<std::size_t>& waiting,
                 std::vector<std::optional<std::string>>& found);
+  /// Refresh-ahead of entries this caller leased: fetched and published; when the fetch
+  /// fails, the still-valid shared values stay in `found`.
+  void refresh_leased(const std::vector<Item>& items, const std::vector<std::size_t>& which,
+                      std::vector<std::optional<std::string>>& found, const FetchFn& fetch,
+                      const std::string& lease_token);
 
   std::shared_ptr<TierCore> core_;
   Counters counters_;
