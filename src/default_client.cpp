@@ -1,10 +1,13 @@
-// The composition root: the only place where the cache layer meets the AWS client. The process
+// The composition root: the only place where the cache layer meets the AWS client and the
+// fleet-shared tier. The process
 // default ParameterClient and SecretsClient: set with set_ssm_client / set_secrets_client, else
 // an AWS client built lazily, once, from the environment. Thread-safe (one mutex per slot,
 // taken once per refresh round).
 #include <memory>
 
 #include "cache/secret_source.hpp"
+#include "cache/shared_tier_slot.hpp"
+#include "shared_tier/tier.hpp"
 #include "ssm_cache/aws.hpp"
 #include "ssm_cache/detail/thread_annotations.hpp"
 #include "ssm_cache/group.hpp"
@@ -59,6 +62,17 @@ void SSMParameterGroup::set_ssm_client(std::shared_ptr<ParameterClient> client) 
 
 namespace detail {
 std::shared_ptr<SecretsClient> default_secrets_client() { return secrets_slot().get(); }
+
+// The cache's handles reach the shared tier through these (cache/shared_tier_slot.hpp).
+std::shared_ptr<shared_tier::TierCore> shared_tier_core(const SharedCacheOptions& options) {
+  return shared_tier::shared_core(options);
+}
+std::shared_ptr<SharedCacheClient> shared_tier_client(
+    const std::shared_ptr<shared_tier::TierCore>& core, std::shared_ptr<ParameterClient> params,
+    std::shared_ptr<SecretsClient> secrets) {
+  return shared_tier::client_of_core(core, std::move(params), std::move(secrets));
+}
+SharedCacheStats process_shared_tier_stats() { return shared_cache_stats(); }
 }  // namespace detail
 
 void Secret::set_secrets_client(std::shared_ptr<SecretsClient> client) {

@@ -331,6 +331,9 @@ def main() -> int:
     ap.add_argument("--out", default=None, help="directory for the .dat files (default: temp)")
     ap.add_argument("--png", default=None, help="write the gnuplot plot here")
     ap.add_argument("--markdown", default=None, help="write the report (markdown) here")
+    ap.add_argument("--real", default=None,
+                    help="points measured by bench/fleet/shared_real.py --dat, added to the "
+                         "first panel of the plot")
     args = ap.parse_args()
 
     results: dict[int, dict[str, Result]] = {}
@@ -353,7 +356,7 @@ def main() -> int:
     os.makedirs(out, exist_ok=True)
     write_dat(out, base, sizes, results, args.series_at)
     if args.png:
-        plot(out, args.png, base, args.series_at)
+        plot(out, args.png, base, args.series_at, args.real)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:
             f.write(render_markdown(base, sizes, results, args, table))
@@ -415,7 +418,33 @@ def write_dat(out: str, sc: Scenario, sizes, results, series_at: int) -> None:
             f.write(f"{t} " + " ".join(f"{max(a, 0.1):.2f}" for a in avg) + "\n")
 
 
-def plot(out: str, png: str, sc: Scenario, series_at: int) -> None:
+def read_real(path: str | None) -> list[tuple[int, int, int]]:
+    """The points bench/fleet/shared_real.py measured (--dat): (N, AWS calls without the tier,
+    with it); empty when there is no such file."""
+    if not path or not os.path.exists(path):
+        return []
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            n, without, shared = line.split()[:3]
+            rows.append((int(n), int(without), int(shared)))
+    return rows
+
+
+def real_plot(real_dat: str | None) -> str:
+    """gnuplot clauses adding the measured points to the first panel (or nothing)."""
+    if not real_dat or not read_real(real_dat):
+        return ""
+    # 0 calls cannot sit on a log scale: shown as 0.5, like the simulated idle rows.
+    return (f", '{real_dat}' using 1:($2 > 0 ? $2 : 0.5) with linespoints pt 9 ps 1.8 lw 2 "
+            "dt 3 lc rgb 'black' title 'measured: N processes at once, no tier (all AWS calls)'"
+            f", '{real_dat}' using 1:($3 > 0 ? $3 : 0.5) with linespoints pt 7 ps 1.8 lw 2 "
+            "dt 3 lc rgb '#17becf' title 'measured: N processes at once, shared tier'")
+
+
+def plot(out: str, png: str, sc: Scenario, series_at: int, real_dat: str | None = None) -> None:
     colors = ["#d62728", "#ff7f0e", "#bcbd22", "#1f77b4", "#2ca02c", "#9467bd", "#17becf"]
     script = [
         f"set terminal pngcairo size 1500,1000 font 'sans,11'" if has_cairo() else
@@ -431,7 +460,7 @@ def plot(out: str, png: str, sc: Scenario, series_at: int) -> None:
         "set title 'Busiest second of the deployment'",
         "plot " + ", ".join(
             f"'{out}/by_size.dat' using 1:{2 + 3 * i} with linespoints lw 2 lc rgb '{colors[i]}' title '{LABELS[s]}'"
-            for i, s in enumerate(STRATEGIES)),
+            for i, s in enumerate(STRATEGIES)) + real_plot(real_dat),
         "set origin 0.333,0.47", "unset key",
         "set title 'Busiest second after it (steady state)'",
         "plot " + ", ".join(
@@ -487,6 +516,17 @@ def render_markdown(sc: Scenario, sizes, results, args, table: str) -> str:
                  "(those would be throttled on their first attempt):\n")
     lines.append(render_over_table(sc, sizes, results) + "\n")
     lines.append("![Fleet simulation](fleet.png)\n")
+    real = read_real(args.real)
+    if real:
+        lines.append(
+            "The dotted black and cyan lines in the first panel are **measured**, not simulated: "
+            "`bench/fleet/shared_real.py` started N `ssm-cache path` processes at once on this "
+            "machine against ssm-cache-local, without and with the shared tier on a local "
+            "redis-server, and counted every AWS call of the burst (" +
+            ", ".join(f"N = {n}: {w} vs {t}" for n, w, t in real) +
+            "; details and times in the section 'Fleet on one machine'). The processes all end "
+            "within a second or two (its p99), so the total of the burst is of the order of its "
+            "busiest second.\n")
     lines.append("### What was modelled\n")
     lines.append(
         f"- **No cache**: every invocation fetches the {sc.params} names with GetParameters in "

@@ -2,9 +2,12 @@
 """Real fleet run on this machine: N `ssm-cache path` processes started at once, with and
 without the shared tier (a local redis-server), against ssm-cache-local with API latency.
 Reports the AWS calls counted at ssm-cache-local and the p50 / p99 wall time of the processes
-(each process's first read). Writes docs/bench/fleet-real.md with --markdown.
+(each process's first read). Writes docs/bench/fleet-real.md with --markdown and the points
+bench/fleet/run.sh adds to the fleet plot with --dat (docs/bench/fleet-real.dat).
 
-Usage: bench/fleet/shared_real.py --build build/default [--sizes 10 50 100 200]
+Usage: bench/fleet/shared_real.py --build build/default [--sizes 10 50 100 200] \
+         --markdown docs/bench/fleet-real.md --dat docs/bench/fleet-real.dat
+then bench/fleet/run.sh and scripts/bench-docs.sh. Loads the machine: up to 2 x 200 processes.
 Needs redis-server and redis-cli (scripts/deps.sh test). Everything runs on 127.0.0.1; the
 servers are stopped at the end, also on failure.
 """
@@ -69,6 +72,8 @@ def main() -> int:
     ap.add_argument("--params", type=int, default=50)
     ap.add_argument("--latency-ms", type=int, default=50, help="API latency at ssm-cache-local")
     ap.add_argument("--markdown", default=None)
+    ap.add_argument("--dat", default=None,
+                    help="write N, AWS calls without / with the tier, p99 ms without / with")
     args = ap.parse_args()
 
     cli = os.path.join(args.build, "tools/ssm-cache/ssm-cache")
@@ -83,6 +88,7 @@ def main() -> int:
     with open(key, "w") as f:
         f.write(os.urandom(32).hex())
     redis_port = free_port()
+    load_before = os.getloadavg()[0]
     procs = []
     try:
         local = subprocess.Popen([local_bin, "--port", "0", "--admin-token", TOKEN, "--quiet",
@@ -125,6 +131,18 @@ def main() -> int:
         for p in procs:
             p.kill()
             p.wait()
+    load_after = os.getloadavg()[0]
+    print(f"load average (1 min): {load_before:.1f} before, {load_after:.1f} after", flush=True)
+    if args.dat:
+        by_n: dict[int, dict[str, tuple[int, float]]] = {}
+        for n, mode, calls, _p50, p99, _failed in rows:
+            by_n.setdefault(n, {})[mode] = (calls, p99)
+        with open(args.dat, "w") as f:
+            f.write("# bench/fleet/shared_real.py: N, AWS calls without the tier, with it, "
+                    "p99 ms without, with\n")
+            for n, m in sorted(by_n.items()):
+                (cw, pw), (cs, ps) = m["without the tier"], m["shared tier"]
+                f.write(f"{n} {cw} {cs} {pw * 1000:.0f} {ps * 1000:.0f}\n")
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write("## Fleet on one machine: N processes, with and without the shared tier\n\n")
@@ -135,7 +153,8 @@ def main() -> int:
                     "and with the shared tier on a local redis-server (sealed entries, leases). "
                     "AWS calls counted at ssm-cache-local; times are each process's wall time "
                     "(start to exit, its first read included), on a 2-core VM shared with other "
-                    "work, so they show the shape, not a speed. Run "
+                    "work, so they show the shape, not a speed (1-minute load average "
+                    f"{load_before:.1f} before the run, {load_after:.1f} after it). Run "
                     f"{time.strftime('%Y-%m-%d', time.gmtime())}.\n\n")
             f.write("| N | mode | AWS calls | p50 | p99 | failed |\n|---|---|---|---|---|---|\n")
             for n, mode, calls, p50, p99, failed in rows:

@@ -1,7 +1,8 @@
 // ssm_cache/observability.hpp — counters and an optional listener of the cache.
 //
 // CacheStats is a plain snapshot of counters: per handle (SSMParameter::stats()), per group
-// (SSMParameterGroup::stats()) and process-wide (ssm_cache::cache_stats()). Reading them is
+// (SSMParameterGroup::stats()) and process-wide (ssm_cache::cache_stats()), the fleet-shared
+// tier's included (shared_cache.hpp has its full counters: shared_cache_stats()). Reading them is
 // thread-safe and takes no lock a reader waits on. Hits are counted in per-thread (process)
 // and per-entry sharded slots, so counting costs a hit about 1 ns and writes no line shared
 // with another core; with more than 4 threads reading one parameter at once, a few per-handle
@@ -34,6 +35,17 @@ struct CacheStats {
   /// API calls made: GetParameters calls (10 names each) and GetParametersByPath queries
   /// (a query's further pages, followed inside the client, are not seen here).
   std::uint64_t aws_calls = 0;
+  /// The fleet-shared tier (shared_cache.hpp; ParameterOptions::shared_cache or
+  /// SSM_CACHE_SHARED_CACHE_URL), zero without one. Per handle: the tier reads of its group;
+  /// process-wide: every tier's. Entries served from / absent in Redis, reads that waited on
+  /// another instance's lease, entries that failed to open (forged, corrupt, moved).
+  std::uint64_t shared_hits = 0;
+  std::uint64_t shared_misses = 0;
+  std::uint64_t shared_lease_waits = 0;
+  std::uint64_t shared_seal_failures = 0;
+  /// Times the tier's circuit breaker opened, and whether it is open now (process-wide: any).
+  std::uint64_t shared_breaker_opens = 0;
+  bool shared_breaker_open = false;
 };
 
 class SSM_CACHE_EXPORT CacheListener {

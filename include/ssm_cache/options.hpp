@@ -20,6 +20,7 @@
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/clock.hpp"
 #include "ssm_cache/observability.hpp"
+#include "ssm_cache/shared_cache_options.hpp"
 #include "ssm_cache/types.hpp"
 
 namespace ssm_cache {
@@ -50,6 +51,12 @@ struct ParameterOptions {
   std::shared_ptr<Clock> clock{};
   /// Told of refreshes, changes and errors, outside the cache's locks (observability.hpp).
   std::shared_ptr<CacheListener> listener{};
+  /// The fleet-shared tier on Redis / Valkey (shared_cache.hpp) between this cache and the
+  /// client: refreshes read through it. Handles with equal options share one tier (its
+  /// connections and breaker). Unset: none (the default client may still have one from
+  /// SSM_CACHE_SHARED_CACHE_URL); a client already behind a tier is not wrapped again.
+  /// A bad setting (no key, bad URL) throws ConfigurationError at construction.
+  std::optional<SharedCacheOptions> shared_cache{};
 };
 
 /// Options of an SSMParameterGroup: the parameter options plus a base path.
@@ -66,6 +73,7 @@ struct GroupOptions {
   std::chrono::milliseconds negative_cache_ttl{0};
   std::shared_ptr<Clock> clock{};
   std::shared_ptr<CacheListener> listener{};
+  std::optional<SharedCacheOptions> shared_cache{};  ///< as ParameterOptions
 };
 
 /// Options of SSMParameterGroup::parameters(path, ...).

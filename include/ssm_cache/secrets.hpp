@@ -25,6 +25,7 @@
 #include "ssm_cache/export.hpp"
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/parameter.hpp"
+#include "ssm_cache/shared_cache_options.hpp"
 
 namespace ssm_cache {
 
@@ -115,6 +116,10 @@ struct SecretOptions {
   /// DescribeSecret reports it; a date already past caps nothing). Costs one DescribeSecret
   /// per secret per fetch, the first one included.
   bool rotation_aware_expiry = false;
+  /// As ParameterOptions::shared_cache: GetSecretValue, BatchGetSecretValue and
+  /// DescribeSecret read through the fleet-shared tier (shared_cache.hpp). Secrets are shared
+  /// only sealed: a tier without a key passes them through.
+  std::optional<SharedCacheOptions> shared_cache{};
 };
 
 namespace detail {

@@ -20,57 +20,17 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "ssm_cache/aws.hpp"
 #include "ssm_cache/client.hpp"
+#include "ssm_cache/export.hpp"
 #include "ssm_cache/secrets.hpp"
+#include "ssm_cache/shared_cache_options.hpp"
 
 namespace ssm_cache {
-
-/// Options of the shared tier. Designated initializers may name any subset.
-struct SharedCacheOptions {
-  /// redis://[user:password@]host:port[/db] or rediss://... (TLS, certificate verified).
-  std::string url{};
-  /// The 32-byte sealing key: raw bytes (exactly 32), 64 hex digits or base64 of 32 bytes.
-  /// Either this or key_file; without a key the tier refuses to start (ConfigurationError)
-  /// unless allow_plaintext is set.
-  std::string key{};
-  /// A file holding the key in one of the forms above (surrounding whitespace ignored).
-  std::string key_file{};
-  /// A previous key (same forms), accepted for reading during a key rotation.
-  std::string previous_key{};
-  std::string previous_key_file{};
-  /// Without a key: store non-secret parameters (String, StringList) in plain text. Secure
-  /// strings, secret references and Secrets Manager values are then never stored.
-  bool allow_plaintext = false;
-  /// Lifetime of a shared entry (also the Redis expiry).
-  std::chrono::milliseconds ttl{std::chrono::seconds(300)};
-  /// Fraction of ttl after which a reader refreshes the entry ahead of its expiry.
-  double refresh_ahead = 0.8;
-  /// Bound of one Redis operation (connect and TLS handshake: connect_timeout).
-  std::chrono::milliseconds operation_timeout{50};
-  std::chrono::milliseconds connect_timeout{500};
-  /// How long the fetching instance holds its lease, and how long the others wait on the
-  /// entry before fetching themselves.
-  std::chrono::milliseconds lease_time{std::chrono::seconds(10)};
-  std::chrono::milliseconds wait_bound{std::chrono::seconds(5)};
-  /// Circuit breaker: open after this many consecutive Redis failures; while open, reads go
-  /// to the wrapped client without touching Redis; one probe after the cool-down.
-  int breaker_failures = 5;
-  std::chrono::milliseconds breaker_cooldown{std::chrono::seconds(5)};
-  /// CA bundle (PEM) for rediss://; empty: SSM_CACHE_SHARED_CACHE_CA_FILE, else the system
-  /// store.
-  std::string ca_file{};
-  /// Prefix of every Redis key this tier writes.
-  std::string key_prefix = "ssm-cache";
-  /// Where the tier reports problems (one line, never a value or a key); empty: stderr.
-  /// Each kind of problem is reported once per client.
-  std::function<void(std::string_view)> log{};
-};
 
 /// Counters of the shared tier. A plain snapshot, read without locks.
 struct SharedCacheStats {
@@ -88,19 +48,24 @@ struct SharedCacheStats {
 };
 
 /// The shared tier over a parameter source (and, through AwsClient, over Secrets Manager).
-class SharedCacheClient : public AwsClient {
+class SSM_CACHE_EXPORT SharedCacheClient : public AwsClient {
  public:
   [[nodiscard]] virtual SharedCacheStats stats() const = 0;
 };
 
 /// Wraps `inner`. Throws ConfigurationError for a bad URL, an unreadable or malformed key, or
 /// no key without allow_plaintext. Does not connect yet (the first read does).
-std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<AwsClient> inner,
-                                                            SharedCacheOptions options);
+SSM_CACHE_EXPORT std::shared_ptr<SharedCacheClient> make_shared_cache_client(
+    std::shared_ptr<AwsClient> inner, SharedCacheOptions options);
 /// A ParameterClient only: get_parameter and the SecretsClient calls throw
 /// ConfigurationError (there is nothing to forward them to).
-std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<ParameterClient> inner,
-                                                            SharedCacheOptions options);
+SSM_CACHE_EXPORT std::shared_ptr<SharedCacheClient> make_shared_cache_client(
+    std::shared_ptr<ParameterClient> inner, SharedCacheOptions options);
+/// A SecretsClient only: GetSecretValue, BatchGetSecretValue (each id served from the store
+/// when there, the others fetched in one batch call) and DescribeSecret (shared for 10 s at
+/// most) go through the tier; the ParameterClient calls throw ConfigurationError.
+SSM_CACHE_EXPORT std::shared_ptr<SharedCacheClient> make_shared_cache_client(
+    std::shared_ptr<SecretsClient> inner, SharedCacheOptions options);
 
 /// The options from SSM_CACHE_SHARED_CACHE_URL, SSM_CACHE_SHARED_CACHE_KEY_FILE,
 /// SSM_CACHE_SHARED_CACHE_PREVIOUS_KEY_FILE, SSM_CACHE_SHARED_CACHE_TTL (seconds),
@@ -108,13 +73,14 @@ std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<Para
 /// SSM_CACHE_SHARED_CACHE_CA_FILE and SSM_CACHE_SHARED_CACHE_ALLOW_PLAINTEXT (1 / true); the
 /// url is empty when the tier is not configured. Throws ConfigurationError for a malformed
 /// number.
-SharedCacheOptions shared_cache_options_from_environment();
+SSM_CACHE_EXPORT SharedCacheOptions shared_cache_options_from_environment();
 
 /// `inner` wrapped in the tier when SSM_CACHE_SHARED_CACHE_URL is set, else `inner` itself.
 /// The default client and the ssm-cache program go through this.
-std::shared_ptr<AwsClient> with_shared_cache_from_environment(std::shared_ptr<AwsClient> inner);
+SSM_CACHE_EXPORT std::shared_ptr<AwsClient> with_shared_cache_from_environment(
+    std::shared_ptr<AwsClient> inner);
 
 /// Process-wide counters: every shared cache client, past and present.
-SharedCacheStats shared_cache_stats();
+SSM_CACHE_EXPORT SharedCacheStats shared_cache_stats();
 
 }  // namespace ssm_cache

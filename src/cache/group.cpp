@@ -1,6 +1,7 @@
 // SSMParameterGroup: handles sharing one detail::GroupState. Thread-safe.
 #include "ssm_cache/group.hpp"
 
+#include "cache/shared_tier_slot.hpp"
 #include "cache/state.hpp"
 #include "cache/validation.hpp"
 #include "ssm_cache/errors.hpp"
@@ -76,6 +77,7 @@ CacheStats cache_stats() {
   out.errors_not_found = load(g.errors_not_found);
   out.errors_other = load(g.errors_other);
   out.aws_calls = load(g.aws_calls);
+  detail::add_shared_stats(detail::process_shared_tier_stats(), out);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // Secret and SecretGroup: handles over cache-core entries fed by a SecretSource. Thread-safe.
 #include "cache/secret_source.hpp"
+#include "cache/shared_tier_slot.hpp"
 #include "cache/state.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/secrets.hpp"
@@ -15,8 +16,9 @@ std::shared_ptr<GroupState> make_secret_group(const SecretOptions& o) {
   if (!o.version_stage.empty() && !o.version_id.empty()) {
     throw ConfigurationError("SecretOptions: give version_stage or version_id, not both");
   }
-  auto source =
-      std::make_shared<SecretSource>(o.client, o.version_aware_refresh, o.rotation_aware_expiry);
+  auto shared_tier = o.shared_cache ? std::make_shared<SharedTierSlot>(*o.shared_cache) : nullptr;
+  auto source = std::make_shared<SecretSource>(o.client, o.version_aware_refresh,
+                                               o.rotation_aware_expiry, shared_tier);
   ParameterOptions p;
   p.max_age = o.max_age;
   p.with_decryption = true;
@@ -28,6 +30,7 @@ std::shared_ptr<GroupState> make_secret_group(const SecretOptions& o) {
   p.clock = o.clock;
   p.listener = o.listener;
   Settings settings = make_settings(p);
+  settings.shared_tier_stats = std::move(shared_tier);  // the source wraps its client
   if (o.rotation_aware_expiry) {
     // The group owns the source (settings.client): the raw pointer cannot outlive it.
     settings.expiry_cap = [s = source.get()](std::int64_t now) { return s->expiry_cap(now); };

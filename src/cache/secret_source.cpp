@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "cache/shared_tier_slot.hpp"
 #include "cache/state.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/secrets.hpp"
@@ -60,7 +61,8 @@ SecretTarget SecretSource::target(const std::string& key) const {
 }
 
 std::shared_ptr<SecretsClient> SecretSource::resolve_client() const {
-  return client_ ? client_ : default_secrets_client();
+  auto client = client_ ? client_ : default_secrets_client();
+  return shared_tier_ ? shared_tier_->wrap(client) : client;
 }
 
 GetParametersResult SecretSource::get_parameters(const std::vector<std::string>& keys, bool) {

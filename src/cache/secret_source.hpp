@@ -23,6 +23,7 @@
 namespace ssm_cache::detail {
 
 struct GroupState;
+class SharedTierSlot;  // cache/shared_tier_slot.hpp
 
 inline constexpr std::string_view kSecretStringType = "SecretString";
 inline constexpr std::string_view kSecretBinaryType = "SecretBinary";
@@ -37,11 +38,13 @@ struct SecretTarget {
 
 class SecretSource final : public ParameterClient {
  public:
+  /// shared_tier: the fleet-shared tier every call goes through (null: none).
   SecretSource(std::shared_ptr<SecretsClient> client, bool version_aware,
-               bool rotation_aware = false)
+               bool rotation_aware = false, std::shared_ptr<SharedTierSlot> shared_tier = nullptr)
       : client_(std::move(client)),
         version_aware_(version_aware),
-        rotation_aware_(rotation_aware) {}
+        rotation_aware_(rotation_aware),
+        shared_tier_(std::move(shared_tier)) {}
 
   /// Set once, right after the group is made (the group owns this source).
   void attach(GroupState* group) noexcept { group_ = group; }
@@ -78,6 +81,7 @@ class SecretSource final : public ParameterClient {
   const std::shared_ptr<SecretsClient> client_;
   const bool version_aware_;
   const bool rotation_aware_;
+  const std::shared_ptr<SharedTierSlot> shared_tier_;
   GroupState* group_ = nullptr;
   mutable std::mutex mutex_;
   std::map<std::string, SecretTarget> targets_;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "cache/record_matcher.hpp"
+#include "cache/shared_tier_slot.hpp"
 #include "common/env.hpp"
 #include "common/names.hpp"
 #include "ssm_cache/errors.hpp"
@@ -114,6 +115,8 @@ Settings settings_from(const Options& o) {
       std::max<std::int64_t>(0, duration_cast<nanoseconds>(o.negative_cache_ttl).count());
   s.clock = o.clock;
   s.listener = o.listener;
+  if (o.shared_cache)
+    s.shared_tier = s.shared_tier_stats = std::make_shared<SharedTierSlot>(*o.shared_cache);
   return s;
 }
 
@@ -216,6 +219,7 @@ CacheStats GroupState::entry_stats(const Entry& e) const {
   out.errors_transient = load(errors_transient);
   out.errors_other = load(errors_other);
   out.aws_calls = load(aws_calls);
+  if (settings.shared_tier_stats) settings.shared_tier_stats->add_stats(out);
   return out;
 }
 
@@ -235,6 +239,7 @@ CacheStats GroupState::group_stats() const {
   out.errors_transient = load(errors_transient);
   out.errors_other = load(errors_other);
   out.aws_calls = load(aws_calls);
+  if (settings.shared_tier_stats) settings.shared_tier_stats->add_stats(out);
   return out;
 }
 
@@ -340,8 +345,8 @@ std::size_t GroupState::size() const {
 }
 
 std::shared_ptr<ParameterClient> GroupState::resolve_client() const {
-  if (settings.client) return settings.client;
-  return default_client();
+  auto client = settings.client ? settings.client : default_client();
+  return settings.shared_tier ? settings.shared_tier->wrap(client) : client;
 }
 
 bool GroupState::stale_allowed(std::int64_t now) const {

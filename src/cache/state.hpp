@@ -85,6 +85,7 @@ struct Snapshot {
 };
 
 struct GroupState;
+class SharedTierSlot;  // cache/shared_tier_slot.hpp
 
 /// A relaxed counter bumped by load + store: no locked instruction (a cache hit must stay a
 /// few ns). Exact when one thread writes it; used for rare events under a lock, too.
@@ -164,6 +165,11 @@ struct Settings {
   /// Latest deadline the source allows for values fetched at `now` (kNever: none), e.g. a
   /// secret's NextRotationDate; called under the refresh lock. Empty: no cap.
   std::function<std::int64_t(std::int64_t now)> expiry_cap;
+  /// The fleet-shared tier the client is read through (options' shared_cache); null: none.
+  std::shared_ptr<SharedTierSlot> shared_tier;
+  /// Where the group's shared-tier counters are read: shared_tier, or for secrets the slot
+  /// their SecretSource reads through.
+  std::shared_ptr<SharedTierSlot> shared_tier_stats;
 };
 
 Settings make_settings(const ParameterOptions& options);

@@ -8,6 +8,9 @@
 // negative entry so that a fleet asking for it does not go to AWS once per instance.
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <map>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +30,8 @@ using std::chrono::milliseconds;
 
 /// A name found missing stays missing fleet-wide this long at most.
 constexpr milliseconds kNegativeTtl{10000};
+/// A secret's description (DescribeSecret) is shared this long at most.
+constexpr milliseconds kDescriptionTtl{10000};
 
 std::int64_t to_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
@@ -68,6 +73,57 @@ std::string pack(const json& j) {
 }
 json unpack(const std::string& payload) { return json::from_cbor(payload); }
 
+json secret_json(const SecretValue& v) {
+  json j = {{"arn", v.arn},
+            {"name", v.name},
+            {"vid", v.version_id},
+            {"stages", v.version_stages},
+            {"c", to_ms(v.created_date)}};
+  if (v.secret_string) j["str"] = *v.secret_string;
+  if (v.secret_binary) {
+    j["bin"] =
+        json::binary(std::vector<std::uint8_t>(v.secret_binary->begin(), v.secret_binary->end()));
+  }
+  return j;
+}
+
+SecretValue secret_from(const json& j) {
+  SecretValue v;
+  v.arn = j.at("arn").get<std::string>();
+  v.name = j.at("name").get<std::string>();
+  v.version_id = j.at("vid").get<std::string>();
+  v.version_stages = j.at("stages").get<std::vector<std::string>>();
+  v.created_date = from_ms(j.at("c").get<std::int64_t>());
+  if (j.contains("str")) v.secret_string = j.at("str").get<std::string>();
+  if (j.contains("bin")) {
+    const auto& b = j.at("bin").get_binary();
+    v.secret_binary = std::string(b.begin(), b.end());
+  }
+  return v;
+}
+
+json description_json(const SecretDescription& d) {
+  json j = {{"arn", d.arn}, {"name", d.name}, {"versions", d.version_ids_to_stages}};
+  if (d.next_rotation_date) j["rot"] = to_ms(*d.next_rotation_date);
+  return j;
+}
+
+SecretDescription description_from(const json& j) {
+  SecretDescription d;
+  d.arn = j.at("arn").get<std::string>();
+  d.name = j.at("name").get<std::string>();
+  d.version_ids_to_stages = j.at("versions").get<std::map<std::string, std::vector<std::string>>>();
+  if (j.contains("rot")) d.next_rotation_date = from_ms(j.at("rot").get<std::int64_t>());
+  return d;
+}
+
+/// The entry of a secret version: the AWSCURRENT value whether asked by stage or not, so that
+/// GetSecretValue and BatchGetSecretValue share it.
+Item secret_item(const std::string& id, const std::string& version_id, std::string stage) {
+  if (version_id.empty() && stage.empty()) stage = "AWSCURRENT";
+  return {"secret\n" + id + "\n" + version_id + "\n" + stage, "secret", true};
+}
+
 bool is_secret_reference(std::string_view name) {
   return name.starts_with(SecretsManagerParameter::kPrefix);
 }
@@ -84,9 +140,14 @@ bool answers(const ParameterRecord& r, const std::string& asked) {
 
 class SharedCacheClientImpl final : public SharedCacheClient {
  public:
-  SharedCacheClientImpl(std::shared_ptr<ParameterClient> params, std::shared_ptr<AwsClient> aws,
+  /// Any of the clients may be null (its calls then throw ConfigurationError).
+  SharedCacheClientImpl(std::shared_ptr<ParameterClient> params,
+                        std::shared_ptr<SecretsClient> secrets, std::shared_ptr<AwsClient> aws,
                         std::unique_ptr<shared_tier::Tier> tier)
-      : params_(std::move(params)), aws_(std::move(aws)), tier_(std::move(tier)) {}
+      : params_(std::move(params)),
+        secrets_(std::move(secrets)),
+        aws_(std::move(aws)),
+        tier_(std::move(tier)) {}
 
   GetParametersResult get_parameters(const std::vector<std::string>& names,
                                      bool with_decryption) override {
@@ -106,7 +167,7 @@ class SharedCacheClientImpl final : public SharedCacheClient {
     tier_->read_through(items, found, [&](const std::vector<std::size_t>& which) {
       std::vector<std::string> fetch_names;
       for (auto i : which) fetch_names.push_back(asked[i]);
-      GetParametersResult got = params_->get_parameters(fetch_names, with_decryption);
+      GetParametersResult got = parameters().get_parameters(fetch_names, with_decryption);
       std::vector<std::optional<Fetched>> publish(which.size());
       for (std::size_t k = 0; k < fetch_names.size(); ++k) {
         const std::string& name = fetch_names[k];
@@ -141,7 +202,7 @@ class SharedCacheClientImpl final : public SharedCacheClient {
       }
     }
     if (!direct.empty()) {
-      auto got = params_->get_parameters(direct, with_decryption);
+      auto got = parameters().get_parameters(direct, with_decryption);
       out.parameters.insert(out.parameters.end(), got.parameters.begin(), got.parameters.end());
       out.invalid_parameters.insert(out.invalid_parameters.end(), got.invalid_parameters.begin(),
                                     got.invalid_parameters.end());
@@ -159,7 +220,7 @@ class SharedCacheClientImpl final : public SharedCacheClient {
     std::vector<ParameterRecord> out;
     std::vector<std::optional<std::string>> found;
     tier_->read_through(items, found, [&](const std::vector<std::size_t>&) {
-      out = params_->get_parameters_by_path(path, recursive, filters, with_decryption);
+      out = parameters().get_parameters_by_path(path, recursive, filters, with_decryption);
       std::vector<std::optional<Fetched>> publish(1);
       if (tier_->has_key() || std::all_of(out.begin(), out.end(), plain_ok)) {
         json list = json::array();
@@ -201,59 +262,85 @@ class SharedCacheClientImpl final : public SharedCacheClient {
 
   SecretValue get_secret_value(const std::string& secret_id, const std::string& version_id,
                                const std::string& version_stage) override {
-    auto& aws = secrets();
+    auto& source = secrets();
     // Secrets are never stored in plain text: without a key they bypass the tier.
-    if (!tier_->has_key()) return aws.get_secret_value(secret_id, version_id, version_stage);
-    std::vector<Item> items{
-        {"secret\n" + secret_id + "\n" + version_id + "\n" + version_stage, "secret", true}};
+    if (!tier_->has_key()) return source.get_secret_value(secret_id, version_id, version_stage);
     std::optional<SecretValue> out;
     std::vector<std::optional<std::string>> found;
-    tier_->read_through(items, found, [&](const std::vector<std::size_t>&) {
-      out = aws.get_secret_value(secret_id, version_id, version_stage);
-      json j = {{"arn", out->arn},
-                {"name", out->name},
-                {"vid", out->version_id},
-                {"stages", out->version_stages},
-                {"c", to_ms(out->created_date)}};
-      if (out->secret_string) j["str"] = *out->secret_string;
-      if (out->secret_binary) {
-        j["bin"] = json::binary(
-            std::vector<std::uint8_t>(out->secret_binary->begin(), out->secret_binary->end()));
-      }
-      return std::vector<std::optional<Fetched>>{Fetched{pack(j), tier_->ttl()}};
-    });
-    if (!found[0]) return *out;
-    const json j = decode(*found[0]);
-    SecretValue v;
-    v.arn = j.at("arn").get<std::string>();
-    v.name = j.at("name").get<std::string>();
-    v.version_id = j.at("vid").get<std::string>();
-    v.version_stages = j.at("stages").get<std::vector<std::string>>();
-    v.created_date = from_ms(j.at("c").get<std::int64_t>());
-    if (j.contains("str")) v.secret_string = j.at("str").get<std::string>();
-    if (j.contains("bin")) {
-      const auto& b = j.at("bin").get_binary();
-      v.secret_binary = std::string(b.begin(), b.end());
-    }
-    return v;
+    tier_->read_through({secret_item(secret_id, version_id, version_stage)}, found,
+                        [&](const std::vector<std::size_t>&) {
+                          out = source.get_secret_value(secret_id, version_id, version_stage);
+                          return std::vector<std::optional<Fetched>>{
+                              Fetched{pack(secret_json(*out)), tier_->ttl()}};
+                        });
+    return found[0] ? secret_from(decode(*found[0])) : *out;
   }
 
-  // Batches and metadata go to the source directly: BatchGetSecretValue answers per secret
-  // with partial failures, and DescribeSecret is cheap metadata under a 10,000 TPS quota.
+  // Each id is served from its GetSecretValue entry (AWSCURRENT) when the store has it; the
+  // others are fetched in one BatchGetSecretValue call and each value found is stored. A
+  // secret that failed in the batch is returned in errors and not stored.
   BatchSecretsResult batch_get_secret_value(const std::vector<std::string>& ids) override {
-    return secrets().batch_get_secret_value(ids);
+    auto& source = secrets();
+    if (!tier_->has_key()) return source.batch_get_secret_value(ids);
+    std::vector<Item> items;
+    for (const auto& id : ids) items.push_back(secret_item(id, "", ""));
+    BatchSecretsResult out;
+    std::vector<std::optional<std::string>> found;
+    tier_->read_through(items, found, [&](const std::vector<std::size_t>& which) {
+      std::vector<std::string> asked;
+      for (auto i : which) asked.push_back(ids[i]);
+      BatchSecretsResult got = source.batch_get_secret_value(asked);
+      std::vector<std::optional<Fetched>> publish(which.size());
+      for (std::size_t k = 0; k < asked.size(); ++k) {
+        auto it = std::find_if(got.secrets.begin(), got.secrets.end(), [&](const SecretValue& v) {
+          return v.name == asked[k] || v.arn == asked[k];
+        });
+        if (it != got.secrets.end()) publish[k] = Fetched{pack(secret_json(*it)), tier_->ttl()};
+      }
+      std::move(got.secrets.begin(), got.secrets.end(), std::back_inserter(out.secrets));
+      std::move(got.errors.begin(), got.errors.end(), std::back_inserter(out.errors));
+      return publish;
+    });
+    for (const auto& entry : found) {
+      if (entry) out.secrets.push_back(secret_from(decode(*entry)));
+    }
+    return out;
   }
+
+  // Cached, sealed, for a short time (kDescriptionTtl): version-aware refreshes of a fleet
+  // ask it once per instance and refresh, which is the burst the tier exists to absorb, and
+  // a rotation is still seen within seconds. A missing secret is not cached (it throws).
   SecretDescription describe_secret(const std::string& secret_id) override {
-    return secrets().describe_secret(secret_id);
+    auto& source = secrets();
+    if (!tier_->has_key()) return source.describe_secret(secret_id);
+    std::optional<SecretDescription> out;
+    std::vector<std::optional<std::string>> found;
+    tier_->read_through(
+        {{"describe\n" + secret_id, "description", false}}, found,
+        [&](const std::vector<std::size_t>&) {
+          out = source.describe_secret(secret_id);
+          return std::vector<std::optional<Fetched>>{
+              Fetched{pack(description_json(*out)), std::min(tier_->ttl(), kDescriptionTtl)}};
+        });
+    return found[0] ? description_from(decode(*found[0])) : *out;
   }
 
   SharedCacheStats stats() const override { return tier_->stats(); }
 
  private:
+  ParameterClient& parameters() {
+    if (!params_) {
+      throw ConfigurationError(
+          "shared cache: Parameter Store calls need a wrapped ParameterClient or AwsClient");
+    }
+    return *params_;
+  }
   SecretsClient& secrets() {
-    if (!aws_)
-      throw ConfigurationError("shared cache: Secrets Manager calls need a wrapped AwsClient");
-    return *aws_;
+    if (!secrets_) {
+      throw ConfigurationError(
+          "shared cache: Secrets Manager calls need a wrapped SecretsClient or AwsClient");
+    }
+    return *secrets_;
   }
   /// A payload that opened (so we wrote it) but does not parse is a bug or a format change;
   /// say so plainly rather than serve garbage.
@@ -266,6 +353,7 @@ class SharedCacheClientImpl final : public SharedCacheClient {
   }
 
   std::shared_ptr<ParameterClient> params_;
+  std::shared_ptr<SecretsClient> secrets_;
   std::shared_ptr<AwsClient> aws_;
   std::unique_ptr<shared_tier::Tier> tier_;
 };
@@ -277,7 +365,9 @@ std::optional<shared_tier::SealKey> load_key(const std::string& inline_key, cons
   return std::nullopt;
 }
 
-std::unique_ptr<shared_tier::Tier> make_tier(SharedCacheOptions& options) {
+/// Checks the options, fills the CA file from the environment; returns the keys.
+std::pair<std::optional<shared_tier::SealKey>, std::optional<shared_tier::SealKey>> prepare(
+    SharedCacheOptions& options) {
   if (options.url.empty())
     throw ConfigurationError("shared cache: no Redis URL (SharedCacheOptions::url)");
   if (options.ca_file.empty()) {
@@ -295,16 +385,72 @@ std::unique_ptr<shared_tier::Tier> make_tier(SharedCacheOptions& options) {
   }
   if (options.ttl <= milliseconds(0))
     throw ConfigurationError("shared cache: ttl must be positive");
+  return {std::move(key), std::move(previous)};
+}
+
+std::unique_ptr<shared_tier::Tier> make_tier(SharedCacheOptions& options) {
+  auto [key, previous] = prepare(options);
   return std::make_unique<shared_tier::Tier>(options, key, previous);
 }
 
+/// What tells two options apart for shared_core: every field but the log function. The key
+/// material is hashed into it, never kept in clear.
+std::string fingerprint(const SharedCacheOptions& o) {
+  const json j = {o.url,
+                  o.key,
+                  o.key_file,
+                  o.previous_key,
+                  o.previous_key_file,
+                  o.allow_plaintext,
+                  o.ttl.count(),
+                  o.refresh_ahead,
+                  o.operation_timeout.count(),
+                  o.connect_timeout.count(),
+                  o.lease_time.count(),
+                  o.wait_bound.count(),
+                  o.breaker_failures,
+                  o.breaker_cooldown.count(),
+                  o.ca_file,
+                  o.key_prefix};
+  return shared_tier::sha256_hex(j.dump());
+}
+
 }  // namespace
+
+namespace shared_tier {
+
+std::shared_ptr<TierCore> shared_core(SharedCacheOptions options) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<TierCore>> cores;
+  auto [key, previous] = prepare(options);
+  const std::string id = fingerprint(options);
+  std::lock_guard lock(mutex);
+  if (auto core = cores[id].lock()) return core;
+  std::erase_if(cores, [](const auto& kv) { return kv.second.expired(); });
+  auto core = std::make_shared<TierCore>(options, key, previous);
+  cores[id] = core;
+  return core;
+}
+
+std::shared_ptr<SharedCacheClient> client_of_core(std::shared_ptr<TierCore> core,
+                                                  std::shared_ptr<ParameterClient> params,
+                                                  std::shared_ptr<SecretsClient> secrets) {
+  auto aws = std::dynamic_pointer_cast<AwsClient>(params);
+  if (!aws) aws = std::dynamic_pointer_cast<AwsClient>(secrets);
+  if (aws && !params) params = aws;
+  if (aws && !secrets) secrets = aws;
+  return std::make_shared<SharedCacheClientImpl>(std::move(params), std::move(secrets),
+                                                 std::move(aws),
+                                                 std::make_unique<Tier>(std::move(core)));
+}
+
+}  // namespace shared_tier
 
 std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<AwsClient> inner,
                                                             SharedCacheOptions options) {
   if (!inner) throw ConfigurationError("shared cache: no client to wrap");
   auto tier = make_tier(options);
-  return std::make_shared<SharedCacheClientImpl>(inner, inner, std::move(tier));
+  return std::make_shared<SharedCacheClientImpl>(inner, inner, inner, std::move(tier));
 }
 
 std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<ParameterClient> inner,
@@ -312,7 +458,15 @@ std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<Para
   if (!inner) throw ConfigurationError("shared cache: no client to wrap");
   auto aws = std::dynamic_pointer_cast<AwsClient>(inner);
   auto tier = make_tier(options);
-  return std::make_shared<SharedCacheClientImpl>(std::move(inner), std::move(aws), std::move(tier));
+  return std::make_shared<SharedCacheClientImpl>(std::move(inner), aws, aws, std::move(tier));
+}
+
+std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<SecretsClient> inner,
+                                                            SharedCacheOptions options) {
+  if (!inner) throw ConfigurationError("shared cache: no client to wrap");
+  auto aws = std::dynamic_pointer_cast<AwsClient>(inner);
+  auto tier = make_tier(options);
+  return std::make_shared<SharedCacheClientImpl>(aws, std::move(inner), aws, std::move(tier));
 }
 
 SharedCacheOptions shared_cache_options_from_environment() {

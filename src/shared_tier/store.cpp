@@ -34,7 +34,14 @@ std::optional<std::vector<RedisReply>> SharedStore::run(
                                                settings_.connect_timeout);
     }
     auto replies = conn->pipeline(commands, settings_.operation_timeout);
-    for (const auto& r : replies) {
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      const RedisReply& r = replies[i];
+      if (r.type == RedisReply::Type::kError && commands[i].front() == "EVAL" &&
+          r.str.starts_with("NOPERM")) {
+        // No scripting for this user: the next releases use DEL (publish()).
+        eval_refused_.store(true, std::memory_order_relaxed);
+        continue;
+      }
       // NOPERM, OOM, WRONGTYPE...: Redis is up but refuses; the tier cannot use it.
       if (r.type == RedisReply::Type::kError) {
         throw RedisError("Redis refused " + commands.front().front() + " (" +
@@ -94,18 +101,25 @@ std::optional<std::vector<bool>> SharedStore::acquire(const std::vector<std::str
   return won;
 }
 
-bool SharedStore::publish(const std::vector<Put>& puts, const std::vector<std::string>& release) {
+bool SharedStore::publish(const std::vector<Put>& puts, const std::vector<std::string>& release,
+                          const std::string& token) {
+  // Deletes the lease only while it still holds this caller's token.
+  static constexpr char kReleaseScript[] =
+      "if redis.call('get',KEYS[1])==ARGV[1] then return redis.call('del',KEYS[1]) "
+      "else return 0 end";
   std::vector<std::vector<std::string>> cmds;
   for (const auto& p : puts) {
     cmds.push_back(
         {"SET", p.key, p.value, "PX", std::to_string(std::max<long long>(1, p.ttl.count()))});
   }
-  // Releasing a lease that expired and was taken by another instance costs at most one extra
-  // fetch there; a compare-and-delete would need EVAL, which ACL users often lack.
-  if (!release.empty()) {
+  if (!release.empty() && eval_refused_.load(std::memory_order_relaxed)) {
+    // Without scripting, a lease that expired and was taken over may be deleted: that costs
+    // at most one extra fetch by the instance holding it.
     std::vector<std::string> del{"DEL"};
     del.insert(del.end(), release.begin(), release.end());
     cmds.push_back(std::move(del));
+  } else {
+    for (const auto& lease : release) cmds.push_back({"EVAL", kReleaseScript, "1", lease, token});
   }
   if (cmds.empty()) return true;
   return run(cmds).has_value();

@@ -49,8 +49,12 @@ class SharedStore {
     std::string value;
     std::chrono::milliseconds ttl;
   };
-  /// SET key value PX ttl for each entry and DEL of each lease, pipelined.
-  bool publish(const std::vector<Put>& puts, const std::vector<std::string>& release);
+  /// SET key value PX ttl for each entry and, pipelined with them, the release of each lease
+  /// still holding `token`: a compare-and-delete script (EVAL), so that an instance whose
+  /// lease expired never deletes the lease another instance took since. Where EVAL is
+  /// refused (an ACL user without scripting: NOPERM), leases are released by DEL.
+  bool publish(const std::vector<Put>& puts, const std::vector<std::string>& release,
+               const std::string& token);
 
   [[nodiscard]] std::uint64_t errors() const noexcept {
     return errors_.load(std::memory_order_relaxed);
@@ -67,6 +71,7 @@ class SharedStore {
   std::mutex mutex_;
   std::vector<std::unique_ptr<RedisConnection>> idle_;
   std::atomic<std::uint64_t> errors_{0};
+  std::atomic<bool> eval_refused_{false};
 };
 
 }  // namespace ssm_cache::shared_tier

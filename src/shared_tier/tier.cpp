@@ -26,13 +26,6 @@ std::string hex(const unsigned char* p, std::size_t n) {
   return out;
 }
 
-std::string sha256_hex(const std::string& text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
-  return hex(md, len);
-}
-
 std::string random_token() {
   unsigned char b[16];
   if (RAND_bytes(b, sizeof b) != 1) throw Error("shared cache: no random lease token");
@@ -58,12 +51,19 @@ GlobalCounters& global() {
 
 }  // namespace
 
-Tier::Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
-           std::optional<SealKey> previous, CircuitBreaker::Now now)
-    : options_(options),
-      sealer_(key, previous),
-      breaker_(std::make_shared<CircuitBreaker>(
-          options.breaker_failures, options.breaker_cooldown, std::move(now), [](bool opened) {
+std::string sha256_hex(const std::string& text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
+  return hex(md, len);
+}
+
+TierCore::TierCore(const SharedCacheOptions& o, std::optional<SealKey> key,
+                   std::optional<SealKey> previous, CircuitBreaker::Now now)
+    : options(o),
+      sealer(key, previous),
+      breaker(std::make_shared<CircuitBreaker>(
+          o.breaker_failures, o.breaker_cooldown, std::move(now), [](bool opened) {
             auto& g = global();
             if (opened) {
               g.breaker_opens.fetch_add(1, std::memory_order_relaxed);
@@ -73,46 +73,55 @@ Tier::Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
             }
           })) {
   StoreSettings s;
-  s.endpoint = parse_redis_url(options.url);
-  s.ca_file = options.ca_file;
-  s.operation_timeout = options.operation_timeout;
-  s.connect_timeout = options.connect_timeout;
-  store_ = std::make_unique<SharedStore>(s, breaker_, [this](std::string_view problem) {
+  s.endpoint = parse_redis_url(o.url);
+  s.ca_file = o.ca_file;
+  s.operation_timeout = o.operation_timeout;
+  s.connect_timeout = o.connect_timeout;
+  store = std::make_unique<SharedStore>(s, breaker, [this](std::string_view problem) {
     global().redis_errors.fetch_add(1, std::memory_order_relaxed);
-    log_once(logged_redis_, "shared cache: Redis unavailable (" + std::string(problem) +
-                                "); reading from the source directly until it answers again");
+    log_once(logged_redis, "shared cache: Redis unavailable (" + std::string(problem) +
+                               "); reading from the source directly until it answers again");
   });
 }
+
+TierCore::~TierCore() {
+  if (breaker->open()) global().open_breakers.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void TierCore::log_once(std::atomic<bool>& flag, std::string_view message) const {
+  if (flag.exchange(true)) return;
+  if (options.log) {
+    options.log(message);
+  } else {
+    std::cerr << "ssm-cache: " << message << "\n";
+  }
+}
+
+Tier::Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
+           std::optional<SealKey> previous, CircuitBreaker::Now now)
+    : core_(std::make_shared<TierCore>(options, std::move(key), std::move(previous),
+                                       std::move(now))) {}
 
 void Tier::count(std::atomic<std::uint64_t> Counters::*field, std::uint64_t n) {
   (counters_.*field).fetch_add(n, std::memory_order_relaxed);
   (global().tier.*field).fetch_add(n, std::memory_order_relaxed);
 }
 
-void Tier::log_once(std::atomic<bool>& flag, std::string_view message) {
-  if (flag.exchange(true)) return;
-  if (options_.log) {
-    options_.log(message);
-  } else {
-    std::cerr << "ssm-cache: " << message << "\n";
-  }
-}
-
 std::string Tier::redis_key(const Item& item) const {
   // Hashed: keys stay short whatever the names, and names are not listed in clear (they are
   // guessable, so this is not secrecy; the seal binds the full logical key).
-  return options_.key_prefix + ":v1:e:" +
+  return core_->options.key_prefix + ":v1:e:" +
          sha256_hex(item.kind + '\n' + (item.decrypted ? "1" : "0") + '\n' + item.cache_key);
 }
 
 std::string Tier::lease_key(const Item& item) const {
-  return options_.key_prefix + ":v1:l:" +
+  return core_->options.key_prefix + ":v1:l:" +
          sha256_hex(item.kind + '\n' + (item.decrypted ? "1" : "0") + '\n' + item.cache_key);
 }
 
 std::optional<std::pair<std::string, milliseconds>> Tier::open(const Item& item,
                                                                const std::string& entry) {
-  auto plain = sealer_.open({item.cache_key, item.kind, item.decrypted}, entry);
+  auto plain = core_->sealer.open({item.cache_key, item.kind, item.decrypted}, entry);
   // The plaintext is "<fetched at, epoch ms>\n<payload>"; the stamp is sealed with it.
   if (const auto nl = plain ? plain->find('\n') : std::string::npos; nl != std::string::npos) {
     std::int64_t fetched_at = 0;
@@ -124,14 +133,16 @@ std::optional<std::pair<std::string, milliseconds>> Tier::open(const Item& item,
     }
   }
   count(&Counters::seal_failures);
-  log_once(logged_seal_,
-           "shared cache: an entry failed to open (forged, corrupt, moved to another key, or "
-           "sealed under a key this instance does not hold); treated as a miss");
+  core_->log_once(
+      core_->logged_seal,
+      "shared cache: an entry failed to open (forged, corrupt, moved to another key, or "
+      "sealed under a key this instance does not hold); treated as a miss");
   return std::nullopt;
 }
 
 void Tier::fetch_and_publish(const std::vector<Item>& items, const std::vector<std::size_t>& which,
-                             const FetchFn& fetch, bool leased) {
+                             const FetchFn& fetch, const std::string* lease_token) {
+  const bool leased = lease_token != nullptr;
   std::vector<std::string> leases;
   if (leased) {
     for (auto i : which) leases.push_back(lease_key(items[i]));
@@ -142,7 +153,7 @@ void Tier::fetch_and_publish(const std::vector<Item>& items, const std::vector<s
     fetched = fetch(which);
   } catch (...) {
     // Let the waiters fetch themselves now rather than at the end of their wait.
-    if (leased && store_->available()) store_->publish({}, leases);
+    if (leased && core_->store->available()) core_->store->publish({}, leases, *lease_token);
     throw;
   }
   std::vector<SharedStore::Put> puts;
@@ -150,17 +161,19 @@ void Tier::fetch_and_publish(const std::vector<Item>& items, const std::vector<s
   for (std::size_t k = 0; k < which.size() && k < fetched.size(); ++k) {
     if (!fetched[k]) continue;
     const Item& item = items[which[k]];
-    puts.push_back(
-        {redis_key(item),
-         sealer_.seal({item.cache_key, item.kind, item.decrypted}, stamp + fetched[k]->payload),
-         fetched[k]->ttl});
+    puts.push_back({redis_key(item),
+                    core_->sealer.seal({item.cache_key, item.kind, item.decrypted},
+                                       stamp + fetched[k]->payload),
+                    fetched[k]->ttl});
   }
-  if ((!puts.empty() || !leases.empty()) && store_->available()) store_->publish(puts, leases);
+  if ((!puts.empty() || !leases.empty()) && core_->store->available()) {
+    core_->store->publish(puts, leases, leased ? *lease_token : std::string());
+  }
 }
 
 void Tier::wait_for(const std::vector<Item>& items, std::vector<std::size_t>& waiting,
                     std::vector<std::optional<std::string>>& found) {
-  const auto deadline = std::chrono::steady_clock::now() + options_.wait_bound;
+  const auto deadline = std::chrono::steady_clock::now() + core_->options.wait_bound;
   milliseconds pause(5);
   while (!waiting.empty()) {
     if (std::chrono::steady_clock::now() + pause > deadline) {
@@ -169,11 +182,11 @@ void Tier::wait_for(const std::vector<Item>& items, std::vector<std::size_t>& wa
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, milliseconds(50));
-    if (!store_->available()) return;
+    if (!core_->store->available()) return;
     std::vector<std::string> keys;
     for (auto i : waiting) keys.push_back(redis_key(items[i]));
     for (auto i : waiting) keys.push_back(lease_key(items[i]));
-    auto got = store_->get(keys);
+    auto got = core_->store->get(keys);
     if (!got) return;
     std::vector<std::size_t> still;
     for (std::size_t k = 0; k < waiting.size(); ++k) {
@@ -194,10 +207,10 @@ void Tier::wait_for(const std::vector<Item>& items, std::vector<std::size_t>& wa
 }
 
 void Tier::recheck(const std::vector<Item>& items, std::vector<std::size_t>& mine,
-                   std::vector<std::optional<std::string>>& found) {
+                   std::vector<std::optional<std::string>>& found, const std::string& lease_token) {
   std::vector<std::string> keys;
   for (auto i : mine) keys.push_back(redis_key(items[i]));
-  auto got = store_->get(keys);
+  auto got = core_->store->get(keys);
   if (!got) return;
   std::vector<std::size_t> still;
   std::vector<std::string> release;
@@ -213,7 +226,7 @@ void Tier::recheck(const std::vector<Item>& items, std::vector<std::size_t>& min
     }
     still.push_back(i);
   }
-  if (!release.empty()) store_->publish({}, release);
+  if (!release.empty()) core_->store->publish({}, release, lease_token);
   mine.swap(still);
 }
 
@@ -223,21 +236,22 @@ void Tier::read_through(const std::vector<Item>& items,
   std::vector<std::size_t> all(items.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
   if (items.empty()) return;
-  if (!store_->available()) {
+  if (!core_->store->available()) {
     count(&Counters::bypassed);
     fetch(all);
     return;
   }
   std::vector<std::string> keys;
   for (const auto& item : items) keys.push_back(redis_key(item));
-  auto got = store_->get(keys);
+  auto got = core_->store->get(keys);
   if (!got) {
     fetch(all);
     return;
   }
   std::vector<std::size_t> misses, refresh;
-  const auto refresh_after = milliseconds(static_cast<std::int64_t>(
-      static_cast<double>(options_.ttl.count()) * std::clamp(options_.refresh_ahead, 0.0, 1.0)));
+  const auto refresh_after =
+      milliseconds(static_cast<std::int64_t>(static_cast<double>(core_->options.ttl.count()) *
+                                             std::clamp(core_->options.refresh_ahead, 0.0, 1.0)));
   for (std::size_t i = 0; i < items.size(); ++i) {
     if ((*got)[i]) {
       if (auto opened = open(items[i], *(*got)[i])) {
@@ -254,10 +268,11 @@ void Tier::read_through(const std::vector<Item>& items,
   std::vector<std::string> leases;
   for (auto i : misses) leases.push_back(lease_key(items[i]));
   for (auto i : refresh) leases.push_back(lease_key(items[i]));
-  const auto won = store_->acquire(leases, random_token(), options_.lease_time);
+  const std::string token = random_token();
+  const auto won = core_->store->acquire(leases, token, core_->options.lease_time);
   if (!won) {
     count(&Counters::misses, misses.size());
-    if (!misses.empty()) fetch_and_publish(items, misses, fetch, false);
+    if (!misses.empty()) fetch_and_publish(items, misses, fetch, nullptr);
     return;
   }
   std::vector<std::size_t> mine, waiting, refresh_mine;
@@ -270,12 +285,12 @@ void Tier::read_through(const std::vector<Item>& items,
   std::vector<std::size_t> absent, unreadable;
   for (auto i : mine) ((*got)[i] ? unreadable : absent).push_back(i);
   if (!absent.empty()) {
-    recheck(items, absent, found);
+    recheck(items, absent, found, token);
     mine = std::move(unreadable);
     mine.insert(mine.end(), absent.begin(), absent.end());
   }
   count(&Counters::misses, mine.size() + waiting.size());
-  if (!mine.empty()) fetch_and_publish(items, mine, fetch, true);
+  if (!mine.empty()) fetch_and_publish(items, mine, fetch, &token);
   if (!waiting.empty()) {
     count(&Counters::lease_waits, waiting.size());
     wait_for(items, waiting, found);
@@ -283,19 +298,22 @@ void Tier::read_through(const std::vector<Item>& items,
     for (auto i : misses) {
       if (!found[i] && std::find(mine.begin(), mine.end(), i) == mine.end()) left.push_back(i);
     }
-    if (!left.empty()) fetch_and_publish(items, left, fetch, false);
+    if (!left.empty()) fetch_and_publish(items, left, fetch, nullptr);
   }
-  if (!refresh_mine.empty()) {
-    std::vector<std::optional<std::string>> kept;
-    for (auto i : refresh_mine) kept.push_back(std::exchange(found[i], std::nullopt));
-    try {
-      fetch_and_publish(items, refresh_mine, fetch, true);
-      count(&Counters::refreshes_ahead, refresh_mine.size());
-    } catch (...) {
-      // The shared value is still within its lifetime: serve it; the next reader retries.
-      for (std::size_t k = 0; k < refresh_mine.size(); ++k)
-        found[refresh_mine[k]] = std::move(kept[k]);
-    }
+  if (!refresh_mine.empty()) refresh_leased(items, refresh_mine, found, fetch, token);
+}
+
+void Tier::refresh_leased(const std::vector<Item>& items, const std::vector<std::size_t>& which,
+                          std::vector<std::optional<std::string>>& found, const FetchFn& fetch,
+                          const std::string& lease_token) {
+  std::vector<std::optional<std::string>> kept;
+  for (auto i : which) kept.push_back(std::exchange(found[i], std::nullopt));
+  try {
+    fetch_and_publish(items, which, fetch, &lease_token);
+    count(&Counters::refreshes_ahead, which.size());
+  } catch (...) {
+    // The shared value is still within its lifetime: serve it; the next reader retries.
+    for (std::size_t k = 0; k < which.size(); ++k) found[which[k]] = std::move(kept[k]);
   }
 }
 
@@ -313,9 +331,9 @@ void TierCounters::copy_to(SharedCacheStats& out) const {
 SharedCacheStats Tier::stats() const {
   SharedCacheStats s;
   counters_.copy_to(s);
-  s.redis_errors = store_->errors();
-  s.breaker_opens = breaker_->opens();
-  s.breaker_open = breaker_->open();
+  s.redis_errors = core_->store->errors();
+  s.breaker_opens = core_->breaker->opens();
+  s.breaker_open = core_->breaker->open();
   return s;
 }
 

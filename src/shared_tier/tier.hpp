@@ -47,10 +47,32 @@ struct TierCounters {
   void copy_to(SharedCacheStats& out) const;
 };
 
+/// What the clients of one tier share: options, keys, the store and its breaker, the
+/// once-only log flags. Thread-safe (the members are set at construction, or atomic).
+struct TierCore {
+  TierCore(const SharedCacheOptions& options, std::optional<SealKey> key,
+           std::optional<SealKey> previous, CircuitBreaker::Now now = {});
+  /// A tier dropped while its breaker is open no longer counts as open process-wide.
+  ~TierCore();
+  TierCore(const TierCore&) = delete;
+  TierCore& operator=(const TierCore&) = delete;
+  void log_once(std::atomic<bool>& flag, std::string_view message) const;
+
+  const SharedCacheOptions options;
+  const Sealer sealer;
+  const std::shared_ptr<CircuitBreaker> breaker;
+  std::unique_ptr<SharedStore> store;
+  mutable std::atomic<bool> logged_redis{false}, logged_seal{false};
+};
+
+/// One client's view of a tier: the read-through algorithm over the shared core, counting
+/// into this view, the process-wide counters and nothing else (so that each client, and so
+/// each cache handle, has its own counts while handles with equal options share a core).
 class Tier {
  public:
   Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
        std::optional<SealKey> previous, CircuitBreaker::Now now = {});
+  explicit Tier(std::shared_ptr<TierCore> core) : core_(std::move(core)) {}
 
   /// Fills found[i] (sized like items) with the payload of each item the store served; the
   /// others are fetched through `fetch` (called at most three times: leased misses, misses
@@ -60,33 +82,47 @@ class Tier {
                     const FetchFn& fetch);
 
   [[nodiscard]] SharedCacheStats stats() const;
-  [[nodiscard]] bool has_key() const noexcept { return sealer_.has_key(); }
-  [[nodiscard]] std::chrono::milliseconds ttl() const noexcept { return options_.ttl; }
+  [[nodiscard]] bool has_key() const noexcept { return core_->sealer.has_key(); }
+  [[nodiscard]] std::chrono::milliseconds ttl() const noexcept { return core_->options.ttl; }
 
  private:
   using Counters = TierCounters;
   void count(std::atomic<std::uint64_t> Counters::*field, std::uint64_t n = 1);
-  void log_once(std::atomic<bool>& flag, std::string_view message);
   std::string redis_key(const Item& item) const;
   std::string lease_key(const Item& item) const;
   /// Opens a stored entry: its payload and its age, or nullopt (counted as a seal failure).
   std::optional<std::pair<std::string, std::chrono::milliseconds>> open(const Item& item,
                                                                         const std::string& entry);
   void fetch_and_publish(const std::vector<Item>& items, const std::vector<std::size_t>& which,
-                         const FetchFn& fetch, bool leased);
+                         const FetchFn& fetch, const std::string* lease_token);
   /// The entries this caller just leased may have been published between its lookup and its
   /// lease (the previous holder publishes, then releases): look again before fetching.
   void recheck(const std::vector<Item>& items, std::vector<std::size_t>& mine,
-               std::vector<std::optional<std::string>>& found);
+               std::vector<std::optional<std::string>>& found, const std::string& lease_token);
   void wait_for(const std::vector<Item>& items, std::vector<std::size_t>& waiting,
                 std::vector<std::optional<std::string>>& found);
+  /// Refresh-ahead of entries this caller leased: fetched and published; when the fetch
+  /// fails, the still-valid shared values stay in `found`.
+  void refresh_leased(const std::vector<Item>& items, const std::vector<std::size_t>& which,
+                      std::vector<std::optional<std::string>>& found, const FetchFn& fetch,
+                      const std::string& lease_token);
 
-  SharedCacheOptions options_;
-  Sealer sealer_;
-  std::shared_ptr<CircuitBreaker> breaker_;
-  std::unique_ptr<SharedStore> store_;
+  std::shared_ptr<TierCore> core_;
   Counters counters_;
-  std::atomic<bool> logged_redis_{false}, logged_seal_{false};
 };
+
+/// The core for `options`: one per distinct options in the process while any client holds
+/// it (the log function is not compared: the first one's is kept). Validates the options as
+/// make_shared_cache_client does (ConfigurationError).
+std::shared_ptr<TierCore> shared_core(SharedCacheOptions options);
+
+/// A client over `core` forwarding to the given clients (either may be null; an AwsClient
+/// among them serves both and GetParameter). Its counters are its own.
+std::shared_ptr<SharedCacheClient> client_of_core(std::shared_ptr<TierCore> core,
+                                                  std::shared_ptr<ParameterClient> params,
+                                                  std::shared_ptr<SecretsClient> secrets);
+
+/// Lowercase hex of the SHA-256 of text.
+std::string sha256_hex(const std::string& text);
 
 }  // namespace ssm_cache::shared_tier

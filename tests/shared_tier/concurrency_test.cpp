@@ -7,6 +7,7 @@
 
 #include "shared_tier/fake_aws.hpp"
 #include "shared_tier/redis_server.hpp"
+#include "ssm_cache/group.hpp"
 #include "ssm_cache/shared_cache.hpp"
 
 namespace ssm_cache::testing {
@@ -63,6 +64,50 @@ TEST(SharedTierConcurrency, ManyThreadsOfManyInstancesShareOneFetch) {
   std::uint64_t waits = 0;
   for (auto& c : clients) waits += c->stats().lease_waits;
   EXPECT_GT(waits, 0u);
+}
+
+TEST(SharedTierConcurrency, HandlesWithEqualOptionsShareOneTierAcrossThreads) {
+  RedisServer redis;
+  constexpr int kInstances = 6;
+  const SharedCacheOptions shared{.url = redis.url(),
+                                  .key = hex_key(0x44),
+                                  .operation_timeout = 5s,
+                                  .wait_bound = 30s,
+                                  .log = [](std::string_view) {}};
+  std::vector<std::shared_ptr<FakeParameterClient>> sources;
+  for (int i = 0; i < kInstances; ++i) {
+    sources.push_back(std::make_shared<FakeParameterClient>());
+    sources.back()->put("/fleet/c", "value-c");
+    sources.back()->set_latency(300ms);
+  }
+  std::atomic<int> wrong{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kInstances; ++i) {
+    threads.emplace_back([&, i] {
+      // Each thread makes its own group: the tier registry and the slots are raced too.
+      SSMParameterGroup group(
+          {.client = sources[static_cast<std::size_t>(i)], .shared_cache = shared});
+      auto c = group.parameter("/fleet/c");
+      for (int round = 0; round < 5; ++round) {
+        if (c.value() != "value-c") ++wrong;
+        (void)group.stats();
+      }
+    });
+  }
+  std::thread observer([&] {
+    while (!done) {
+      (void)cache_stats();
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  for (auto& t : threads) t.join();
+  done = true;
+  observer.join();
+  EXPECT_EQ(wrong.load(), 0);
+  std::size_t calls = 0;
+  for (auto& s : sources) calls += s->call_count();
+  EXPECT_EQ(calls, 1u);
 }
 
 }  // namespace
