@@ -63,8 +63,10 @@ build_tree() {
   if [ ! -f "$src/build/default/build.ninja" ]; then
     (cd "$src" && CCACHE_BASEDIR="$src" CCACHE_NOHASHDIR=1 cmake --preset default >/dev/null)
   fi
+  local log="$src/build/default/before_after_build.log"
   (cd "$src" && CCACHE_BASEDIR="$src" CCACHE_NOHASHDIR=1 nice -n 19 cmake --build build/default \
-    -j "$jobs" --target cache_read_bench ssm-cache ssm-cache-local >/dev/null)
+    -j "$jobs" --target cache_read_bench ssm-cache ssm-cache-local >"$log" 2>&1) \
+    || { tail -n 40 "$log" >&2; echo "run.sh: build of $src failed (log: $log)" >&2; exit 1; }
 }
 if [ ! -f "$before_src/CMakeLists.txt" ]; then
   mkdir -p "$before_src"
