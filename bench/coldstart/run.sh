@@ -36,24 +36,10 @@ minimal="$bin/minimal_get"
 cli="$bin/ssm_cache/tools/ssm-cache/ssm-cache"
 local_server="$bin/ssm_cache/tools/ssm-cache-local/ssm-cache-local"
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$root/bench/local_server.sh"  # $work, $server_pid, start_ssm_cache_local
 mkdir -p "$work/home"
 
-"$local_server" --port 0 --quiet >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-url=""
-for _ in $(seq 100); do
-  line="$(head -n 1 "$work/server.out" 2>/dev/null || true)"
-  if [[ "$line" == "listening on "* ]]; then url="${line#listening on }"; break; fi
-  sleep 0.05
-done
-[ -n "$url" ] || { echo "run.sh: ssm-cache-local did not start: $(cat "$work/server.err")" >&2; exit 1; }
+start_ssm_cache_local "$local_server" --quiet
 
 name=/bench/coldstart
 value="cold start value"

@@ -13,13 +13,7 @@ certs=/etc/ssl/certs
 cmake --build "$bin" -j 2 --target coldstart_tls_probe >/dev/null
 probe="$bin/coldstart_tls_probe"
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$root/bench/local_server.sh"  # $work, $server_pid, start_ssm_cache_local
 cd "$work"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=ssm-cache tls_check CA" \
   -keyout ca.key -out ca.pem 2>/dev/null

@@ -2,7 +2,8 @@
 // key set with short TTLs, background refreshes, evictions and forced refreshes at once. Every
 // answer must be a value, and fetches must stay far below the number of reads. And the libevent
 // front under the same churn: loops answering hits while workers fetch misses and hand their
-// answers back to the loops.
+// answers back to the loops. And the task pool both run on: submits from many threads while it
+// grows and stops.
 #include <atomic>
 #include <thread>
 
@@ -13,11 +14,43 @@
 #include "cli/fake_aws_client.hpp"
 #include "sidecar_cache.hpp"
 #include "sidecar_event_server.hpp"
+#include "task_pool.hpp"
 
 namespace ssm_cache::cli {
 namespace {
 
 using namespace std::chrono_literals;
+
+TEST(TaskPoolConcurrency, SubmitsWhileGrowingAndStopping) {
+  std::atomic<int> starts{0};
+  std::atomic<int> accepted{0};
+  std::atomic<int> ran{0};
+  TaskPool pool(6, [&](std::function<void()> body) {
+    ++starts;
+    return std::thread(std::move(body));
+  });
+  std::vector<std::thread> submitters;
+  for (int t = 0; t < 4; ++t) {
+    submitters.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) {
+        if (!pool.submit([&] {
+              std::this_thread::yield();
+              ++ran;
+            })) {
+          return;  // stopped
+        }
+        ++accepted;
+      }
+    });
+  }
+  // Stop while the submitters are still going: every accepted task runs, no thread is left.
+  while (accepted.load() < 200) std::this_thread::yield();
+  pool.stop();
+  for (auto& t : submitters) t.join();
+  EXPECT_EQ(ran.load(), accepted.load());
+  EXPECT_GE(starts.load(), 1);
+  EXPECT_LE(starts.load(), 6);
+}
 
 TEST(SidecarCacheConcurrency, ManyThreadsFewFetches) {
   SidecarCacheOptions o;

@@ -4,16 +4,40 @@
 namespace ssm_cache::cli {
 
 bool TaskPool::submit(std::function<void()> task) {
+  bool start = false;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return false;
     queue_.push_back(std::move(task));
-    if (threads_.size() < max_threads_ && queue_.size() + running_ > threads_.size()) {
-      threads_.emplace_back([this] { work(); });
+    // Threads being started count as threads: the slot is reserved here, under the lock, so
+    // that concurrent submits never start more than max_threads_ between them.
+    const std::size_t threads = threads_.size() + starting_;
+    if (threads < max_threads_ && queue_.size() + running_ > threads) {
+      ++starting_;
+      start = true;
     }
   }
   queue_cv_.notify_one();
+  if (start) start_worker();
   return true;
+}
+
+void TaskPool::start_worker() {
+  std::thread thread;
+  try {
+    thread = start_thread_ ? start_thread_([this] { work(); }) : std::thread([this] { work(); });
+  } catch (...) {
+    // As before, the failure reaches the submitter (the task stays queued for the running
+    // threads); the reservation is given back so that stop() does not wait for it.
+    std::lock_guard lock(mu_);
+    --starting_;
+    started_cv_.notify_all();
+    throw;
+  }
+  std::lock_guard lock(mu_);
+  threads_.push_back(std::move(thread));
+  --starting_;
+  started_cv_.notify_all();
 }
 
 void TaskPool::work() {
@@ -45,8 +69,10 @@ bool TaskPool::wait_idle_for(std::chrono::milliseconds timeout) {
 void TaskPool::stop() {
   std::vector<std::thread> threads;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     stopping_ = true;
+    // A thread being started belongs to this stop(): it must be in threads_ to be joined.
+    started_cv_.wait(lock, [&] { return starting_ == 0; });
     threads.swap(threads_);
   }
   queue_cv_.notify_all();

@@ -1,7 +1,9 @@
 // task_pool.hpp — a queue of tasks run by threads started on demand, up to a maximum: the
 // sidecar cache's background refreshes and the event front's requests that wait for AWS both
 // run on one. A thread starts only when a task finds every running thread busy, so a pool
-// that never gets a task costs nothing.
+// that never gets a task costs nothing. The thread is started outside the pool's lock: the
+// event loops submit to one pool, and a lock held across thread creation would stall every
+// loop's submit and every worker finishing a task (under a hung upstream, once per new thread).
 //
 // Thread-safe. stop() (also run by the destructor) refuses new tasks, lets the threads finish
 // every task already queued, and joins them.
@@ -20,7 +22,12 @@ namespace ssm_cache::cli {
 
 class TaskPool {
  public:
-  explicit TaskPool(std::size_t max_threads) : max_threads_(max_threads == 0 ? 1 : max_threads) {}
+  /// Starts a thread running `body`; the default is std::thread. Tests pass their own to see
+  /// what the pool looks like while a thread is being started.
+  using ThreadStarter = std::function<std::thread(std::function<void()> body)>;
+
+  explicit TaskPool(std::size_t max_threads, ThreadStarter start_thread = {})
+      : max_threads_(max_threads == 0 ? 1 : max_threads), start_thread_(std::move(start_thread)) {}
   ~TaskPool() { stop(); }
   TaskPool(const TaskPool&) = delete;
   TaskPool& operator=(const TaskPool&) = delete;
@@ -36,13 +43,18 @@ class TaskPool {
 
  private:
   void work();
+  /// Starts one thread for a slot reserved in starting_ and records it (called without mu_).
+  void start_worker();
 
   const std::size_t max_threads_;
+  const ThreadStarter start_thread_;
   std::mutex mu_;
   std::condition_variable queue_cv_;
   std::condition_variable idle_cv_;
+  std::condition_variable started_cv_;  // starting_ went down (stop() waits for 0)
   std::deque<std::function<void()>> queue_;
   std::size_t running_ = 0;
+  std::size_t starting_ = 0;  // threads counted as started but not yet in threads_
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
