@@ -127,7 +127,7 @@ ParameterRef parse_parameter_ref(std::string_view text) {
   ref.from_arn = parsed.arn;
   // An ARN's "parameter/x" designates "/x"; callers try "/x" and "x" for single-level names.
   ref.name = parsed.designated_name();
-  ref.selector = std::move(parsed.selector);
+  ref.selector = parsed.selector;
   // A secret reference's selector is a version id or a staging label: Secrets Manager's rules.
   if (!ref.has_selector() || parsed.secret_reference) return ref;
   const std::string_view sel = ref.selector;
