@@ -24,6 +24,7 @@
 #include "aws/json_protocol.hpp"
 #include "aws/retry_loop.hpp"
 #include "aws/sigv4.hpp"
+#include "common/names.hpp"
 #include "common/time.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/version.hpp"
@@ -172,7 +173,8 @@ class AwsClientImpl final : public AwsClient {
     };
     std::vector<Chunk> chunks;
     for (const auto& n : unique) {
-      auto parts = split_selector(n);
+      const common::NameRef ref = common::split_name_ref(n);
+      std::pair<std::string, std::string> parts{ref.name, ref.selector_field()};
       Chunk* target = nullptr;
       for (auto& c : chunks) {
         if (c.names.size() >= kGetParametersChunk) continue;
@@ -258,7 +260,7 @@ class AwsClientImpl final : public AwsClient {
         call(ssm_, "GetParameter", build_get_parameter_body(name, with_decryption), subject);
     ParameterRecord rec = parse_get_parameter_response(
         r.body, {"GetParameter", subject, r.status, r.header("x-amzn-RequestId")});
-    if (rec.selector.empty()) rec.selector = split_selector(name).second;
+    if (rec.selector.empty()) rec.selector = common::split_name_ref(name).selector_field();
     return rec;
   }
 
@@ -464,18 +466,6 @@ std::shared_ptr<CredentialsProvider> make_fixed_credentials(Credentials credenti
 
 std::shared_ptr<AwsClient> make_aws_client(ClientSettings settings) {
   return std::make_shared<AwsClientImpl>(std::move(settings));
-}
-
-std::pair<std::string, std::string> split_selector(std::string_view name) {
-  std::size_t from = 0;
-  if (name.rfind("arn:", 0) == 0) {
-    const auto p = name.find(":parameter/");
-    if (p == std::string_view::npos) return {std::string(name), {}};
-    from = p + 11;
-  }
-  const auto colon = name.find(':', from);
-  if (colon == std::string_view::npos) return {std::string(name), {}};
-  return {std::string(name.substr(0, colon)), std::string(name.substr(colon))};
 }
 
 }  // namespace ssm_cache::aws

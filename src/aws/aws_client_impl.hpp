@@ -58,8 +58,4 @@ struct ClientSettings {
 /// Builds the client. Throws ConfigurationError for a malformed endpoint or missing region.
 std::shared_ptr<AwsClient> make_aws_client(ClientSettings settings);
 
-/// Splits "name:sel" into the plain name and the selector with its colon (":3", ":label");
-/// ARNs ("arn:aws:ssm:...:parameter/x:3") are handled. The selector is empty when none.
-std::pair<std::string, std::string> split_selector(std::string_view name);
-
 }  // namespace ssm_cache::aws

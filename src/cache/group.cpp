@@ -16,8 +16,7 @@ SSMParameter SSMParameterGroup::parameter(std::string_view path, bool add_prefix
   std::string name;
   if (add_prefix && !state_->settings.base_path.empty()) {
     // With a base path, names are paths below it ("/Bar" -> "/Foo/Bar").
-    const auto colon = path.find(':');
-    detail::validate_path(path.substr(0, colon));
+    detail::validate_path(common::split_name_ref(path).name);
     name = detail::join_path(state_->settings.base_path, path);
   } else {
     name = std::string(path);

@@ -1,126 +1,24 @@
 // Validation and parsing of parameter names, selectors and paths; see validation.hpp.
 #include "cache/validation.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::detail {
 
-namespace {
-
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Parameter Store names: letters, digits, and _ . - / (the hierarchy separator).
-bool is_name_char(char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-' || c == '/'; }
-// Secrets Manager names additionally allow + = @.
-bool is_secret_char(char c) { return is_name_char(c) || c == '+' || c == '=' || c == '@'; }
-// Labels and version ids of secrets: letters, digits, _ . -.
-bool is_label_char(char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; }
-
-void check_selector(std::string_view full, std::string_view sel, bool secret) {
-  if (sel.empty()) {
-    throw InvalidVersionError("invalid selector in " + quote_input(full) +
-                              ": nothing after ':' (expected a version number or a label)");
-  }
-  if (sel.find(':') != std::string_view::npos) {
-    throw InvalidVersionError("invalid selector in " + quote_input(full) +
-                              ": more than one ':' (use name:version or name:label)");
-  }
-  if (std::all_of(sel.begin(), sel.end(), is_digit)) {
-    if (sel.front() == '0') {
-      throw InvalidVersionError("invalid version in " + quote_input(full) +
-                                ": versions start at 1 and have no leading zero");
-    }
-    if (sel.size() > 18) {
-      throw InvalidVersionError("invalid version in " + quote_input(full) + ": too large");
-    }
-    return;
-  }
-  if (sel.size() > 100) {
-    throw InvalidVersionError("invalid label in " + quote_input(full) +
-                              ": labels have at most 100 characters");
-  }
-  if (sel.front() == '-' || (!secret && is_digit(sel.front()))) {
-    throw InvalidVersionError("invalid selector in " + quote_input(full) +
-                              ": a version is a positive number and a label may not start "
-                              "with a digit or '-'");
-  }
-  for (char c : sel) {
-    if (!is_label_char(c)) {
-      throw InvalidVersionError("invalid label in " + quote_input(full) +
-                                ": labels use only letters, digits, '_', '.' and '-'");
-    }
-  }
-}
-
-}  // namespace
-
-std::string quote_input(std::string_view input) {
-  constexpr std::size_t kShown = 80;
-  std::string out = "'";
-  for (char c : input.substr(0, kShown)) {
-    out += std::isprint(static_cast<unsigned char>(c)) != 0 ? c : '?';
-  }
-  out += '\'';
-  if (input.size() > kShown) out += "... (" + std::to_string(input.size()) + " characters)";
-  return out;
-}
-
 ParsedName parse_name(std::string_view full) {
-  if (full.empty()) throw InvalidNameError("invalid parameter name '': a name may not be empty");
-  if (full.size() > common::kMaxNameLength) {
-    throw InvalidNameError("invalid parameter name " + quote_input(full) + ": longer than " +
-                           std::to_string(common::kMaxNameLength) + " characters");
+  try {
+    common::NameRef ref = common::check_name_ref(full);
+    return ParsedName{std::move(ref.name), std::move(ref.selector), std::string(full),
+                      ref.secret_reference};
+  } catch (const common::NameSyntaxError& e) {
+    if (e.part() == common::NamePart::kSelector) throw InvalidVersionError(e.what());
+    throw InvalidNameError(e.what());
   }
-  ParsedName out;
-  out.secret = full.starts_with(common::kSecretReferencePrefix);
-  // A parameter ARN (arn:aws:ssm:region:account:parameter/name) has colons of its own; the
-  // selector can only follow the name part.
-  std::size_t search_from = 0;
-  if (full.starts_with("arn:")) {
-    const auto at = full.find(":parameter/");
-    if (at == std::string_view::npos) {
-      throw InvalidNameError("invalid parameter name " + quote_input(full) +
-                             ": an ARN must name a parameter (arn:...:parameter/name)");
-    }
-    search_from = at + 11;
-  }
-  const auto colon = full.find(':', search_from);
-  const std::string_view name = full.substr(0, colon);
-  if (name.size() <= search_from ||
-      (out.secret && name.size() == common::kSecretReferencePrefix.size())) {
-    throw InvalidNameError("invalid parameter name " + quote_input(full) +
-                           ": the name before the selector is empty");
-  }
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool ok = i < search_from ? (is_name_char(c) || c == ':')
-                                    : (out.secret ? is_secret_char(c) : is_name_char(c));
-    if (!ok) {
-      throw InvalidNameError("invalid parameter name " + quote_input(full) + ": " +
-                             (c == ' ' ? std::string("contains a space")
-                                       : "character " + quote_input(std::string_view(&c, 1)) +
-                                             " is not allowed (letters, digits, _ . - /)"));
-    }
-  }
-  out.name = std::string(name);
-  if (colon != std::string_view::npos) {
-    const auto sel = full.substr(colon + 1);
-    check_selector(full, sel, out.secret);
-    out.selector = std::string(sel);
-  }
-  out.full_name = std::string(full);
-  return out;
 }
 
 std::string name_in_arn(std::string_view arn) {
-  constexpr std::string_view kMarker = ":parameter/";
-  const auto at = arn.find(kMarker);
-  if (!arn.starts_with("arn:") || at == std::string_view::npos) return {};
-  return std::string(arn.substr(at + kMarker.size() - 1));
+  const common::NameRef ref = common::split_name_ref(arn);
+  return ref.arn ? ref.designated_name() + ref.selector_field() : std::string();
 }
 
 void validate_path(std::string_view path) {
@@ -140,7 +38,7 @@ void validate_path(std::string_view path) {
       throw InvalidPathError("invalid path " + quote_input(path) + ": empty level ('//')");
     }
     for (std::size_t k = i; k < end; ++k) {
-      if (!is_name_char(path[k])) {
+      if (!common::is_parameter_name_char(path[k])) {
         throw InvalidPathError("invalid path " + quote_input(path) + ": " +
                                (path[k] == ' ' ? std::string("contains a space")
                                                : "character " + quote_input(path.substr(k, 1)) +

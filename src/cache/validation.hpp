@@ -18,8 +18,9 @@ struct ParsedName {
   bool secret = false;  ///< a /aws/reference/secretsmanager/ reference
 };
 
-/// Parses "name", "name:3" or "name:label". Throws InvalidNameError (empty, space, too long,
-/// bad character) or InvalidVersionError ("a:", "a:0", "a:-1", "a:1:2", bad label).
+/// Parses "name", "name:3" or "name:label" by the one grammar (common::check_name_ref). Throws
+/// InvalidNameError (empty, space, too long, bad character) or InvalidVersionError ("a:",
+/// "a:0", "a:-1", "a:1:2", bad label).
 ParsedName parse_name(std::string_view full_name);
 
 /// The parameter an ARN designates, with a leading '/': "arn:aws:ssm:r:1:parameter/a/b" ->
@@ -34,6 +35,6 @@ void validate_path(std::string_view path);
 std::string join_path(std::string_view base_path, std::string_view path);
 
 /// A short, printable form of user input for error messages (long inputs are cut).
-std::string quote_input(std::string_view input);
+using common::quote_input;
 
 }  // namespace ssm_cache::detail

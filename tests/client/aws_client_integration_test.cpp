@@ -9,6 +9,7 @@
 #include <set>
 
 #include "client/canned_aws.hpp"
+#include "common/names.hpp"
 #include "ssm_cache/ssm_cache.hpp"
 
 namespace ssm_cache {
@@ -27,7 +28,9 @@ using testing_client::settings_for;
 json get_parameters(const json& req) {
   json out = {{"Parameters", json::array()}, {"InvalidParameters", json::array()}};
   for (const auto& n : req["Names"]) {
-    const auto [plain, sel] = aws::split_selector(n.get<std::string>());
+    const auto ref = common::split_name_ref(n.get<std::string>());
+    const std::string plain = ref.name;
+    const std::string sel = ref.selector_field();
     if (plain.rfind("/missing", 0) == 0) {
       out["InvalidParameters"].push_back(n);
       continue;

@@ -265,16 +265,6 @@ TEST(JsonProtocolErrors, InternalServerErrorIsTransientAccessDeniedIsNot) {
                    .transient());
 }
 
-TEST(JsonProtocolHelpers, SplitSelector) {
-  EXPECT_EQ(split_selector("a"), std::make_pair(std::string("a"), std::string()));
-  EXPECT_EQ(split_selector("/a/b:3"), std::make_pair(std::string("/a/b"), std::string(":3")));
-  EXPECT_EQ(split_selector("a:prod"), std::make_pair(std::string("a"), std::string(":prod")));
-  EXPECT_EQ(split_selector("arn:aws:ssm:us-east-1:1:parameter/x"),
-            std::make_pair(std::string("arn:aws:ssm:us-east-1:1:parameter/x"), std::string()));
-  EXPECT_EQ(split_selector("arn:aws:ssm:us-east-1:1:parameter/x:2"),
-            std::make_pair(std::string("arn:aws:ssm:us-east-1:1:parameter/x"), std::string(":2")));
-}
-
 TEST(Endpoints, ParsesAndRejects) {
   auto e = parse_endpoint("https://ssm.us-east-1.amazonaws.com", "AWS_ENDPOINT_URL");
   EXPECT_EQ(e.url(), "https://ssm.us-east-1.amazonaws.com/");

@@ -12,6 +12,7 @@
 #include "aws/retry.hpp"
 #include "aws/sigv4.hpp"
 #include "client/fake_transport.hpp"
+#include "common/names.hpp"
 #include "common/time.hpp"
 
 namespace ssm_cache {
@@ -297,7 +298,9 @@ FakeTransport::Handler parameters_handler(bool echo_selector) {
     nlohmann::json out = {{"Parameters", nlohmann::json::array()},
                           {"InvalidParameters", nlohmann::json::array()}};
     for (const auto& n : body["Names"]) {
-      const auto [plain, sel] = aws::split_selector(n.get<std::string>());
+      const auto ref = common::split_name_ref(n.get<std::string>());
+      const std::string plain = ref.name;
+      const std::string sel = ref.selector_field();
       if (plain.rfind("missing", 0) == 0) {
         out["InvalidParameters"].push_back(n);
         continue;

@@ -53,6 +53,20 @@ TEST(Logger, TextLinesCarryUtcTimestamps) {
   EXPECT_EQ(lines[0], "2022-11-16T08:22:40.362Z [ssm-cache] INFO serving");
 }
 
+TEST(Logger, SinkGetsWholeLinesInTheChosenFormat) {
+  std::vector<std::string> got;
+  Logger log(
+      LogLevel::kInfo, [&](std::string_view line) { got.emplace_back(line); }, LogFormat::kJson,
+      "ssm-cache-local");
+  log.info("GET / 200");
+  log.debug("filtered out");
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_EQ(got[0].back(), '\n');
+  const auto j = nlohmann::json::parse(got[0]);
+  EXPECT_EQ(j["level"], "info");
+  EXPECT_EQ(j["message"], "GET / 200");
+}
+
 TEST(Logger, JsonLinesHaveTimeLevelMessage) {
   CapturedLog c(LogFormat::kJson);
   c.log->warn("a \"quoted\" name");

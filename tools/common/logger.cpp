@@ -82,6 +82,10 @@ void Logger::write(LogLevel level, std::string_view message, std::uint64_t repea
   }
   line += '\n';
   std::lock_guard lock(mu_);
+  if (sink_) {
+    sink_(line);
+    return;
+  }
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
 }

@@ -46,6 +46,13 @@ class Logger {
         repeat_interval_(repeat_interval),
         now_(std::move(now)),
         tag_(" [" + std::move(program) + "] ") {}
+  /// Whole lines (newline included), one call each under the logger's mutex, to `sink`
+  /// instead of a FILE: for a program run as a function with its own streams (run_local).
+  using Sink = std::function<void(std::string_view line)>;
+  Logger(LogLevel level, Sink sink, LogFormat format, std::string program)
+      : Logger(level, nullptr, format, std::chrono::seconds(10), {}, std::move(program)) {
+    sink_ = std::move(sink);
+  }
   [[nodiscard]] bool enabled(LogLevel level) const noexcept {
     return level >= level_ && level_ != LogLevel::kNone;
   }
@@ -76,6 +83,7 @@ class Logger {
 
   LogLevel level_;
   std::FILE* out_;
+  Sink sink_;  // when set, instead of out_
   LogFormat format_;
   std::chrono::milliseconds repeat_interval_;
   std::function<Clock::time_point()> now_;

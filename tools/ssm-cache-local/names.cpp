@@ -12,11 +12,6 @@ namespace ssm_cache::local {
 
 namespace {
 
-bool is_name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
-         c == '/';
-}
-
 ApiError not_fully_qualified() {
   return client_error("ValidationException",
                       "Parameter name must be a fully qualified name: a hierarchy starts with "
@@ -54,7 +49,7 @@ void validate_parameter_name(std::string_view name) {
     throw validation_error("name", "Member must have length less than or equal to 2048");
   }
   for (char c : name) {
-    if (!is_name_char(c)) {
+    if (!common::is_parameter_name_char(c)) {
       throw client_error("ValidationException",
                          "Parameter name: can only contain letters, numbers and the symbols "
                          "_ . - and / (for hierarchies).");
@@ -88,7 +83,7 @@ void validate_path(std::string_view path) {
                        "parameter name must begin with a forward slash \"/\".");
   }
   for (char c : path) {
-    if (!is_name_char(c)) {
+    if (!common::is_parameter_name_char(c)) {
       throw client_error("ValidationException",
                          "Path can only contain letters, numbers and the symbols _ . - and /.");
     }
@@ -116,47 +111,27 @@ bool is_valid_label(std::string_view label) {
 }
 
 ParameterRef parse_parameter_ref(std::string_view text) {
-  ParameterRef ref;
   if (text.empty()) {
     throw validation_error("name", "Member must have length greater than or equal to 1");
   }
   if (text.size() > kMaxNameLength + 256) {
     throw validation_error("name", "Member must have length less than or equal to 2048");
   }
-  std::string_view rest = text;
-  if (rest.starts_with("arn:")) {
-    // arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME — the name of "/a/b" is "parameter/a/b",
-    // the name of "x" is "parameter/x"; callers try "/x" and "x" for single-level names.
-    std::size_t pos = 0;
-    for (int i = 0; i < 5; ++i) {
-      pos = rest.find(':', pos);
-      if (pos == std::string_view::npos) {
-        throw client_error("ValidationException", "Invalid parameter ARN.");
-      }
-      ++pos;
-    }
-    rest = rest.substr(pos);
-    if (!rest.starts_with("parameter/")) {
-      throw client_error("ValidationException", "Invalid parameter ARN.");
-    }
-    rest = rest.substr(std::string_view("parameter").size());
-    ref.from_arn = true;
+  common::NameRef parsed;
+  try {
+    parsed = common::parse_name_ref(text);
+  } catch (const common::NameSyntaxError& e) {
+    throw client_error("ValidationException", e.what());
   }
-  const auto colon = rest.find(':');
-  ref.name = std::string(rest.substr(0, colon));
-  if (ref.name.empty()) {
-    throw validation_error("name", "Member must have length greater than or equal to 1");
-  }
-  if (colon == std::string_view::npos) return ref;
-  const std::string_view sel = rest.substr(colon + 1);
-  if (sel.empty() || sel.find(':') != std::string_view::npos) {
-    throw client_error("ValidationException",
-                       "Invalid parameter selector: expected name:version or name:label.");
-  }
-  ref.selector = std::string(sel);
-  bool digits = true;
-  for (char c : sel) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-  if (digits) {
+  ParameterRef ref;
+  ref.from_arn = parsed.arn;
+  // An ARN's "parameter/x" designates "/x"; callers try "/x" and "x" for single-level names.
+  ref.name = parsed.designated_name();
+  ref.selector = parsed.selector;
+  // A secret reference's selector is a version id or a staging label: Secrets Manager's rules.
+  if (!ref.has_selector() || parsed.secret_reference) return ref;
+  const std::string_view sel = ref.selector;
+  if (parsed.is_version()) {
     std::int64_t v = 0;
     const auto [p, ec] = std::from_chars(sel.data(), sel.data() + sel.size(), v);
     // Too large to exist: keep it as a version that will not be found.

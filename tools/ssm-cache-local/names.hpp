@@ -27,7 +27,8 @@ std::size_t hierarchy_depth(std::string_view name);
 /// A label as LabelParameterVersion accepts it (invalid ones come back in InvalidLabels).
 bool is_valid_label(std::string_view label);
 
-/// "name", "name:3", "name:label", or an ARN "arn:aws:ssm:r:a:parameter/name[:sel]".
+/// "name", "name:3", "name:label", an ARN "arn:aws:ssm:r:a:parameter/name[:sel]" or a secret
+/// reference "/aws/reference/secretsmanager/id[:stage|:versionId]" (common::parse_name_ref).
 struct ParameterRef {
   std::string name;  ///< without selector (for an ARN: the name it designates)
   std::string selector;  ///< without colon; empty when none
@@ -37,8 +38,8 @@ struct ParameterRef {
   [[nodiscard]] bool is_label() const { return has_selector() && version == 0; }
 };
 /// Throws ApiError ValidationException for an empty name or a malformed selector
-/// ("a:", "a:1:2", a label with bad characters); a version too large to exist is kept
-/// as a version (it will not be found).
+/// ("a:", "a:1:2", a label with bad characters; a secret reference's selector is not held to
+/// the label rules); a version too large to exist is kept as a version (it will not be found).
 ParameterRef parse_parameter_ref(std::string_view text);
 
 /// Secrets Manager: 1-512 of [A-Za-z0-9/_+=.@-]. Throws ApiError ValidationException.

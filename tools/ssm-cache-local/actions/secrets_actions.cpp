@@ -7,7 +7,9 @@
 
 #include "actions.hpp"
 #include "api_error.hpp"
+#include "aws_shapes.hpp"
 #include "common/base64.hpp"
+#include "common/time.hpp"
 #include "json_input.hpp"
 #include "names.hpp"
 
@@ -323,14 +325,15 @@ const Secret* find_secret(const StoreData& data, std::string_view secret_id) {
 }
 
 json secret_value_json(const Secret& s, const SecretVersion& v) {
-  json out = {{"ARN", s.arn},
-              {"Name", s.name},
-              {"VersionId", v.version_id},
-              {"VersionStages", v.stages},
-              {"CreatedDate", v.created}};
-  if (v.secret_string) out["SecretString"] = *v.secret_string;
-  if (v.secret_binary) out["SecretBinary"] = common::base64_encode(*v.secret_binary);
-  return out;
+  SecretValue value;
+  value.arn = s.arn;
+  value.name = s.name;
+  value.version_id = v.version_id;
+  value.secret_string = v.secret_string;
+  value.secret_binary = v.secret_binary;
+  value.version_stages = v.stages;
+  value.created_date = common::from_epoch_seconds(v.created);
+  return tools::get_secret_value_shape(value, tools::kWireStyle);
 }
 
 json Actions::create_secret(const RequestContext& ctx, const json& body) {

@@ -7,8 +7,10 @@
 
 #include "actions.hpp"
 #include "api_error.hpp"
+#include "aws_shapes.hpp"
 #include "common/base64.hpp"
 #include "common/strings.hpp"
+#include "common/time.hpp"
 #include "json_input.hpp"
 #include "names.hpp"
 #include "pattern.hpp"
@@ -38,18 +40,20 @@ std::string shown_value(const Parameter& p, const ParameterVersion& v, bool decr
   return v.value;
 }
 
-/// The "Parameter" shape of GetParameter(s) / GetParametersByPath.
-json parameter_json(const RequestContext& ctx, const Parameter& p, const ParameterVersion& v,
-                    bool decrypt, const std::string& selector) {
-  json out = {{"Name", p.name},
-              {"Type", v.type},
-              {"Value", shown_value(p, v, decrypt)},
-              {"Version", v.version},
-              {"LastModifiedDate", v.last_modified},
-              {"ARN", parameter_arn(ctx, p.name)},
-              {"DataType", v.data_type}};
-  if (!selector.empty()) out["Selector"] = ":" + selector;
-  return out;
+/// A stored version as the record AWS's Parameter shape is written from.
+ParameterRecord parameter_record(const RequestContext& ctx, const Parameter& p,
+                                 const ParameterVersion& v, bool decrypt,
+                                 const std::string& selector) {
+  ParameterRecord r;
+  r.name = p.name;
+  r.type = v.type;
+  r.value = shown_value(p, v, decrypt);
+  r.version = v.version;
+  if (!selector.empty()) r.selector = ":" + selector;
+  r.arn = parameter_arn(ctx, p.name);
+  r.last_modified = common::from_epoch_seconds(v.last_modified);
+  r.data_type = v.data_type;
+  return r;
 }
 
 /// The metadata shape of DescribeParameters and (with value) GetParameterHistory.
@@ -131,7 +135,8 @@ void require_decryption_for_reference(bool with_decryption) {
 
 /// The Parameter shape AWS returns for a secret reference, or nullopt when the secret (or the
 /// asked version id / staging label) does not exist.
-std::optional<json> secret_reference_json(const StoreData& data, const ParameterRef& ref) {
+std::optional<ParameterRecord> secret_reference_record(const StoreData& data,
+                                                       const ParameterRef& ref) {
   const std::string secret_id = ref.name.substr(kSecretReferencePrefix.size());
   const Secret* s = find_secret(data, secret_id);
   if (s == nullptr || s->deletion_date) return std::nullopt;
@@ -143,41 +148,17 @@ std::optional<json> secret_reference_json(const StoreData& data, const Parameter
     if (v == nullptr) v = s->find_stage(ref.selector);
   }
   if (v == nullptr) return std::nullopt;
-  json out = {
-      {"Name", ref.name},
-      {"Type", "SecureString"},
-      {"Value", v->secret_string ? *v->secret_string : common::base64_encode(*v->secret_binary)},
-      {"Version", 0},
-      {"SourceResult", secret_value_json(*s, *v).dump()},
-      {"LastModifiedDate", v->created},
-      {"ARN", s->arn},
-      {"DataType", "text"}};
-  if (ref.has_selector()) out["Selector"] = ":" + ref.selector;
-  return out;
-}
-
-/// A secret reference name (with selector) may carry ':' only once; parse_parameter_ref's
-/// label rules do not apply to version ids, so references are parsed here.
-ParameterRef parse_reference(const std::string& text) {
-  ParameterRef ref;
-  const auto colon = text.find(':', kSecretReferencePrefix.size());
-  ref.name = text.substr(0, colon);
-  if (colon != std::string::npos) {
-    ref.selector = text.substr(colon + 1);
-    if (ref.selector.empty() || ref.selector.find(':') != std::string::npos) {
-      throw client_error("ValidationException",
-                         "Invalid secret reference selector: expected name:versionId or "
-                         "name:stagingLabel.");
-    }
-  }
-  if (ref.name.size() == kSecretReferencePrefix.size()) {
-    throw client_error("ValidationException", "The secret reference names no secret.");
-  }
-  return ref;
-}
-
-ParameterRef parse_any_ref(const std::string& text) {
-  return is_secret_reference(text) ? parse_reference(text) : parse_parameter_ref(text);
+  ParameterRecord r;
+  r.name = ref.name;
+  r.type = "SecureString";
+  r.value = v->secret_string ? *v->secret_string : common::base64_encode(*v->secret_binary);
+  r.version = 0;
+  r.source_result = secret_value_json(*s, *v).dump();
+  r.last_modified = common::from_epoch_seconds(v->created);
+  r.arn = s->arn;
+  r.data_type = "text";
+  if (ref.has_selector()) r.selector = ":" + ref.selector;
+  return r;
 }
 
 // ---- filters ----------------------------------------------------------------------------
@@ -641,20 +622,20 @@ json Actions::get_parameter(const RequestContext& ctx, const json& body) {
   const Input in(body);
   const std::string name = in.string("Name", "name");
   const bool decrypt = in.boolean("WithDecryption", false);
-  const ParameterRef ref = parse_any_ref(name);
+  const ParameterRef ref = parse_parameter_ref(name);
   const StoreData public_sample =
       is_public_parameter_name(ref.name) ? public_parameters(ctx.region) : StoreData{};
   return store_.read([&](const StoreData& data) {
     const StoreData& source = is_public_parameter_name(ref.name) ? public_sample : data;
     if (is_secret_reference(ref.name)) {
       require_decryption_for_reference(decrypt);
-      auto p = secret_reference_json(data, ref);
+      auto p = secret_reference_record(data, ref);
       if (!p) {
         throw client_error("ParameterNotFound",
                            "An error occurred (ParameterNotFound) when referencing Secrets "
                            "Manager: Secrets Manager can't find the specified secret.");
       }
-      return json{{"Parameter", *p}};
+      return json(tools::get_parameter_shape(*p, tools::kWireStyle));
     }
     const Parameter* p = find_parameter(source, ref);
     if (p == nullptr) throw parameter_not_found(ref.name);
@@ -669,7 +650,8 @@ json Actions::get_parameter(const RequestContext& ctx, const json& body) {
                                                          ref.selector + " of " + ref.name +
                                                          ". Verify the version and try again.");
     }
-    return json{{"Parameter", parameter_json(ctx, *p, *v, decrypt, ref.selector)}};
+    return json(tools::get_parameter_shape(parameter_record(ctx, *p, *v, decrypt, ref.selector),
+                                           tools::kWireStyle));
   });
 }
 
@@ -688,7 +670,7 @@ json Actions::get_parameters(const RequestContext& ctx, const json& body) {
     if (std::any_of(refs.begin(), refs.end(), [&](const auto& r) { return r.first == n; })) {
       continue;  // AWS answers a repeated name once
     }
-    refs.emplace_back(n, parse_any_ref(n));
+    refs.emplace_back(n, parse_parameter_ref(n));
     if (is_secret_reference(refs.back().second.name)) require_decryption_for_reference(decrypt);
   }
   const bool any_public = std::any_of(refs.begin(), refs.end(), [](const auto& r) {
@@ -696,11 +678,12 @@ json Actions::get_parameters(const RequestContext& ctx, const json& body) {
   });
   const StoreData public_sample = any_public ? public_parameters(ctx.region) : StoreData{};
   return store_.read([&](const StoreData& data) {
-    json found = json::array();
-    json invalid = json::array();
+    GetParametersResult result;
+    auto& found = result.parameters;
+    auto& invalid = result.invalid_parameters;
     for (const auto& [asked, ref] : refs) {
       if (is_secret_reference(ref.name)) {
-        if (auto p = secret_reference_json(data, ref)) {
+        if (auto p = secret_reference_record(data, ref)) {
           found.push_back(std::move(*p));
         } else {
           invalid.push_back(asked);
@@ -713,10 +696,10 @@ json Actions::get_parameters(const RequestContext& ctx, const json& body) {
       if (v == nullptr) {
         invalid.push_back(asked);
       } else {
-        found.push_back(parameter_json(ctx, *p, *v, decrypt, ref.selector));
+        found.push_back(parameter_record(ctx, *p, *v, decrypt, ref.selector));
       }
     }
-    return json{{"Parameters", found}, {"InvalidParameters", invalid}};
+    return json(tools::get_parameters_shape(result, tools::kWireStyle));
   });
 }
 
@@ -737,8 +720,8 @@ json Actions::get_parameters_by_path(const RequestContext& ctx, const json& body
   const bool has_token = in.has("NextToken");
   const std::string cursor = cursor_from(in, "GetParametersByPath");
   if (ctx.empty_first_page && !has_token) {
-    return json{{"Parameters", json::array()},
-                {"NextToken", make_next_token("GetParametersByPath", "")}};
+    return json(tools::get_parameters_by_path_shape({}, make_next_token("GetParametersByPath", ""),
+                                                    tools::kWireStyle));
   }
   const auto limit = static_cast<std::size_t>(max_results.value_or(10));
   // /aws/service/... is AWS's namespace (no one can create parameters there): the sample.
@@ -746,7 +729,7 @@ json Actions::get_parameters_by_path(const RequestContext& ctx, const json& body
   const StoreData public_sample = public_path ? public_parameters(ctx.region) : StoreData{};
   return store_.read([&](const StoreData& stored) {
     const StoreData& data = public_path ? public_sample : stored;
-    json page = json::array();
+    std::vector<ParameterRecord> page;
     std::string last;
     bool more = false;
     auto it = cursor.empty() ? data.parameters.begin() : data.parameters.upper_bound(cursor);
@@ -759,12 +742,11 @@ json Actions::get_parameters_by_path(const RequestContext& ctx, const json& body
         more = true;
         break;
       }
-      page.push_back(parameter_json(ctx, p, *v, decrypt, ""));
+      page.push_back(parameter_record(ctx, p, *v, decrypt, ""));
       last = p.name;
     }
-    json out = {{"Parameters", page}};
-    if (more) out["NextToken"] = make_next_token("GetParametersByPath", last);
-    return out;
+    const std::string token = more ? make_next_token("GetParametersByPath", last) : "";
+    return json(tools::get_parameters_by_path_shape(page, token, tools::kWireStyle));
   });
 }
 

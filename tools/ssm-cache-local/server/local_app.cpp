@@ -10,12 +10,12 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "event_front.hpp"
 #include "local_server.hpp"
+#include "logger.hpp"
 #include "persistence.hpp"
 #include "ssm_cache/version.hpp"
 
@@ -34,25 +34,12 @@ struct LocalOptions {
   std::string admin_token;
   std::vector<std::string> allowed_hosts;
   bool quiet = false;
+  std::string log_format = "text";
   int threads = 32;
   int request_read_timeout = static_cast<int>(EventFront::kDefaultRequestReadTimeout.count());
   std::string account_id = "000000000000";
   FaultConfig faults;
   std::int64_t seed = -1;
-};
-
-/// Whole lines to a stream that several threads write (workers log each answer).
-class LineLog {
- public:
-  explicit LineLog(std::ostream& out) : out_(out) {}
-  void operator()(const std::string& line) {
-    std::lock_guard lock(mu_);
-    out_ << line << '\n' << std::flush;
-  }
-
- private:
-  std::mutex mu_;
-  std::ostream& out_;
 };
 
 std::string describe(const HttpRequest& request, const HttpResponse& response,
@@ -91,6 +78,10 @@ void add_server_options(CLI::App& app, LocalOptions& o) {
                  "Also serve requests whose Host header names this host (repeatable; default: "
                  "loopback names only)");
   app.add_flag("--quiet", o.quiet, "Do not log one line per request on stderr");
+  app.add_option("--log-format", o.log_format,
+                 "Log lines as text or as one JSON object per line (time, level, message)")
+      ->check(CLI::IsMember({"text", "json"}, CLI::ignore_case))
+      ->capture_default_str();
   app.add_option("--threads", o.threads,
                  "Worker threads answering requests (connections are read by one event loop)")
       ->capture_default_str()
@@ -194,14 +185,13 @@ std::unique_ptr<LocalServer> open_server(const ServerOptions& options, std::ostr
 /// stopping is not done in a signal handler; the caller blocked them before starting threads.
 class StopOnSignal {
  public:
-  StopOnSignal(EventFront& front, sigset_t signals, LineLog& log)
+  StopOnSignal(EventFront& front, sigset_t signals, tools::Logger& log)
       : thread_([this, &front, signals, &log] {
           int sig = 0;
           sigwait(&signals, &sig);
           signalled_ = true;
           if (done_) return;  // woken by the destructor
-          log(std::string("ssm-cache-local: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-              ", stopping");
+          log.info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
           front.stop();
         }) {}
   ~StopOnSignal() {
@@ -219,7 +209,7 @@ class StopOnSignal {
 };
 
 int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options, std::ostream& out,
-          LineLog& log) {
+          tools::Logger& log) {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -230,15 +220,15 @@ int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options
       core, static_cast<std::size_t>(o.threads),
       [&log, quiet = o.quiet](const HttpRequest& request, const HttpResponse& response,
                               std::chrono::steady_clock::duration took) {
-        if (!quiet) log(describe(request, response, took));
+        // The target's path only: the admin token travels in a header, never in the line.
+        if (!quiet) log.info(describe(request, response, took));
       },
       std::chrono::seconds(o.request_read_timeout));
   int bound = -1;
   try {
     bound = front.bind(o.host, o.port);
   } catch (const std::exception& e) {
-    log("ssm-cache-local: cannot listen on " + o.host + ":" + std::to_string(o.port) + " (" +
-        e.what() + ")");
+    log.error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (" + e.what() + ")");
     return 1;
   }
   const std::string shown = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
@@ -247,16 +237,15 @@ int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options
   if (options.admin && o.admin_token.empty()) out << "admin token: " << core.admin_token() << "\n";
   out << std::flush;
   const auto [params, secrets] = core.sizes();
-  log("ssm-cache-local: " + std::to_string(params) + " parameters, " + std::to_string(secrets) +
-      " secrets" +
-      (o.data_file.empty() ? std::string(", in memory only") : ", data file " + o.data_file) +
-      (options.admin ? "; admin endpoints on /_local/" : ""));
+  log.info(std::to_string(params) + " parameters, " + std::to_string(secrets) + " secrets" +
+           (o.data_file.empty() ? std::string(", in memory only") : ", data file " + o.data_file) +
+           (options.admin ? "; admin endpoints on /_local/" : ""));
   bool ok = false;
   {
     StopOnSignal stop(front, stop_signals, log);
     ok = front.run();
   }
-  log("ssm-cache-local: stopped");
+  log.info("stopped");
   return ok ? 0 : 1;
 }
 
@@ -280,7 +269,9 @@ int run_local(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (!options) return 2;
   auto core = open_server(*options, err);
   if (!core) return 2;
-  LineLog log(err);
+  tools::Logger log(
+      tools::LogLevel::kInfo, [&err](std::string_view line) { err << line << std::flush; },
+      tools::parse_log_format(o.log_format), "ssm-cache-local");
   return serve(*core, o, *options, out, log);
 }
 

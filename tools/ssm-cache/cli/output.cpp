@@ -1,13 +1,12 @@
 // output.cpp — CLI output formatting; see output.hpp.
 #include "output.hpp"
-#include "common/base64.hpp"
-#include "common/time.hpp"
 
-#include <ctime>
 #include <map>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
+#include "aws_shapes.hpp"
+#include "common/base64.hpp"
+#include "common/names.hpp"
 
 namespace ssm_cache::cli {
 
@@ -20,11 +19,9 @@ OutputFormat parse_output_format(std::string_view text) {
 }
 
 std::string env_name(std::string_view parameter_name) {
-  std::string_view n = parameter_name;
-  // Drop a selector: the colon cannot appear in a parameter name itself.
-  if (auto colon = n.find(':'); colon != std::string_view::npos && n.substr(0, 4) != "arn:") {
-    n = n.substr(0, colon);
-  }
+  // Without its selector (":3", ":prod"), by the one name grammar.
+  const std::string plain = common::split_name_ref(parameter_name).name;
+  std::string_view n = plain;
   while (!n.empty() && n.back() == '/') n.remove_suffix(1);
   if (auto slash = n.rfind('/'); slash != std::string_view::npos) n = n.substr(slash + 1);
   std::string out;
@@ -66,23 +63,6 @@ std::string env_line(std::string_view name, std::string_view value) {
   return out;
 }
 
-namespace {
-
-nlohmann::json parameter_json(const ParameterRecord& r) {
-  nlohmann::json j = {{"Name", r.name},
-                      {"Type", r.type},
-                      {"Value", r.value},
-                      {"Version", r.version},
-                      {"LastModifiedDate", common::format_iso8601(r.last_modified)},
-                      {"ARN", r.arn},
-                      {"DataType", r.data_type}};
-  if (!r.selector.empty()) j["Selector"] = r.selector;
-  if (!r.source_result.empty()) j["SourceResult"] = r.source_result;
-  return j;
-}
-
-}  // namespace
-
 std::string format_parameters(const std::vector<ParameterRecord>& records, OutputFormat format,
                               bool single_value_text) {
   std::string out;
@@ -102,9 +82,9 @@ std::string format_parameters(const std::vector<ParameterRecord>& records, Outpu
       }
       return out;
     case OutputFormat::kJson: {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& r : records) arr.push_back(parameter_json(r));
-      return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+      tools::Json arr = tools::Json::array();
+      for (const auto& r : records) arr.push_back(tools::parameter_shape(r, tools::kCliStyle));
+      return tools::dump_shape(arr, 2) + "\n";
     }
     case OutputFormat::kEnv: {
       std::map<std::string, std::string> seen;  // env name -> parameter name
@@ -128,16 +108,8 @@ std::string format_secret(const SecretValue& secret, OutputFormat format) {
     case OutputFormat::kText:
       if (secret.secret_string) return *secret.secret_string + "\n";
       return secret.secret_binary.value_or("");
-    case OutputFormat::kJson: {
-      nlohmann::json j = {{"ARN", secret.arn},
-                          {"Name", secret.name},
-                          {"VersionId", secret.version_id},
-                          {"VersionStages", secret.version_stages},
-                          {"CreatedDate", common::format_iso8601(secret.created_date)}};
-      if (secret.secret_string) j["SecretString"] = *secret.secret_string;
-      if (secret.secret_binary) j["SecretBinary"] = common::base64_encode(*secret.secret_binary);
-      return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    }
+    case OutputFormat::kJson:
+      return tools::dump_shape(tools::get_secret_value_shape(secret, tools::kCliStyle), 2) + "\n";
     case OutputFormat::kEnv:
       return env_line(env_name(secret.name),
                       secret.secret_string

@@ -1,6 +1,7 @@
 // aws_json.hpp — the JSON bodies the sidecar answers with, byte-compatible in shape with what
 // SSM GetParameter / Secrets Manager GetSecretValue return (and so with the AWS Parameters and
-// Secrets Lambda Extension). Pure functions, thread-safe.
+// Secrets Lambda Extension), written by the programs' one shape writer (tools/common/aws_shapes)
+// in its extension style. Pure functions, thread-safe.
 #pragma once
 
 #include <optional>

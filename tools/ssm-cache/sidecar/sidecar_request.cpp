@@ -7,6 +7,8 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace ssm_cache::cli {
 
@@ -71,6 +73,121 @@ std::variant<SidecarRequest, RequestError> parse_names_request(SidecarRequest re
   return req;
 }
 
+// Which query parameters each endpoint reads; others are ignored, as the AWS extension does.
+std::vector<std::string_view> allowed_keys(Endpoint endpoint) {
+  switch (endpoint) {
+    case Endpoint::kParameter:
+      return {"name", "names", "version", "label", "withDecryption", "refreshNow"};
+    case Endpoint::kSecret:
+      return {"secretId", "versionId", "versionStage", "refreshNow", "jsonKey"};
+    case Endpoint::kPath: return {"path", "recursive", "withDecryption", "refreshNow"};
+    case Endpoint::kMetrics:
+    case Endpoint::kPing: return {};
+  }
+  return {};
+}
+
+using Fields = std::map<std::string, std::string, std::less<>>;
+
+// The endpoint's query parameters by key; a repeated one is an error (which value was meant?).
+std::variant<Fields, RequestError> collect_fields(Endpoint endpoint, const QueryParams& query) {
+  const auto allowed = allowed_keys(endpoint);
+  Fields fields;
+  for (const auto& [key, value] : query) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) continue;
+    if (!fields.emplace(key, value).second) {
+      return bad("RepeatedQueryParameter", "query parameter '" + key + "' is repeated");
+    }
+  }
+  return fields;
+}
+
+// A true/false query parameter into `out` when present.
+template <typename Get>
+std::optional<RequestError> parse_flag(Get get, const char* key, bool& out) {
+  const auto* v = get(key);
+  if (v == nullptr) return std::nullopt;
+  auto b = common::parse_bool(*v);
+  if (!b) return bad("InvalidQueryParameter", std::string(key) + " must be true or false");
+  out = *b;
+  return std::nullopt;
+}
+
+// A selector inside the name ("db:3", "arn:...:parameter/db:prod") by the one name grammar,
+// as GetParameter reads it; version= and label= may not add a second one.
+template <typename Get>
+std::optional<RequestError> split_name_selector(SidecarRequest& req, Get get) {
+  common::NameRef ref;
+  try {
+    ref = common::parse_name_ref(req.name);
+  } catch (const common::NameSyntaxError& e) {
+    return bad("ValidationException", e.what());
+  }
+  if (!ref.has_selector()) return std::nullopt;
+  if (get("version") != nullptr || get("label") != nullptr) {
+    return bad("InvalidQueryParameter",
+               "the name already holds a selector; do not add version or label");
+  }
+  req.name = std::move(ref.name);
+  (ref.is_version() ? req.version : req.label) = std::move(ref.selector);
+  return std::nullopt;
+}
+
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// GET /systemsmanager/parameters/get?name=NAME[:SELECTOR][&version=N|&label=L]
+template <typename Get>
+std::variant<SidecarRequest, RequestError> parse_parameter_request(SidecarRequest req, Get get) {
+  const auto* version = get("version");
+  const auto* label = get("label");
+  if (version != nullptr && label != nullptr) {
+    return bad("InvalidQueryParameter", "give either version or label, not both");
+  }
+  if (auto err = split_name_selector(req, get)) return std::move(*err);
+  if (version != nullptr) {
+    if (version->empty() || version->size() > 18 || !all_digits(*version) ||
+        std::all_of(version->begin(), version->end(), [](char c) { return c == '0'; })) {
+      return bad("InvalidQueryParameter", "version must be a positive integer");
+    }
+    req.version = *version;
+  }
+  if (label != nullptr) {
+    if (label->empty() || label->size() > 100 || has_control_chars(*label)) {
+      return bad("InvalidQueryParameter", "label must be 1 to 100 printable characters");
+    }
+    req.label = *label;
+  }
+  return req;
+}
+
+// A printable query parameter of 1 to `max` characters into `out` when present.
+template <typename Get>
+std::optional<RequestError> parse_text(Get get, const char* key, std::size_t max,
+                                       std::string& out) {
+  const auto* v = get(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->empty() || v->size() > max || has_control_chars(*v)) {
+    return bad("InvalidQueryParameter",
+               std::string(key) + " must be 1 to " + std::to_string(max) + " printable characters");
+  }
+  out = *v;
+  return std::nullopt;
+}
+
+// GET /secretsmanager/get?secretId=ID[&versionId=V|&versionStage=S][&jsonKey=K]
+template <typename Get>
+std::variant<SidecarRequest, RequestError> parse_secret_request(SidecarRequest req, Get get) {
+  if (get("versionId") != nullptr && get("versionStage") != nullptr) {
+    return bad("InvalidQueryParameter", "give either versionId or versionStage, not both");
+  }
+  if (auto err = parse_text(get, "versionId", 64, req.version)) return std::move(*err);
+  if (auto err = parse_text(get, "versionStage", 256, req.label)) return std::move(*err);
+  if (auto err = parse_text(get, "jsonKey", 256, req.json_key)) return std::move(*err);
+  return req;
+}
+
 }  // namespace
 
 std::string SidecarRequest::parameter_selector_name() const {
@@ -129,45 +246,20 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
                                                                  const QueryParams& query) {
   SidecarRequest req;
   req.endpoint = endpoint;
-  std::vector<std::string_view> allowed;
-  switch (endpoint) {
-    case Endpoint::kParameter:
-      allowed = {"name", "names", "version", "label", "withDecryption", "refreshNow"};
-      break;
-    case Endpoint::kSecret:
-      allowed = {"secretId", "versionId", "versionStage", "refreshNow", "jsonKey"};
-      break;
-    case Endpoint::kPath: allowed = {"path", "recursive", "withDecryption", "refreshNow"}; break;
-    case Endpoint::kMetrics:
-    case Endpoint::kPing: allowed = {}; break;
-  }
-  std::map<std::string, std::string, std::less<>> fields;
-  for (const auto& [key, value] : query) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) continue;
-    if (!fields.emplace(key, value).second) {
-      return bad("RepeatedQueryParameter", "query parameter '" + key + "' is repeated");
-    }
-  }
+  auto collected = collect_fields(endpoint, query);
+  if (auto* err = std::get_if<RequestError>(&collected)) return std::move(*err);
+  const Fields& fields = std::get<Fields>(collected);
   auto get = [&](std::string_view k) -> const std::string* {
     auto it = fields.find(k);
     return it == fields.end() ? nullptr : &it->second;
   };
-  if (const auto* v = get("refreshNow")) {
-    auto b = common::parse_bool(*v);
-    if (!b) return bad("InvalidQueryParameter", "refreshNow must be true or false");
-    req.refresh_now = *b;
-  }
+  if (auto err = parse_flag(get, "refreshNow", req.refresh_now)) return std::move(*err);
   if (endpoint == Endpoint::kMetrics || endpoint == Endpoint::kPing) return req;
-  if (const auto* v = get("withDecryption")) {
-    auto b = common::parse_bool(*v);
-    if (!b) return bad("InvalidQueryParameter", "withDecryption must be true or false");
-    req.with_decryption = *b;
-  }
+  if (auto err = parse_flag(get, "withDecryption", req.with_decryption)) return std::move(*err);
   if (endpoint == Endpoint::kPath) return parse_path_request(std::move(req), get);
   if (endpoint == Endpoint::kParameter && get("names") != nullptr) {
     return parse_names_request(std::move(req), get);
   }
-
   const char* name_key = endpoint == Endpoint::kParameter ? "name" : "secretId";
   const auto* name = get(name_key);
   if (name == nullptr || name->empty()) {
@@ -179,72 +271,8 @@ std::variant<SidecarRequest, RequestError> parse_sidecar_request(Endpoint endpoi
                    "' is longer than 2048 characters or holds control characters");
   }
   req.name = *name;
-
-  if (endpoint == Endpoint::kParameter) {
-    const auto* version = get("version");
-    const auto* label = get("label");
-    if (version != nullptr && label != nullptr) {
-      return bad("InvalidQueryParameter", "give either version or label, not both");
-    }
-    // A selector inside the name ("db:3") is what GetParameter accepts too.
-    if (auto colon = req.name.find(':');
-        colon != std::string::npos && req.name.rfind("arn:", 0) != 0) {
-      if (version != nullptr || label != nullptr) {
-        return bad("InvalidQueryParameter",
-                   "the name already holds a selector; do not add version or label");
-      }
-      auto sel = req.name.substr(colon + 1);
-      req.name.resize(colon);
-      if (sel.empty() || req.name.empty()) {
-        return bad("ValidationException", "empty name or selector in '" + *name + "'");
-      }
-      if (std::all_of(sel.begin(), sel.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        req.version = sel;
-      } else {
-        req.label = sel;
-      }
-    }
-    if (version != nullptr) {
-      if (version->empty() || version->size() > 18 ||
-          !std::all_of(version->begin(), version->end(),
-                       [](char c) { return c >= '0' && c <= '9'; }) ||
-          std::all_of(version->begin(), version->end(), [](char c) { return c == '0'; })) {
-        return bad("InvalidQueryParameter", "version must be a positive integer");
-      }
-      req.version = *version;
-    }
-    if (label != nullptr) {
-      if (label->empty() || label->size() > 100 || has_control_chars(*label)) {
-        return bad("InvalidQueryParameter", "label must be 1 to 100 printable characters");
-      }
-      req.label = *label;
-    }
-  } else {
-    const auto* version_id = get("versionId");
-    const auto* stage = get("versionStage");
-    if (version_id != nullptr && stage != nullptr) {
-      return bad("InvalidQueryParameter", "give either versionId or versionStage, not both");
-    }
-    if (version_id != nullptr) {
-      if (version_id->empty() || version_id->size() > 64 || has_control_chars(*version_id)) {
-        return bad("InvalidQueryParameter", "versionId must be 1 to 64 printable characters");
-      }
-      req.version = *version_id;
-    }
-    if (stage != nullptr) {
-      if (stage->empty() || stage->size() > 256 || has_control_chars(*stage)) {
-        return bad("InvalidQueryParameter", "versionStage must be 1 to 256 printable characters");
-      }
-      req.label = *stage;
-    }
-    if (const auto* key = get("jsonKey")) {
-      if (key->empty() || key->size() > 256 || has_control_chars(*key)) {
-        return bad("InvalidQueryParameter", "jsonKey must be 1 to 256 printable characters");
-      }
-      req.json_key = *key;
-    }
-  }
-  return req;
+  return endpoint == Endpoint::kParameter ? parse_parameter_request(std::move(req), get)
+                                          : parse_secret_request(std::move(req), get);
 }
 
 }  // namespace ssm_cache::cli
