@@ -48,21 +48,15 @@ double SendRateMeter::record(double now) {
   return measured_rate_;
 }
 
-namespace {
-double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-}  // namespace
-
-ClientRateLimiter::ClientRateLimiter(std::function<double()> now,
+ClientRateLimiter::ClientRateLimiter(std::shared_ptr<const Clock> clock,
                                      std::function<void(std::chrono::milliseconds)> sleep)
-    : now_(now ? std::move(now) : std::function<double()>(steady_seconds)),
+    : clock_(std::move(clock)),
       sleep_(sleep ? std::move(sleep)
                    : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }),
-      cubic_(0, now_()),
-      meter_(now_()) {
+      cubic_(0, seconds()),
+      meter_(seconds()) {
   detail::MutexLock lock(mutex_);  // nobody else sees it yet; the analysis wants the lock
-  set_max_rate_locked(1, now_());
+  set_max_rate_locked(1, seconds());
 }
 
 void ClientRateLimiter::refill_locked(double now) {
@@ -90,7 +84,7 @@ bool ClientRateLimiter::acquire(std::chrono::milliseconds max_wait) {
     {
       detail::MutexLock lock(mutex_);
       if (!enabled_) return true;
-      const double now = now_();
+      const double now = seconds();
       if (first) start = now;
       refill_locked(now);
       if (capacity_ >= 1) {
@@ -112,7 +106,7 @@ bool ClientRateLimiter::acquire(std::chrono::milliseconds max_wait) {
 
 void ClientRateLimiter::on_response(bool throttled) {
   detail::MutexLock lock(mutex_);
-  const double now = now_();
+  const double now = seconds();
   const double measured = meter_.record(now);
   double new_rate = 0;
   if (!throttled) {

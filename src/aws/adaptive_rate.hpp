@@ -15,6 +15,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+
+#include "ssm_cache/clock.hpp"
 
 #include "ssm_cache/detail/thread_annotations.hpp"
 
@@ -56,9 +59,9 @@ class SendRateMeter {
 
 class ClientRateLimiter {
  public:
-  /// `now`: seconds on any steady scale; `sleep`: waits. Empty: the steady clock and
-  /// std::this_thread::sleep_for.
-  explicit ClientRateLimiter(std::function<double()> now = {},
+  /// `clock`: its now() paces the bucket; `sleep`: waits. Empty: std::chrono::steady_clock
+  /// and std::this_thread::sleep_for.
+  explicit ClientRateLimiter(std::shared_ptr<const Clock> clock = {},
                              std::function<void(std::chrono::milliseconds)> sleep = {});
 
   /// Before each attempt. Until a throttle has been seen, returns true at once. Then takes a
@@ -82,7 +85,12 @@ class ClientRateLimiter {
   void refill_locked(double now) SSM_CACHE_REQUIRES(mutex_);
   void set_max_rate_locked(double rate, double now) SSM_CACHE_REQUIRES(mutex_);
 
-  std::function<double()> now_;
+  /// Seconds on the clock's steady scale.
+  [[nodiscard]] double seconds() const noexcept {
+    return std::chrono::duration<double>(steady_now(clock_.get()).time_since_epoch()).count();
+  }
+
+  std::shared_ptr<const Clock> clock_;
   std::function<void(std::chrono::milliseconds)> sleep_;
   mutable detail::Mutex mutex_;
   CubicRate cubic_ SSM_CACHE_GUARDED_BY(mutex_);

@@ -140,16 +140,9 @@ class AwsClientImpl final : public AwsClient {
     }
     if (settings_.adaptive_retry) {
       // Injected seams (tests) drive the limiter too; otherwise it reads the steady clock.
-      std::function<double()> seconds;
-      if (settings_.seams.now) {
-        seconds = [now = settings_.seams.now] {
-          return std::chrono::duration<double>(now().time_since_epoch()).count();
-        };
-      }
-      limiter_ = std::make_unique<ClientRateLimiter>(std::move(seconds), settings_.seams.sleep);
+      limiter_ = std::make_unique<ClientRateLimiter>(settings_.seams.clock, settings_.seams.sleep);
     }
     RetrySeams real = real_seams();
-    if (!settings_.seams.now) settings_.seams.now = real.now;
     if (!settings_.seams.sleep) settings_.seams.sleep = real.sleep;
     if (!settings_.seams.random) settings_.seams.random = real.random;
     settings_.retry.max_attempts = std::max(settings_.retry.max_attempts, 1);
@@ -394,8 +387,8 @@ class AwsClientImpl final : public AwsClient {
     SigningOptions so;
     so.region = settings_.region;
     so.service = svc.signing_name;
-    const auto when =
-        settings_.seams.now() + std::chrono::milliseconds(skew_ms_.load(std::memory_order_relaxed));
+    const auto when = wall_now(settings_.seams.clock.get()) +
+                      std::chrono::milliseconds(skew_ms_.load(std::memory_order_relaxed));
     SigningResult signed_req = sign_request(
         sr, SigningCredentials{creds.access_key_id, creds.secret_access_key, creds.session_token},
         so, when);
@@ -419,8 +412,8 @@ class AwsClientImpl final : public AwsClient {
   bool adjust_skew(const http::Response& response) {
     const auto server = common::parse_http_date(response.header("Date"));
     if (!server) return false;
-    const auto ours =
-        settings_.seams.now() + std::chrono::milliseconds(skew_ms_.load(std::memory_order_relaxed));
+    const auto ours = wall_now(settings_.seams.clock.get()) +
+                      std::chrono::milliseconds(skew_ms_.load(std::memory_order_relaxed));
     const auto skew = std::chrono::duration_cast<std::chrono::milliseconds>(*server - ours);
     if (skew < kSkewThreshold && skew > -kSkewThreshold) return false;  // a real bad signature
     skew_ms_.fetch_add(skew.count(), std::memory_order_relaxed);

@@ -6,6 +6,7 @@
 
 #include "aws/credentials_util.hpp"
 #include "aws/sigv4.hpp"
+#include "common/refresh_policy.hpp"
 #include "common/time.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
@@ -95,9 +96,26 @@ class ChainProvider final : public CredentialsProvider {
   CredentialsChainConfig config_;
 };
 
+std::int64_t ns(std::chrono::system_clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+// Credentials are "fresh" until refresh_before_expiry before they expire; then they are
+// served stale (after a recent attempt, or while another caller refreshes) until they expire,
+// or while another caller refreshes only until the mandatory window, where everybody waits.
+// Every failure counts as transient: nothing is rethrown without calling the provider again.
+common::StalePolicy credentials_policy(const CachedCredentialsConfig& c) {
+  common::StalePolicy p;
+  p.max_stale_ns = ns(c.refresh_before_expiry);
+  p.max_stale_in_flight_ns = ns(c.refresh_before_expiry - c.mandatory_refresh_before_expiry);
+  p.stale_while_refreshing = true;
+  return p;
+}
+
 class CachedProvider final : public CredentialsProvider {
  public:
-  explicit CachedProvider(CachedCredentialsConfig config) : config_(std::move(config)) {
+  explicit CachedProvider(CachedCredentialsConfig config)
+      : config_(std::move(config)), policy_(credentials_policy(config_)) {
     if (!config_.provider) throw CredentialsError("cached credentials: the provider is null");
     if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
   }
@@ -105,12 +123,15 @@ class CachedProvider final : public CredentialsProvider {
   Credentials get_credentials() override {
     std::unique_lock lock(mutex_);
     while (true) {
-      const auto now = config_.clock();
-      if (fresh_enough(now)) return *current_;
+      const auto decision =
+          common::decide(policy_, state(), ns(config_.clock().time_since_epoch()));
+      if (decision == common::ReadDecision::kServe ||
+          decision == common::ReadDecision::kServeStale) {
+        return *current_;
+      }
       if (!refreshing_) break;
-      // Someone else is refreshing: keep using valid credentials unless they are about to
-      // expire, in which case wait for the refresh like everybody else.
-      if (current_ && !in_mandatory_window(now)) return *current_;
+      // Someone else is refreshing and the credentials are about to expire (or there are
+      // none yet): wait for the refresh like everybody else.
       const auto generation = generation_;
       refresh_done_.wait(lock, [&] { return generation_ != generation; });
       if (valid(config_.clock())) return *current_;
@@ -129,6 +150,7 @@ class CachedProvider final : public CredentialsProvider {
     lock.lock();
     refreshing_ = false;
     ++generation_;
+    // After every attempt, good or not, a fixed interval (no doubling) before the next one.
     next_attempt_ = config_.clock() + config_.retry_interval;
     if (fresh && fresh->expiration && *fresh->expiration <= config_.clock()) {
       // Already expired when received (a stale file, a wrong clock): every AWS call would fail
@@ -155,20 +177,21 @@ class CachedProvider final : public CredentialsProvider {
   bool valid(std::chrono::system_clock::time_point now) const {
     return current_ && (!current_->expiration || now < *current_->expiration);
   }
-  bool in_mandatory_window(std::chrono::system_clock::time_point now) const {
-    return current_ && current_->expiration &&
-           *current_->expiration - now <= config_.mandatory_refresh_before_expiry;
-  }
-  bool fresh_enough(std::chrono::system_clock::time_point now) const {
-    if (!current_) return false;
-    if (!current_->expiration) return true;  // long-term keys never need a refresh
-    if (*current_->expiration - now > config_.refresh_before_expiry) return true;
-    if (now >= *current_->expiration) return false;
-    // Due for refresh but still valid: after a recent attempt, don't hammer the source.
-    return now < next_attempt_;
+  common::RefreshState state() const {
+    common::RefreshState s;
+    s.has_value = current_.has_value();
+    // Long-term keys (no expiration) never need a refresh.
+    if (current_ && current_->expiration) {
+      s.expires = ns(current_->expiration->time_since_epoch() - config_.refresh_before_expiry);
+    }
+    s.next_attempt = ns(next_attempt_.time_since_epoch());
+    s.failure = common::FailureKind::kTransient;
+    s.refresh_in_flight = refreshing_;
+    return s;
   }
 
   CachedCredentialsConfig config_;
+  common::StalePolicy policy_;
   std::mutex mutex_;
   std::condition_variable refresh_done_;
   std::optional<Credentials> current_;

@@ -13,11 +13,12 @@
 #include <random>
 #include <thread>
 
+#include "common/refresh_policy.hpp"
+
 namespace ssm_cache::aws {
 
 RetrySeams real_seams() {
   RetrySeams s;
-  s.now = [] { return std::chrono::system_clock::now(); };
   s.sleep = [](std::chrono::milliseconds d) {
     if (d.count() > 0) std::this_thread::sleep_for(d);
   };
@@ -59,13 +60,10 @@ bool is_timeout(const Error& error) noexcept {
 
 std::chrono::milliseconds backoff_delay(const RetryOptions& options, int retry, bool throttling,
                                         double random) {
-  const double base = static_cast<double>(
-      (throttling ? options.throttling_base_delay : options.base_delay).count());
-  const double cap = static_cast<double>(options.max_backoff.count());
-  const int exponent = std::clamp(retry - 1, 0, 30);
-  const double ceiling = std::min(base * std::ldexp(1.0, exponent), cap);
-  const double r = std::clamp(random, 0.0, 1.0);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(r * ceiling));
+  // The project's one backoff formula, with full jitter (common/refresh_policy.hpp).
+  const auto base = (throttling ? options.throttling_base_delay : options.base_delay).count();
+  return std::chrono::milliseconds(
+      common::backoff(base, options.max_backoff.count(), retry, std::clamp(random, 0.0, 1.0)));
 }
 
 bool is_clock_skew_code(std::string_view code) noexcept {

@@ -9,11 +9,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "ssm_cache/clock.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
@@ -29,10 +31,11 @@ struct RetryOptions {
   int no_retry_increment = 1;  ///< deposited by a success that needed no retry
 };
 
-/// Seams: how the client reads wall-clock time (for signing), sleeps between attempts, and
-/// draws the jitter in [0, 1). Each defaults to the real thing.
+/// Seams: the client's clock (wall_now() signs requests, now() paces the adaptive rate
+/// limiter), how it sleeps between attempts, and how it draws the jitter in [0, 1). Each
+/// defaults to the real thing (a null clock: the system and steady clocks, read directly).
 struct RetrySeams {
-  std::function<std::chrono::system_clock::time_point()> now;
+  std::shared_ptr<const Clock> clock;
   std::function<void(std::chrono::milliseconds)> sleep;
   std::function<double()> random;
 };

@@ -159,7 +159,11 @@ bool Snapshot::same_as(const ParameterRecord& fetched) const {
          same_bytes(source_result, fetched.source_result);
 }
 
-GroupState::GroupState(Settings s) : settings(std::move(s)), clock(settings.clock.get()) {}
+GroupState::GroupState(Settings s)
+    : settings(std::move(s)),
+      clock(settings.clock.get()),
+      policy{.max_stale_ns = settings.max_stale_ns,
+             .stale_while_refreshing = settings.serve_stale_while_refreshing} {}
 
 GroupState::~GroupState() {
   // Views may still pin these snapshots (a ValueView outliving every handle): retire them.
@@ -350,19 +354,15 @@ std::shared_ptr<ParameterClient> GroupState::resolve_client() const {
 }
 
 bool GroupState::stale_allowed(std::int64_t now) const {
-  if (!settings.max_stale_ns) return true;
-  const std::int64_t d = deadline.load(std::memory_order_acquire);
-  if (d == kNever) return true;
-  return now - d < *settings.max_stale_ns;
+  return common::stale_allowed(policy, deadline.load(std::memory_order_acquire), now);
 }
 
 std::int64_t GroupState::backoff_ns(int consecutive) const {
   // 1 s, 2 s, 4 s ... capped at max_age (a minute when values never expire): no call on
   // every read while the source is down or a name is missing.
   constexpr std::int64_t kCapWithoutMaxAge = 60 * kSecond;
-  const int shift = std::clamp(consecutive - 1, 0, 30);
   const std::int64_t cap = settings.max_age_ns > 0 ? settings.max_age_ns : kCapWithoutMaxAge;
-  return std::min(kSecond << shift, cap);
+  return common::backoff(kSecond, cap, consecutive);
 }
 
 void GroupState::note_failure(std::int64_t now, std::exception_ptr error, bool transient) {
@@ -555,6 +555,13 @@ void GroupState::fetch_missing() {
   record_event({ListenerEvent::Kind::kRefresh, {}, 0, 0, fetched_count, nullptr});
 }
 
+namespace {
+std::exception_ptr load_error(std::mutex& mutex, const std::exception_ptr& error) {
+  std::lock_guard lock(mutex);
+  return error;
+}
+}  // namespace
+
 const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
   if (!e.active.load(std::memory_order_acquire)) {
     throw InvalidParameterError(
@@ -562,28 +569,34 @@ const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
         {e.full_name});
   }
   const Snapshot* s = e.current.load(std::memory_order_acquire);
-  if (s == nullptr && e.retry_after.load(std::memory_order_acquire) > now) {
-    std::exception_ptr remembered;
-    {
-      std::lock_guard lock(error_mutex);
-      remembered = e.error;
+  if (s == nullptr) {
+    // A name found missing backs off on its own, with a definitive error.
+    const common::RefreshState missing{
+        .has_value = false,
+        .next_attempt = e.retry_after.load(std::memory_order_acquire),
+        .failure = common::FailureKind::kDefinitive};
+    if (common::decide(policy, missing, now) == common::ReadDecision::kRethrow) {
+      if (auto remembered = load_error(error_mutex, e.error)) std::rethrow_exception(remembered);
     }
-    if (remembered) std::rethrow_exception(remembered);
   }
-  if (s != nullptr && !expired(now)) return s;
-  if (next_attempt.load(std::memory_order_acquire) > now) {
+  common::RefreshState group{.has_value = s != nullptr,
+                             .expires = deadline.load(std::memory_order_acquire),
+                             .next_attempt = next_attempt.load(std::memory_order_acquire)};
+  std::exception_ptr remembered;
+  if (group.next_attempt > now) {
     // Backing off after a failed round: stale value (transient) or the remembered error.
-    std::exception_ptr remembered;
-    bool transient = false;
-    {
-      std::lock_guard lock(error_mutex);
-      remembered = round_error;
-      transient = round_error_transient;
-    }
-    if (s != nullptr && transient && stale_allowed(now)) return s;
-    if (remembered && !transient) std::rethrow_exception(remembered);
+    std::lock_guard lock(error_mutex);
+    remembered = round_error;
+    group.failure = round_error_transient ? common::FailureKind::kTransient
+                    : remembered          ? common::FailureKind::kDefinitive
+                                          : common::FailureKind::kNone;
   }
-  return nullptr;
+  switch (common::decide(policy, group, now)) {
+    case common::ReadDecision::kServe:
+    case common::ReadDecision::kServeStale: return s;
+    case common::ReadDecision::kRethrow: std::rethrow_exception(remembered);
+    default: return nullptr;
+  }
 }
 
 const Snapshot* GroupState::read_slow(Entry& e, reclaim::ThreadRecord& r) {
@@ -625,11 +638,15 @@ void GroupState::prepare_read(Entry& e) {
   std::int64_t now = now_ns(clock);
   if (cached_or_remembered(e, now) != nullptr) return;
   DeliverOnExit deliver{*this};
-  const Snapshot* s = e.current.load(std::memory_order_acquire);
-  std::unique_lock lock(refresh_mutex, std::defer_lock);
-  if (s != nullptr && settings.serve_stale_while_refreshing && stale_allowed(now)) {
-    if (!lock.try_lock()) return;  // another thread is refreshing: serve the old value
-  } else {
+  std::unique_lock lock(refresh_mutex, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    // Another thread is refreshing: serve the old value (as the policy allows) or wait.
+    const common::RefreshState running{
+        .has_value = e.current.load(std::memory_order_acquire) != nullptr,
+        .expires = deadline.load(std::memory_order_acquire),
+        .refresh_in_flight = true};
+    const auto decision = common::decide(policy, running, now);
+    if (decision == common::ReadDecision::kServeStale) return;
     lock.lock();
   }
   // Single flight: whoever held the lock may have refreshed already.

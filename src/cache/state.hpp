@@ -28,6 +28,7 @@
 #include "cache/reclaim.hpp"
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
+#include "common/refresh_policy.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/clock.hpp"
 #include "ssm_cache/errors.hpp"
@@ -37,8 +38,8 @@
 
 namespace ssm_cache::detail {
 
-inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
-inline constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
+inline constexpr std::int64_t kNever = common::kNeverNs;
+inline constexpr std::int64_t kNone = common::kNoneNs;
 /// A record type a client answers (SecretSource, version-aware refresh) to say "the cached
 /// value is still current": publish() keeps the entry's snapshot as if the same record came.
 /// Only answered for an entry that has a snapshot (checked under the refresh lock).
@@ -201,6 +202,10 @@ struct GroupState {
 
   const Settings settings;
   const Clock* const clock;  ///< settings.clock.get(); null: the coarse monotonic clock
+  /// Stale reads (common/refresh_policy.hpp): bounded by max_stale; while another thread
+  /// refreshes, the stale value only with serve_stale_while_refreshing; the reader that
+  /// finds the group expired refreshes and waits (no background refresh).
+  const common::StalePolicy policy;
 
   /// When the group's values expire (kNever: max_age 0). Stored after the snapshots.
   std::atomic<std::int64_t> deadline{kNever};

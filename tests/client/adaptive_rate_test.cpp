@@ -11,6 +11,7 @@
 #include "aws/aws_client_impl.hpp"
 #include "client/fake_transport.hpp"
 #include "python_script.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -22,16 +23,26 @@ using testing_client::FakeTransport;
 using testing_client::json_response;
 using testing_client::settings_for;
 
+// Seconds on a ManualClock's steady scale.
+double seconds(const ssm_cache::testing::ManualClock& clock) {
+  return std::chrono::duration<double>(clock.now().time_since_epoch()).count();
+}
+
+std::shared_ptr<ssm_cache::testing::ManualClock> clock_at(double s) {
+  return std::make_shared<ssm_cache::testing::ManualClock>(
+      ssm_cache::testing::ManualClock::time_point(std::chrono::nanoseconds(std::llround(s * 1e9))));
+}
+
 // A clock the test moves; the sleeper moves it too and records each wait.
 struct ManualSeconds {
-  double now = 1700000000.25;
+  std::shared_ptr<ssm_cache::testing::ManualClock> clock = clock_at(1700000000.25);
   std::vector<std::chrono::milliseconds> waits;
+  [[nodiscard]] double now() const { return seconds(*clock); }
   aws::ClientRateLimiter limiter() {
-    return aws::ClientRateLimiter([this] { return now; },
-                                  [this](std::chrono::milliseconds d) {
-                                    waits.push_back(d);
-                                    now += std::chrono::duration<double>(d).count();
-                                  });
+    return aws::ClientRateLimiter(clock, [this](std::chrono::milliseconds d) {
+      waits.push_back(d);
+      clock->advance(d);
+    });
   }
 };
 
@@ -56,8 +67,16 @@ std::vector<std::pair<double, bool>> scripted_events(double start) {
 }
 
 TEST(AdaptiveRate, MatchesBotocoreOverAScriptedSequence) {
-  const double start = 1700000000.3;
-  const auto events = scripted_events(start);
+  // The limiter reads a ManualClock in whole nanoseconds: botocore is given the same times,
+  // each rounded to the nanosecond and read back as the limiter reads it.
+  auto clock = clock_at(1700000000.3);
+  const double start = seconds(*clock);
+  auto events = scripted_events(start);
+  std::vector<std::int64_t> at_ns;
+  for (auto& [t, throttled] : events) {
+    at_ns.push_back(std::llround(t * 1e9));
+    t = std::chrono::duration<double>(std::chrono::nanoseconds(at_ns.back())).count();
+  }
   nlohmann::json input{{"start", start}, {"events", nlohmann::json::array()}};
   for (const auto& [t, throttled] : events) input["events"].push_back({t, throttled});
   const auto result = testing_python::run_json("tests/client/botocore_adaptive.py", input);
@@ -65,12 +84,12 @@ TEST(AdaptiveRate, MatchesBotocoreOverAScriptedSequence) {
   const nlohmann::json& expected = *result;
   ASSERT_EQ(expected.size(), events.size());
 
-  double now = start;
-  aws::ClientRateLimiter limiter([&] { return now; }, [](std::chrono::milliseconds) {});
+  aws::ClientRateLimiter limiter(clock, [](std::chrono::milliseconds) {});
   int throttles = 0;
   double lowest = 1e9;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    now = events[i].first;
+    const double now = events[i].first;
+    clock->set(ssm_cache::testing::ManualClock::time_point(std::chrono::nanoseconds(at_ns[i])));
     limiter.on_response(events[i].second);
     throttles += events[i].second ? 1 : 0;
     const double want_rate = expected[i].at("send_rate").get<double>();
@@ -104,10 +123,10 @@ TEST(AdaptiveRate, AfterAThrottleCallsWaitForTokensAtTheSendRate) {
   auto limiter = clock.limiter();
   // 20 answers per second for 2 s, then a throttle.
   for (int i = 0; i < 40; ++i) {
-    clock.now += 0.05;
+    clock.clock->advance(50ms);
     limiter.on_response(false);
   }
-  clock.now += 0.05;
+  clock.clock->advance(50ms);
   limiter.on_response(true);
   ASSERT_TRUE(limiter.enabled());
   const double rate = limiter.send_rate();
@@ -118,9 +137,9 @@ TEST(AdaptiveRate, AfterAThrottleCallsWaitForTokensAtTheSendRate) {
   // token per 1/rate seconds, its waiters sleeping in slices of at most 100 ms.
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(limiter.acquire(60000ms));
   ASSERT_FALSE(clock.waits.empty());
-  const double before = clock.now;
+  const double before = clock.now();
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(limiter.acquire(60000ms));
-  EXPECT_NEAR(clock.now - before, 10 / rate, 0.011);  // each wait rounded up to 1 ms
+  EXPECT_NEAR(clock.now() - before, 10 / rate, 0.011);  // each wait rounded up to 1 ms
   for (auto w : clock.waits) EXPECT_LE(w, aws::ClientRateLimiter::kMaxSleepSlice);
 }
 
@@ -130,21 +149,20 @@ TEST(AdaptiveRate, WaitersAreServedAsTheRateRecovers) {
   // the client's other calls keep arriving (one per 100 ms slice, played by the sleeper), so
   // the rate climbs along the cubic and the waiters, looking again after each slice, are
   // served by it.
-  double now = 1700000000.25;
+  auto clock = clock_at(1700000000.25);
   std::vector<std::chrono::milliseconds> waits;
   aws::ClientRateLimiter* self = nullptr;
-  aws::ClientRateLimiter limiter([&] { return now; },
-                                 [&](std::chrono::milliseconds d) {
-                                   waits.push_back(d);
-                                   now += std::chrono::duration<double>(d).count();
-                                   self->on_response(false);
-                                 });
+  aws::ClientRateLimiter limiter(clock, [&](std::chrono::milliseconds d) {
+    waits.push_back(d);
+    clock->advance(d);
+    self->on_response(false);
+  });
   self = &limiter;
   limiter.on_response(true);
   ASSERT_DOUBLE_EQ(limiter.send_rate(), aws::ClientRateLimiter::kMinFillRate);
-  const double start = now;
+  const double start = seconds(*clock);
   for (int i = 0; i < 8; ++i) ASSERT_TRUE(limiter.acquire(60000ms)) << i;
-  EXPECT_LT(now - start, 5.0);
+  EXPECT_LT(seconds(*clock) - start, 5.0);
   EXPECT_GT(limiter.send_rate(), 2 * aws::ClientRateLimiter::kMinFillRate);
   for (auto w : waits) EXPECT_LE(w, aws::ClientRateLimiter::kMaxSleepSlice);
 }
@@ -155,7 +173,7 @@ TEST(AdaptiveRate, GivesUpWithoutWaitingOrTakingWhenTheDeadlineIsTooClose) {
   ManualSeconds b;
   auto refused = a.limiter();
   auto twin = b.limiter();
-  for (auto* c : {&a, &b}) c->now += 0.6;
+  for (auto* c : {&a, &b}) c->clock->advance(600ms);
   refused.on_response(true);
   twin.on_response(true);
   ASSERT_TRUE(refused.enabled());
@@ -165,7 +183,7 @@ TEST(AdaptiveRate, GivesUpWithoutWaitingOrTakingWhenTheDeadlineIsTooClose) {
   ASSERT_TRUE(twin.acquire(60000ms));
   ASSERT_FALSE(a.waits.empty());
   EXPECT_EQ(a.waits, b.waits);  // the refusal took nothing
-  EXPECT_DOUBLE_EQ(a.now, b.now);
+  EXPECT_DOUBLE_EQ(a.now(), b.now());
 }
 
 const char* kOne =

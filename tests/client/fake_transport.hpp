@@ -12,6 +12,7 @@
 #include "aws/aws_client_impl.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace ssm_cache::testing_client {
 
@@ -83,24 +84,26 @@ class FakeTransport : public http::Transport {
   std::vector<http::Request> requests_;
 };
 
-/// Fake wall clock, sleeper and jitter for the retry seams.
+/// Fake clock (the project's one clock seam), sleeper and jitter for the retry seams.
 struct FakeTime {
   std::mutex mutex;
-  std::chrono::system_clock::time_point now =
-      std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  std::shared_ptr<ssm_cache::testing::ManualClock> clock = [] {
+    auto c = std::make_shared<ssm_cache::testing::ManualClock>();
+    c->set(std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)));
+    return c;
+  }();
   std::vector<std::chrono::milliseconds> sleeps;
   double random = 1.0;
 
+  [[nodiscard]] std::chrono::system_clock::time_point now() const { return clock->wall_now(); }
+
   aws::RetrySeams seams() {
     aws::RetrySeams s;
-    s.now = [this] {
-      std::lock_guard lock(mutex);
-      return now;
-    };
+    s.clock = clock;
     s.sleep = [this](std::chrono::milliseconds d) {
       std::lock_guard lock(mutex);
       sleeps.push_back(d);
-      now += d;
+      clock->advance(d);
     };
     s.random = [this] {
       std::lock_guard lock(mutex);

@@ -244,7 +244,7 @@ std::string http_date(std::chrono::system_clock::time_point tp) {
 TEST(ClockSkew, ResignsOnceWithTheServersTimeAndKeepsTheOffset) {
   auto t = std::make_shared<FakeTransport>();
   FakeTime time;
-  const auto server_time = time.now + 2h;
+  const auto server_time = time.now() + 2h;
   t->push(aws_error(400, "InvalidSignatureException", "Signature expired",
                     {{"Date", http_date(server_time)}}));
   t->push(json_response(200, kOne));
@@ -252,7 +252,7 @@ TEST(ClockSkew, ResignsOnceWithTheServersTimeAndKeepsTheOffset) {
   EXPECT_EQ(client->get_parameters({"a"}, true).parameters.size(), 1u);
   auto reqs = t->requests();
   ASSERT_EQ(reqs.size(), 2u);
-  EXPECT_EQ(header_of(reqs[0], "X-Amz-Date"), common::format_amz_date(time.now));
+  EXPECT_EQ(header_of(reqs[0], "X-Amz-Date"), common::format_amz_date(time.now()));
   EXPECT_EQ(header_of(reqs[1], "X-Amz-Date"), common::format_amz_date(server_time));
   EXPECT_TRUE(time.sleeps.empty());  // no backoff for a skew correction
 
@@ -267,8 +267,8 @@ TEST(ClockSkew, OnlyOnceAndOnlyWhenTheDateShowsSkew) {
   {
     // Skewed twice in a row: one correction, then the error.
     auto t = std::make_shared<FakeTransport>();
-    t->push(aws_error(403, "SignatureDoesNotMatch", "x", {{"Date", http_date(time.now + 1h)}}));
-    t->push(aws_error(403, "SignatureDoesNotMatch", "x", {{"Date", http_date(time.now + 3h)}}));
+    t->push(aws_error(403, "SignatureDoesNotMatch", "x", {{"Date", http_date(time.now() + 1h)}}));
+    t->push(aws_error(403, "SignatureDoesNotMatch", "x", {{"Date", http_date(time.now() + 3h)}}));
     EXPECT_THROW(aws::make_aws_client(settings_for(t, &time))->get_parameters({"a"}, true),
                  AwsError);
     EXPECT_EQ(t->count(), 2u);
@@ -276,7 +276,7 @@ TEST(ClockSkew, OnlyOnceAndOnlyWhenTheDateShowsSkew) {
   {
     // A bad signature with a correct clock (wrong secret key) is not retried.
     auto t = std::make_shared<FakeTransport>();
-    t->push(aws_error(400, "InvalidSignatureException", "x", {{"Date", http_date(time.now)}}));
+    t->push(aws_error(400, "InvalidSignatureException", "x", {{"Date", http_date(time.now())}}));
     EXPECT_THROW(aws::make_aws_client(settings_for(t, &time))->get_parameters({"a"}, true),
                  AwsError);
     EXPECT_EQ(t->count(), 1u);

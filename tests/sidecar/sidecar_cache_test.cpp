@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "sidecar_cache.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace ssm_cache::cli {
 namespace {
@@ -19,7 +20,7 @@ class SidecarCacheTest : public ::testing::Test {
   SidecarCacheOptions options(std::size_t capacity = 10) {
     SidecarCacheOptions o;
     o.capacity = capacity;
-    o.now = [this] { return SidecarCache::Clock::time_point(now_ms.load() * 1ms); };
+    o.clock = clock;
     return o;
   }
   SidecarCache::Fetch counting(const std::string& body) {
@@ -34,7 +35,9 @@ class SidecarCacheTest : public ::testing::Test {
       return Outcome{status, "{}", code, transient};
     };
   }
-  std::atomic<std::int64_t> now_ms{1'000'000};
+  std::shared_ptr<ssm_cache::testing::ManualClock> clock =
+      std::make_shared<ssm_cache::testing::ManualClock>(
+          ssm_cache::testing::ManualClock::time_point(1'000'000ms));
   std::atomic<int> fetches{0};
 };
 
@@ -46,9 +49,9 @@ TEST_F(SidecarCacheTest, HitUntilTtlThenRefetch) {
   auto r = cache.get("k", 1000ms, false, counting("v"));
   EXPECT_EQ(r.source, CacheSource::kHit);
   EXPECT_EQ(r.outcome->body, "v1");
-  now_ms += 999;
+  clock->advance(999ms);
   EXPECT_EQ(cache.get("k", 1000ms, false, counting("v")).source, CacheSource::kHit);
-  now_ms += 1;
+  clock->advance(1ms);
   r = cache.get("k", 1000ms, false, counting("v"));
   EXPECT_EQ(r.source, CacheSource::kMiss);
   EXPECT_EQ(r.outcome->body, "v2");
@@ -58,7 +61,7 @@ TEST_F(SidecarCacheTest, HitUntilTtlThenRefetch) {
 TEST_F(SidecarCacheTest, StaleWhileRefreshServesOldValueAndRefreshesInBackground) {
   SidecarCache cache(options());
   cache.get("k", 1000ms, false, counting("v"));
-  now_ms += 1500;  // expired, within one more TTL
+  clock->advance(1500ms);  // expired, within one more TTL
   auto r = cache.get("k", 1000ms, false, counting("v"));
   EXPECT_EQ(r.source, CacheSource::kStale);
   EXPECT_EQ(r.outcome->body, "v1");
@@ -76,13 +79,13 @@ TEST_F(SidecarCacheTest, LongExpiredEntryServedStaleUpToMaxStale) {
   o.max_stale_if_error = 10s;
   SidecarCache cache(o);
   cache.get("k", 1000ms, false, counting("v"));
-  now_ms += 5000;  // four TTLs past expiry, within max_stale
+  clock->advance(5000ms);  // four TTLs past expiry, within max_stale
   auto r = cache.get("k", 1000ms, false, counting("v"));
   EXPECT_EQ(r.source, CacheSource::kStale);
   EXPECT_EQ(r.outcome->body, "v1");
   cache.wait_idle();
   EXPECT_EQ(fetches, 2);
-  now_ms += 20000;  // beyond max_stale
+  clock->advance(20000ms);  // beyond max_stale
   r = cache.get("k", 1000ms, false, counting("v"));
   EXPECT_EQ(r.source, CacheSource::kMiss);
   EXPECT_EQ(r.outcome->body, "v3");
@@ -135,7 +138,7 @@ TEST_F(SidecarCacheTest, HungRefreshWithoutStaleWhileRefreshServesStaleAtTheBudg
   o.wait_budget = 100ms;
   SidecarCache cache(o);
   cache.get("k", 1000ms, false, counting("v"));
-  now_ms += 2000;
+  clock->advance(2000ms);
   Gate gate;
   auto r = cache.get("k", 1000ms, false, gate.fetch("new"));
   EXPECT_EQ(r.source, CacheSource::kStale);
@@ -176,7 +179,7 @@ TEST_F(SidecarCacheTest, ShutdownRefusesNewFetchesAndEndsWaits) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);  // not the 60 s budget
   EXPECT_EQ(cache.get("new", 10s, false, counting("n")).outcome->status, 503);
   EXPECT_EQ(cache.get("cached", 1000ms, false, counting("v")).outcome->body, "v1");
-  now_ms += 5000;  // expired: still served, no refresh started
+  clock->advance(5000ms);  // expired: still served, no refresh started
   EXPECT_EQ(cache.get("cached", 1000ms, false, counting("v")).outcome->body, "v1");
   EXPECT_EQ(fetches, 1);
   EXPECT_FALSE(cache.wait_idle_for(10ms));  // the hung fetch
@@ -227,7 +230,7 @@ TEST_F(SidecarCacheTest, TransientErrorServesStaleWithBackoff) {
   o.initial_backoff = 1000ms;
   SidecarCache cache(o);
   cache.get("k", 1000ms, false, counting("v"));
-  now_ms += 2000;
+  clock->advance(2000ms);
   auto r = cache.get("k", 1000ms, false, failing(503, "ServiceUnavailable", true));
   EXPECT_EQ(r.source, CacheSource::kStale);
   EXPECT_EQ(r.outcome->body, "v1");
@@ -236,7 +239,7 @@ TEST_F(SidecarCacheTest, TransientErrorServesStaleWithBackoff) {
   r = cache.get("k", 1000ms, false, failing(503, "ServiceUnavailable", true));
   EXPECT_EQ(r.outcome->body, "v1");
   EXPECT_EQ(fetches, 2);
-  now_ms += 1001;
+  clock->advance(1001ms);
   r = cache.get("k", 1000ms, false, counting("v"));
   EXPECT_EQ(r.source, CacheSource::kMiss);
   EXPECT_EQ(r.outcome->body, "v3");
@@ -248,7 +251,7 @@ TEST_F(SidecarCacheTest, StaleIfErrorBound) {
   o.max_stale_if_error = 500ms;
   SidecarCache cache(o);
   cache.get("k", 1000ms, false, counting("v"));
-  now_ms += 2000;  // 1000 ms past expiry > 500 ms bound
+  clock->advance(2000ms);  // 1000 ms past expiry > 500 ms bound
   auto r = cache.get("k", 1000ms, false, failing(503, "ServiceUnavailable", true));
   EXPECT_EQ(r.outcome->status, 503);
 }
@@ -258,7 +261,7 @@ TEST_F(SidecarCacheTest, DefinitiveErrorDropsEntry) {
   o.stale_while_refresh = false;
   SidecarCache cache(o);
   cache.get("k", 1000ms, false, counting("v"));
-  now_ms += 2000;
+  clock->advance(2000ms);
   auto r = cache.get("k", 1000ms, false, failing(400, "ParameterNotFound", false));
   EXPECT_EQ(r.outcome->status, 400);
   EXPECT_EQ(cache.size(), 0u);
@@ -316,7 +319,7 @@ TEST_F(SidecarCacheTest, TryGetAnswersOnlyWithoutWaiting) {
   // refreshNow must fetch: not for a loop.
   EXPECT_FALSE(cache.try_get("k", 1000ms, true, counting("v")));
   // Expired within one more TTL: the stale value now, the refresh in the background.
-  now_ms += 1500;
+  clock->advance(1500ms);
   auto stale = cache.try_get("k", 1000ms, false, counting("v"));
   ASSERT_TRUE(stale);
   EXPECT_EQ(stale->source, CacheSource::kStale);
@@ -324,7 +327,7 @@ TEST_F(SidecarCacheTest, TryGetAnswersOnlyWithoutWaiting) {
   cache.wait_idle();
   EXPECT_EQ(fetches, 2);
   // Expired beyond max_stale: a fetch is needed.
-  now_ms += 5000;
+  clock->advance(5000ms);
   EXPECT_FALSE(cache.try_get("k", 1000ms, false, counting("v")));
   EXPECT_EQ(fetches, 2);
   // Caching off: every answer is a fetch.

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "ssm_cache/testing/manual_clock.hpp"
+
 namespace ssm_cache::tools {
 namespace {
 
@@ -19,8 +21,7 @@ class CapturedLog {
  public:
   explicit CapturedLog(LogFormat format, std::string program = "ssm-cache") {
     out_ = ::open_memstream(&buf_, &size_);
-    log = std::make_unique<Logger>(
-        LogLevel::kInfo, out_, format, 10s, [this] { return now; }, std::move(program));
+    log = std::make_unique<Logger>(LogLevel::kInfo, out_, format, 10s, clock, std::move(program));
   }
   ~CapturedLog() {
     log.reset();
@@ -34,8 +35,12 @@ class CapturedLog {
     for (std::string line; std::getline(in, line);) v.push_back(line);
     return v;
   }
-  Logger::Clock::time_point now{std::chrono::sys_days{std::chrono::November / 16 / 2022} + 8h +
-                                22min + 40362ms};
+  std::shared_ptr<ssm_cache::testing::ManualClock> clock = [] {
+    auto c = std::make_shared<ssm_cache::testing::ManualClock>();
+    c->set(Logger::Clock::time_point{std::chrono::sys_days{std::chrono::November / 16 / 2022} + 8h +
+                                     22min + 40362ms});
+    return c;
+  }();
   std::unique_ptr<Logger> log;
 
  private:
@@ -84,10 +89,10 @@ TEST(Logger, RepeatedWarningsRateLimitedWithACount) {
   for (int i = 0; i < 2000; ++i) c.log->warn_limited("unauthorized", "bad token");
   c.log->warn_limited("other", "another kind");  // its own key: written
   EXPECT_EQ(c.lines().size(), 2u);
-  c.now += 9s;
+  c.clock->advance(9s);
   c.log->warn_limited("unauthorized", "bad token");
   EXPECT_EQ(c.lines().size(), 2u);
-  c.now += 2s;  // the interval has passed: one line with the count of those suppressed
+  c.clock->advance(2s);  // the interval has passed: one line with the count of those suppressed
   c.log->warn_limited("unauthorized", "bad token");
   auto lines = c.lines();
   ASSERT_EQ(lines.size(), 3u);

@@ -15,11 +15,13 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "ssm_cache/clock.hpp"
 
 namespace ssm_cache::tools {
 
@@ -39,12 +41,13 @@ class Logger {
   explicit Logger(LogLevel level = LogLevel::kInfo, std::FILE* out = stderr,
                   LogFormat format = LogFormat::kText,
                   std::chrono::milliseconds repeat_interval = std::chrono::seconds(10),
-                  std::function<Clock::time_point()> now = {}, std::string program = "ssm-cache")
+                  std::shared_ptr<const ssm_cache::Clock> clock = {},
+                  std::string program = "ssm-cache")
       : level_(level),
         out_(out),
         format_(format),
         repeat_interval_(repeat_interval),
-        now_(std::move(now)),
+        clock_(std::move(clock)),
         tag_(" [" + std::move(program) + "] ") {}
   /// Whole lines (newline included), one call each under the logger's mutex, to `sink`
   /// instead of a FILE: for a program run as a function with its own streams (run_local).
@@ -79,14 +82,14 @@ class Logger {
     std::uint64_t suppressed = 0;
   };
   void write(LogLevel level, std::string_view message, std::uint64_t repeated);
-  Clock::time_point now() const { return now_ ? now_() : Clock::now(); }
+  Clock::time_point now() const { return ssm_cache::wall_now(clock_.get()); }
 
   LogLevel level_;
   std::FILE* out_;
   Sink sink_;  // when set, instead of out_
   LogFormat format_;
   std::chrono::milliseconds repeat_interval_;
-  std::function<Clock::time_point()> now_;
+  std::shared_ptr<const ssm_cache::Clock> clock_;  ///< wall_now(); null: system_clock
   std::string tag_;  // " [PROGRAM] " in text lines
   std::mutex mu_;
   std::unordered_map<std::string, Repeats> repeats_;  // by key; bounded by kMaxKeys

@@ -1,6 +1,7 @@
 // ssm_cache/testing/manual_clock.hpp — a Clock that moves only when told, for tests of expiry.
 //
-// Thread-safe (one atomic). Header-only.
+// One counter drives both scales: now() and wall_now() read the same count of nanoseconds
+// since their clock's epoch, so advance() moves both. Thread-safe (one atomic). Header-only.
 #pragma once
 
 #include <atomic>
@@ -24,6 +25,12 @@ class ManualClock : public Clock {
     return time_point(std::chrono::nanoseconds(ns_.load(std::memory_order_acquire)));
   }
 
+  [[nodiscard]] std::chrono::system_clock::time_point wall_now() const noexcept override {
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::nanoseconds(ns_.load(std::memory_order_acquire))));
+  }
+
   /// Moves the clock forward (or backward with a negative duration).
   template <class Rep, class Period>
   void advance(std::chrono::duration<Rep, Period> by) noexcept {
@@ -32,6 +39,11 @@ class ManualClock : public Clock {
   }
 
   void set(time_point t) noexcept {
+    ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count(),
+              std::memory_order_release);
+  }
+  /// Sets the wall-clock time (and the monotonic one to the same count).
+  void set(std::chrono::system_clock::time_point t) noexcept {
     ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count(),
               std::memory_order_release);
   }

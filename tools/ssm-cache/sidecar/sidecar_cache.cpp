@@ -7,9 +7,31 @@
 
 namespace ssm_cache::cli {
 
+namespace {
+
+std::int64_t ns(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+std::int64_t ns(std::chrono::milliseconds d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+common::StalePolicy stale_policy(const SidecarCacheOptions& o) {
+  common::StalePolicy p;
+  if (o.max_stale_if_error) p.max_stale_ns = ns(*o.max_stale_if_error);
+  p.stale_while_refreshing = true;
+  p.refresh_in_background = o.stale_while_refresh;
+  return p;
+}
+
+}  // namespace
+
 // Refresh threads start on demand: most caches (and every test without expiry) never need one.
 SidecarCache::SidecarCache(SidecarCacheOptions options)
-    : options_(std::move(options)), refreshes_(options_.refresh_threads) {}
+    : options_(std::move(options)),
+      policy_(stale_policy(options_)),
+      refreshes_(options_.refresh_threads) {}
 
 // Refreshes still queued or running use the members: they finish before any is destroyed.
 SidecarCache::~SidecarCache() { refreshes_.stop(); }
@@ -39,9 +61,16 @@ OutcomePtr SidecarCache::timed_out(std::chrono::milliseconds budget) {
 }
 
 bool SidecarCache::stale_allowed(const Entry& e, Clock::time_point t) const {
-  if (!e.value) return false;
-  if (!options_.max_stale_if_error) return true;
-  return t <= e.expires + *options_.max_stale_if_error;
+  return e.value && common::stale_allowed(policy_, ns(e.expires), ns(t));
+}
+
+// Only transient failures back off here: a definitive one drops the entry (complete()).
+common::RefreshState SidecarCache::state_of(const Entry& e) const {
+  return {.has_value = e.value != nullptr,
+          .expires = ns(e.expires),
+          .next_attempt = e.failures > 0 ? ns(e.retry_after) : common::kNoneNs,
+          .failure = e.failures > 0 ? common::FailureKind::kTransient : common::FailureKind::kNone,
+          .refresh_in_flight = e.flight != nullptr};
 }
 
 SidecarCache::Entry& SidecarCache::insert_locked(const std::string& key) {
@@ -101,15 +130,13 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
     e = &it->second;
     lru_.splice(lru_.begin(), lru_, e->lru);
     if (e->value && !refresh_now) {
-      if (t < e->expires) return CacheResult{e->value, CacheSource::kHit};
-      if (e->flight && stale_allowed(*e, t)) return CacheResult{e->value, CacheSource::kStale};
-      if (t < e->retry_after && stale_allowed(*e, t)) {
+      const auto decision = common::decide(policy_, state_of(*e), ns(t));
+      if (decision == common::ReadDecision::kServe) return CacheResult{e->value, CacheSource::kHit};
+      if (decision == common::ReadDecision::kServeStale ||
+          (stopping_.load() && stale_allowed(*e, t))) {
         return CacheResult{e->value, CacheSource::kStale};
       }
-      if (stopping_.load() && stale_allowed(*e, t)) {
-        return CacheResult{e->value, CacheSource::kStale};
-      }
-      if (options_.stale_while_refresh && !e->flight && stale_allowed(*e, t)) {
+      if (decision == common::ReadDecision::kServeStaleAndRefresh) {
         auto flight = std::make_shared<Flight>();
         flight->background = true;
         e->flight = flight;
@@ -253,14 +280,13 @@ CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr
         e.value = result;
         e.ttl = ttl;
         e.expires = t + ttl;
-        e.backoff = std::chrono::milliseconds{0};
-        e.retry_after = {};
+        e.failures = 0;
       } else if (result->transient && e.value) {
         // Keep the last good value; retry after a backoff growing up to the TTL.
-        auto cap = std::max(ttl, options_.initial_backoff);
-        e.backoff =
-            e.backoff.count() == 0 ? options_.initial_backoff : std::min(e.backoff * 2, cap);
-        e.retry_after = t + e.backoff;
+        const auto cap = std::max(ttl, options_.initial_backoff);
+        ++e.failures;
+        e.retry_after = t + std::chrono::nanoseconds(
+                                common::backoff(ns(options_.initial_backoff), ns(cap), e.failures));
         if (!refresh_now && stale_allowed(e, t)) served = {e.value, CacheSource::kStale};
       } else {
         // A definitive error (deleted parameter, access revoked) or a failed first fetch:
@@ -294,8 +320,7 @@ void SidecarCache::put(const std::string& key, std::chrono::milliseconds ttl, Ou
   e.value = std::move(value);
   e.ttl = ttl;
   e.expires = now() + ttl;
-  e.backoff = std::chrono::milliseconds{0};
-  e.retry_after = {};
+  e.failures = 0;
 }
 
 std::size_t SidecarCache::size() const {

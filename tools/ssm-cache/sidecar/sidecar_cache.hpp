@@ -3,7 +3,8 @@
 // call per key however many requests wait), stale-while-refresh (an entry that expires is
 // refreshed in the background while requests keep getting the old value at once, up to
 // max_stale past expiry), stale-if-error (a transient upstream failure keeps serving the last
-// good value, retried with a backoff growing up to the TTL) and forced refreshes.
+// good value, retried with a backoff growing up to the TTL) and forced refreshes. What a read
+// serves is decided by the project's one refresh policy (common/refresh_policy.hpp).
 //
 // Every answer is bounded in time whatever upstream does: fetches run on the cache's own
 // threads and a request waits for one at most `wait_budget` (then a stale value if allowed,
@@ -27,6 +28,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/refresh_policy.hpp"
+#include "ssm_cache/clock.hpp"
 #include "task_pool.hpp"
 
 namespace ssm_cache::cli {
@@ -67,8 +70,10 @@ struct SidecarCacheOptions {
   std::size_t refresh_threads = 2;
   /// Longest a request waits for a fetch (real time); then a stale value or a 504.
   std::chrono::milliseconds wait_budget{2000};
-  /// Time source for tests; empty: std::chrono::steady_clock.
-  std::function<std::chrono::steady_clock::time_point()> now{};
+  /// Time source of expiry and backoff (tests: ssm_cache::testing::ManualClock); null:
+  /// std::chrono::steady_clock, read directly (no virtual call). Waits for a fetch are
+  /// always measured in real time.
+  std::shared_ptr<const ssm_cache::Clock> clock{};
 };
 
 /// Whether the client of a waiting request has left (polled while it waits); empty: never.
@@ -132,14 +137,15 @@ class SidecarCache {
   struct Entry {
     OutcomePtr value;  // last good response; null until the first fetch succeeds
     Clock::time_point expires{};
-    Clock::time_point retry_after{};
+    Clock::time_point retry_after{};  // meaningful while failures > 0
     std::chrono::milliseconds ttl{0};
-    std::chrono::milliseconds backoff{0};
+    int failures = 0;  // consecutive transient failures since the last good value
     std::shared_ptr<Flight> flight;  // the fetch in progress, if any
     std::list<std::string>::iterator lru;
   };
 
-  Clock::time_point now() const { return options_.now ? options_.now() : Clock::now(); }
+  Clock::time_point now() const { return ssm_cache::steady_now(options_.clock.get()); }
+  common::RefreshState state_of(const Entry& e) const;
   std::optional<CacheResult> lookup(const std::string& key, std::chrono::milliseconds ttl,
                                     bool refresh_now, const Fetch& fetch, bool may_wait,
                                     const ClientGone& client_gone = {});
@@ -158,6 +164,9 @@ class SidecarCache {
   static OutcomePtr timed_out(std::chrono::milliseconds budget);
 
   SidecarCacheOptions options_;
+  /// Stale reads: within max_stale_if_error; always while a fetch runs; an expired entry is
+  /// refreshed in the background when stale_while_refresh is on.
+  common::StalePolicy policy_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> map_;
   std::list<std::string> lru_;  // front: most recently used
