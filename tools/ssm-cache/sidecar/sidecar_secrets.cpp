@@ -111,6 +111,9 @@ Outcome SidecarSecrets::fetch(const SidecarRequest& req, bool keep) {
   std::optional<Slot> slot;
   try {
     slot = keep ? slot_for(req) : make_slot(req);
+    // A failure the library recovered from last time (a DescribeSecret that found nothing
+    // before a GetSecretValue that did) is not this fetch's.
+    (void)slot->client->take_failure();
     // Explicit: the handle never expires by itself; SidecarCache said a fetch is due.
     slot->secret->refresh();
     SecretValue value = slot->secret->record();
