@@ -147,6 +147,9 @@ class SSM_CACHE_EXPORT Secret {
   /// The version id of the cached value, and the stages it had when fetched.
   [[nodiscard]] std::string version_id() const;
   [[nodiscard]] std::vector<std::string> version_stages() const;
+  /// The whole cached version as GetSecretValue answered it: ARN, Name, VersionId, stages,
+  /// CreatedDate and SecretString or SecretBinary (a copy of the value: yours to wipe).
+  [[nodiscard]] SecretValue record() const;
   /// The id as given (name or ARN).
   [[nodiscard]] const std::string& secret_id() const noexcept;
 

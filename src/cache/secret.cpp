@@ -106,14 +106,21 @@ std::string Secret::version_id() const {
 
 std::vector<std::string> Secret::version_stages() const {
   return entry_->group->with_snapshot(*entry_, [](const detail::Snapshot& s) {
-    std::vector<std::string> out;
-    std::string_view rest(s.source_result);
-    while (!rest.empty()) {
-      const auto nl = rest.find('\n');
-      out.emplace_back(rest.substr(0, nl));
-      if (nl == std::string_view::npos) break;
-      rest.remove_prefix(nl + 1);
-    }
+    return detail::parse_secret_metadata(s.source_result).second;
+  });
+}
+
+SecretValue Secret::record() const {
+  return entry_->group->with_snapshot(*entry_, [](const detail::Snapshot& s) {
+    auto [name, stages] = detail::parse_secret_metadata(s.source_result);
+    SecretValue out;
+    out.arn = s.record.arn;
+    out.name = std::move(name);
+    out.version_id = s.record.data_type;
+    (s.record.type == detail::kSecretStringType ? out.secret_string : out.secret_binary)
+        .emplace(s.value.data(), s.value.size());
+    out.version_stages = std::move(stages);
+    out.created_date = s.record.last_modified;
     return out;
   });
 }

@@ -25,10 +25,7 @@ ParameterRecord to_record(const std::string& key, SecretValue&& v) {
   rec.arn = std::move(v.arn);
   rec.data_type = std::move(v.version_id);
   rec.last_modified = v.created_date;
-  for (const auto& stage : v.version_stages) {
-    if (!rec.source_result.empty()) rec.source_result += '\n';
-    rec.source_result += stage;
-  }
+  rec.source_result = secret_metadata(v.name, v.version_stages);
   if (v.secret_string) {
     rec.type = kSecretStringType;
     rec.value = std::move(*v.secret_string);

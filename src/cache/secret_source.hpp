@@ -3,9 +3,10 @@
 //
 // Each cached secret is an Entry whose name is a key registered here (the id, plus the stage
 // or version id when not AWSCURRENT). get_parameters() answers for those keys: records carry
-// type "SecretString" / "SecretBinary", the value, the version id in data_type and the stages
-// (one per line) in source_result. Secrets that fail alone come back as invalid_parameters,
-// so the core fails only them. Thread-safe; called by the core under the group's refresh lock.
+// type "SecretString" / "SecretBinary", the value, the version id in data_type, and in
+// source_result the secret's name then its stages, one per line (secret_metadata). Secrets that
+// fail alone come back as invalid_parameters, so the core fails only them. Thread-safe; called by
+// the core under the group's refresh lock.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ssm_cache/client.hpp"
@@ -28,6 +31,30 @@ class SharedTierSlot;  // cache/shared_tier_slot.hpp
 inline constexpr std::string_view kSecretStringType = "SecretString";
 inline constexpr std::string_view kSecretBinaryType = "SecretBinary";
 inline constexpr std::size_t kMaxSecretsPerBatch = 20;  // BatchGetSecretValue's limit
+
+/// A secret record's source_result: the secret's name (as Secrets Manager answered it; the
+/// entry's name is the cache key, not the name) on the first line, then its stages, one per
+/// line. Names and stages hold no newline (Secrets Manager's character rules).
+inline std::string secret_metadata(const std::string& name,
+                                   const std::vector<std::string>& stages) {
+  std::string out = name;
+  for (const auto& stage : stages) out.append(1, '\n').append(stage);
+  return out;
+}
+
+/// The name and the stages of a secret_metadata() text.
+inline std::pair<std::string, std::vector<std::string>> parse_secret_metadata(
+    std::string_view text) {
+  std::pair<std::string, std::vector<std::string>> out;
+  auto nl = text.find('\n');
+  out.first = std::string(text.substr(0, nl));
+  while (nl != std::string_view::npos) {
+    text.remove_prefix(nl + 1);
+    nl = text.find('\n');
+    out.second.emplace_back(text.substr(0, nl));
+  }
+  return out;
+}
 
 /// The secret a key designates.
 struct SecretTarget {

@@ -89,11 +89,8 @@ PutSecretResult put_secret_value(std::string_view secret_id, std::string_view va
   PutSecretResult result = target->put_secret_value(id, std::string(value));
   bool current = false;
   ParameterRecord written;
-  for (const auto& stage : result.version_stages) {
-    current = current || stage == "AWSCURRENT";
-    if (!written.source_result.empty()) written.source_result += '\n';
-    written.source_result += stage;
-  }
+  for (const auto& stage : result.version_stages) current = current || stage == "AWSCURRENT";
+  written.source_result = detail::secret_metadata(result.name, result.version_stages);
   if (!current) return result;  // staged elsewhere: no AWSCURRENT handle changes
   written.type = detail::kSecretStringType;
   written.value = std::string(value);

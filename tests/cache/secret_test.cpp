@@ -47,6 +47,39 @@ TEST_F(SecretTest, StagesAfterRotation) {
   EXPECT_THROW(Secret("", sopts()), InvalidNameError);
 }
 
+// record(): the whole GetSecretValue answer of the cached version, for callers that answer
+// in that shape (the sidecar); read through the id's ARN too, and after version-aware refreshes.
+TEST_F(SecretTest, RecordIsTheWholeCachedVersion) {
+  const std::string v1 = fake->put_secret_string("db", "pw1");
+  fake->put_secret_binary("cert", std::string("\x00\x01", 2));
+  Secret by_arn(std::string(FakeSecretsClient::kArnPrefix) + "db", sopts(10s));
+  Secret previous("db", {.version_stage = "AWSPREVIOUS", .client = fake, .clock = clock});
+  const SecretValue r = by_arn.record();
+  EXPECT_EQ(r.name, "db");  // Secrets Manager's name, not the id or the cache key
+  EXPECT_EQ(r.arn, std::string(FakeSecretsClient::kArnPrefix) + "db");
+  EXPECT_EQ(r.version_id, v1);
+  EXPECT_EQ(r.secret_string, "pw1");
+  EXPECT_FALSE(r.secret_binary.has_value());
+  EXPECT_EQ(r.version_stages, std::vector<std::string>{"AWSCURRENT"});
+  const SecretValue b = Secret("cert", sopts()).record();
+  EXPECT_EQ(b.name, "cert");
+  EXPECT_EQ(b.secret_binary, std::string("\x00\x01", 2));
+  EXPECT_FALSE(b.secret_string.has_value());
+  const std::string v2 = fake->put_secret_string("db", "pw2");
+  const SecretValue p = previous.record();
+  EXPECT_EQ(p.name, "db");
+  EXPECT_EQ(p.version_id, v1);
+  EXPECT_EQ(p.version_stages, std::vector<std::string>{"AWSPREVIOUS"});
+  clock->advance(11s);
+  EXPECT_EQ(by_arn.record().version_id, v2);
+  EXPECT_EQ(by_arn.record().name, "db");
+  const std::size_t before = gets();
+  clock->advance(11s);  // nothing moved: DescribeSecret only, the record stays whole
+  EXPECT_EQ(by_arn.record().name, "db");
+  EXPECT_EQ(by_arn.record().secret_string, "pw2");
+  EXPECT_EQ(gets(), before);
+}
+
 TEST_F(SecretTest, BinarySecrets) {
   const std::string bytes("\x00\x01\xff\n", 4);
   fake->put_secret_binary("cert", bytes);

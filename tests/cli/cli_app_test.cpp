@@ -294,6 +294,23 @@ TEST_F(CliTest, Secret) {
   EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
 }
 
+// `secret` reads through the library's Secret (issue 12, item 7): version id and stage are
+// passed on, a missing stage is AWS's ResourceNotFoundException.
+TEST_F(CliTest, SecretVersionIdAndStage) {
+  auto r = run({"secret", "prod/db-password", "-o", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string vid = nlohmann::json::parse(r.out)["VersionId"];
+  r = run({"secret", "prod/db-password", "--version-id", vid});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "pa'ss\n");
+  r = run({"secret", "prod/db-password", "--version-stage", "AWSCURRENT"});
+  EXPECT_EQ(r.out, "pa'ss\n");
+  r = run({"secret", "prod/db-password", "--version-stage", "AWSPREVIOUS"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("ResourceNotFoundException"), std::string::npos) << r.err;
+  EXPECT_EQ(fake->calls("GetSecretValue"), 4);
+}
+
 TEST_F(CliTest, ExecSetsEnvironmentAndReturnsCommandStatus) {
   auto r = run({"exec", "--path", "/app/prod", "--no-recursive", "--name", "/app/list", "--", "env",
                 "-i", "X=1"});

@@ -182,5 +182,48 @@ TEST(SidecarEventServerConcurrency, LoopsAndWorkersServeEveryRequest) {
   EXPECT_LT(fake->calls("GetParameter"), ok.load());
 }
 
+// Secrets read through library Secret handles (sidecar_secrets.hpp) from many threads, with
+// fewer handles than secrets (LRU eviction), expiries, forced refreshes and rotations at once.
+TEST(SidecarSecretsConcurrency, HandlesUnderEvictionRefreshAndRotation) {
+  auto fake = std::make_shared<testing::FakeAwsClient>();
+  for (int k = 0; k < 6; ++k)
+    fake->put_secret("s" + std::to_string(k), "value " + std::to_string(k));
+  SidecarConfig c;
+  c.token = "tok";
+  c.cache_size = 3;
+  c.secrets_ttl = 5ms;
+  SidecarService service(c, fake, fake, nullptr);
+  std::atomic<int> bad{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; !stop.load(); ++i) {
+        const std::string id = "s" + std::to_string((t + i) % 6);
+        QueryParams q{{"secretId", id}};
+        if (i % 7 == 0) q.emplace_back("refreshNow", "true");
+        auto r = service.handle("GET", "/secretsmanager/get", q, {"tok"});
+        const auto j = nlohmann::json::parse(r.body);
+        if (r.status != 200 || j["Name"] != id ||
+            j["SecretString"].get<std::string>().rfind("value", 0) != 0) {
+          ++bad;
+        }
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; !stop.load(); ++i) {
+      fake->put_secret("s" + std::to_string(i % 6), "value rotated " + std::to_string(i));
+      std::this_thread::sleep_for(2ms);
+    }
+  });
+  std::this_thread::sleep_for(300ms);
+  stop = true;
+  for (auto& th : threads) th.join();
+  service.cache().wait_idle();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_GT(fake->calls("DescribeSecret"), 0);
+}
+
 }  // namespace
 }  // namespace ssm_cache::cli

@@ -11,6 +11,8 @@
 
 #include "cli/local_fixture.hpp"
 #include "sidecar/sidecar_fixture.hpp"
+#include "ssm_cache/aws.hpp"
+#include "ssm_cache/credentials.hpp"
 
 namespace ssm_cache::testing {
 namespace {
@@ -96,6 +98,42 @@ TEST_F(SidecarIntegration, TtlExpiry) {
   std::this_thread::sleep_for(400ms);
   EXPECT_EQ(s.parameter_value("/app/prod/port"), "5432");
   EXPECT_EQ(local.calls(kGetParameter), 2);
+}
+
+// Issue 12, item 7: /secretsmanager/get reads through the library's Secret cache. After the
+// TTL a refresh asks DescribeSecret and fetches no value while the stage did not move; after a
+// rotation (PutSecretValue) the new value is fetched, and AWSPREVIOUS / a version id are keys
+// of their own.
+TEST_F(SidecarIntegration, SecretRefreshIsVersionAwareAndStagesWork) {
+  Sidecar s(local, {"--secrets-ttl", "300ms", "--no-stale-while-refresh"});
+  auto value = [&](const std::string& query) {
+    auto r = s.get("/secretsmanager/get?secretId=prod/db-password" + query);
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    return r ? json::parse(r->body) : json();
+  };
+  const json first = value("");
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(value("")["SecretString"], "pa'ss");
+  EXPECT_EQ(local.calls("secretsmanager.GetSecretValue"), 1);
+  std::this_thread::sleep_for(400ms);
+  EXPECT_EQ(value(""), first);
+  EXPECT_EQ(local.calls("secretsmanager.DescribeSecret"), 1);
+  EXPECT_EQ(local.calls("secretsmanager.GetSecretValue"), 1) << "the stage did not move";
+
+  AwsClientOptions o;
+  o.region = "us-east-1";
+  o.secrets_manager_endpoint_url = local.url();
+  o.credentials = make_static_credentials_provider({{"test", "test", "", std::nullopt, "test"}});
+  make_aws_client(o)->put_secret_value("prod/db-password", "rotated");
+  const json now = value("&refreshNow=true");
+  EXPECT_EQ(now["SecretString"], "rotated");
+  EXPECT_EQ(local.calls("secretsmanager.GetSecretValue"), 2);
+  const json previous = value("&versionStage=AWSPREVIOUS");
+  EXPECT_EQ(previous["SecretString"], "pa'ss");
+  EXPECT_EQ(previous["VersionId"], first["VersionId"]);
+  EXPECT_EQ(previous["Name"], "prod/db-password");
+  const json pinned = value("&versionId=" + first["VersionId"].get<std::string>());
+  EXPECT_EQ(pinned["SecretString"], "pa'ss");
+  EXPECT_EQ(local.calls("secretsmanager.GetSecretValue"), 4);
 }
 
 TEST_F(SidecarIntegration, TtlZeroMeansNoCaching) {

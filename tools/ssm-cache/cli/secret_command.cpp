@@ -2,6 +2,8 @@
 #include <ostream>
 
 #include "commands.hpp"
+#include "ssm_cache/errors.hpp"
+#include "ssm_cache/secrets.hpp"
 
 namespace ssm_cache::cli {
 
@@ -15,8 +17,20 @@ SecretCommand::SecretCommand(CLI::App& app)
 
 int SecretCommand::run(CommandContext& c) const {
   c.doing = "secret " + id;
-  auto client = c.factory(c.aws);
-  auto value = client->get_secret_value(id, version_id, version_stage);
+  // Read through the library's Secret, as `serve` does: one implementation of stages,
+  // version ids and binary secrets, over the program's client (with the shared tier when
+  // SSM_CACHE_SHARED_CACHE_URL is set).
+  const Secret secret(
+      id, {.version_stage = version_stage, .version_id = version_id, .client = c.factory(c.aws)});
+  SecretValue value;
+  try {
+    value = secret.record();
+  } catch (const InvalidParameterError&) {
+    // The library's word for a missing secret or version; the command line speaks AWS's.
+    throw AwsError("GetSecretValue " + id + ": ResourceNotFoundException",
+                   "ResourceNotFoundException", "Secrets Manager can't find the specified secret.",
+                   400, "");
+  }
   c.out << format_secret(value, c.format);
   return kExitOk;
 }

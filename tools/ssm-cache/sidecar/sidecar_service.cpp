@@ -76,6 +76,15 @@ SidecarService::SidecarService(SidecarConfig config, std::shared_ptr<AwsClient> 
       log_(logger ? std::move(logger) : std::make_shared<Logger>(LogLevel::kNone)),
       scrub_(scrubbed_values(config_)),
       limiter_(config_.max_connections),
+      secret_handles_(
+          secrets_,
+          [this](const char* action, const std::string& what, const std::function<void()>& call) {
+            return upstream(action, what, [&] {
+              call();
+              return std::string{};
+            });
+          },
+          config_.cache_size),
       cache_(cache_options(config_)) {}
 
 void SidecarService::begin_shutdown() {
@@ -217,10 +226,11 @@ Outcome SidecarService::fetch_parameter(const SidecarRequest& req) {
   });
 }
 
+// Through a library Secret handle (sidecar_secrets.hpp): SidecarCache decides when, the
+// library how (stages, version-aware refresh). No handle is kept when caching is off.
 Outcome SidecarService::fetch_secret(const SidecarRequest& req) {
-  return upstream("GetSecretValue", req.name, [&] {
-    return get_secret_value_body(secrets_->get_secret_value(req.name, req.version, req.label));
-  });
+  const bool caching = config_.cache_size > 0 && ttl_for(Endpoint::kSecret).count() > 0;
+  return secret_handles_.fetch(req, caching);
 }
 
 SidecarCache::Fetch SidecarService::fetch_for(const SidecarRequest& req) {

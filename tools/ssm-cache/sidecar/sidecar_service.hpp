@@ -1,5 +1,6 @@
 // sidecar_service.hpp — what `ssm-cache serve` answers, independent of the HTTP server: route,
-// method and token checks, query validation, the cache, upstream calls through AwsClient
+// method and token checks, query validation, the cache, upstream calls through AwsClient (secrets
+// through the library's Secret cache, sidecar_secrets.hpp)
 // (bounded by max_connections), error mapping to the upstream status and AWS code, metrics,
 // prefetch. Thread-safe; a cached answer costs a token compare, a hash lookup and a body copy.
 #pragma once
@@ -18,6 +19,7 @@
 #include "sidecar_config.hpp"
 #include "sidecar_metrics.hpp"
 #include "sidecar_request.hpp"
+#include "sidecar_secrets.hpp"
 #include "ssm_cache/aws.hpp"
 
 namespace ssm_cache::cli {
@@ -111,6 +113,7 @@ class SidecarService {
   std::vector<std::string> scrub_;  // credentials removed from upstream error text
   SidecarMetrics metrics_;
   UpstreamLimiter limiter_;
+  SidecarSecrets secret_handles_;  // /secretsmanager/get reads through the library's Secret
   SidecarCache cache_;  // last: its background refreshes use the members above
 };
 
