@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "cache/secret_source.hpp"
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/aws.hpp"
-#include "ssm_cache/detail/thread_annotations.hpp"
 #include "ssm_cache/group.hpp"
 #include "ssm_cache/parameter.hpp"
 #include "ssm_cache/secrets.hpp"

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "ssm_cache/detail/thread_annotations.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::aws {
 

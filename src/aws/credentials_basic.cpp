@@ -2,10 +2,10 @@
 // Thread-safe. The cache costs one mutex lock per call; a refresh runs once for all threads.
 #include <condition_variable>
 #include <exception>
-#include <mutex>
 
 #include "aws/credentials_util.hpp"
 #include "aws/sigv4.hpp"
+#include "common/thread_annotations.hpp"
 #include "common/time.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
@@ -103,7 +103,7 @@ class CachedProvider final : public CredentialsProvider {
   }
 
   Credentials get_credentials() override {
-    std::unique_lock lock(mutex_);
+    detail::UniqueLock lock(mutex_);
     while (true) {
       const auto now = config_.clock();
       if (fresh_enough(now)) return *current_;
@@ -112,7 +112,8 @@ class CachedProvider final : public CredentialsProvider {
       // expire, in which case wait for the refresh like everybody else.
       if (current_ && !in_mandatory_window(now)) return *current_;
       const auto generation = generation_;
-      refresh_done_.wait(lock, [&] { return generation_ != generation; });
+      lock.wait(refresh_done_,
+                [&]() SSM_CACHE_REQUIRES(mutex_) { return generation_ != generation; });
       if (valid(config_.clock())) return *current_;
       if (last_error_) std::rethrow_exception(last_error_);
     }
@@ -152,14 +153,15 @@ class CachedProvider final : public CredentialsProvider {
   }
 
  private:
-  bool valid(std::chrono::system_clock::time_point now) const {
+  bool valid(std::chrono::system_clock::time_point now) const SSM_CACHE_REQUIRES(mutex_) {
     return current_ && (!current_->expiration || now < *current_->expiration);
   }
-  bool in_mandatory_window(std::chrono::system_clock::time_point now) const {
+  bool in_mandatory_window(std::chrono::system_clock::time_point now) const
+      SSM_CACHE_REQUIRES(mutex_) {
     return current_ && current_->expiration &&
            *current_->expiration - now <= config_.mandatory_refresh_before_expiry;
   }
-  bool fresh_enough(std::chrono::system_clock::time_point now) const {
+  bool fresh_enough(std::chrono::system_clock::time_point now) const SSM_CACHE_REQUIRES(mutex_) {
     if (!current_) return false;
     if (!current_->expiration) return true;  // long-term keys never need a refresh
     if (*current_->expiration - now > config_.refresh_before_expiry) return true;
@@ -169,13 +171,13 @@ class CachedProvider final : public CredentialsProvider {
   }
 
   CachedCredentialsConfig config_;
-  std::mutex mutex_;
+  detail::Mutex mutex_;
   std::condition_variable refresh_done_;
-  std::optional<Credentials> current_;
-  bool refreshing_ = false;
-  std::uint64_t generation_ = 0;
-  std::exception_ptr last_error_;
-  std::chrono::system_clock::time_point next_attempt_{};
+  std::optional<Credentials> current_ SSM_CACHE_GUARDED_BY(mutex_);
+  bool refreshing_ SSM_CACHE_GUARDED_BY(mutex_) = false;
+  std::uint64_t generation_ SSM_CACHE_GUARDED_BY(mutex_) = 0;
+  std::exception_ptr last_error_ SSM_CACHE_GUARDED_BY(mutex_);
+  std::chrono::system_clock::time_point next_attempt_ SSM_CACHE_GUARDED_BY(mutex_){};
 };
 
 }  // namespace

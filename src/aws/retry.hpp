@@ -9,11 +9,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
@@ -53,8 +53,8 @@ class RetryTokenBucket {
 
  private:
   const int capacity_;
-  mutable std::mutex mutex_;
-  int tokens_;
+  mutable detail::Mutex mutex_;
+  int tokens_ SSM_CACHE_GUARDED_BY(mutex_);
 };
 
 /// True for failures the standard mode retries: throttling, 5xx, InternalServerError,

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "ssm_cache/detail/thread_annotations.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::detail {
 

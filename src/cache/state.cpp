@@ -166,9 +166,9 @@ GroupState::~GroupState() {
 namespace {
 
 struct GroupRegistry {
-  std::mutex mutex;
-  std::vector<std::weak_ptr<GroupState>> groups;
-  std::size_t prune_at = 64;
+  Mutex mutex;
+  std::vector<std::weak_ptr<GroupState>> groups SSM_CACHE_GUARDED_BY(mutex);
+  std::size_t prune_at SSM_CACHE_GUARDED_BY(mutex) = 64;
 };
 
 GroupRegistry& registry() {
@@ -222,7 +222,7 @@ CacheStats GroupState::entry_stats(const Entry& e) const {
 CacheStats GroupState::group_stats() const {
   CacheStats out;
   {
-    std::lock_guard lock(members_mutex);
+    MutexLock lock(members_mutex);
     for (const Entry* e : order) {
       const CacheStats one = entry_stats(*e);
       out.hits += one.hits;
@@ -240,7 +240,7 @@ CacheStats GroupState::group_stats() const {
 
 void GroupState::record_event(ListenerEvent event) {
   if (!settings.listener) return;
-  std::lock_guard lock(error_mutex);
+  MutexLock lock(error_mutex);
   events.push_back(std::move(event));
 }
 
@@ -248,7 +248,7 @@ void GroupState::deliver_events() noexcept {
   if (!settings.listener) return;
   std::vector<ListenerEvent> ready;
   {
-    std::lock_guard lock(error_mutex);
+    MutexLock lock(error_mutex);
     ready.swap(events);
   }
   CacheListener& listener = *settings.listener;
@@ -274,7 +274,7 @@ void GroupState::deliver_events() noexcept {
 std::shared_ptr<GroupState> make_group(Settings settings) {
   auto group = std::make_shared<GroupState>(std::move(settings));
   GroupRegistry& r = registry();
-  std::lock_guard lock(r.mutex);
+  MutexLock lock(r.mutex);
   if (r.groups.size() >= r.prune_at) {
     std::erase_if(r.groups, [](const auto& g) { return g.expired(); });
     r.prune_at = std::max<std::size_t>(64, 2 * r.groups.size());
@@ -285,7 +285,7 @@ std::shared_ptr<GroupState> make_group(Settings settings) {
 
 std::vector<std::shared_ptr<GroupState>> live_groups() {
   GroupRegistry& r = registry();
-  std::lock_guard lock(r.mutex);
+  MutexLock lock(r.mutex);
   std::vector<std::shared_ptr<GroupState>> out;
   for (const auto& weak : r.groups) {
     if (auto g = weak.lock()) out.push_back(std::move(g));
@@ -294,9 +294,9 @@ std::vector<std::shared_ptr<GroupState>> live_groups() {
 }
 
 void GroupState::clear() {
-  std::lock_guard lock(refresh_mutex);
+  MutexLock lock(refresh_mutex);
   {
-    std::lock_guard members_lock(members_mutex);
+    MutexLock members_lock(members_mutex);
     for (Entry* e : order) {
       e->consecutive_errors = 0;
       e->retry_after.store(kNone, std::memory_order_release);
@@ -316,7 +316,7 @@ std::shared_ptr<Entry> make_handle(const std::shared_ptr<GroupState>& group, Ent
 }
 
 Entry& GroupState::entry(ParsedName parsed, bool explicit_member) {
-  std::lock_guard lock(members_mutex);
+  MutexLock lock(members_mutex);
   auto it = entries.find(parsed.full_name);
   if (it == entries.end()) {
     std::string key = parsed.full_name;
@@ -333,7 +333,7 @@ Entry& GroupState::entry(ParsedName parsed, bool explicit_member) {
 }
 
 std::size_t GroupState::size() const {
-  std::lock_guard lock(members_mutex);
+  MutexLock lock(members_mutex);
   return static_cast<std::size_t>(std::count_if(order.begin(), order.end(), [](const Entry* e) {
     return e->active.load(std::memory_order_relaxed);
   }));
@@ -364,7 +364,7 @@ void GroupState::note_failure(std::int64_t now, std::exception_ptr error, bool t
   failures.fetch_add(1, std::memory_order_relaxed);
   ++consecutive_failures;
   {
-    std::lock_guard lock(error_mutex);
+    MutexLock lock(error_mutex);
     round_error = std::move(error);
     round_error_transient = transient;
   }
@@ -440,7 +440,7 @@ void GroupState::mark_missing(Entry& e, std::int64_t now) {
   const std::int64_t wait = settings.negative_cache_ttl_ns > 0 ? settings.negative_cache_ttl_ns
                                                                : backoff_ns(e.consecutive_errors);
   {
-    std::lock_guard lock(error_mutex);
+    MutexLock lock(error_mutex);
     e.error = std::make_exception_ptr(
         InvalidParameterError("parameter not found: '" + e.full_name + "'", {e.full_name}));
   }
@@ -502,7 +502,7 @@ std::vector<std::string> GroupState::refresh_all() {
   const auto client = resolve_client();
   std::vector<Entry*> wanted;
   {
-    std::lock_guard lock(members_mutex);
+    MutexLock lock(members_mutex);
     for (Entry* e : order) {
       if (e->explicit_member) wanted.push_back(e);
     }
@@ -534,7 +534,7 @@ void GroupState::fetch_missing() {
   const std::int64_t now = now_ns(clock);
   std::vector<Entry*> wanted;
   {
-    std::lock_guard lock(members_mutex);
+    MutexLock lock(members_mutex);
     for (Entry* e : order) {
       if (e->explicit_member && e->current.load(std::memory_order_relaxed) == nullptr &&
           e->retry_after.load(std::memory_order_relaxed) <= now) {
@@ -560,7 +560,7 @@ const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
   if (s == nullptr && e.retry_after.load(std::memory_order_acquire) > now) {
     std::exception_ptr remembered;
     {
-      std::lock_guard lock(error_mutex);
+      MutexLock lock(error_mutex);
       remembered = e.error;
     }
     if (remembered) std::rethrow_exception(remembered);
@@ -571,7 +571,7 @@ const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
     std::exception_ptr remembered;
     bool transient = false;
     {
-      std::lock_guard lock(error_mutex);
+      MutexLock lock(error_mutex);
       remembered = round_error;
       transient = round_error_transient;
     }
@@ -621,7 +621,7 @@ void GroupState::prepare_read(Entry& e) {
   if (cached_or_remembered(e, now) != nullptr) return;
   DeliverOnExit deliver{*this};
   const Snapshot* s = e.current.load(std::memory_order_acquire);
-  std::unique_lock lock(refresh_mutex, std::defer_lock);
+  UniqueLock lock(refresh_mutex, std::defer_lock);
   if (s != nullptr && settings.serve_stale_while_refreshing && stale_allowed(now)) {
     if (!lock.try_lock()) return;  // another thread is refreshing: serve the old value
   } else {
@@ -654,7 +654,7 @@ void GroupState::prepare_read(Entry& e) {
 
 void GroupState::refresh() {
   DeliverOnExit deliver{*this};
-  std::lock_guard lock(refresh_mutex);
+  MutexLock lock(refresh_mutex);
   std::vector<std::string> missing;
   try {
     missing = refresh_all();
@@ -677,7 +677,7 @@ void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord>
     publish(e, std::move(rec));
     members.push_back(&e);
   }
-  std::lock_guard lock(members_mutex);
+  MutexLock lock(members_mutex);
   for (Entry* e : members) ++e->path_refs;
   for (Entry* e : spec.members) --e->path_refs;
   for (Entry* e : members) e->active.store(true, std::memory_order_release);
@@ -694,14 +694,14 @@ void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord>
 std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive,
                                            std::vector<Filter> filters) {
   DeliverOnExit deliver{*this};
-  std::lock_guard lock(refresh_mutex);
+  MutexLock lock(refresh_mutex);
   const auto client = resolve_client();
   count(aws_calls, &GlobalCounters::aws_calls);
   auto records =
       client->get_parameters_by_path(full_path, recursive, filters, settings.with_decryption);
   PathSpec* spec = nullptr;
   {
-    std::lock_guard members_lock(members_mutex);
+    MutexLock members_lock(members_mutex);
     auto it = std::find_if(paths.begin(), paths.end(), [&](const PathSpec& p) {
       return p.path == full_path && p.recursive == recursive && p.filters == filters;
     });

@@ -1,11 +1,11 @@
 // Writes with write-through (writes.hpp): the client writes, then cached entries of that name
 // publish the written value, so that their next read makes no call.
 #include <chrono>
-#include <mutex>
 
 #include "cache/secret_source.hpp"
 #include "cache/state.hpp"
 #include "cache/validation.hpp"
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/writes.hpp"
 
@@ -15,10 +15,10 @@ namespace detail {
 
 void GroupState::write_through(const std::string& name, const ParameterRecord& written) {
   {
-    std::lock_guard refresh_lock(refresh_mutex);  // publish() runs under it, as in a round
+    MutexLock refresh_lock(refresh_mutex);  // publish() runs under it, as in a round
     std::vector<Entry*> targets;
     {
-      std::lock_guard lock(members_mutex);
+      MutexLock lock(members_mutex);
       for (Entry* e : order) {
         if (e->name != name || !e->selector.empty() || e->latest == nullptr) continue;
         if (written.version != 0 && e->latest->record.version >= written.version) continue;

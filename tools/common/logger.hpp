@@ -16,10 +16,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::tools {
 
@@ -80,8 +81,9 @@ class Logger {
   std::chrono::milliseconds repeat_interval_;
   std::function<Clock::time_point()> now_;
   std::string tag_;  // " [PROGRAM] " in text lines
-  std::mutex mu_;
-  std::unordered_map<std::string, Repeats> repeats_;  // by key; bounded by kMaxKeys
+  detail::Mutex mu_;  // also serializes the writes to out_
+  // by key; bounded by kMaxKeys
+  std::unordered_map<std::string, Repeats> repeats_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 }  // namespace ssm_cache::tools

@@ -10,10 +10,10 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 
+#include "common/thread_annotations.hpp"
 #include "event_front.hpp"
 #include "local_server.hpp"
 #include "persistence.hpp"
@@ -46,13 +46,13 @@ class LineLog {
  public:
   explicit LineLog(std::ostream& out) : out_(out) {}
   void operator()(const std::string& line) {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     out_ << line << '\n' << std::flush;
   }
 
  private:
-  std::mutex mu_;
-  std::ostream& out_;
+  detail::Mutex mu_;
+  std::ostream& out_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 std::string describe(const HttpRequest& request, const HttpResponse& response,

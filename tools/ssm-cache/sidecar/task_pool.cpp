@@ -5,7 +5,7 @@ namespace ssm_cache::cli {
 
 bool TaskPool::submit(std::function<void()> task) {
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     if (stopping_) return false;
     queue_.push_back(std::move(task));
     if (threads_.size() < max_threads_ && queue_.size() + running_ > threads_.size()) {
@@ -17,9 +17,9 @@ bool TaskPool::submit(std::function<void()> task) {
 }
 
 void TaskPool::work() {
-  std::unique_lock lock(mu_);
+  detail::UniqueLock lock(mu_);
   for (;;) {
-    queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    lock.wait(queue_cv_, [&]() SSM_CACHE_REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping and drained
     auto task = std::move(queue_.front());
     queue_.pop_front();
@@ -33,19 +33,20 @@ void TaskPool::work() {
 }
 
 void TaskPool::wait_idle() {
-  std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
+  detail::UniqueLock lock(mu_);
+  lock.wait(idle_cv_, [&]() SSM_CACHE_REQUIRES(mu_) { return queue_.empty() && running_ == 0; });
 }
 
 bool TaskPool::wait_idle_for(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return idle_cv_.wait_for(lock, timeout, [&] { return queue_.empty() && running_ == 0; });
+  detail::UniqueLock lock(mu_);
+  return lock.wait_for(idle_cv_, timeout,
+                       [&]() SSM_CACHE_REQUIRES(mu_) { return queue_.empty() && running_ == 0; });
 }
 
 void TaskPool::stop() {
   std::vector<std::thread> threads;
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     stopping_ = true;
     threads.swap(threads_);
   }

@@ -12,9 +12,10 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::cli {
 
@@ -38,13 +39,13 @@ class TaskPool {
   void work();
 
   const std::size_t max_threads_;
-  std::mutex mu_;
+  detail::Mutex mu_;
   std::condition_variable queue_cv_;
   std::condition_variable idle_cv_;
-  std::deque<std::function<void()>> queue_;
-  std::size_t running_ = 0;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  std::deque<std::function<void()>> queue_ SSM_CACHE_GUARDED_BY(mu_);
+  std::size_t running_ SSM_CACHE_GUARDED_BY(mu_) = 0;
+  bool stopping_ SSM_CACHE_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 }  // namespace ssm_cache::cli
