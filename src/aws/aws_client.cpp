@@ -40,7 +40,7 @@ class LazyCredentials final : public CredentialsProvider {
 
 }  // namespace
 
-std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options) {
+std::shared_ptr<AwsClient> make_aws_client(const AwsClientOptions& options) {
   const common::Environment env = common::process_environment();
   const aws::ResolvedConfig cfg = aws::resolve_config(options, env);
 

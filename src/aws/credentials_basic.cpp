@@ -30,7 +30,7 @@ class StaticProvider final : public CredentialsProvider {
 
 class EnvironmentProvider final : public CredentialsProvider {
  public:
-  explicit EnvironmentProvider(EnvironmentCredentialsConfig config)
+  explicit EnvironmentProvider(const EnvironmentCredentialsConfig& config)
       : env_(common::or_process(config.environment)) {}
 
   Credentials get_credentials() override {

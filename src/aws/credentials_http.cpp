@@ -158,7 +158,7 @@ class ContainerProvider final : public CredentialsProvider {
     }
     request.connect_timeout = config_.connect_timeout;
     request.timeout = config_.timeout;
-    request.max_response_bytes = 64 * 1024;
+    request.max_response_bytes = std::size_t{64} * 1024;
 
     http::Response response;
     try {
@@ -359,7 +359,7 @@ class ImdsProvider final : public CredentialsProvider {
     request.url = s.endpoint + request.url;
     request.connect_timeout = s.connect_timeout;
     request.timeout = s.timeout;
-    request.max_response_bytes = 64 * 1024;
+    request.max_response_bytes = std::size_t{64} * 1024;
     try {
       return send_with_attempts(transport_, request, s.attempts);
     } catch (const TransportError& e) {

@@ -258,7 +258,7 @@ class ProfileProvider final : public CredentialsProvider {
     const std::string name = "credential_process '" + argv[0] + "' of " + where;
     aws::ProcessResult result;
     try {
-      result = aws::run_process(argv, config_.process_timeout, 64 * 1024);
+      result = aws::run_process(argv, config_.process_timeout, std::size_t{64} * 1024);
     } catch (const std::system_error& e) {
       throw CredentialsError(name + " could not be started: " + e.code().message());
     }
