@@ -127,7 +127,7 @@ class SSM_CACHE_EXPORT TransportError : public Error {
 /// An error answered by AWS (or by a server speaking its protocol).
 class SSM_CACHE_EXPORT AwsError : public Error {
  public:
-  AwsError(std::string what, std::string code, std::string aws_message, int http_status,
+  AwsError(const std::string& what, std::string code, std::string aws_message, int http_status,
            std::string request_id);
   /// The AWS error code, e.g. "ThrottlingException", "ParameterNotFound".
   [[nodiscard]] const std::string& code() const noexcept { return code_; }

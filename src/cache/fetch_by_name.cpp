@@ -41,7 +41,7 @@ struct ChunkOutcome {
   std::exception_ptr error;
 };
 
-NameError name_error(const std::string& name, std::exception_ptr error) {
+NameError name_error(const std::string& name, const std::exception_ptr& error) {
   NameError out{name, "Error", {}, false, error};
   try {
     std::rethrow_exception(error);

@@ -157,6 +157,7 @@ bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t, const
 void SecretSource::fetch_batch(SecretsClient& client, const std::vector<std::string>& keys,
                                GetParametersResult& out) const {
   std::vector<std::string> ids;
+  ids.reserve(keys.size());
   for (const auto& key : keys) ids.push_back(target(key).id);
   BatchSecretsResult result = client.batch_get_secret_value(ids);
   std::set<std::string> found;
