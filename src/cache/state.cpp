@@ -480,6 +480,7 @@ GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
   return out;
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): the records are moved out of it
 std::vector<std::string> GroupState::commit_names(Fetched fetched, std::int64_t now) {
   for (auto& [e, rec] : fetched.found) publish(*e, std::move(rec));
   std::vector<std::string> missing;

@@ -55,7 +55,7 @@ bool same_client(const std::shared_ptr<Client>& cached, const std::shared_ptr<Cl
 
 PutParameterResult put_parameter(std::string_view name, std::string_view value,
                                  const PutParameterOptions& options,
-                                 std::shared_ptr<ParameterClient> client) {
+                                 const std::shared_ptr<ParameterClient>& client) {
   const detail::ParsedName parsed = detail::parse_name(name);
   if (!parsed.selector.empty()) {
     throw InvalidNameError("PutParameter: " + detail::quote_input(name) +
@@ -82,7 +82,7 @@ PutParameterResult put_parameter(std::string_view name, std::string_view value,
 }
 
 PutSecretResult put_secret_value(std::string_view secret_id, std::string_view value,
-                                 std::shared_ptr<SecretsClient> client) {
+                                 const std::shared_ptr<SecretsClient>& client) {
   if (secret_id.empty()) throw InvalidNameError("PutSecretValue: the secret id may not be empty");
   const auto target = client ? client : detail::default_secrets_client();
   const std::string id(secret_id);

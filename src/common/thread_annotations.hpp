@@ -75,7 +75,7 @@ class SSM_CACHE_SCOPED_CAPABILITY UniqueLock {
   explicit UniqueLock(Mutex& mutex) SSM_CACHE_ACQUIRE(mutex) : lock_(mutex.mutex_) {}
   UniqueLock(Mutex& mutex, std::defer_lock_t defer) SSM_CACHE_EXCLUDES(mutex)
       : lock_(mutex.mutex_, defer) {}
-  ~UniqueLock() SSM_CACHE_RELEASE() {}
+  ~UniqueLock() SSM_CACHE_RELEASE() = default;
   UniqueLock(const UniqueLock&) = delete;
   UniqueLock& operator=(const UniqueLock&) = delete;
 
@@ -126,7 +126,7 @@ class SSM_CACHE_SCOPED_CAPABILITY ExclusiveLock {
  public:
   ExclusiveLock(SharedMutex& mutex, std::defer_lock_t defer) SSM_CACHE_EXCLUDES(mutex)
       : lock_(mutex, defer) {}
-  ~ExclusiveLock() SSM_CACHE_RELEASE() {}
+  ~ExclusiveLock() SSM_CACHE_RELEASE() = default;
   ExclusiveLock(const ExclusiveLock&) = delete;
   ExclusiveLock& operator=(const ExclusiveLock&) = delete;
 

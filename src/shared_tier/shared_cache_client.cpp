@@ -304,7 +304,9 @@ std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<AwsC
                                                             SharedCacheOptions options) {
   if (!inner) throw ConfigurationError("shared cache: no client to wrap");
   auto tier = make_tier(options);
-  return std::make_shared<SharedCacheClientImpl>(inner, inner, std::move(tier));
+  std::shared_ptr<ParameterClient> parameters = inner;
+  return std::make_shared<SharedCacheClientImpl>(std::move(parameters), std::move(inner),
+                                                 std::move(tier));
 }
 
 std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<ParameterClient> inner,
@@ -339,7 +341,7 @@ SharedCacheOptions shared_cache_options_from_environment() {
     }
     return v;
   };
-  o.ttl = std::chrono::seconds(number("SSM_CACHE_SHARED_CACHE_TTL", 86400 * 7, 300));
+  o.ttl = std::chrono::seconds(number("SSM_CACHE_SHARED_CACHE_TTL", 86400L * 7, 300));
   o.operation_timeout =
       milliseconds(number("SSM_CACHE_SHARED_CACHE_TIMEOUT_MS", 60000, o.operation_timeout.count()));
   o.connect_timeout = milliseconds(

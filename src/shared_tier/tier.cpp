@@ -89,7 +89,7 @@ void Tier::count(std::atomic<std::uint64_t> Counters::*field, std::uint64_t n) {
   (global().tier.*field).fetch_add(n, std::memory_order_relaxed);
 }
 
-void Tier::log_once(std::atomic<bool>& flag, std::string_view message) {
+void Tier::log_once(std::atomic<bool>& flag, std::string_view message) const {
   if (flag.exchange(true)) return;
   if (options_.log) {
     options_.log(message);

@@ -66,7 +66,7 @@ class Tier {
  private:
   using Counters = TierCounters;
   void count(std::atomic<std::uint64_t> Counters::*field, std::uint64_t n = 1);
-  void log_once(std::atomic<bool>& flag, std::string_view message);
+  void log_once(std::atomic<bool>& flag, std::string_view message) const;
   std::string redis_key(const Item& item) const;
   std::string lease_key(const Item& item) const;
   /// Opens a stored entry: its payload and its age, or nullopt (counted as a seal failure).
