@@ -35,7 +35,9 @@ if [ ! -f "$build/compile_commands.json" ]; then
   cmake --preset clang >/dev/null
 fi
 if [ ${#files[@]} -eq 0 ]; then
-  mapfile -t files < <(git ls-files 'src/*.cpp' 'tools/*.cpp')
+  # Only what the build compiles (not, e.g., the Lambda example that needs the AWS runtime).
+  mapfile -t files < <(git ls-files 'src/*.cpp' 'tools/*.cpp' |
+    while read -r f; do grep -qF "\"$PWD/$f\"" "$build/compile_commands.json" && echo "$f"; done)
 fi
 
 if [ "$check" -eq 0 ]; then
@@ -43,13 +45,14 @@ if [ "$check" -eq 0 ]; then
   for f in "${files[@]}"; do "$clang_tidy" -p "$build" --quiet -fix "$f" 2>/dev/null || true; done
 fi
 
-# Each file's findings, then every distinct one once (a header's shows in each file that
-# includes it).
-out="$(mktemp)"
-trap 'rm -f "$out"' EXIT
+# Each file's findings in a file of its own (parallel runs would interleave their lines), then
+# every distinct one once (a header's shows in each file that includes it).
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
 printf '%s\0' "${files[@]}" |
-  xargs -0 -r -n 1 -P "$jobs" "$clang_tidy" -p "$build" --quiet 2>/dev/null >"$out" || true
-findings="$(grep -E '^[^ ].*: (warning|error): ' "$out" | sort -u || true)"
+  xargs -0 -r -n 1 -P "$jobs" sh -c '"$0" -p "$1" --quiet "$3" >"$2/$(echo "$3" | tr / _).txt" 2>/dev/null' \
+    "$clang_tidy" "$build" "$out" || true
+findings="$(cat "$out"/*.txt | grep -E '^[^ ].*: (warning|error): ' | sort -u || true)"
 if [ -n "$findings" ]; then
   echo "$findings"
   echo "tidy: $(echo "$findings" | wc -l) findings in ${#files[@]} files ($clang_tidy -p $build FILE for the context)" >&2
