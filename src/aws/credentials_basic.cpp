@@ -191,8 +191,9 @@ std::shared_ptr<CredentialsProvider> make_static_credentials_provider(
   return std::make_shared<StaticProvider>(std::move(config.credentials));
 }
 
+// By value: the signature the API declares.
 std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
-    EnvironmentCredentialsConfig config) {
+    EnvironmentCredentialsConfig config) {  // NOLINT(performance-unnecessary-value-param)
   return std::make_shared<EnvironmentProvider>(std::move(config));
 }
 
