@@ -58,6 +58,6 @@ class SSM_CACHE_EXPORT AwsClient : public ParameterClient, public SecretsClient 
 
 /// Builds a client; options override the environment. Throws ConfigurationError (no region,
 /// bad endpoint URL) naming the setting and where it was read from.
-SSM_CACHE_EXPORT std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options = {});
+SSM_CACHE_EXPORT std::shared_ptr<AwsClient> make_aws_client(const AwsClientOptions& options = {});
 
 }  // namespace ssm_cache

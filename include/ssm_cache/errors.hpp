@@ -56,8 +56,8 @@ class SSM_CACHE_EXPORT InvalidNameError : public Error {
 class SSM_CACHE_EXPORT InvalidParameterError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::not_found; }
-  InvalidParameterError(std::string message, std::vector<std::string> names)
-      : Error(std::move(message)), names_(std::move(names)) {}
+  InvalidParameterError(const std::string& message, std::vector<std::string> names)
+      : Error(message), names_(std::move(names)) {}
   explicit InvalidParameterError(std::vector<std::string> names);
   /// Every missing name, with its selector when one was asked for ("db:3").
   [[nodiscard]] const std::vector<std::string>& names() const noexcept { return names_; }
@@ -99,8 +99,8 @@ class SSM_CACHE_EXPORT CredentialsError : public Error {
  public:
   [[nodiscard]] ErrorKind kind() const noexcept override { return ErrorKind::credentials; }
   using Error::Error;
-  CredentialsError(std::string message, bool transient)
-      : Error(std::move(message)), transient_(transient) {}
+  CredentialsError(const std::string& message, bool transient)
+      : Error(message), transient_(transient) {}
   [[nodiscard]] bool transient() const noexcept override { return transient_; }
 
  private:
@@ -111,8 +111,8 @@ class SSM_CACHE_EXPORT CredentialsError : public Error {
 /// TLS failure, truncated body. Transient unless it is a TLS verification failure.
 class SSM_CACHE_EXPORT TransportError : public Error {
  public:
-  TransportError(std::string message, bool transient = true, bool timeout = false)
-      : Error(std::move(message)), transient_(transient), timeout_(timeout) {}
+  TransportError(const std::string& message, bool transient = true, bool timeout = false)
+      : Error(message), transient_(transient), timeout_(timeout) {}
   [[nodiscard]] bool transient() const noexcept override { return transient_; }
   [[nodiscard]] bool timeout() const noexcept { return timeout_; }
   [[nodiscard]] ErrorKind kind() const noexcept override {
@@ -127,7 +127,7 @@ class SSM_CACHE_EXPORT TransportError : public Error {
 /// An error answered by AWS (or by a server speaking its protocol).
 class SSM_CACHE_EXPORT AwsError : public Error {
  public:
-  AwsError(std::string what, std::string code, std::string aws_message, int http_status,
+  AwsError(const std::string& what, std::string code, std::string aws_message, int http_status,
            std::string request_id);
   /// The AWS error code, e.g. "ThrottlingException", "ParameterNotFound".
   [[nodiscard]] const std::string& code() const noexcept { return code_; }

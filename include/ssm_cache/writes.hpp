@@ -28,12 +28,12 @@ namespace ssm_cache {
 /// name exists and overwrite is false); on failure no cache changes.
 PutParameterResult put_parameter(std::string_view name, std::string_view value,
                                  const PutParameterOptions& options = {},
-                                 std::shared_ptr<ParameterClient> client = {});
+                                 const std::shared_ptr<ParameterClient>& client = {});
 
 /// PutSecretValue (a new SecretString version, staged AWSCURRENT), then write-through.
 /// Throws InvalidNameError (empty id), or what the client throws (AwsError
 /// ResourceNotFoundException for a secret that does not exist).
 PutSecretResult put_secret_value(std::string_view secret_id, std::string_view value,
-                                 std::shared_ptr<SecretsClient> client = {});
+                                 const std::shared_ptr<SecretsClient>& client = {});
 
 }  // namespace ssm_cache

@@ -19,7 +19,7 @@
 
 #include "ssm_cache/clock.hpp"
 
-#include "ssm_cache/detail/thread_annotations.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::aws {
 

@@ -2,10 +2,10 @@
 // and profile (resolve_config), with the default credentials chain resolved lazily on the
 // first request. Thread-safe; building it reads the environment and files once, no network.
 #include <memory>
-#include <mutex>
 
 #include "aws/aws_client_impl.hpp"
 #include "aws/config.hpp"
+#include "common/thread_annotations.hpp"
 #include "http/logging_transport.hpp"
 #include "ssm_cache/aws.hpp"
 #include "ssm_cache/credentials.hpp"
@@ -25,7 +25,7 @@ class LazyCredentials final : public CredentialsProvider {
   Credentials get_credentials() override {
     std::shared_ptr<CredentialsProvider> p;
     {
-      std::lock_guard lock(mutex_);
+      detail::MutexLock lock(mutex_);
       if (!provider_) provider_ = make_default_credentials_provider(config_);
       p = provider_;
     }
@@ -33,14 +33,14 @@ class LazyCredentials final : public CredentialsProvider {
   }
 
  private:
-  std::mutex mutex_;
+  detail::Mutex mutex_;
   DefaultCredentialsConfig config_;
-  std::shared_ptr<CredentialsProvider> provider_;
+  std::shared_ptr<CredentialsProvider> provider_ SSM_CACHE_GUARDED_BY(mutex_);
 };
 
 }  // namespace
 
-std::shared_ptr<AwsClient> make_aws_client(AwsClientOptions options) {
+std::shared_ptr<AwsClient> make_aws_client(const AwsClientOptions& options) {
   const common::Environment env = common::process_environment();
   const aws::ResolvedConfig cfg = aws::resolve_config(options, env);
 

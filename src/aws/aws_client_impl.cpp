@@ -12,7 +12,6 @@
 #include <cctype>
 #include <cstdio>
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -25,6 +24,7 @@
 #include "aws/retry_loop.hpp"
 #include "aws/sigv4.hpp"
 #include "common/names.hpp"
+#include "common/thread_annotations.hpp"
 #include "common/time.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/version.hpp"
@@ -64,8 +64,10 @@ template <class Task>
 void run_bounded(std::size_t n, std::size_t parallel, Task&& task) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
-  std::exception_ptr first;
-  std::mutex first_mutex;
+  struct {
+    detail::Mutex mutex;
+    std::exception_ptr error SSM_CACHE_GUARDED_BY(mutex);
+  } first;
   auto worker = [&] {
     for (;;) {
       if (failed.load(std::memory_order_relaxed)) return;
@@ -74,8 +76,8 @@ void run_bounded(std::size_t n, std::size_t parallel, Task&& task) {
       try {
         task(i);
       } catch (...) {
-        std::lock_guard lock(first_mutex);
-        if (!first) first = std::current_exception();
+        detail::MutexLock lock(first.mutex);
+        if (!first.error) first.error = std::current_exception();
         failed.store(true);
       }
     }
@@ -91,7 +93,8 @@ void run_bounded(std::size_t n, std::size_t parallel, Task&& task) {
   }
   worker();
   for (auto& t : threads) t.join();
-  if (first) std::rethrow_exception(first);
+  detail::MutexLock lock(first.mutex);  // uncontended: every worker has finished
+  if (first.error) std::rethrow_exception(first.error);
 }
 
 // The error again, with how many attempts were made appended to its message.

@@ -477,7 +477,7 @@ std::string split_name_authority(std::string_view authority, std::string_view& h
 }
 
 std::string parse_port(std::string_view port, int& value) {
-  const std::string bad = "the port '" + std::string(port) + "' is not a number from 1 to 65535";
+  std::string bad = "the port '" + std::string(port) + "' is not a number from 1 to 65535";
   value = 0;
   for (char c : port) {
     if (c < '0' || c > '9' || value > 65535) return bad;

@@ -2,11 +2,11 @@
 // Thread-safe. The cache costs one mutex lock per call; a refresh runs once for all threads.
 #include <condition_variable>
 #include <exception>
-#include <mutex>
 
 #include "aws/credentials_util.hpp"
 #include "aws/sigv4.hpp"
 #include "common/refresh_policy.hpp"
+#include "common/thread_annotations.hpp"
 #include "common/time.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
@@ -31,7 +31,7 @@ class StaticProvider final : public CredentialsProvider {
 
 class EnvironmentProvider final : public CredentialsProvider {
  public:
-  explicit EnvironmentProvider(EnvironmentCredentialsConfig config)
+  explicit EnvironmentProvider(const EnvironmentCredentialsConfig& config)
       : env_(common::or_process(config.environment)) {}
 
   Credentials get_credentials() override {
@@ -121,7 +121,7 @@ class CachedProvider final : public CredentialsProvider {
   }
 
   Credentials get_credentials() override {
-    std::unique_lock lock(mutex_);
+    detail::UniqueLock lock(mutex_);
     while (true) {
       const auto decision =
           common::decide(policy_, state(), ns(config_.clock().time_since_epoch()));
@@ -133,7 +133,8 @@ class CachedProvider final : public CredentialsProvider {
       // Someone else is refreshing and the credentials are about to expire (or there are
       // none yet): wait for the refresh like everybody else.
       const auto generation = generation_;
-      refresh_done_.wait(lock, [&] { return generation_ != generation; });
+      lock.wait(refresh_done_,
+                [&]() SSM_CACHE_REQUIRES(mutex_) { return generation_ != generation; });
       if (valid(config_.clock())) return *current_;
       if (last_error_) std::rethrow_exception(last_error_);
     }
@@ -174,10 +175,10 @@ class CachedProvider final : public CredentialsProvider {
   }
 
  private:
-  bool valid(std::chrono::system_clock::time_point now) const {
+  bool valid(std::chrono::system_clock::time_point now) const SSM_CACHE_REQUIRES(mutex_) {
     return current_ && (!current_->expiration || now < *current_->expiration);
   }
-  common::RefreshState state() const {
+  common::RefreshState state() const SSM_CACHE_REQUIRES(mutex_) {
     common::RefreshState s;
     s.has_value = current_.has_value();
     // Long-term keys (no expiration) never need a refresh.
@@ -192,13 +193,13 @@ class CachedProvider final : public CredentialsProvider {
 
   CachedCredentialsConfig config_;
   common::StalePolicy policy_;
-  std::mutex mutex_;
+  detail::Mutex mutex_;
   std::condition_variable refresh_done_;
-  std::optional<Credentials> current_;
-  bool refreshing_ = false;
-  std::uint64_t generation_ = 0;
-  std::exception_ptr last_error_;
-  std::chrono::system_clock::time_point next_attempt_{};
+  std::optional<Credentials> current_ SSM_CACHE_GUARDED_BY(mutex_);
+  bool refreshing_ SSM_CACHE_GUARDED_BY(mutex_) = false;
+  std::uint64_t generation_ SSM_CACHE_GUARDED_BY(mutex_) = 0;
+  std::exception_ptr last_error_ SSM_CACHE_GUARDED_BY(mutex_);
+  std::chrono::system_clock::time_point next_attempt_ SSM_CACHE_GUARDED_BY(mutex_){};
 };
 
 }  // namespace
@@ -212,8 +213,9 @@ std::shared_ptr<CredentialsProvider> make_static_credentials_provider(
   return std::make_shared<StaticProvider>(std::move(config.credentials));
 }
 
+// By value: the signature the API declares.
 std::shared_ptr<CredentialsProvider> make_environment_credentials_provider(
-    EnvironmentCredentialsConfig config) {
+    EnvironmentCredentialsConfig config) {  // NOLINT(performance-unnecessary-value-param)
   return std::make_shared<EnvironmentProvider>(std::move(config));
 }
 

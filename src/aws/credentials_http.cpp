@@ -3,12 +3,12 @@
 // requests (the IMDS token is reused until shortly before its TTL ends).
 #include <algorithm>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 #include "aws/config.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/retry_loop.hpp"
+#include "common/thread_annotations.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
@@ -158,7 +158,7 @@ class ContainerProvider final : public CredentialsProvider {
     }
     request.connect_timeout = config_.connect_timeout;
     request.timeout = config_.timeout;
-    request.max_response_bytes = 64 * 1024;
+    request.max_response_bytes = std::size_t{64} * 1024;
 
     http::Response response;
     try {
@@ -359,7 +359,7 @@ class ImdsProvider final : public CredentialsProvider {
     request.url = s.endpoint + request.url;
     request.connect_timeout = s.connect_timeout;
     request.timeout = s.timeout;
-    request.max_response_bytes = 64 * 1024;
+    request.max_response_bytes = std::size_t{64} * 1024;
     try {
       return send_with_attempts(transport_, request, s.attempts);
     } catch (const TransportError& e) {
@@ -379,13 +379,13 @@ class ImdsProvider final : public CredentialsProvider {
   }
 
   void drop_token() {
-    std::lock_guard lock(mutex_);
+    detail::MutexLock lock(mutex_);
     token_.reset();
   }
 
   /// An IMDSv2 session token, reused until a minute before its TTL ends; nullopt means IMDSv1.
   std::optional<std::string> get_token(const Settings& s) {
-    std::lock_guard lock(mutex_);
+    detail::MutexLock lock(mutex_);
     const auto now = config_.clock();
     if (token_ && now < token_expiry_ && token_endpoint_ == s.endpoint) return token_;
     http::Request request;
@@ -425,10 +425,10 @@ class ImdsProvider final : public CredentialsProvider {
   ImdsCredentialsConfig config_;
   common::Environment env_;
   LazyTransport transport_;
-  std::mutex mutex_;
-  std::optional<std::string> token_;
-  std::string token_endpoint_;
-  std::chrono::system_clock::time_point token_expiry_{};
+  detail::Mutex mutex_;
+  std::optional<std::string> token_ SSM_CACHE_GUARDED_BY(mutex_);
+  std::string token_endpoint_ SSM_CACHE_GUARDED_BY(mutex_);
+  std::chrono::system_clock::time_point token_expiry_ SSM_CACHE_GUARDED_BY(mutex_){};
 };
 
 }  // namespace

@@ -10,12 +10,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 
 #include "aws/config.hpp"
 #include "aws/credentials_process.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/sts_protocol.hpp"
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -238,7 +238,7 @@ class ProfileProvider final : public CredentialsProvider {
   }
 
   std::shared_ptr<CredentialsProvider> sts_provider(const aws::Profile& profile) {
-    std::lock_guard lock(mutex_);
+    detail::MutexLock lock(mutex_);
     auto& slot = sts_providers_[profile.name];
     if (!slot) slot = config_.sts_resolver(profile.name, profile.values);
     if (!slot)
@@ -258,7 +258,7 @@ class ProfileProvider final : public CredentialsProvider {
     const std::string name = "credential_process '" + argv[0] + "' of " + where;
     aws::ProcessResult result;
     try {
-      result = aws::run_process(argv, config_.process_timeout, 64 * 1024);
+      result = aws::run_process(argv, config_.process_timeout, std::size_t{64} * 1024);
     } catch (const std::system_error& e) {
       throw CredentialsError(name + " could not be started: " + e.code().message());
     }
@@ -286,8 +286,9 @@ class ProfileProvider final : public CredentialsProvider {
 
   ProfileCredentialsConfig config_;
   common::Environment env_;
-  std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<CredentialsProvider>> sts_providers_;
+  detail::Mutex mutex_;
+  std::map<std::string, std::shared_ptr<CredentialsProvider>> sts_providers_
+      SSM_CACHE_GUARDED_BY(mutex_);
 };
 
 }  // namespace

@@ -132,7 +132,7 @@ class SsoProvider final : public CredentialsProvider {
     request.headers.emplace_back("Accept", "application/json");
     request.connect_timeout = std::chrono::milliseconds(2000);
     request.timeout = std::chrono::milliseconds(5000);
-    request.max_response_bytes = 64 * 1024;
+    request.max_response_bytes = std::size_t{64} * 1024;
     http::Response response;
     for (int attempt = 1;; ++attempt) {
       try {

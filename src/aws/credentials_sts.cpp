@@ -103,7 +103,7 @@ class StsCaller {
     request.body = aws::form_urlencode(fields);
     request.connect_timeout = connect_timeout_;
     request.timeout = timeout_;
-    request.max_response_bytes = 256 * 1024;
+    request.max_response_bytes = std::size_t{256} * 1024;
 
     const std::string what = call.where + ": " + std::string(call.action) + " for role " +
                              call.role_arn + " at " + endpoint.url + " (" + endpoint.source + ")";

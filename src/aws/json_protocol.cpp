@@ -369,7 +369,7 @@ AwsError parse_error_response(const http::Response& response, std::string_view o
     what += ": the body (" + std::to_string(response.body.size()) + " bytes" +
             (type.empty() ? std::string() : ", " + type) + ") is not an AWS error document";
   }
-  return AwsError(std::move(what), std::move(code), std::move(message), response.status,
+  return AwsError(what, std::move(code), std::move(message), response.status,
                   std::move(request_id));
 }
 

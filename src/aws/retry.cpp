@@ -30,19 +30,19 @@ RetrySeams real_seams() {
 }
 
 bool RetryTokenBucket::try_acquire(int cost) {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   if (tokens_ < cost) return false;
   tokens_ -= cost;
   return true;
 }
 
 void RetryTokenBucket::release(int amount) {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   tokens_ = std::min(capacity_, tokens_ + amount);
 }
 
 int RetryTokenBucket::available() const {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   return tokens_;
 }
 

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "ssm_cache/clock.hpp"
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {
@@ -56,8 +57,8 @@ class RetryTokenBucket {
 
  private:
   const int capacity_;
-  mutable std::mutex mutex_;
-  int tokens_;
+  mutable detail::Mutex mutex_;
+  int tokens_ SSM_CACHE_GUARDED_BY(mutex_);
 };
 
 /// True for failures the standard mode retries: throttling, 5xx, InternalServerError,

@@ -23,7 +23,6 @@ namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
-using common::ascii_lower;
 using common::hex_value;
 using common::iequals;
 using common::trim;

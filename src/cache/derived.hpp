@@ -9,9 +9,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::detail {
 
@@ -28,8 +29,8 @@ struct DerivedValue {
 
 struct DerivedCache {
   std::atomic<const DerivedValue*> last{nullptr};  ///< the most recently made or found
-  std::mutex mutex;
-  std::vector<std::unique_ptr<const DerivedValue>> values;  ///< guarded by mutex
+  Mutex mutex;
+  std::vector<std::unique_ptr<const DerivedValue>> values SSM_CACHE_GUARDED_BY(mutex);
 };
 
 }  // namespace ssm_cache::detail

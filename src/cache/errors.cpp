@@ -23,9 +23,9 @@ std::string join_names(const std::vector<std::string>& names) {
 InvalidParameterError::InvalidParameterError(std::vector<std::string> names)
     : Error("parameters not found: " + join_names(names)), names_(std::move(names)) {}
 
-AwsError::AwsError(std::string what, std::string code, std::string aws_message, int http_status,
-                   std::string request_id)
-    : Error(std::move(what)),
+AwsError::AwsError(const std::string& what, std::string code, std::string aws_message,
+                   int http_status, std::string request_id)
+    : Error(what),
       code_(std::move(code)),
       aws_message_(std::move(aws_message)),
       http_status_(http_status),

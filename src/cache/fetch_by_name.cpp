@@ -1,7 +1,6 @@
 // ParametersByName: many names, each with its own options, errors per name (by_name.hpp).
 #include <algorithm>
 #include <future>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +8,7 @@
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
 #include "common/base64.hpp"
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/by_name.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/parameter.hpp"
@@ -41,7 +41,7 @@ struct ChunkOutcome {
   std::exception_ptr error;
 };
 
-NameError name_error(const std::string& name, std::exception_ptr error) {
+NameError name_error(const std::string& name, const std::exception_ptr& error) {
   NameError out{name, "Error", {}, false, error};
   try {
     std::rethrow_exception(error);
@@ -96,8 +96,9 @@ struct ParametersByName::State {
   };
 
   const ByNameOptions options;
-  std::mutex mutex;
-  std::map<std::pair<std::string, bool>, Cached> cache;  ///< (full name, decrypted) -> value
+  detail::Mutex mutex;
+  /// (full name, decrypted) -> value
+  std::map<std::pair<std::string, bool>, Cached> cache SSM_CACHE_GUARDED_BY(mutex);
 
   std::int64_t now() const {
     const auto t = options.clock ? options.clock->now() : std::chrono::steady_clock::now();
@@ -105,7 +106,7 @@ struct ParametersByName::State {
   }
 
   /// Takes the cached value of w when fresh enough; true if taken.
-  bool from_cache(Wanted& w, std::int64_t now_ns) {
+  bool from_cache(Wanted& w, std::int64_t now_ns) SSM_CACHE_REQUIRES(mutex) {
     auto it = cache.find({w.parsed.full_name, w.decrypt});
     if (it == cache.end()) return false;
     if (w.max_age_ns != 0 && now_ns - it->second.fetched_ns >= w.max_age_ns) return false;
@@ -113,7 +114,7 @@ struct ParametersByName::State {
     return true;
   }
 
-  void store(const Wanted& w, std::int64_t now_ns) {
+  void store(const Wanted& w, std::int64_t now_ns) SSM_CACHE_REQUIRES(mutex) {
     Cached& c = cache[{w.parsed.full_name, w.decrypt}];
     c.value.assign(w.raw.data(), w.raw.size());  // the old bytes are zeroed when freed
     c.fetched_ns = now_ns;
@@ -126,7 +127,7 @@ ParametersByName::ParametersByName(ByNameOptions options)
 ParametersByName::~ParametersByName() = default;
 
 void ParametersByName::clear() {
-  std::lock_guard lock(state_->mutex);
+  detail::MutexLock lock(state_->mutex);
   state_->cache.clear();
 }
 
@@ -161,7 +162,7 @@ ParametersByNameResult ParametersByName::get(
   // Names not served from the cache, in calls of at most 10 per decryption flag.
   std::vector<ChunkOutcome> chunks;
   {
-    std::lock_guard lock(state_->mutex);
+    detail::MutexLock lock(state_->mutex);
     const std::int64_t now = state_->now();
     for (const bool decrypt : {true, false}) {
       for (Wanted& w : wanted) {
@@ -193,7 +194,7 @@ ParametersByNameResult ParametersByName::get(
     call(chunks[0]);
     for (auto& f : others) f.get();
 
-    std::lock_guard lock(state_->mutex);
+    detail::MutexLock lock(state_->mutex);
     const std::int64_t now = state_->now();
     for (ChunkOutcome& c : chunks) {
       if (c.error) {

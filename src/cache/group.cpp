@@ -34,7 +34,10 @@ std::vector<SSMParameter> SSMParameterGroup::parameters(std::string_view path,
   auto members = state_->fetch_path(std::move(full), options.recursive, std::move(options.filters));
   std::vector<SSMParameter> out;
   out.reserve(members.size());
-  for (detail::Entry* e : members) out.push_back(SSMParameter(detail::make_handle(state_, *e)));
+  // push_back: emplace_back cannot reach the constructor, private to this class.
+  for (detail::Entry* e : members) {
+    out.push_back(SSMParameter(detail::make_handle(state_, *e)));  // NOLINT(modernize-use-emplace)
+  }
   return out;
 }
 

@@ -7,8 +7,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <mutex>
 #include <vector>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::detail::reclaim {
 
@@ -25,10 +26,10 @@ struct Retired {
 };
 
 struct Domain {
-  std::mutex mutex;  // registration, the retired list and collection
+  Mutex mutex;  // registration, the retired list and collection
   std::atomic<ThreadRecord*> head{nullptr};
-  std::vector<Retired> retired;
-  std::int64_t last_collect_ns = 0;
+  std::vector<Retired> retired SSM_CACHE_GUARDED_BY(mutex);
+  std::int64_t last_collect_ns SSM_CACHE_GUARDED_BY(mutex) = 0;
 };
 
 Domain& domain() {
@@ -74,8 +75,7 @@ std::int64_t coarse_now_ns() noexcept {
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-// Domain mutex held.
-std::size_t collect_locked(Domain& d) noexcept {
+std::size_t collect_locked(Domain& d) noexcept SSM_CACHE_REQUIRES(d.mutex) {
   if (d.retired.empty()) return 0;
   heavy_fence();
   std::uint64_t oldest = kIdle;
@@ -103,7 +103,7 @@ ThreadRecord& register_thread() {
   }();
   (void)asymmetric;
   Domain& d = domain();
-  std::lock_guard lock(d.mutex);
+  MutexLock lock(d.mutex);
   ThreadRecord* found = nullptr;
   for (ThreadRecord* r = d.head.load(std::memory_order_acquire); r != nullptr; r = r->next) {
     bool expected = false;
@@ -128,7 +128,7 @@ ThreadRecord& register_thread() {
 void retire(void* p, void (*destroy)(void*)) {
   if (p == nullptr) return;
   Domain& d = domain();
-  std::lock_guard lock(d.mutex);
+  MutexLock lock(d.mutex);
   // The unlink (a seq_cst store) precedes this increment: readers entering at a later epoch
   // cannot load p.
   const std::uint64_t e = g_epoch.fetch_add(1, std::memory_order_acq_rel);
@@ -139,7 +139,7 @@ void retire(void* p, void (*destroy)(void*)) {
 
 std::size_t collect() noexcept {
   Domain& d = domain();
-  std::lock_guard lock(d.mutex);
+  MutexLock lock(d.mutex);
   return collect_locked(d);
 }
 
@@ -155,8 +155,8 @@ void leave_slow() noexcept {
   // A ValueView was released while retired snapshots waited: collect, at most once per
   // millisecond, so a view held for long by another thread does not make every release pay.
   Domain& d = domain();
-  std::unique_lock lock(d.mutex, std::try_to_lock);
-  if (!lock.owns_lock()) return;
+  UniqueLock lock(d.mutex, std::defer_lock);
+  if (!lock.try_lock()) return;
   const std::int64_t now = coarse_now_ns();
   if (now - d.last_collect_ns < 1'000'000) return;
   d.last_collect_ns = now;

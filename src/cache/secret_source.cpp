@@ -47,13 +47,13 @@ std::string SecretSource::add(SecretTarget target) {
     target.version_stage = "AWSCURRENT";
   }
   std::string key = key_of(target);
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   targets_.emplace(key, std::move(target));
   return key;
 }
 
 SecretTarget SecretSource::target(const std::string& key) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return targets_.at(key);
 }
 
@@ -101,7 +101,7 @@ std::optional<SecretDescription> SecretSource::describe_for_rotation(SecretsClie
   } catch (const AwsError& err) {
     if (!is_not_found(err)) throw;
   }
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (d && d->next_rotation_date) {
     rotations_[key] = *d->next_rotation_date;
   } else {
@@ -113,7 +113,7 @@ std::optional<SecretDescription> SecretSource::describe_for_rotation(SecretsClie
 std::int64_t SecretSource::expiry_cap(std::int64_t now) const {
   const auto wall = std::chrono::system_clock::now();
   std::int64_t cap = kNever;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (const auto& [key, at] : rotations_) {
     // A date already past (a rotation late or running) caps nothing: capping at "now" would
     // refresh on every read. Version-aware refresh finds the rotation once the value expires.
@@ -130,7 +130,7 @@ bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t, const
   std::string cached_version;
   {
     // The caller (a refresh round) holds the group's refresh lock, which guards latest.
-    std::lock_guard lock(group_->members_mutex);
+    MutexLock lock(group_->members_mutex);
     auto it = group_->entries.find(key);
     if (it == group_->entries.end() || it->second->latest == nullptr) return false;
     cached_version = it->second->latest->record.data_type;
@@ -156,6 +156,7 @@ bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t, const
 void SecretSource::fetch_batch(SecretsClient& client, const std::vector<std::string>& keys,
                                GetParametersResult& out) const {
   std::vector<std::string> ids;
+  ids.reserve(keys.size());
   for (const auto& key : keys) ids.push_back(target(key).id);
   BatchSecretsResult result = client.batch_get_secret_value(ids);
   std::set<std::string> found;

@@ -13,13 +13,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/secrets.hpp"
 
@@ -110,10 +110,11 @@ class SecretSource final : public ParameterClient {
   const bool rotation_aware_;
   const std::shared_ptr<SharedTierSlot> shared_tier_;
   GroupState* group_ = nullptr;
-  mutable std::mutex mutex_;
-  std::map<std::string, SecretTarget> targets_;
-  /// Key -> its secret's NextRotationDate, when rotation-aware. Guarded by mutex_.
-  std::map<std::string, std::chrono::system_clock::time_point> rotations_;
+  mutable Mutex mutex_;
+  std::map<std::string, SecretTarget> targets_ SSM_CACHE_GUARDED_BY(mutex_);
+  /// Key -> its secret's NextRotationDate, when rotation-aware.
+  std::map<std::string, std::chrono::system_clock::time_point> rotations_
+      SSM_CACHE_GUARDED_BY(mutex_);
 };
 
 /// The process default SecretsClient (set_secrets_client, else AWS from the environment).

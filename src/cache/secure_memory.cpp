@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "ssm_cache/detail/thread_annotations.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::detail {
 
@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::size_t kMinClass = 32;
 constexpr std::size_t kMaxPooled = 4096;
-constexpr std::size_t kPoolBytes = 64 * 1024;
+constexpr std::size_t kPoolBytes = std::size_t{64} * 1024;
 constexpr int kClasses = 8;  // 32, 64, ..., 4096
 
 struct FreeBlock {

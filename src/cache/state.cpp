@@ -173,9 +173,9 @@ GroupState::~GroupState() {
 namespace {
 
 struct GroupRegistry {
-  std::mutex mutex;
-  std::vector<std::weak_ptr<GroupState>> groups;
-  std::size_t prune_at = 64;
+  Mutex mutex;
+  std::vector<std::weak_ptr<GroupState>> groups SSM_CACHE_GUARDED_BY(mutex);
+  std::size_t prune_at SSM_CACHE_GUARDED_BY(mutex) = 64;
 };
 
 GroupRegistry& registry() {
@@ -230,7 +230,7 @@ CacheStats GroupState::entry_stats(const Entry& e) const {
 CacheStats GroupState::group_stats() const {
   CacheStats out;
   {
-    std::lock_guard lock(members_mutex);
+    MutexLock lock(members_mutex);
     for (const Entry* e : order) {
       const CacheStats one = entry_stats(*e);
       out.hits += one.hits;
@@ -249,7 +249,7 @@ CacheStats GroupState::group_stats() const {
 
 void GroupState::record_event(ListenerEvent event) {
   if (!settings.listener) return;
-  std::lock_guard lock(error_mutex);
+  MutexLock lock(error_mutex);
   events.push_back(std::move(event));
 }
 
@@ -257,7 +257,7 @@ void GroupState::deliver_events() noexcept {
   if (!settings.listener) return;
   std::vector<ListenerEvent> ready;
   {
-    std::lock_guard lock(error_mutex);
+    MutexLock lock(error_mutex);
     ready.swap(events);
   }
   CacheListener& listener = *settings.listener;
@@ -283,7 +283,7 @@ void GroupState::deliver_events() noexcept {
 std::shared_ptr<GroupState> make_group(Settings settings) {
   auto group = std::make_shared<GroupState>(std::move(settings));
   GroupRegistry& r = registry();
-  std::lock_guard lock(r.mutex);
+  MutexLock lock(r.mutex);
   if (r.groups.size() >= r.prune_at) {
     std::erase_if(r.groups, [](const auto& g) { return g.expired(); });
     r.prune_at = std::max<std::size_t>(64, 2 * r.groups.size());
@@ -294,7 +294,7 @@ std::shared_ptr<GroupState> make_group(Settings settings) {
 
 std::vector<std::shared_ptr<GroupState>> live_groups() {
   GroupRegistry& r = registry();
-  std::lock_guard lock(r.mutex);
+  MutexLock lock(r.mutex);
   std::vector<std::shared_ptr<GroupState>> out;
   for (const auto& weak : r.groups) {
     if (auto g = weak.lock()) out.push_back(std::move(g));
@@ -303,9 +303,9 @@ std::vector<std::shared_ptr<GroupState>> live_groups() {
 }
 
 void GroupState::clear() {
-  std::lock_guard lock(refresh_mutex);
+  MutexLock lock(refresh_mutex);
   {
-    std::lock_guard members_lock(members_mutex);
+    MutexLock members_lock(members_mutex);
     for (Entry* e : order) {
       e->consecutive_errors = 0;
       e->retry_after.store(kNone, std::memory_order_release);
@@ -325,7 +325,7 @@ std::shared_ptr<Entry> make_handle(const std::shared_ptr<GroupState>& group, Ent
 }
 
 Entry& GroupState::entry(ParsedName parsed, bool explicit_member) {
-  std::lock_guard lock(members_mutex);
+  MutexLock lock(members_mutex);
   auto it = entries.find(parsed.full_name);
   if (it == entries.end()) {
     std::string key = parsed.full_name;
@@ -342,7 +342,7 @@ Entry& GroupState::entry(ParsedName parsed, bool explicit_member) {
 }
 
 std::size_t GroupState::size() const {
-  std::lock_guard lock(members_mutex);
+  MutexLock lock(members_mutex);
   return static_cast<std::size_t>(std::count_if(order.begin(), order.end(), [](const Entry* e) {
     return e->active.load(std::memory_order_relaxed);
   }));
@@ -369,7 +369,7 @@ void GroupState::note_failure(std::int64_t now, std::exception_ptr error, bool t
   failures.fetch_add(1, std::memory_order_relaxed);
   ++consecutive_failures;
   {
-    std::lock_guard lock(error_mutex);
+    MutexLock lock(error_mutex);
     round_error = std::move(error);
     round_error_transient = transient;
   }
@@ -445,7 +445,7 @@ void GroupState::mark_missing(Entry& e, std::int64_t now) {
   const std::int64_t wait = settings.negative_cache_ttl_ns > 0 ? settings.negative_cache_ttl_ns
                                                                : backoff_ns(e.consecutive_errors);
   {
-    std::lock_guard lock(error_mutex);
+    MutexLock lock(error_mutex);
     e.error = std::make_exception_ptr(
         InvalidParameterError("parameter not found: '" + e.full_name + "'", {e.full_name}));
   }
@@ -485,6 +485,7 @@ GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
   return out;
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): the records are moved out of it
 std::vector<std::string> GroupState::commit_names(Fetched fetched, std::int64_t now) {
   for (auto& [e, rec] : fetched.found) publish(*e, std::move(rec));
   std::vector<std::string> missing;
@@ -507,7 +508,7 @@ std::vector<std::string> GroupState::refresh_all() {
   const auto client = resolve_client();
   std::vector<Entry*> wanted;
   {
-    std::lock_guard lock(members_mutex);
+    MutexLock lock(members_mutex);
     for (Entry* e : order) {
       if (e->explicit_member) wanted.push_back(e);
     }
@@ -539,7 +540,7 @@ void GroupState::fetch_missing() {
   const std::int64_t now = now_ns(clock);
   std::vector<Entry*> wanted;
   {
-    std::lock_guard lock(members_mutex);
+    MutexLock lock(members_mutex);
     for (Entry* e : order) {
       if (e->explicit_member && e->current.load(std::memory_order_relaxed) == nullptr &&
           e->retry_after.load(std::memory_order_relaxed) <= now) {
@@ -556,8 +557,8 @@ void GroupState::fetch_missing() {
 }
 
 namespace {
-std::exception_ptr load_error(std::mutex& mutex, const std::exception_ptr& error) {
-  std::lock_guard lock(mutex);
+std::exception_ptr load_error(detail::Mutex& mutex, const std::exception_ptr& error) {
+  MutexLock lock(mutex);
   return error;
 }
 }  // namespace
@@ -585,7 +586,7 @@ const Snapshot* GroupState::cached_or_remembered(Entry& e, std::int64_t now) {
   std::exception_ptr remembered;
   if (group.next_attempt > now) {
     // Backing off after a failed round: stale value (transient) or the remembered error.
-    std::lock_guard lock(error_mutex);
+    MutexLock lock(error_mutex);
     remembered = round_error;
     group.failure = round_error_transient ? common::FailureKind::kTransient
                     : remembered          ? common::FailureKind::kDefinitive
@@ -638,8 +639,8 @@ void GroupState::prepare_read(Entry& e) {
   std::int64_t now = now_ns(clock);
   if (cached_or_remembered(e, now) != nullptr) return;
   DeliverOnExit deliver{*this};
-  std::unique_lock lock(refresh_mutex, std::try_to_lock);
-  if (!lock.owns_lock()) {
+  UniqueLock lock(refresh_mutex, std::defer_lock);
+  if (!lock.try_lock()) {
     // Another thread is refreshing: serve the old value (as the policy allows) or wait.
     const common::RefreshState running{
         .has_value = e.current.load(std::memory_order_acquire) != nullptr,
@@ -676,7 +677,7 @@ void GroupState::prepare_read(Entry& e) {
 
 void GroupState::refresh() {
   DeliverOnExit deliver{*this};
-  std::lock_guard lock(refresh_mutex);
+  MutexLock lock(refresh_mutex);
   std::vector<std::string> missing;
   try {
     missing = refresh_all();
@@ -699,7 +700,7 @@ void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord>
     publish(e, std::move(rec));
     members.push_back(&e);
   }
-  std::lock_guard lock(members_mutex);
+  MutexLock lock(members_mutex);
   for (Entry* e : members) ++e->path_refs;
   for (Entry* e : spec.members) --e->path_refs;
   for (Entry* e : members) e->active.store(true, std::memory_order_release);
@@ -716,14 +717,14 @@ void GroupState::adopt_path_members(PathSpec& spec, std::vector<ParameterRecord>
 std::vector<Entry*> GroupState::fetch_path(std::string full_path, bool recursive,
                                            std::vector<Filter> filters) {
   DeliverOnExit deliver{*this};
-  std::lock_guard lock(refresh_mutex);
+  MutexLock lock(refresh_mutex);
   const auto client = resolve_client();
   count(aws_calls, &GlobalCounters::aws_calls);
   auto records =
       client->get_parameters_by_path(full_path, recursive, filters, settings.with_decryption);
   PathSpec* spec = nullptr;
   {
-    std::lock_guard members_lock(members_mutex);
+    MutexLock members_lock(members_mutex);
     auto it = std::find_if(paths.begin(), paths.end(), [&](const PathSpec& p) {
       return p.path == full_path && p.recursive == recursive && p.filters == filters;
     });

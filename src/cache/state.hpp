@@ -17,7 +17,6 @@
 #include <functional>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +28,7 @@
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
 #include "common/refresh_policy.hpp"
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/clock.hpp"
 #include "ssm_cache/errors.hpp"
@@ -141,7 +141,8 @@ struct Entry {
   std::atomic<std::uint64_t> stale_serves{0};
   std::atomic<std::uint64_t> errors_not_found{0};
 
-  // Guarded by group->refresh_mutex.
+  // Guarded by group->refresh_mutex (not annotated: GroupState's functions hold their own
+  // refresh_mutex, which the analysis cannot tie to an entry's group->refresh_mutex).
   int consecutive_errors = 0;
   Snapshot* latest = nullptr;  ///< the last published snapshot, owned; retired when replaced
   // Guarded by group->members_mutex.
@@ -219,17 +220,21 @@ struct GroupState {
   std::atomic<std::uint64_t> aws_calls{0};
   std::atomic<std::uint64_t> errors_transient{0};
   std::atomic<std::uint64_t> errors_other{0};
-  mutable std::mutex error_mutex;  ///< short: round_error, every Entry::error, events
-  std::exception_ptr round_error;
-  bool round_error_transient = false;
+  mutable Mutex error_mutex;  ///< short: round_error, every Entry::error, events
+  std::exception_ptr round_error SSM_CACHE_GUARDED_BY(error_mutex);
+  bool round_error_transient SSM_CACHE_GUARDED_BY(error_mutex) = false;
 
-  std::mutex refresh_mutex;  ///< single flight: held for a whole refresh round
-  mutable std::mutex members_mutex;  ///< short: the maps below
-  std::unordered_map<std::string, std::unique_ptr<Entry>> entries;  // by full name
-  std::vector<Entry*> order;  // insertion order
-  std::vector<PathSpec> paths;  ///< modified only with refresh_mutex and members_mutex held
-  int consecutive_failures = 0;  ///< guarded by refresh_mutex
-  std::vector<ListenerEvent> events;  ///< guarded by error_mutex
+  Mutex refresh_mutex;  ///< single flight: held for a whole refresh round
+  mutable Mutex members_mutex;  ///< short: the maps below
+  // by full name
+  std::unordered_map<std::string, std::unique_ptr<Entry>> entries
+      SSM_CACHE_GUARDED_BY(members_mutex);
+  std::vector<Entry*> order SSM_CACHE_GUARDED_BY(members_mutex);  // insertion order
+  /// Modified only with refresh_mutex and members_mutex held, so read under either: the
+  /// analysis has no "either", hence no annotation.
+  std::vector<PathSpec> paths;
+  int consecutive_failures SSM_CACHE_GUARDED_BY(refresh_mutex) = 0;
+  std::vector<ListenerEvent> events SSM_CACHE_GUARDED_BY(error_mutex);
 
   /// The entry for a parsed name, created if needed; explicit marks it a member.
   Entry& entry(ParsedName parsed, bool explicit_member);
@@ -302,23 +307,26 @@ struct GroupState {
     std::vector<Entry*> missing;
   };
   std::shared_ptr<ParameterClient> resolve_client() const;
-  /// Every member and path; returns the names found missing. refresh_mutex held.
-  std::vector<std::string> refresh_all();
-  /// Only the members without a value and out of their backoff. refresh_mutex held.
-  void fetch_missing();
+  /// Every member and path; returns the names found missing.
+  std::vector<std::string> refresh_all() SSM_CACHE_REQUIRES(refresh_mutex);
+  /// Only the members without a value and out of their backoff.
+  void fetch_missing() SSM_CACHE_REQUIRES(refresh_mutex);
   /// GetParameters for the entries (split by decryption flag); throws only for the whole call.
   Fetched fetch_names(ParameterClient& client, const std::vector<Entry*>& wanted);
   /// Publishes found values, marks missing entries; returns the missing names.
-  std::vector<std::string> commit_names(Fetched fetched, std::int64_t now);
+  std::vector<std::string> commit_names(Fetched fetched, std::int64_t now)
+      SSM_CACHE_REQUIRES(refresh_mutex);
   /// The snapshot a read can return without refreshing, or null; rethrows remembered errors.
   const Snapshot* cached_or_remembered(Entry& e, std::int64_t now);
-  void publish(Entry& e, ParameterRecord record);  // refresh_mutex held
-  void unpublish(Entry& e);  // refresh_mutex held: no value
-  void mark_missing(Entry& e, std::int64_t now);  // refresh_mutex held
-  /// Publishes a path's records and updates membership. refresh_mutex held.
-  void adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records);
-  void mark_refreshed(std::int64_t now, bool keep_oldest);
-  void note_failure(std::int64_t now, std::exception_ptr error, bool transient);
+  void publish(Entry& e, ParameterRecord record) SSM_CACHE_REQUIRES(refresh_mutex);
+  void unpublish(Entry& e) SSM_CACHE_REQUIRES(refresh_mutex);  // no value
+  void mark_missing(Entry& e, std::int64_t now) SSM_CACHE_REQUIRES(refresh_mutex);
+  /// Publishes a path's records and updates membership.
+  void adopt_path_members(PathSpec& spec, std::vector<ParameterRecord> records)
+      SSM_CACHE_REQUIRES(refresh_mutex);
+  void mark_refreshed(std::int64_t now, bool keep_oldest) SSM_CACHE_REQUIRES(refresh_mutex);
+  void note_failure(std::int64_t now, std::exception_ptr error, bool transient)
+      SSM_CACHE_REQUIRES(refresh_mutex);
   /// Counts a failed round and records it for the listener (inside its catch block).
   void count_round_error(const Error& err);
   std::int64_t backoff_ns(int consecutive) const;

@@ -31,7 +31,7 @@ const void* derived_of(Entry& e, const Snapshot& s, std::string_view kind, Deriv
       d != nullptr && made_from(*d, s, kind)) [[likely]] {
     return d->value.get();
   }
-  std::lock_guard lock(cache.mutex);
+  detail::MutexLock lock(cache.mutex);
   // Newest first: the current version is almost always the last one made.
   for (auto it = cache.values.rbegin(); it != cache.values.rend(); ++it) {
     if (made_from(**it, s, kind)) {

@@ -1,11 +1,11 @@
 // Writes with write-through (writes.hpp): the client writes, then cached entries of that name
 // publish the written value, so that their next read makes no call.
 #include <chrono>
-#include <mutex>
 
 #include "cache/secret_source.hpp"
 #include "cache/state.hpp"
 #include "cache/validation.hpp"
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/writes.hpp"
 
@@ -15,10 +15,10 @@ namespace detail {
 
 void GroupState::write_through(const std::string& name, const ParameterRecord& written) {
   {
-    std::lock_guard refresh_lock(refresh_mutex);  // publish() runs under it, as in a round
+    MutexLock refresh_lock(refresh_mutex);  // publish() runs under it, as in a round
     std::vector<Entry*> targets;
     {
-      std::lock_guard lock(members_mutex);
+      MutexLock lock(members_mutex);
       for (Entry* e : order) {
         if (e->name != name || !e->selector.empty() || e->latest == nullptr) continue;
         if (written.version != 0 && e->latest->record.version >= written.version) continue;
@@ -55,7 +55,7 @@ bool same_client(const std::shared_ptr<Client>& cached, const std::shared_ptr<Cl
 
 PutParameterResult put_parameter(std::string_view name, std::string_view value,
                                  const PutParameterOptions& options,
-                                 std::shared_ptr<ParameterClient> client) {
+                                 const std::shared_ptr<ParameterClient>& client) {
   const detail::ParsedName parsed = detail::parse_name(name);
   if (!parsed.selector.empty()) {
     throw InvalidNameError("PutParameter: " + detail::quote_input(name) +
@@ -82,7 +82,7 @@ PutParameterResult put_parameter(std::string_view name, std::string_view value,
 }
 
 PutSecretResult put_secret_value(std::string_view secret_id, std::string_view value,
-                                 std::shared_ptr<SecretsClient> client) {
+                                 const std::shared_ptr<SecretsClient>& client) {
   if (secret_id.empty()) throw InvalidNameError("PutSecretValue: the secret id may not be empty");
   const auto target = client ? client : detail::default_secrets_client();
   const std::string id(secret_id);

@@ -58,7 +58,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
   const std::int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
-  const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_seconds;
+  const std::int64_t secs =
+      days * 86400 + h * std::int64_t{3600} + mi * std::int64_t{60} + s - offset_seconds;
   // Years 0000-9999 reach beyond system_clock's range (1677-2262 in nanoseconds): converting
   // those seconds directly would overflow. from_epoch_seconds clamps, as for JSON timestamps.
   return from_epoch_seconds(static_cast<double>(secs));
@@ -98,7 +99,7 @@ bool parse_amz_date(std::string_view text, std::chrono::system_clock::time_point
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return false;
   const std::int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
   out = std::chrono::system_clock::time_point{} +
-        std::chrono::seconds{days * 86400 + h * 3600 + mi * 60 + s};
+        std::chrono::seconds{days * 86400 + h * std::int64_t{3600} + mi * std::int64_t{60} + s};
   return true;
 }
 

@@ -16,11 +16,11 @@
 #include <array>
 #include <atomic>
 #include <cctype>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/strings.hpp"
+#include "common/thread_annotations.hpp"
 #include "http/transport.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -169,10 +169,13 @@ class CurlTransport final : public Transport {
   }
 
  private:
-  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+  // libcurl's share lock callbacks: one locks, another unlocks, which the analysis cannot
+  // follow; the mutexes guard libcurl's shared data, none of ours.
+  static void lock(CURL*, curl_lock_data data, curl_lock_access,
+                   void* user) SSM_CACHE_NO_THREAD_SAFETY_ANALYSIS {
     static_cast<CurlTransport*>(user)->locks_[index(data)].lock();
   }
-  static void unlock(CURL*, curl_lock_data data, void* user) {
+  static void unlock(CURL*, curl_lock_data data, void* user) SSM_CACHE_NO_THREAD_SAFETY_ANALYSIS {
     static_cast<CurlTransport*>(user)->locks_[index(data)].unlock();
   }
   static std::size_t index(curl_lock_data data) {
@@ -182,7 +185,7 @@ class CurlTransport final : public Transport {
 
   CURL* acquire() {
     {
-      std::lock_guard lock(pool_mutex_);
+      detail::MutexLock lock(pool_mutex_);
       if (!idle_.empty()) {
         CURL* h = idle_.back();
         idle_.pop_back();
@@ -197,7 +200,7 @@ class CurlTransport final : public Transport {
   void release(CURL* h) {
     // Reset drops per-request options; connections live in the share, not in the handle.
     curl_easy_reset(h);
-    std::lock_guard lock(pool_mutex_);
+    detail::MutexLock lock(pool_mutex_);
     if (idle_.size() < std::max<std::size_t>(options_.max_idle_connections, 1)) {
       idle_.push_back(h);
       return;
@@ -371,9 +374,9 @@ class CurlTransport final : public Transport {
 
   CurlTransportOptions options_;
   CURLSH* share_ = nullptr;
-  std::array<std::mutex, kLocks> locks_;
-  std::mutex pool_mutex_;
-  std::vector<CURL*> idle_;
+  std::array<detail::Mutex, kLocks> locks_;
+  detail::Mutex pool_mutex_;
+  std::vector<CURL*> idle_ SSM_CACHE_GUARDED_BY(pool_mutex_);
   // Set once the CA directory failed to verify a peer the default trust might: from then on
   // this transport uses libcurl's default trust only.
   std::atomic<bool> ca_dir_missed_{false};

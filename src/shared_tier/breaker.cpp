@@ -13,7 +13,7 @@ CircuitBreaker::CircuitBreaker(int failures, std::chrono::milliseconds cooldown,
       on_change_(std::move(on_change)) {}
 
 bool CircuitBreaker::allow() {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   switch (state_) {
     case State::kClosed: return true;
     case State::kHalfOpen: return false;  // a probe is out; its outcome decides
@@ -26,14 +26,14 @@ bool CircuitBreaker::allow() {
 }
 
 void CircuitBreaker::on_success() {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   if (state_ != State::kClosed && on_change_) on_change_(false);
   state_ = State::kClosed;
   consecutive_ = 0;
 }
 
 void CircuitBreaker::on_failure() {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   if (state_ == State::kHalfOpen || ++consecutive_ >= failures_) {
     if (state_ == State::kClosed) {  // half-open -> open is the same outage
       ++opens_;
@@ -46,12 +46,12 @@ void CircuitBreaker::on_failure() {
 }
 
 bool CircuitBreaker::open() const {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   return state_ != State::kClosed;
 }
 
 std::uint64_t CircuitBreaker::opens() const {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   return opens_;
 }
 

@@ -8,7 +8,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::shared_tier {
 
@@ -39,11 +40,11 @@ class CircuitBreaker {
   const std::chrono::milliseconds cooldown_;
   const Now now_;
   const std::function<void(bool)> on_change_;
-  mutable std::mutex mutex_;
-  State state_ = State::kClosed;
-  int consecutive_ = 0;
-  Clock::time_point opened_at_{};
-  std::uint64_t opens_ = 0;
+  mutable detail::Mutex mutex_;
+  State state_ SSM_CACHE_GUARDED_BY(mutex_) = State::kClosed;
+  int consecutive_ SSM_CACHE_GUARDED_BY(mutex_) = 0;
+  Clock::time_point opened_at_ SSM_CACHE_GUARDED_BY(mutex_){};
+  std::uint64_t opens_ SSM_CACHE_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace ssm_cache::shared_tier

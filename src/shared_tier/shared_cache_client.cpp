@@ -493,7 +493,7 @@ SharedCacheOptions shared_cache_options_from_environment() {
     }
     return v;
   };
-  o.ttl = std::chrono::seconds(number("SSM_CACHE_SHARED_CACHE_TTL", 86400 * 7, 300));
+  o.ttl = std::chrono::seconds(number("SSM_CACHE_SHARED_CACHE_TTL", 86400L * 7, 300));
   o.operation_timeout =
       milliseconds(number("SSM_CACHE_SHARED_CACHE_TIMEOUT_MS", 60000, o.operation_timeout.count()));
   o.connect_timeout = milliseconds(

@@ -22,7 +22,7 @@ std::optional<std::vector<RedisReply>> SharedStore::run(
     const std::vector<std::vector<std::string>>& commands) {
   std::unique_ptr<RedisConnection> conn;
   {
-    std::lock_guard lock(mutex_);
+    detail::MutexLock lock(mutex_);
     if (!idle_.empty()) {
       conn = std::move(idle_.back());
       idle_.pop_back();
@@ -49,7 +49,7 @@ std::optional<std::vector<RedisReply>> SharedStore::run(
       }
     }
     {
-      std::lock_guard lock(mutex_);
+      detail::MutexLock lock(mutex_);
       if (idle_.size() < settings_.max_idle_connections) idle_.push_back(std::move(conn));
     }
     breaker_->on_success();

@@ -10,12 +10,12 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/thread_annotations.hpp"
 #include "shared_tier/breaker.hpp"
 #include "shared_tier/redis_connection.hpp"
 
@@ -68,8 +68,8 @@ class SharedStore {
   std::function<void(std::string_view)> report_;
   std::unique_ptr<TlsContext> tls_;
   std::string tls_error_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<RedisConnection>> idle_;
+  detail::Mutex mutex_;
+  std::vector<std::unique_ptr<RedisConnection>> idle_ SSM_CACHE_GUARDED_BY(mutex_);
   std::atomic<std::uint64_t> errors_{0};
   std::atomic<bool> eval_refused_{false};
 };

@@ -47,7 +47,7 @@ void Logger::warn_limited(std::string_view key, std::string_view message) {
   const auto t = now();
   std::uint64_t repeated = 0;
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     auto it = repeats_.find(std::string(key));
     if (it == repeats_.end()) {
       if (repeats_.size() >= kMaxKeys) repeats_.clear();
@@ -81,7 +81,7 @@ void Logger::write(LogLevel level, std::string_view message, std::uint64_t repea
     }
   }
   line += '\n';
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   if (sink_) {
     sink_(line);
     return;

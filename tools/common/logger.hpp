@@ -23,6 +23,7 @@
 #include <unordered_map>
 
 #include "ssm_cache/clock.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::tools {
 
@@ -92,8 +93,9 @@ class Logger {
   std::chrono::milliseconds repeat_interval_;
   std::shared_ptr<const ssm_cache::Clock> clock_;  ///< wall_now(); null: system_clock
   std::string tag_;  // " [PROGRAM] " in text lines
-  std::mutex mu_;
-  std::unordered_map<std::string, Repeats> repeats_;  // by key; bounded by kMaxKeys
+  detail::Mutex mu_;  // also serializes the writes to out_
+  // by key; bounded by kMaxKeys
+  std::unordered_map<std::string, Repeats> repeats_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 }  // namespace ssm_cache::tools

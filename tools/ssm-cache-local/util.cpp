@@ -43,7 +43,7 @@ std::string Random::uuid4() {
   std::uint64_t hi = 0;
   std::uint64_t lo = 0;
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     hi = gen_();
     lo = gen_();
   }
@@ -60,14 +60,14 @@ std::string Random::uuid4() {
 std::string Random::alnum(std::size_t n) {
   static constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::string out;
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   std::uniform_int_distribution<std::size_t> dist(0, sizeof kChars - 2);
   for (std::size_t i = 0; i < n; ++i) out += kChars[dist(gen_)];
   return out;
 }
 
 double Random::uniform01() {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   return std::uniform_real_distribution<double>(0.0, 1.0)(gen_);
 }
 

@@ -5,11 +5,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::local {
 
@@ -39,8 +40,8 @@ class Random {
   double uniform01();
 
  private:
-  std::mutex mu_;
-  std::mt19937_64 gen_;
+  detail::Mutex mu_;
+  std::mt19937_64 gen_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 }  // namespace ssm_cache::local

@@ -160,7 +160,7 @@ EventFront::EventFront(LocalServer& core, std::size_t workers, LogFn log,
 
 EventFront::~EventFront() {
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     stopping_ = true;
   }
   ready_.notify_all();
@@ -195,7 +195,7 @@ int EventFront::bind(const std::string& host, int port) {
 bool EventFront::run() {
   const int result = event_base_dispatch(base_);
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     stopping_ = true;
   }
   ready_.notify_all();
@@ -257,7 +257,7 @@ void EventFront::on_request(evhttp_request* req, void* arg) {
     return;
   }
   {
-    std::lock_guard lock(self.mu_);
+    detail::MutexLock lock(self.mu_);
     self.queue_.push_back(std::move(job));
   }
   self.ready_.notify_one();
@@ -267,8 +267,8 @@ void EventFront::work() {
   for (;;) {
     std::shared_ptr<Job> job;
     {
-      std::unique_lock lock(mu_);
-      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      detail::UniqueLock lock(mu_);
+      lock.wait(ready_, [&]() SSM_CACHE_REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;
       job = std::move(queue_.front());
       queue_.pop_front();
@@ -283,7 +283,7 @@ void EventFront::work() {
     if (job->response.delay.count() > 0) std::this_thread::sleep_for(job->response.delay);
     if (log_) log_(job->request, job->response, std::chrono::steady_clock::now() - job->received);
     {
-      std::lock_guard lock(mu_);
+      detail::MutexLock lock(mu_);
       done_.push_back(std::move(job));
     }
     event_active(done_event_, EV_TIMEOUT, 0);
@@ -296,7 +296,7 @@ void EventFront::on_done(int, short, void* arg) {
   auto& self = *static_cast<EventFront*>(arg);
   std::vector<std::shared_ptr<Job>> done;
   {
-    std::lock_guard lock(self.mu_);
+    detail::MutexLock lock(self.mu_);
     done.swap(self.done_);
   }
   for (auto& job : done) self.send(*job);

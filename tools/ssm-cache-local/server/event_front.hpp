@@ -21,11 +21,11 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/thread_annotations.hpp"
 #include "local_server.hpp"
 
 struct bufferevent;
@@ -83,13 +83,14 @@ class EventFront {
   event* sweep_event_ = nullptr;
   std::unique_ptr<RequestDeadlines> deadlines_;
 
-  std::mutex mu_;
+  detail::Mutex mu_;
   std::condition_variable ready_;
-  std::deque<std::shared_ptr<Job>> queue_;  // waiting for a worker
-  std::vector<std::shared_ptr<Job>> done_;  // answered, waiting for the loop
+  std::deque<std::shared_ptr<Job>> queue_ SSM_CACHE_GUARDED_BY(mu_);  // waiting for a worker
+  // answered, waiting for the loop
+  std::vector<std::shared_ptr<Job>> done_ SSM_CACHE_GUARDED_BY(mu_);
   std::vector<bufferevent*> accepted_;  // loop thread: new connections, fd not yet set
   event* accepted_event_ = nullptr;
-  bool stopping_ = false;
+  bool stopping_ SSM_CACHE_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };
 

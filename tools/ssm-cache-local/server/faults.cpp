@@ -110,19 +110,19 @@ FaultInjector::FaultInjector(FaultConfig config, std::optional<std::uint64_t> se
     : config_(std::move(config)), random_(seed) {}
 
 void FaultInjector::set(FaultConfig config) {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   config_ = std::move(config);
   bucket_started_ = false;  // a new quota starts with a full bucket
 }
 
 FaultConfig FaultInjector::get() const {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   return config_;
 }
 
 FaultDecision FaultInjector::decide(std::string_view target,
                                     std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   FaultDecision d;
   if (!config_.targets.empty() &&
       std::find(config_.targets.begin(), config_.targets.end(), target) == config_.targets.end()) {
@@ -148,7 +148,9 @@ FaultDecision FaultInjector::decide(std::string_view target,
     tokens_ -= 1.0;
   }
   if (config_.max_faults == 0) return d;
-  auto roll = [&](double p) { return p > 0 && (p >= 1.0 || random_.uniform01() < p); };
+  auto roll = [&](double p) SSM_CACHE_REQUIRES(mu_) {
+    return p > 0 && (p >= 1.0 || random_.uniform01() < p);
+  };
   if (roll(config_.error_rate)) {
     d.kind = FaultKind::kError;
   } else if (roll(config_.drop_rate)) {
@@ -161,18 +163,18 @@ FaultDecision FaultInjector::decide(std::string_view target,
 }
 
 void Stats::count_call(std::string_view target) {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   ++calls_[std::string(target)];
 }
 
 void Stats::count_fault(FaultKind kind) {
   if (kind == FaultKind::kNone) return;
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   ++faults_[fault_name(kind)];
 }
 
 json Stats::to_json() const {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   json calls = json::object();
   std::uint64_t total = 0;
   for (const auto& [k, v] : calls_) {
@@ -188,13 +190,13 @@ json Stats::to_json() const {
 }
 
 std::uint64_t Stats::calls(const std::string& target) const {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   auto it = calls_.find(target);
   return it == calls_.end() ? 0 : it->second;
 }
 
 void Stats::reset() {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   calls_.clear();
   faults_.clear();
 }

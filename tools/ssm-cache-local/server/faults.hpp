@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/thread_annotations.hpp"
 #include "util.hpp"
 
 namespace ssm_cache::local {
@@ -55,12 +55,12 @@ class FaultInjector {
   FaultDecision decide(std::string_view target, std::chrono::steady_clock::time_point now);
 
  private:
-  mutable std::mutex mu_;
-  FaultConfig config_;
-  Random random_;
-  double tokens_ = 0;
-  std::chrono::steady_clock::time_point last_refill_{};
-  bool bucket_started_ = false;
+  mutable detail::Mutex mu_;
+  FaultConfig config_ SSM_CACHE_GUARDED_BY(mu_);
+  Random random_ SSM_CACHE_GUARDED_BY(mu_);
+  double tokens_ SSM_CACHE_GUARDED_BY(mu_) = 0;
+  std::chrono::steady_clock::time_point last_refill_ SSM_CACHE_GUARDED_BY(mu_){};
+  bool bucket_started_ SSM_CACHE_GUARDED_BY(mu_) = false;
 };
 
 class Stats {
@@ -73,9 +73,9 @@ class Stats {
   void reset();
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, std::uint64_t> calls_;
-  std::map<std::string, std::uint64_t> faults_;
+  mutable detail::Mutex mu_;
+  std::map<std::string, std::uint64_t> calls_ SSM_CACHE_GUARDED_BY(mu_);
+  std::map<std::string, std::uint64_t> faults_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 }  // namespace ssm_cache::local

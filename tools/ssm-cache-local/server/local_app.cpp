@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/thread_annotations.hpp"
 #include "event_front.hpp"
 #include "local_server.hpp"
 #include "logger.hpp"

@@ -301,14 +301,14 @@ void LocalServer::open_stores(std::optional<StoreData> initial) {
 }
 
 Store& LocalServer::store_for(const std::string& region) {
-  std::lock_guard lock(stores_mu_);
+  detail::MutexLock lock(stores_mu_);
   auto& store = stores_[region];
   if (!store) store = std::make_unique<Store>(StoreData{}, db_.get(), region);
   return *store;
 }
 
 std::pair<std::size_t, std::size_t> LocalServer::sizes() const {
-  std::lock_guard lock(stores_mu_);
+  detail::MutexLock lock(stores_mu_);
   std::pair<std::size_t, std::size_t> total{0, 0};
   for (const auto& [region, store] : stores_) {
     const auto [p, s] = store->read(

@@ -18,9 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include <mutex>
-
 #include "actions.hpp"
+#include "common/thread_annotations.hpp"
 #include "faults.hpp"
 #include "store.hpp"
 #include "util.hpp"
@@ -110,11 +109,13 @@ class LocalServer {
   /// The store of a region (from the credential scope), made on first use.
   Store& store_for(const std::string& region);
   [[nodiscard]] std::string default_region() const;
-  void open_stores(std::optional<StoreData> initial);
+  /// From the constructors only, before another thread can see the server: no lock.
+  void open_stores(std::optional<StoreData> initial) SSM_CACHE_NO_THREAD_SAFETY_ANALYSIS;
 
   std::unique_ptr<Database> db_;  // null: memory only
-  mutable std::mutex stores_mu_;
-  std::map<std::string, std::unique_ptr<Store>> stores_;  // by region
+  mutable detail::Mutex stores_mu_;
+  // by region
+  std::map<std::string, std::unique_ptr<Store>> stores_ SSM_CACHE_GUARDED_BY(stores_mu_);
   FaultInjector faults_;
   Stats stats_;
 };

@@ -182,7 +182,7 @@ void save_entries(Statement& put, Statement& erase, const std::string& region,
 void Database::save(const std::string& region,
                     const std::vector<std::pair<std::string, const Parameter*>>& parameters,
                     const std::vector<std::pair<std::string, const Secret*>>& secrets) {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   check_still_ours();
   exec("BEGIN IMMEDIATE");
   try {

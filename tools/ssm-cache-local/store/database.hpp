@@ -12,10 +12,10 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/thread_annotations.hpp"
 #include "persistence.hpp"
 #include "store.hpp"
 
@@ -58,7 +58,9 @@ class Database {
   void check_still_ours();
 
   std::string path_;
-  std::mutex mu_;  // one transaction at a time
+  // One transaction at a time: save() holds it (load() and save_all() run while the server is
+  // being made, on one thread).
+  detail::Mutex mu_;
   sqlite3* db_ = nullptr;
   int lock_fd_ = -1;
   unsigned long inode_ = 0;

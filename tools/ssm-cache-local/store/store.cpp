@@ -2,7 +2,6 @@
 #include "store.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include "database.hpp"
 
@@ -132,15 +131,6 @@ void Store::commit(const Changes& changes) {
 
 void Store::commit_parameter(const ParameterWrite& write) {
   db_->save(region_, {{write.key, &write.next}}, {});
-}
-
-void Store::lock_exclusive(std::unique_lock<std::shared_mutex>& lock) {
-  constexpr int kTries = 1000;  // then block: a stream of overlapping readers must not starve it
-  for (int i = 0; i < kTries; ++i) {
-    if (lock.try_lock()) return;
-    std::this_thread::yield();
-  }
-  lock.lock();
 }
 
 }  // namespace ssm_cache::local

@@ -14,13 +14,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::local {
 
@@ -128,7 +128,7 @@ class Store {
 
   template <class F>
   auto read(F&& f) const {
-    std::shared_lock lock(mu_);
+    detail::SharedLock lock(mu_);
     return f(static_cast<const StoreData&>(data_));
   }
 
@@ -138,7 +138,7 @@ class Store {
   /// until the commit is done (writers are serialized meanwhile).
   template <class F>
   auto write(F&& f) {
-    std::lock_guard writer(writer_mu_);
+    detail::MutexLock writer(writer_mu_);
     return write_locked(f);
   }
 
@@ -153,16 +153,16 @@ class Store {
   /// state is committed to the database, then moved in under the exclusive lock.
   template <class Prepare>
   auto write_parameter(Prepare&& prepare) {
-    std::lock_guard writer(writer_mu_);
+    detail::MutexLock writer(writer_mu_);
     auto [write, result] = [&] {
-      std::shared_lock lock(mu_);
+      detail::SharedLock lock(mu_);
       return prepare(static_cast<const StoreData&>(data_));
     }();
     if (db_ != nullptr) commit_parameter(write);  // throws: nothing changed
     std::optional<Parameter> replaced;  // freed after the lock is released
     {
-      std::unique_lock lock(mu_, std::defer_lock);
-      lock_exclusive(lock);
+      detail::ExclusiveLock lock(mu_, std::defer_lock);
+      lock.lock_yielding(kExclusiveTries);
       auto it = data_.parameters.find(write.key);
       if (it == data_.parameters.end()) {
         data_.parameters.emplace(std::move(write.key), std::move(write.next));
@@ -178,11 +178,11 @@ class Store {
   // Called with writer_mu_ held. The entries a write replaced are freed after the exclusive
   // lock is released (`changes` outlives `lock`): readers do not wait for deallocation.
   template <class F>
-  auto write_locked(F& f) {
-    Changes changes(data_);
-    std::unique_lock lock(mu_, std::defer_lock);
-    lock_exclusive(lock);
-    auto result = [&] {
+  auto write_locked(F& f) SSM_CACHE_REQUIRES(writer_mu_) {
+    Changes changes(unlocked_data());
+    detail::ExclusiveLock lock(mu_, std::defer_lock);
+    lock.lock_yielding(kExclusiveTries);
+    auto result = [&]() SSM_CACHE_REQUIRES(mu_) {
       try {
         return f(data_, changes);
       } catch (...) {
@@ -194,22 +194,27 @@ class Store {
     changes.set_aside();
     lock.unlock();
     commit(changes);  // throws: data_ is already as it was
-    lock_exclusive(lock);
+    lock.lock_yielding(kExclusiveTries);
     changes.install();
     return result;
   }
 
-  void commit(const Changes& changes);  // called with writer_mu_ held
-  void commit_parameter(const ParameterWrite& write);  // called with writer_mu_ held
-  // Takes the exclusive lock while this thread runs. Blocking in lock() would let the lock be
-  // handed to this writer while it sleeps: on a loaded machine it may wait milliseconds for a
-  // core, and every reader waits with it (measured: docs/bench/local-store.md). So it tries,
-  // yielding between tries, and blocks only when readers never leave a gap.
-  static void lock_exclusive(std::unique_lock<std::shared_mutex>& lock);
+  void commit(const Changes& changes) SSM_CACHE_REQUIRES(writer_mu_);
+  void commit_parameter(const ParameterWrite& write) SSM_CACHE_REQUIRES(writer_mu_);
+  // For a Changes, made before the exclusive lock so that it outlives it, which touches the
+  // data only while the lock is held.
+  StoreData& unlocked_data() SSM_CACHE_NO_THREAD_SAFETY_ANALYSIS { return data_; }
 
-  std::mutex writer_mu_;
-  mutable std::shared_mutex mu_;
-  StoreData data_;
+  // The exclusive lock is taken while this thread runs (ExclusiveLock::lock_yielding). Blocking
+  // in lock() would let the lock be handed to this writer while it sleeps: on a loaded machine
+  // it may wait milliseconds for a core, and every reader waits with it (measured:
+  // docs/bench/local-store.md). So it tries, yielding between tries, and blocks only when
+  // readers never leave a gap (a stream of overlapping readers must not starve it).
+  static constexpr int kExclusiveTries = 1000;
+
+  detail::Mutex writer_mu_;
+  mutable detail::SharedMutex mu_;
+  StoreData data_ SSM_CACHE_GUARDED_BY(mu_);
   Database* db_;
   std::string region_;
 };

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
-#include <mutex>
 #include <ostream>
 #include <thread>
 
@@ -17,6 +16,7 @@
 
 #include "answers.hpp"
 #include "commands.hpp"
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/version.hpp"
 
@@ -32,8 +32,11 @@ class CommandDeadline {
   explicit CommandDeadline(std::chrono::milliseconds limit) {
     if (limit.count() <= 0) return;
     thread_ = std::thread([this, limit] {
-      std::unique_lock lock(mutex_);
-      if (disarmed_changed_.wait_for(lock, limit, [this] { return disarmed_; })) return;
+      detail::UniqueLock lock(mutex_);
+      if (lock.wait_for(disarmed_changed_, limit,
+                        [this]() SSM_CACHE_REQUIRES(mutex_) { return disarmed_; })) {
+        return;
+      }
       const std::string message =
           "ssm-cache: gave up: the command did not finish within --timeout " +
           std::to_string(limit.count() / 1000.0).substr(0, 6) + " s\n";
@@ -47,7 +50,7 @@ class CommandDeadline {
 
   void disarm() {
     {
-      std::lock_guard lock(mutex_);
+      detail::MutexLock lock(mutex_);
       disarmed_ = true;
     }
     disarmed_changed_.notify_all();
@@ -55,9 +58,9 @@ class CommandDeadline {
   }
 
  private:
-  std::mutex mutex_;
+  detail::Mutex mutex_;
   std::condition_variable disarmed_changed_;
-  bool disarmed_ = false;
+  bool disarmed_ SSM_CACHE_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 
@@ -108,9 +111,9 @@ AwsClientOptions client_options(const Globals& g, std::ostream& err) {
   aws.secrets_manager_endpoint_url = g.endpoint_url;
   if (g.debug) {
     // Exchanges of concurrent calls (GetParameters chunks) come from several threads.
-    auto lock = std::make_shared<std::mutex>();
+    auto lock = std::make_shared<detail::Mutex>();
     aws.http_log = [lock, &err](std::string_view line) {
-      std::lock_guard guard(*lock);
+      detail::MutexLock guard(*lock);
       err << "ssm-cache: debug: " << line << "\n" << std::flush;
     };
   }

@@ -10,13 +10,13 @@
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <ostream>
 #include <sstream>
 #include <string_view>
 #include <thread>
 
+#include "common/thread_annotations.hpp"
 #include "lambda_extension.hpp"
 #include "sidecar_event_server.hpp"
 #include "sidecar_service.hpp"
@@ -101,7 +101,7 @@ class Stopper {
   explicit Stopper(std::function<void()> on_stop) : on_stop_(std::move(on_stop)) {}
   void request() {
     {
-      std::lock_guard lock(mu_);
+      detail::MutexLock lock(mu_);
       if (stopping_) return;
       stopping_ = true;
       began_ = std::chrono::steady_clock::now();
@@ -110,16 +110,16 @@ class Stopper {
     on_stop_();
   }
   bool stopping() {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     return stopping_;
   }
   void wait() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return stopping_; });
+    detail::UniqueLock lock(mu_);
+    lock.wait(cv_, [&]() SSM_CACHE_REQUIRES(mu_) { return stopping_; });
   }
   /// What is left of `grace` since the stop began.
   std::chrono::milliseconds left_of(std::chrono::milliseconds grace) {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         began_ + grace - std::chrono::steady_clock::now());
     return std::max(left, std::chrono::milliseconds{0});
@@ -127,10 +127,10 @@ class Stopper {
 
  private:
   std::function<void()> on_stop_;
-  std::mutex mu_;
+  detail::Mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;
-  std::chrono::steady_clock::time_point began_{};
+  bool stopping_ SSM_CACHE_GUARDED_BY(mu_) = false;
+  std::chrono::steady_clock::time_point began_ SSM_CACHE_GUARDED_BY(mu_){};
 };
 
 void announce(std::ostream& out, Logger& log, int port, const SidecarConfig& config) {

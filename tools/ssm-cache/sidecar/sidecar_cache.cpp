@@ -123,7 +123,7 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
     r.source = CacheSource::kBypass;
     return r;
   }
-  std::unique_lock lock(mu_);
+  detail::UniqueLock lock(mu_);
   const auto t = now();
   Entry* e = nullptr;
   if (auto it = map_.find(key); it != map_.end()) {
@@ -151,7 +151,7 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
       auto flight = e->flight;
       OutcomePtr before = e->value;
       {
-        std::lock_guard flight_lock(flight->mu);
+        detail::MutexLock flight_lock(flight->mu);
         ++flight->waiters;
       }
       lock.unlock();
@@ -184,7 +184,7 @@ void SidecarCache::start(const std::string& key, const std::shared_ptr<Flight>& 
   const bool queued = refreshes_.submit([this, key, flight, ttl, refresh_now, fetch] {
     bool wanted = false;
     {
-      std::lock_guard lock(flight->mu);
+      detail::MutexLock lock(flight->mu);
       wanted = flight->background || flight->waiters > 0;
     }
     if (stopping_.load()) {
@@ -205,7 +205,7 @@ void SidecarCache::start(const std::string& key, const std::shared_ptr<Flight>& 
 void SidecarCache::abandon(const std::string& key, const std::shared_ptr<Flight>& flight,
                            Outcome why) {
   if (!key.empty()) {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     auto it = map_.find(key);
     if (it != map_.end() && it->second.flight == flight) {
       it->second.flight.reset();
@@ -227,7 +227,7 @@ CacheResult SidecarCache::wait_for(const std::string& key, const std::shared_ptr
   const auto own_deadline = Clock::now() + options_.wait_budget;
   // How often a request whose client may leave checks whether it has.
   constexpr auto kGonePoll = std::chrono::milliseconds{50};
-  std::unique_lock lock(flight->mu);
+  detail::UniqueLock lock(flight->mu);
   for (;;) {
     if (flight->done) {
       --flight->waiters;
@@ -240,12 +240,12 @@ CacheResult SidecarCache::wait_for(const std::string& key, const std::shared_ptr
         std::min(own_deadline, Clock::time_point(Clock::duration(shutdown_deadline_.load())));
     const auto t = Clock::now();
     if (t >= deadline) break;
-    flight->cv.wait_until(lock, client_gone ? std::min(deadline, t + kGonePoll) : deadline);
+    lock.wait_until(flight->cv, client_gone ? std::min(deadline, t + kGonePoll) : deadline);
   }
   --flight->waiters;
   lock.unlock();
   if (before && !refresh_now && !key.empty()) {
-    std::lock_guard cache_lock(mu_);
+    detail::MutexLock cache_lock(mu_);
     auto it = map_.find(key);
     if (it != map_.end() && it->second.value && stale_allowed(it->second, now())) {
       return CacheResult{it->second.value, CacheSource::kStale};
@@ -257,7 +257,7 @@ CacheResult SidecarCache::wait_for(const std::string& key, const std::shared_ptr
 
 void SidecarCache::Flight::finish(OutcomePtr r) {
   {
-    std::lock_guard lock(mu);
+    detail::MutexLock lock(mu);
     result = std::move(r);
     done = true;
   }
@@ -270,7 +270,7 @@ CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr
   auto result = std::make_shared<const Outcome>(std::move(outcome));
   CacheResult served{result, CacheSource::kMiss};
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     const auto t = now();
     auto it = map_.find(key);
     if (it != map_.end() && it->second.flight == flight) {
@@ -314,7 +314,7 @@ CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr
 void SidecarCache::put(const std::string& key, std::chrono::milliseconds ttl, Outcome outcome) {
   if (ttl.count() <= 0 || options_.capacity == 0 || !outcome.ok()) return;
   auto value = std::make_shared<const Outcome>(std::move(outcome));
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   Entry& e = insert_locked(key);
   if (e.flight) return;  // a fetch is under way and will store its own answer
   e.value = std::move(value);
@@ -324,12 +324,12 @@ void SidecarCache::put(const std::string& key, std::chrono::milliseconds ttl, Ou
 }
 
 std::size_t SidecarCache::size() const {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   return map_.size();
 }
 
 std::uint64_t SidecarCache::evictions() const {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   return evictions_;
 }
 
@@ -345,13 +345,13 @@ void SidecarCache::shutdown(Clock::time_point deadline) {
   // Waiters re-read the deadline when woken.
   std::vector<std::shared_ptr<Flight>> flights;
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     for (auto& [key, e] : map_) {
       if (e.flight) flights.push_back(e.flight);
     }
   }
   for (auto& f : flights) {
-    std::lock_guard lock(f->mu);
+    detail::MutexLock lock(f->mu);
     f->cv.notify_all();
   }
 }

@@ -22,7 +22,6 @@
 #include <functional>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -30,6 +29,7 @@
 
 #include "common/refresh_policy.hpp"
 #include "ssm_cache/clock.hpp"
+#include "common/thread_annotations.hpp"
 #include "task_pool.hpp"
 
 namespace ssm_cache::cli {
@@ -126,10 +126,11 @@ class SidecarCache {
   // queued fetch that has none (they timed out or left) and is no background refresh is
   // dropped before it calls upstream.
   struct Flight {
-    std::mutex mu;
+    detail::Mutex mu;
     std::condition_variable cv;
-    OutcomePtr result;  // set once, with done
-    bool done = false;
+    OutcomePtr result SSM_CACHE_GUARDED_BY(mu);  // set once, with done
+    bool done SSM_CACHE_GUARDED_BY(mu) = false;
+    // Under mu, but first set before the flight is shared (hence not annotated).
     int waiters = 0;
     bool background = false;
     void finish(OutcomePtr r);
@@ -150,8 +151,8 @@ class SidecarCache {
                                     bool refresh_now, const Fetch& fetch, bool may_wait,
                                     const ClientGone& client_gone = {});
   bool stale_allowed(const Entry& e, Clock::time_point t) const;
-  Entry& insert_locked(const std::string& key);
-  void evict_locked(const std::string& keep);
+  Entry& insert_locked(const std::string& key) SSM_CACHE_REQUIRES(mu_);
+  void evict_locked(const std::string& keep) SSM_CACHE_REQUIRES(mu_);
   CacheResult complete(const std::string& key, const std::shared_ptr<Flight>& flight,
                        Outcome outcome, std::chrono::milliseconds ttl, bool refresh_now);
   void start(const std::string& key, const std::shared_ptr<Flight>& flight,
@@ -167,10 +168,10 @@ class SidecarCache {
   /// Stale reads: within max_stale_if_error; always while a fetch runs; an expired entry is
   /// refreshed in the background when stale_while_refresh is on.
   common::StalePolicy policy_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> map_;
-  std::list<std::string> lru_;  // front: most recently used
-  std::uint64_t evictions_ = 0;
+  mutable detail::Mutex mu_;
+  std::unordered_map<std::string, Entry> map_ SSM_CACHE_GUARDED_BY(mu_);
+  std::list<std::string> lru_ SSM_CACHE_GUARDED_BY(mu_);  // front: most recently used
+  std::uint64_t evictions_ SSM_CACHE_GUARDED_BY(mu_) = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<Clock::rep> shutdown_deadline_{Clock::time_point::max().time_since_epoch().count()};
 

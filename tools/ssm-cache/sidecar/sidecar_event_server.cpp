@@ -18,7 +18,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,6 +31,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 
+#include "common/thread_annotations.hpp"
 #include "http_method.hpp"
 #include "loopback.hpp"
 
@@ -68,8 +68,9 @@ struct SidecarEventServer::Loop {
   evhttp* http = nullptr;
   event* stop_event = nullptr;  // activated by stop() from any thread: breaks the loop
   event* done_event = nullptr;  // activated by workers: sends the answers in `done`
-  std::mutex done_mu;
-  std::vector<std::shared_ptr<Job>> done;  // answered by a worker, not yet sent
+  detail::Mutex done_mu;
+  // answered by a worker, not yet sent
+  std::vector<std::shared_ptr<Job>> done SSM_CACHE_GUARDED_BY(done_mu);
   int result = 0;  // event_base_dispatch's
 };
 
@@ -248,7 +249,7 @@ void SidecarEventServer::on_done(evutil_socket_t, short, void* arg) {
   auto& loop = *static_cast<Loop*>(arg);
   std::vector<std::shared_ptr<Job>> done;
   {
-    std::lock_guard lock(loop.done_mu);
+    detail::MutexLock lock(loop.done_mu);
     done.swap(loop.done);
   }
   for (auto& job : done) send(job->req, job->response);
@@ -277,7 +278,7 @@ void SidecarEventServer::answer(const std::shared_ptr<Job>& job) {
   }
   Loop& loop = *job->loop;
   {
-    std::lock_guard done_lock(loop.done_mu);
+    detail::MutexLock done_lock(loop.done_mu);
     loop.done.push_back(job);
   }
   event_active(loop.done_event, EV_TIMEOUT, 0);

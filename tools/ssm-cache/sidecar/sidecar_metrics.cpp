@@ -51,22 +51,22 @@ void sample(std::string& out, const char* name, const std::string& labels, std::
 }  // namespace
 
 void SidecarMetrics::count_upstream_call(const std::string& action) {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   ++upstream_calls_[action];
 }
 
 void SidecarMetrics::count_upstream_error(const std::string& action, const std::string& code) {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   ++upstream_errors_[{action, code}];
 }
 
 void SidecarMetrics::count_response_error(int status) {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   ++response_errors_[status];
 }
 
 std::uint64_t SidecarMetrics::upstream_calls(const std::string& action) const {
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   auto it = upstream_calls_.find(action);
   return it == upstream_calls_.end() ? 0 : it->second;
 }
@@ -95,7 +95,7 @@ std::string SidecarMetrics::render(std::size_t cache_entries, std::size_t cache_
          "Entries dropped because the cache was full (least recently used first).");
   sample(out, "ssm_cache_sidecar_cache_evictions_total", {}, evictions);
 
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   family(out, "ssm_cache_sidecar_upstream_calls_total", "counter",
          "Calls made to Parameter Store and Secrets Manager, by API action.");
   for (const auto& [action, n] : upstream_calls_) {

@@ -7,9 +7,10 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <utility>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::cli {
 
@@ -40,10 +41,11 @@ class SidecarMetrics {
   std::atomic<std::uint64_t> stale_{0};
   std::atomic<std::uint64_t> misses_{0};
   std::atomic<std::uint64_t> bypass_{0};
-  mutable std::mutex mu_;
-  std::map<std::string, std::uint64_t> upstream_calls_;
-  std::map<std::pair<std::string, std::string>, std::uint64_t> upstream_errors_;
-  std::map<int, std::uint64_t> response_errors_;
+  mutable detail::Mutex mu_;
+  std::map<std::string, std::uint64_t> upstream_calls_ SSM_CACHE_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, std::uint64_t> upstream_errors_
+      SSM_CACHE_GUARDED_BY(mu_);
+  std::map<int, std::uint64_t> response_errors_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 }  // namespace ssm_cache::cli

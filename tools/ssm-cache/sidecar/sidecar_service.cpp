@@ -11,14 +11,14 @@
 namespace ssm_cache::cli {
 
 void UpstreamLimiter::acquire() {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return free_ > 0; });
+  detail::UniqueLock lock(mu_);
+  lock.wait(cv_, [&]() SSM_CACHE_REQUIRES(mu_) { return free_ > 0; });
   --free_;
 }
 
 void UpstreamLimiter::release() {
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     ++free_;
   }
   cv_.notify_one();

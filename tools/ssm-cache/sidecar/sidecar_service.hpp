@@ -8,7 +8,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,9 +38,9 @@ class UpstreamLimiter {
   void release();
 
  private:
-  std::mutex mu_;
+  detail::Mutex mu_;
   std::condition_variable cv_;
-  std::size_t free_;
+  std::size_t free_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 struct PrefetchReport {

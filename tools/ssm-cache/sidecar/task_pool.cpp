@@ -6,7 +6,7 @@ namespace ssm_cache::cli {
 bool TaskPool::submit(std::function<void()> task) {
   bool start = false;
   {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     if (stopping_) return false;
     queue_.push_back(std::move(task));
     // Threads being started count as threads: the slot is reserved here, under the lock, so
@@ -29,21 +29,21 @@ void TaskPool::start_worker() {
   } catch (...) {
     // As before, the failure reaches the submitter (the task stays queued for the running
     // threads); the reservation is given back so that stop() does not wait for it.
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     --starting_;
     started_cv_.notify_all();
     throw;
   }
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   threads_.push_back(std::move(thread));
   --starting_;
   started_cv_.notify_all();
 }
 
 void TaskPool::work() {
-  std::unique_lock lock(mu_);
+  detail::UniqueLock lock(mu_);
   for (;;) {
-    queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    lock.wait(queue_cv_, [&]() SSM_CACHE_REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping and drained
     auto task = std::move(queue_.front());
     queue_.pop_front();
@@ -57,22 +57,23 @@ void TaskPool::work() {
 }
 
 void TaskPool::wait_idle() {
-  std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
+  detail::UniqueLock lock(mu_);
+  lock.wait(idle_cv_, [&]() SSM_CACHE_REQUIRES(mu_) { return queue_.empty() && running_ == 0; });
 }
 
 bool TaskPool::wait_idle_for(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return idle_cv_.wait_for(lock, timeout, [&] { return queue_.empty() && running_ == 0; });
+  detail::UniqueLock lock(mu_);
+  return lock.wait_for(idle_cv_, timeout,
+                       [&]() SSM_CACHE_REQUIRES(mu_) { return queue_.empty() && running_ == 0; });
 }
 
 void TaskPool::stop() {
   std::vector<std::thread> threads;
   {
-    std::unique_lock lock(mu_);
+    detail::UniqueLock lock(mu_);
     stopping_ = true;
     // A thread being started belongs to this stop(): it must be in threads_ to be joined.
-    started_cv_.wait(lock, [&] { return starting_ == 0; });
+    lock.wait(started_cv_, [&]() SSM_CACHE_REQUIRES(mu_) { return starting_ == 0; });
     threads.swap(threads_);
   }
   queue_cv_.notify_all();

@@ -14,9 +14,10 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "common/thread_annotations.hpp"
 
 namespace ssm_cache::cli {
 
@@ -48,15 +49,16 @@ class TaskPool {
 
   const std::size_t max_threads_;
   const ThreadStarter start_thread_;
-  std::mutex mu_;
+  detail::Mutex mu_;
   std::condition_variable queue_cv_;
   std::condition_variable idle_cv_;
   std::condition_variable started_cv_;  // starting_ went down (stop() waits for 0)
-  std::deque<std::function<void()>> queue_;
-  std::size_t running_ = 0;
-  std::size_t starting_ = 0;  // threads counted as started but not yet in threads_
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  std::deque<std::function<void()>> queue_ SSM_CACHE_GUARDED_BY(mu_);
+  std::size_t running_ SSM_CACHE_GUARDED_BY(mu_) = 0;
+  /// Threads counted as started but not yet in threads_.
+  std::size_t starting_ SSM_CACHE_GUARDED_BY(mu_) = 0;
+  bool stopping_ SSM_CACHE_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 }  // namespace ssm_cache::cli
