@@ -7,8 +7,8 @@
 
 #include "cache/secret_source.hpp"
 #include "cache/shared_tier_slot.hpp"
-#include "shared_tier/tier.hpp"
 #include "common/thread_annotations.hpp"
+#include "shared_tier/tier.hpp"
 #include "ssm_cache/aws.hpp"
 #include "ssm_cache/group.hpp"
 #include "ssm_cache/parameter.hpp"

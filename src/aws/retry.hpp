@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "ssm_cache/clock.hpp"
 #include "common/thread_annotations.hpp"
+#include "ssm_cache/clock.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::aws {

@@ -29,7 +29,7 @@ SharedTierSlot::SharedTierSlot(const SharedCacheOptions& options)
 std::shared_ptr<SharedCacheClient> SharedTierSlot::wrapper_for(
     const std::shared_ptr<void>& inner, std::shared_ptr<ParameterClient> params,
     std::shared_ptr<SecretsClient> secrets) {
-  std::lock_guard lock(mutex_);
+  detail::MutexLock lock(mutex_);
   if (inner_ == inner && wrapped_) return wrapped_;
   if (wrapped_) add_counts(wrapped_->stats(), retired_);
   auto already = std::dynamic_pointer_cast<SharedCacheClient>(params);
@@ -51,7 +51,7 @@ std::shared_ptr<SecretsClient> SharedTierSlot::wrap(const std::shared_ptr<Secret
 void SharedTierSlot::add_stats(CacheStats& out) const {
   SharedCacheStats s;
   {
-    std::lock_guard lock(mutex_);
+    detail::MutexLock lock(mutex_);
     if (wrapped_) s = wrapped_->stats();
     add_counts(retired_, s);
   }

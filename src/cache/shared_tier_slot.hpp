@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 
+#include "common/thread_annotations.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/observability.hpp"
 #include "ssm_cache/secrets.hpp"
@@ -40,10 +41,12 @@ class SharedTierSlot {
                                                  std::shared_ptr<SecretsClient> secrets);
 
   const std::shared_ptr<shared_tier::TierCore> core_;
-  mutable std::mutex mutex_;
-  std::shared_ptr<void> inner_;  ///< kept alive so that its address is not reused
-  std::shared_ptr<SharedCacheClient> wrapped_;
-  SharedCacheStats retired_{};  ///< counts of wrappers replaced (the default client changed)
+  mutable detail::Mutex mutex_;
+  /// Kept alive so that its address is not reused.
+  std::shared_ptr<void> inner_ SSM_CACHE_GUARDED_BY(mutex_);
+  std::shared_ptr<SharedCacheClient> wrapped_ SSM_CACHE_GUARDED_BY(mutex_);
+  SharedCacheStats retired_
+      SSM_CACHE_GUARDED_BY(mutex_){};  ///< counts of wrappers replaced (the default client changed)
 };
 
 /// Copies the shared tier's counters into the matching CacheStats fields (adding counts).

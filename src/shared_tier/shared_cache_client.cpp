@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/thread_annotations.hpp"
 #include "shared_tier/tier.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/parameter.hpp"
@@ -420,11 +421,11 @@ std::string fingerprint(const SharedCacheOptions& o) {
 namespace shared_tier {
 
 std::shared_ptr<TierCore> shared_core(SharedCacheOptions options) {
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<TierCore>> cores;
+  static detail::Mutex mutex;
+  static std::map<std::string, std::weak_ptr<TierCore>> cores SSM_CACHE_GUARDED_BY(mutex);
   auto [key, previous] = prepare(options);
   const std::string id = fingerprint(options);
-  std::lock_guard lock(mutex);
+  detail::MutexLock lock(mutex);
   if (auto core = cores[id].lock()) return core;
   std::erase_if(cores, [](const auto& kv) { return kv.second.expired(); });
   auto core = std::make_shared<TierCore>(options, key, previous);

@@ -22,8 +22,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "ssm_cache/clock.hpp"
 #include "common/thread_annotations.hpp"
+#include "ssm_cache/clock.hpp"
 
 namespace ssm_cache::tools {
 

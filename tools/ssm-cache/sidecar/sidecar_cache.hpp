@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "common/refresh_policy.hpp"
-#include "ssm_cache/clock.hpp"
 #include "common/thread_annotations.hpp"
+#include "ssm_cache/clock.hpp"
 #include "task_pool.hpp"
 
 namespace ssm_cache::cli {

@@ -41,7 +41,7 @@ class GatedSecretsClient final : public SecretsClient {
 
   /// The outcome of the last failed call since the last take (empty: none failed).
   std::optional<Outcome> take_failure() {
-    std::lock_guard lock(mu_);
+    detail::MutexLock lock(mu_);
     return std::exchange(failure_, std::nullopt);
   }
 
@@ -58,7 +58,7 @@ class GatedSecretsClient final : public SecretsClient {
     });
     if (!error) return;
     {
-      std::lock_guard lock(mu_);
+      detail::MutexLock lock(mu_);
       failure_ = std::move(out);
     }
     std::rethrow_exception(error);  // the library classifies it (missing, transient, ...)
@@ -66,8 +66,8 @@ class GatedSecretsClient final : public SecretsClient {
 
   std::shared_ptr<SecretsClient> inner_;
   const UpstreamGate gate_;
-  std::mutex mu_;
-  std::optional<Outcome> failure_;
+  detail::Mutex mu_;
+  std::optional<Outcome> failure_ SSM_CACHE_GUARDED_BY(mu_);
 };
 
 SidecarSecrets::SidecarSecrets(std::shared_ptr<SecretsClient> client, UpstreamGate gate,
@@ -91,7 +91,7 @@ SidecarSecrets::Slot SidecarSecrets::make_slot(const SidecarRequest& req) const 
 
 SidecarSecrets::Slot SidecarSecrets::slot_for(const SidecarRequest& req) {
   const std::string key = req.cache_key();
-  std::lock_guard lock(mu_);
+  detail::MutexLock lock(mu_);
   if (auto it = slots_.find(key); it != slots_.end()) {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
     return it->second;

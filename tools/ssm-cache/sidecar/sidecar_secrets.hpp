@@ -25,6 +25,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/thread_annotations.hpp"
 #include "sidecar_cache.hpp"
 #include "sidecar_request.hpp"
 #include "ssm_cache/secrets.hpp"
@@ -64,9 +65,9 @@ class SidecarSecrets {
   std::shared_ptr<SecretsClient> client_;
   UpstreamGate gate_;
   std::size_t capacity_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Slot> slots_;
-  std::list<std::string> lru_;  // front: most recently fetched
+  detail::Mutex mu_;
+  std::unordered_map<std::string, Slot> slots_ SSM_CACHE_GUARDED_BY(mu_);
+  std::list<std::string> lru_ SSM_CACHE_GUARDED_BY(mu_);  // front: most recently fetched
 };
 
 }  // namespace ssm_cache::cli
