@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ssm_cache/clock.hpp"
 #include "ssm_cache/errors.hpp"
 #include "ssm_cache/export.hpp"
 
@@ -52,9 +53,6 @@ class SSM_CACHE_EXPORT CredentialsNotConfigured : public CredentialsError {
 
 /// Reads an environment variable; empty function: the process environment. Tests pass a map.
 using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view)>;
-
-/// A wall clock; empty function: std::chrono::system_clock::now.
-using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
 /// An environment made of a fixed map (for tests and for programs that build their own).
 SSM_CACHE_EXPORT EnvironmentLookup make_map_environment(std::map<std::string, std::string> values);
@@ -126,7 +124,7 @@ struct WebIdentityCredentialsConfig {
   std::chrono::milliseconds timeout{5000};  ///< per attempt
   int max_attempts = 4;  ///< IDPCommunicationError, InvalidIdentityToken, throttling, 5xx
   Sleeper sleep{};
-  WallClock clock{};  ///< for the generated session name
+  std::shared_ptr<const Clock> clock{};  ///< wall_now(): the generated session name; null: real
 };
 /// AssumeRoleWithWebIdentity (unsigned STS Query call) with the token read from the file at
 /// each call (Kubernetes rotates it). When neither role_arn nor token_file is given, both come
@@ -154,7 +152,8 @@ struct AssumeRoleCredentialsConfig {
   std::chrono::milliseconds timeout{5000};  ///< per attempt
   int max_attempts = 3;  ///< throttling, 5xx and connection failures are retried
   Sleeper sleep{};
-  WallClock clock{};  ///< signing time and the generated session name
+  /// wall_now(): the signing time and the generated session name; null: the real clock.
+  std::shared_ptr<const Clock> clock{};
 };
 /// STS AssumeRole signed with the source credentials (the global endpoint signs for us-east-1).
 /// Errors name the role, the STS code and message, never a key or token. Each call asks STS:
@@ -166,7 +165,7 @@ struct StsProfileResolverConfig {
   EnvironmentLookup environment{};
   std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
   Sleeper sleep{};
-  WallClock clock{};
+  std::shared_ptr<const Clock> clock{};  ///< wall_now(); null: the real clock
 };
 /// The StsProfileResolver used when none is given. Profiles with `web_identity_token_file` +
 /// `role_arn` (+ `role_session_name`) get a web identity provider; profiles with `role_arn` and
@@ -214,7 +213,7 @@ struct ImdsCredentialsConfig {
   std::chrono::milliseconds timeout{1000};
   int max_attempts = 1;  ///< else AWS_METADATA_SERVICE_NUM_ATTEMPTS
   std::chrono::seconds token_ttl{21600};
-  WallClock clock{};
+  std::shared_ptr<const Clock> clock{};  ///< wall_now(); null: the real clock
 };
 /// PUT /latest/api/token, GET .../iam/security-credentials/ (role), GET .../<role>.
 /// AWS_EC2_METADATA_DISABLED=true or no answer: CredentialsNotConfigured.
@@ -242,7 +241,7 @@ struct CachedCredentialsConfig {
   /// After a refresh that failed or brought credentials still due for refresh, wait this
   /// long before trying again while the current credentials are still valid.
   std::chrono::seconds retry_interval{10};
-  WallClock clock{};
+  std::shared_ptr<const Clock> clock{};  ///< wall_now(); null: the real clock
 };
 /// Caches the provider's credentials: long-term ones forever, temporary ones until they are
 /// due for refresh. A refresh runs once however many threads call.
@@ -256,7 +255,7 @@ struct DefaultCredentialsConfig {
   StsProfileResolver sts_resolver{};  ///< empty: make_default_sts_profile_resolver
   /// Providers tried right after web identity from the environment.
   std::vector<std::shared_ptr<CredentialsProvider>> after_environment{};
-  WallClock clock{};
+  std::shared_ptr<const Clock> clock{};  ///< wall_now(); null: the real clock
 };
 /// cached(chain(environment, web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN),
 /// after_environment..., profile, container, IMDS)), botocore's order. The profile step is

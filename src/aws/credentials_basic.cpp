@@ -117,14 +117,12 @@ class CachedProvider final : public CredentialsProvider {
   explicit CachedProvider(CachedCredentialsConfig config)
       : config_(std::move(config)), policy_(credentials_policy(config_)) {
     if (!config_.provider) throw CredentialsError("cached credentials: the provider is null");
-    if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
   }
 
   Credentials get_credentials() override {
     detail::UniqueLock lock(mutex_);
     while (true) {
-      const auto decision =
-          common::decide(policy_, state(), ns(config_.clock().time_since_epoch()));
+      const auto decision = common::decide(policy_, state(), ns(now().time_since_epoch()));
       if (decision == common::ReadDecision::kServe ||
           decision == common::ReadDecision::kServeStale) {
         return *current_;
@@ -135,7 +133,7 @@ class CachedProvider final : public CredentialsProvider {
       const auto generation = generation_;
       lock.wait(refresh_done_,
                 [&]() SSM_CACHE_REQUIRES(mutex_) { return generation_ != generation; });
-      if (valid(config_.clock())) return *current_;
+      if (valid(now())) return *current_;
       if (last_error_) std::rethrow_exception(last_error_);
     }
 
@@ -152,8 +150,8 @@ class CachedProvider final : public CredentialsProvider {
     refreshing_ = false;
     ++generation_;
     // After every attempt, good or not, a fixed interval (no doubling) before the next one.
-    next_attempt_ = config_.clock() + config_.retry_interval;
-    if (fresh && fresh->expiration && *fresh->expiration <= config_.clock()) {
+    next_attempt_ = now() + config_.retry_interval;
+    if (fresh && fresh->expiration && *fresh->expiration <= now()) {
       // Already expired when received (a stale file, a wrong clock): every AWS call would fail
       // with ExpiredToken, so say so here, naming the source and the time, not the keys.
       error = std::make_exception_ptr(CredentialsError(
@@ -170,11 +168,12 @@ class CachedProvider final : public CredentialsProvider {
       last_error_ = error;
     }
     refresh_done_.notify_all();
-    if (!error || valid(config_.clock())) return *current_;  // a failed refresh keeps valid ones
+    if (!error || valid(now())) return *current_;  // a failed refresh keeps valid ones
     std::rethrow_exception(error);
   }
 
  private:
+  std::chrono::system_clock::time_point now() const { return wall_now(config_.clock.get()); }
   bool valid(std::chrono::system_clock::time_point now) const SSM_CACHE_REQUIRES(mutex_) {
     return current_ && (!current_->expiration || now < *current_->expiration);
   }

@@ -232,9 +232,7 @@ class ImdsProvider final : public CredentialsProvider {
   explicit ImdsProvider(ImdsCredentialsConfig config)
       : config_(std::move(config)),
         env_(common::or_process(config_.environment)),
-        transport_(config_.transport) {
-    if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
-  }
+        transport_(config_.transport) {}
 
   Credentials get_credentials() override {
     if (auto disabled = common::env_setting(env_, "AWS_EC2_METADATA_DISABLED")) {
@@ -386,7 +384,7 @@ class ImdsProvider final : public CredentialsProvider {
   /// An IMDSv2 session token, reused until a minute before its TTL ends; nullopt means IMDSv1.
   std::optional<std::string> get_token(const Settings& s) {
     detail::MutexLock lock(mutex_);
-    const auto now = config_.clock();
+    const auto now = wall_now(config_.clock.get());
     if (token_ && now < token_expiry_ && token_endpoint_ == s.endpoint) return token_;
     http::Request request;
     request.method = "PUT";

@@ -95,9 +95,7 @@ class SsoProvider final : public CredentialsProvider {
   explicit SsoProvider(SsoProviderConfig config)
       : config_(std::move(config)),
         env_(common::or_process(config_.environment)),
-        transport_(config_.transport) {
-    if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
-  }
+        transport_(config_.transport) {}
 
   Credentials get_credentials() override {
     const SsoSettings& s = config_.settings;
@@ -114,7 +112,7 @@ class SsoProvider final : public CredentialsProvider {
       throw CredentialsError(who + ": no SSO token for " + of + " (" + path + " is missing)" +
                              login_hint(s));
     const SsoToken token = parse_sso_token(text, who + ": the SSO token cache " + path);
-    if (token.expires_at <= config_.clock()) {
+    if (token.expires_at <= wall_now(config_.clock.get())) {
       throw CredentialsError(who + ": the SSO token for " + of + " expired at " +
                              common::format_amz_date(token.expires_at) + login_hint(s));
     }

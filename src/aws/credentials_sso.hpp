@@ -49,7 +49,7 @@ struct SsoProviderConfig {
   SsoSettings settings;
   EnvironmentLookup environment{};  ///< HOME (the cache), AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL
   std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
-  WallClock clock{};
+  std::shared_ptr<const Clock> clock{};  ///< wall_now(); null: the real clock
 };
 /// The SSO profile's provider. A missing, unreadable or expired token, or one the portal
 /// refuses, is a CredentialsError that says to run `aws sso login --profile NAME`.

@@ -199,8 +199,8 @@ class StsCaller {
   int max_attempts_;
 };
 
-std::string generated_session_name(const WallClock& clock) {
-  const auto now = clock ? clock() : std::chrono::system_clock::now();
+std::string generated_session_name(const Clock* clock) {
+  const auto now = wall_now(clock);
   return "ssm-cache-" +
          std::to_string(
              std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
@@ -263,7 +263,7 @@ class WebIdentityProvider final : public CredentialsProvider {
         sts_(config_, profile,
              profile ? "web identity of profile '" + profile->name + "'"
                      : std::string("web identity")),
-        generated_session_name_(generated_session_name(config_.clock)) {}
+        generated_session_name_(generated_session_name(config_.clock.get())) {}
 
   Credentials get_credentials() override {
     std::string role_arn = config_.role_arn;
@@ -320,7 +320,7 @@ class AssumeRoleProvider final : public CredentialsProvider {
                      std::string where)
       : config_(std::move(config)),
         sts_(config_, std::move(profile), std::move(where)),
-        session_name_(config_.session_name.empty() ? generated_session_name(config_.clock)
+        session_name_(config_.session_name.empty() ? generated_session_name(config_.clock.get())
                                                    : config_.session_name) {
     if (!config_.source) throw CredentialsError(sts_.where + ": no source credentials provider");
     if (config_.role_arn.empty()) throw CredentialsError(sts_.where + ": no role ARN");
@@ -329,7 +329,6 @@ class AssumeRoleProvider final : public CredentialsProvider {
       throw CredentialsError(sts_.where + ": the duration must be 900 to 43200 seconds, got " +
                              std::to_string(config_.duration->count()));
     }
-    if (!config_.clock) config_.clock = [] { return std::chrono::system_clock::now(); };
   }
 
   Credentials get_credentials() override {
@@ -355,7 +354,7 @@ class AssumeRoleProvider final : public CredentialsProvider {
     call.where = sts_.where;
     call.provider = "assume-role";
     call.prepare = [&](http::Request& request) {
-      sign_sts_request(request, endpoint, source, config_.clock());
+      sign_sts_request(request, endpoint, source, wall_now(config_.clock.get()));
     };
     return sts_.caller.call(endpoint, call);
   }
@@ -400,7 +399,7 @@ bool assumes_role(const Values& values) {
 }
 
 std::shared_ptr<CredentialsProvider> cached(std::shared_ptr<CredentialsProvider> provider,
-                                            const WallClock& clock) {
+                                            const std::shared_ptr<const Clock>& clock) {
   return make_cached_credentials_provider({.provider = std::move(provider), .clock = clock});
 }
 

@@ -85,6 +85,90 @@ std::string apply_transform(const Wanted& w) {
   }
 }
 
+/// The names of a get(), checked (parse_name throws on a bad one) before any call, resolved
+/// against the defaults, duplicates dropped.
+std::vector<Wanted> resolve_names(const std::vector<std::pair<std::string, NameOptions>>& names,
+                                  const ByNameOptions& o) {
+  std::vector<Wanted> wanted;
+  wanted.reserve(names.size());
+  for (const auto& [name, opts] : names) {
+    auto parsed = detail::parse_name(name);
+    const bool seen = std::any_of(wanted.begin(), wanted.end(), [&](const Wanted& w) {
+      return w.parsed.full_name == parsed.full_name;
+    });
+    if (seen) continue;
+    Wanted w;
+    // Secret references are always decrypted (AWS rejects them otherwise).
+    w.decrypt = opts.with_decryption.value_or(o.with_decryption) || parsed.secret;
+    w.max_age_ns = to_ns(opts.max_age.value_or(o.max_age));
+    w.transform = resolve_transform(parsed.name, opts.transform.value_or(o.transform));
+    w.parsed = std::move(parsed);
+    wanted.push_back(std::move(w));
+  }
+  return wanted;
+}
+
+/// Makes each chunk's GetParameters call; a failed call fails only its own names. The calls
+/// run concurrently, the first on this thread.
+void run_calls(std::vector<ChunkOutcome>& chunks, ParameterClient& client) {
+  auto call = [&client](ChunkOutcome& c) {
+    std::vector<std::string> asked;
+    for (const Wanted* w : c.names) asked.push_back(w->parsed.full_name);
+    try {
+      c.result = client.get_parameters(asked, c.decrypt);
+    } catch (...) {
+      c.error = std::current_exception();
+    }
+  };
+  std::vector<std::future<void>> others;
+  for (std::size_t i = 1; i < chunks.size(); ++i) {
+    others.push_back(std::async(std::launch::async, call, std::ref(chunks[i])));
+  }
+  call(chunks[0]);
+  for (auto& f : others) f.get();
+}
+
+/// Gives each name of the chunk its value from the answer, or its error; wipes the answer.
+void take_answers(ChunkOutcome& c) {
+  if (c.error) {
+    for (Wanted* w : c.names) w->error = c.error;
+    return;
+  }
+  std::vector<const detail::ParsedName*> asked;
+  for (const Wanted* w : c.names) asked.push_back(&w->parsed);
+  const detail::RecordMatcher matcher(c.result, asked);
+  for (Wanted* w : c.names) {
+    if (ParameterRecord* rec = matcher.find(w->parsed)) {
+      w->raw = rec->value;
+    } else {
+      w->error = std::make_exception_ptr(InvalidParameterError({w->parsed.full_name}));
+    }
+  }
+  for (auto& rec : c.result.parameters) detail::wipe(rec.value);
+}
+
+/// The values (transformed) and errors of every name; wipes the raw values. With
+/// raise_on_error, throws the first error instead (after wiping the values).
+ParametersByNameResult collect_results(std::vector<Wanted>& wanted, bool raise_on_error) {
+  ParametersByNameResult out;
+  for (Wanted& w : wanted) {
+    if (!w.error) {
+      try {
+        out.values.emplace(w.parsed.full_name, apply_transform(w));
+      } catch (const TransformError&) {
+        w.error = std::current_exception();
+      }
+    }
+    detail::wipe(w.raw);
+    if (w.error) out.errors.push_back(name_error(w.parsed.full_name, w.error));
+  }
+  if (raise_on_error && !out.errors.empty()) {
+    for (auto& [name, value] : out.values) detail::wipe(value);
+    std::rethrow_exception(out.errors.front().error);
+  }
+  return out;
+}
+
 }  // namespace
 
 struct ParametersByName::State {
@@ -141,23 +225,7 @@ ParametersByNameResult ParametersByName::get(const std::vector<std::string>& nam
 ParametersByNameResult ParametersByName::get(
     const std::vector<std::pair<std::string, NameOptions>>& names) {
   const ByNameOptions& o = state_->options;
-  // Every name is checked before any call.
-  std::vector<Wanted> wanted;
-  wanted.reserve(names.size());
-  for (const auto& [name, opts] : names) {
-    auto parsed = detail::parse_name(name);
-    const bool seen = std::any_of(wanted.begin(), wanted.end(), [&](const Wanted& w) {
-      return w.parsed.full_name == parsed.full_name;
-    });
-    if (seen) continue;
-    Wanted w;
-    // Secret references are always decrypted (AWS rejects them otherwise).
-    w.decrypt = opts.with_decryption.value_or(o.with_decryption) || parsed.secret;
-    w.max_age_ns = to_ns(opts.max_age.value_or(o.max_age));
-    w.transform = resolve_transform(parsed.name, opts.transform.value_or(o.transform));
-    w.parsed = std::move(parsed);
-    wanted.push_back(std::move(w));
-  }
+  std::vector<Wanted> wanted = resolve_names(names, o);
 
   // Names not served from the cache, in calls of at most 10 per decryption flag.
   std::vector<ChunkOutcome> chunks;
@@ -177,62 +245,17 @@ ParametersByNameResult ParametersByName::get(
   }
   if (!chunks.empty()) {
     const std::shared_ptr<ParameterClient> client = o.client ? o.client : default_client();
-    auto call = [&client](ChunkOutcome& c) {
-      std::vector<std::string> asked;
-      for (const Wanted* w : c.names) asked.push_back(w->parsed.full_name);
-      try {
-        c.result = client->get_parameters(asked, c.decrypt);
-      } catch (...) {
-        c.error = std::current_exception();  // fails only this call's names
-      }
-    };
-    // The calls run concurrently; the first on this thread.
-    std::vector<std::future<void>> others;
-    for (std::size_t i = 1; i < chunks.size(); ++i) {
-      others.push_back(std::async(std::launch::async, call, std::ref(chunks[i])));
-    }
-    call(chunks[0]);
-    for (auto& f : others) f.get();
-
+    run_calls(chunks, *client);
+    for (ChunkOutcome& c : chunks) take_answers(c);
     detail::MutexLock lock(state_->mutex);
     const std::int64_t now = state_->now();
-    for (ChunkOutcome& c : chunks) {
-      if (c.error) {
-        for (Wanted* w : c.names) w->error = c.error;
-        continue;
-      }
-      std::vector<const detail::ParsedName*> asked;
-      for (const Wanted* w : c.names) asked.push_back(&w->parsed);
-      const detail::RecordMatcher matcher(c.result, asked);
-      for (Wanted* w : c.names) {
-        if (ParameterRecord* rec = matcher.find(w->parsed)) {
-          w->raw = rec->value;
-          state_->store(*w, now);
-        } else {
-          w->error = std::make_exception_ptr(InvalidParameterError({w->parsed.full_name}));
-        }
-      }
-      for (auto& rec : c.result.parameters) detail::wipe(rec.value);
-    }
-  }
-
-  ParametersByNameResult out;
-  for (Wanted& w : wanted) {
-    if (!w.error) {
-      try {
-        out.values.emplace(w.parsed.full_name, apply_transform(w));
-      } catch (const TransformError&) {
-        w.error = std::current_exception();
+    for (const ChunkOutcome& c : chunks) {
+      for (const Wanted* w : c.names) {
+        if (!w->error) state_->store(*w, now);
       }
     }
-    detail::wipe(w.raw);
-    if (w.error) out.errors.push_back(name_error(w.parsed.full_name, w.error));
   }
-  if (o.raise_on_error && !out.errors.empty()) {
-    for (auto& [name, value] : out.values) detail::wipe(value);
-    std::rethrow_exception(out.errors.front().error);
-  }
-  return out;
+  return collect_results(wanted, o.raise_on_error);
 }
 
 ParametersByNameResult get_parameters_by_name(

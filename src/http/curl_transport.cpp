@@ -239,7 +239,26 @@ class CurlTransport final : public Transport {
     Exchange ex;
     ex.max_body = request.max_response_bytes;
     char errbuf[CURL_ERROR_SIZE] = {};
+    set_transfer_options(h, request, ca_dir, errbuf, ex);
+    set_method(h, request);
+    curl_slist* list = header_list(request);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 
+    const CURLcode rc = curl_easy_perform(h);
+    curl_slist_free_all(list);
+
+    if (rc == CURLE_PEER_FAILED_VERIFICATION && !ca_dir.empty()) throw PeerNotVerified{};
+    if (rc != CURLE_OK) throw error_for(request, rc, errbuf, ex);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    ex.response.status = static_cast<int>(status);
+    return std::move(ex.response);
+  }
+
+  // Connection, timeouts, trust, size limit and the callbacks filling `ex` (and `errbuf`,
+  // which must outlive the transfer).
+  void set_transfer_options(CURL* h, const Request& request, const std::string& ca_dir,
+                            char* errbuf, Exchange& ex) {
     curl_easy_setopt(h, CURLOPT_SHARE, share_);
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -275,7 +294,9 @@ class CurlTransport final : public Transport {
       curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
       curl_easy_setopt(h, CURLOPT_XFERINFODATA, request.cancel);
     }
+  }
 
+  static void set_method(CURL* h, const Request& request) {
     if (request.method == "GET") {
       curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else if (request.method == "HEAD") {
@@ -288,7 +309,10 @@ class CurlTransport final : public Transport {
                        static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
     }
+  }
 
+  // The request's headers as libcurl takes them; the caller frees the list.
+  static curl_slist* header_list(const Request& request) {
     curl_slist* list = nullptr;
     bool has_content_type = false;
     for (const auto& [name, value] : request.headers) {
@@ -309,17 +333,7 @@ class CurlTransport final : public Transport {
     // No "Expect: 100-continue" round trip; no form content type the signer did not see.
     list = curl_slist_append(list, "Expect:");
     if (!has_content_type) list = curl_slist_append(list, "Content-Type:");
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-
-    const CURLcode rc = curl_easy_perform(h);
-    curl_slist_free_all(list);
-
-    if (rc == CURLE_PEER_FAILED_VERIFICATION && !ca_dir.empty()) throw PeerNotVerified{};
-    if (rc != CURLE_OK) throw error_for(request, rc, errbuf, ex);
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    ex.response.status = static_cast<int>(status);
-    return std::move(ex.response);
+    return list;
   }
 
   static int on_progress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {

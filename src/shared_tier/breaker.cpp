@@ -5,11 +5,12 @@
 
 namespace ssm_cache::shared_tier {
 
-CircuitBreaker::CircuitBreaker(int failures, std::chrono::milliseconds cooldown, Now now,
+CircuitBreaker::CircuitBreaker(int failures, std::chrono::milliseconds cooldown,
+                               std::shared_ptr<const Clock> clock,
                                std::function<void(bool)> on_change)
     : failures_(std::max(1, failures)),
       cooldown_(cooldown),
-      now_(std::move(now)),
+      clock_(std::move(clock)),
       on_change_(std::move(on_change)) {}
 
 bool CircuitBreaker::allow() {

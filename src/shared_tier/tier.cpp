@@ -59,11 +59,11 @@ std::string sha256_hex(const std::string& text) {
 }
 
 TierCore::TierCore(const SharedCacheOptions& o, std::optional<SealKey> key,
-                   std::optional<SealKey> previous, CircuitBreaker::Now now)
+                   std::optional<SealKey> previous, std::shared_ptr<const Clock> clock)
     : options(o),
       sealer(key, previous),
       breaker(std::make_shared<CircuitBreaker>(
-          o.breaker_failures, o.breaker_cooldown, std::move(now), [](bool opened) {
+          o.breaker_failures, o.breaker_cooldown, std::move(clock), [](bool opened) {
             auto& g = global();
             if (opened) {
               g.breaker_opens.fetch_add(1, std::memory_order_relaxed);
@@ -98,9 +98,9 @@ void TierCore::log_once(std::atomic<bool>& flag, std::string_view message) const
 }
 
 Tier::Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
-           std::optional<SealKey> previous, CircuitBreaker::Now now)
+           std::optional<SealKey> previous, std::shared_ptr<const Clock> clock)
     : core_(std::make_shared<TierCore>(options, std::move(key), std::move(previous),
-                                       std::move(now))) {}
+                                       std::move(clock))) {}
 
 void Tier::count(std::atomic<std::uint64_t> Counters::*field, std::uint64_t n) {
   (counters_.*field).fetch_add(n, std::memory_order_relaxed);

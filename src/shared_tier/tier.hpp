@@ -51,7 +51,7 @@ struct TierCounters {
 /// once-only log flags. Thread-safe (the members are set at construction, or atomic).
 struct TierCore {
   TierCore(const SharedCacheOptions& options, std::optional<SealKey> key,
-           std::optional<SealKey> previous, CircuitBreaker::Now now = {});
+           std::optional<SealKey> previous, std::shared_ptr<const Clock> clock = {});
   /// A tier dropped while its breaker is open no longer counts as open process-wide.
   ~TierCore();
   TierCore(const TierCore&) = delete;
@@ -71,7 +71,7 @@ struct TierCore {
 class Tier {
  public:
   Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
-       std::optional<SealKey> previous, CircuitBreaker::Now now = {});
+       std::optional<SealKey> previous, std::shared_ptr<const Clock> clock = {});
   explicit Tier(std::shared_ptr<TierCore> core) : core_(std::move(core)) {}
 
   /// Fills found[i] (sized like items) with the payload of each item the store served; the

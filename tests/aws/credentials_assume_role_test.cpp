@@ -59,11 +59,8 @@ struct Fixture {
     config.sts_resolver = make_default_sts_profile_resolver(
         {.environment = config.environment,
          .sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); },
-         .clock =
-             [] {
-               return std::chrono::system_clock::time_point{} +
-                      std::chrono::milliseconds{1700000000456};
-             }});
+         .clock = testing_aws::clock_at(std::chrono::system_clock::time_point{} +
+                                        std::chrono::milliseconds{1700000000456})});
     return make_default_credentials_provider(config);
   }
 };
@@ -380,7 +377,7 @@ TEST(AssumeRoleBotocore, SameRequestSameSignatureSameReadingOfTheAnswers) {
     if (c.duration != 0) config.duration = std::chrono::seconds{c.duration};
     config.transport = transport;
     config.max_attempts = 1;
-    config.clock = [when] { return when; };
+    config.clock = testing_aws::clock_at(when);
     std::map<std::string, std::string> env = {{"HOME", dir.path()},
                                               {"AWS_STS_REGIONAL_ENDPOINTS", c.regional}};
     if (!c.region.empty()) env["AWS_REGION"] = c.region;

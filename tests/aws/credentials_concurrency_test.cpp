@@ -9,6 +9,7 @@
 
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -17,34 +18,26 @@ using namespace std::chrono_literals;
 
 class SlowSource : public CredentialsProvider {
  public:
-  explicit SlowSource(WallClock clock) : clock_(std::move(clock)) {}
+  explicit SlowSource(std::shared_ptr<const Clock> clock) : clock_(std::move(clock)) {}
   Credentials get_credentials() override {
     const int n = ++calls;
     std::this_thread::sleep_for(20ms);  // a slow endpoint makes overlapping calls likely
     if (fail) throw CredentialsError("source failed", true);
-    return Credentials{"ASIA" + std::to_string(n), "secret", "token", clock_() + 1h, "slow"};
+    return Credentials{"ASIA" + std::to_string(n), "secret", "token", clock_->wall_now() + 1h,
+                       "slow"};
   }
   std::atomic<int> calls{0};
   std::atomic<bool> fail{false};
 
  private:
-  WallClock clock_;
+  std::shared_ptr<const Clock> clock_;
 };
 
-struct Clock {
-  std::mutex mutex;
-  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
-  WallClock fn() {
-    return [this] {
-      std::lock_guard lock(mutex);
-      return now;
-    };
-  }
-  void advance(std::chrono::seconds s) {
-    std::lock_guard lock(mutex);
-    now += s;
-  }
-};
+std::shared_ptr<testing::ManualClock> manual_clock() {
+  auto clock = std::make_shared<testing::ManualClock>();
+  clock->set(std::chrono::system_clock::now());
+  return clock;
+}
 
 /// Runs `threads` threads that each call get_credentials `calls` times, released together.
 std::vector<std::string> hammer(CredentialsProvider& provider, int threads, int calls,
@@ -72,29 +65,29 @@ std::vector<std::string> hammer(CredentialsProvider& provider, int threads, int 
 }
 
 TEST(CachedCredentialsConcurrency, OneFetchOneRefreshPerWindow) {
-  Clock clock;
-  auto source = std::make_shared<SlowSource>(clock.fn());
-  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
+  auto clock = manual_clock();
+  auto source = std::make_shared<SlowSource>(clock);
+  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock});
 
   auto seen = hammer(*cached, 16, 50);
   EXPECT_EQ(source->calls, 1);
   for (const auto& id : seen) EXPECT_EQ(id, "ASIA1");
 
-  clock.advance(3400s);  // 200 s left: advisory refresh, one thread does it
+  clock->advance(3400s);  // 200 s left: advisory refresh, one thread does it
   seen = hammer(*cached, 16, 50);
   EXPECT_EQ(source->calls, 2);
   for (const auto& id : seen) EXPECT_TRUE(id == "ASIA1" || id == "ASIA2") << id;
 
-  clock.advance(3570s);  // 30 s left of ASIA2: mandatory, everybody waits for one refresh
+  clock->advance(3570s);  // 30 s left of ASIA2: mandatory, everybody waits for one refresh
   seen = hammer(*cached, 16, 50);
   EXPECT_EQ(source->calls, 3);
   for (const auto& id : seen) EXPECT_EQ(id, "ASIA3");
 }
 
 TEST(CachedCredentialsConcurrency, ExpiredAndFailingSourceIsCalledOncePerWave) {
-  Clock clock;
-  auto source = std::make_shared<SlowSource>(clock.fn());
-  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
+  auto clock = manual_clock();
+  auto source = std::make_shared<SlowSource>(clock);
+  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock});
   source->fail = true;
   std::atomic<int> errors{0};
   std::barrier start(16);

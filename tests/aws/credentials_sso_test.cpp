@@ -82,7 +82,7 @@ struct SsoFixture {
                                                 std::map<std::string, std::string> env = {}) const {
     env["HOME"] = home.path();
     return aws::make_sso_credentials_provider(
-        {s, make_map_environment(std::move(env)), portal, [now = now] { return now; }});
+        {s, make_map_environment(std::move(env)), portal, testing_aws::clock_at(now)});
   }
 };
 

@@ -44,9 +44,8 @@ struct Fixture {
     WebIdentityCredentialsConfig c;
     c.environment = make_map_environment(std::move(values));
     c.sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); };
-    c.clock = [] {
-      return std::chrono::system_clock::time_point{} + std::chrono::milliseconds{1700000000123};
-    };
+    c.clock = testing_aws::clock_at(std::chrono::system_clock::time_point{} +
+                                    std::chrono::milliseconds{1700000000123});
     return c;
   }
   std::shared_ptr<CredentialsProvider> provider() {

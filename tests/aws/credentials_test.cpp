@@ -16,6 +16,7 @@
 #include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace ssm_cache {
 namespace {
@@ -677,88 +678,79 @@ TEST(CredentialsChain, SkipsUnconfiguredStopsAtBroken) {
   EXPECT_THAT(m, HasSubstr("second: nothing"));
 }
 
-struct ManualClock {
-  std::mutex mutex;
-  std::chrono::system_clock::time_point now =
-      std::chrono::system_clock::time_point{} + std::chrono::hours(24 * 365 * 50);
-  WallClock fn() {
-    return [this] {
-      std::lock_guard lock(mutex);
-      return now;
-    };
-  }
-  void advance(std::chrono::seconds s) {
-    std::lock_guard lock(mutex);
-    now += s;
-  }
-};
+/// A ManualClock on a wall-clock time in this century (expiry times are formatted in errors).
+std::shared_ptr<testing::ManualClock> manual_clock() {
+  auto clock = std::make_shared<testing::ManualClock>();
+  clock->set(std::chrono::system_clock::time_point{} + std::chrono::hours(24 * 365 * 50));
+  return clock;
+}
 
 TEST(CachedCredentials, LongTermKeysAreFetchedOnce) {
   auto source = std::make_shared<CountingProvider>([] {
     return Credentials{"AKID", "s", "", {}, "x"};
   });
-  ManualClock clock;
-  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
+  auto clock = manual_clock();
+  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock});
   for (int i = 0; i < 5; ++i) cached->get_credentials();
-  clock.advance(std::chrono::hours(1000));
+  clock->advance(std::chrono::hours(1000));
   cached->get_credentials();
   EXPECT_EQ(source->calls, 1);
 }
 
 TEST(CachedCredentials, RefreshesBeforeExpiryAndKeepsValidOnesOnFailure) {
-  ManualClock clock;
+  auto clock = manual_clock();
   std::atomic<bool> fail{false};
   std::atomic<int> serial{0};
   auto source = std::make_shared<CountingProvider>([&]() -> Credentials {
     if (fail) throw CredentialsError("source down", true);
     return Credentials{"ASIA" + std::to_string(++serial), "s", "t",
-                       clock.fn()() + std::chrono::hours(1), "x"};
+                       clock->wall_now() + std::chrono::hours(1), "x"};
   });
-  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
+  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock});
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA1");
-  clock.advance(3000s);  // 600 s left: fresh enough
+  clock->advance(3000s);  // 600 s left: fresh enough
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA1");
-  clock.advance(400s);  // 200 s left: refresh
+  clock->advance(400s);  // 200 s left: refresh
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA2");
   EXPECT_EQ(source->calls, 2);
 
-  clock.advance(3400s);  // 200 s left of ASIA2, and the source fails: keep ASIA2
+  clock->advance(3400s);  // 200 s left of ASIA2, and the source fails: keep ASIA2
   fail = true;
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA2");
   EXPECT_EQ(source->calls, 3);
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA2");  // no retry within 10 s
   EXPECT_EQ(source->calls, 3);
-  clock.advance(11s);
+  clock->advance(11s);
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA2");
   EXPECT_EQ(source->calls, 4);
 
-  clock.advance(300s);  // expired, source still failing: the error comes through
+  clock->advance(300s);  // expired, source still failing: the error comes through
   EXPECT_THAT(credentials_error([&] { cached->get_credentials(); }), HasSubstr("source down"));
   fail = false;
   EXPECT_EQ(cached->get_credentials().access_key_id, "ASIA3");
 }
 
 TEST(CachedCredentials, CredentialsExpiredOnArrivalAreAnErrorNamingTheSource) {
-  ManualClock clock;
+  auto clock = manual_clock();
   auto source = std::make_shared<CountingProvider>([&] {
-    return Credentials{"ASIA", kSecret, kToken, clock.fn()() - std::chrono::seconds(5),
+    return Credentials{"ASIA", kSecret, kToken, clock->wall_now() - std::chrono::seconds(5),
                        "container"};
   });
-  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
+  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock});
   const std::string m = credentials_error([&] { cached->get_credentials(); });
   EXPECT_THAT(m, HasSubstr("from container expired at"));
   expect_no_secrets(m);
 }
 
 TEST(CachedCredentials, ShortLivedCredentialsDoNotHammerTheSource) {
-  ManualClock clock;
+  auto clock = manual_clock();
   auto source = std::make_shared<CountingProvider>([&] {
-    return Credentials{"ASIA", "s", "t", clock.fn()() + std::chrono::seconds(120), "x"};
+    return Credentials{"ASIA", "s", "t", clock->wall_now() + std::chrono::seconds(120), "x"};
   });
-  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock.fn()});
+  auto cached = make_cached_credentials_provider({source, 300s, 60s, 10s, clock});
   for (int i = 0; i < 100; ++i) cached->get_credentials();
   EXPECT_EQ(source->calls, 1);
-  clock.advance(11s);
+  clock->advance(11s);
   cached->get_credentials();
   EXPECT_EQ(source->calls, 2);
 }

@@ -23,8 +23,16 @@
 #include "python_script.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace ssm_cache::testing_aws {
+
+/// A clock stopped at the wall-clock time `when` (signing times, generated session names).
+inline std::shared_ptr<testing::ManualClock> clock_at(std::chrono::system_clock::time_point when) {
+  auto clock = std::make_shared<testing::ManualClock>();
+  clock->set(when);
+  return clock;
+}
 
 inline std::string sts_success_xml(const std::string& action = "AssumeRoleWithWebIdentity",
                                    const std::string& key = "ASIASTSLOOP",

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core_fixture.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace {
 
@@ -141,6 +142,23 @@ TEST_F(ProtocolTest, StaleOrFutureSignaturesAreRejected) {
   EXPECT_NE(future.message().find("not yet current"), std::string::npos);
   expect_unchanged();
   EXPECT_EQ(call("AmazonSSM.PutParameter", put_body, {.when = now - 5min}).status, 200);
+}
+
+// ServerOptions::clock decides what "now" is: pinned to a date long past, a request signed then
+// is current and one signed now is from the future; moving the clock on expires the first.
+TEST_F(ProtocolTest, SignatureFreshnessFollowsTheServersClock) {
+  auto clock = std::make_shared<ssm_cache::testing::ManualClock>();
+  const auto then = std::chrono::system_clock::time_point{} + 24h * 365 * 40;
+  clock->set(then);
+  reset({.clock = clock});
+  EXPECT_EQ(call("AmazonSSM.PutParameter", put_body, {.when = then}).status, 200);
+  const json get = {{"Name", "/app/x"}};
+  const auto future =
+      call("AmazonSSM.GetParameter", get, {.when = std::chrono::system_clock::now()});
+  EXPECT_NE(future.message().find("not yet current"), std::string::npos) << future.message();
+  clock->advance(20min);
+  const auto old = call("AmazonSSM.GetParameter", get, {.when = then});
+  EXPECT_NE(old.message().find("Signature expired"), std::string::npos) << old.message();
 }
 
 TEST_F(ProtocolTest, UnknownTargetIsUnknownOperation) {

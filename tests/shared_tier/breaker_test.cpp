@@ -1,25 +1,19 @@
-// The circuit breaker in front of Redis (injectable clock), and Redis URL parsing.
+// The circuit breaker in front of Redis (on a ManualClock), and Redis URL parsing.
 #include <gtest/gtest.h>
 
 #include "shared_tier/breaker.hpp"
 #include "shared_tier/redis_connection.hpp"
 #include "ssm_cache/errors.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace ssm_cache::shared_tier {
 namespace {
 
 using namespace std::chrono_literals;
 
-struct ManualNow {
-  CircuitBreaker::Clock::time_point t{};
-  CircuitBreaker::Now fn() {
-    return [this] { return t; };
-  }
-};
-
 TEST(Breaker, OpensAfterConsecutiveFailuresOnly) {
-  ManualNow now;
-  CircuitBreaker b(3, 5s, now.fn());
+  auto clock = std::make_shared<testing::ManualClock>();
+  CircuitBreaker b(3, 5s, clock);
   b.on_failure();
   b.on_failure();
   b.on_success();  // resets the run
@@ -34,18 +28,18 @@ TEST(Breaker, OpensAfterConsecutiveFailuresOnly) {
 }
 
 TEST(Breaker, HalfOpenLetsOneProbeThrough) {
-  ManualNow now;
-  CircuitBreaker b(1, 5s, now.fn());
+  auto clock = std::make_shared<testing::ManualClock>();
+  CircuitBreaker b(1, 5s, clock);
   b.on_failure();
-  now.t += 4999ms;
+  clock->advance(4999ms);
   EXPECT_FALSE(b.allow());
-  now.t += 1ms;
+  clock->advance(1ms);
   EXPECT_TRUE(b.allow());  // the probe
   EXPECT_FALSE(b.allow());  // others wait for its outcome
   b.on_failure();  // probe failed: open for another cool-down
   EXPECT_FALSE(b.allow());
   EXPECT_EQ(b.opens(), 1u);  // still the same outage
-  now.t += 5s;
+  clock->advance(5s);
   EXPECT_TRUE(b.allow());
   b.on_success();
   EXPECT_FALSE(b.open());
@@ -54,12 +48,12 @@ TEST(Breaker, HalfOpenLetsOneProbeThrough) {
 }
 
 TEST(Breaker, ReportsTransitions) {
-  ManualNow now;
+  auto clock = std::make_shared<testing::ManualClock>();
   std::vector<bool> changes;
-  CircuitBreaker b(2, 1s, now.fn(), [&](bool opened) { changes.push_back(opened); });
+  CircuitBreaker b(2, 1s, clock, [&](bool opened) { changes.push_back(opened); });
   b.on_failure();
   b.on_failure();
-  now.t += 1s;
+  clock->advance(1s);
   ASSERT_TRUE(b.allow());
   b.on_success();
   EXPECT_EQ(changes, (std::vector<bool>{true, false}));

@@ -241,8 +241,7 @@ LoadDefaults load_defaults(const ServerOptions& options) {
   LoadDefaults defaults;
   defaults.region = options.region.empty() ? "us-east-1" : options.region;
   defaults.account_id = options.account_id;
-  defaults.now =
-      common::epoch_seconds(options.clock ? options.clock() : std::chrono::system_clock::now());
+  defaults.now = common::epoch_seconds(wall_now(options.clock.get()));
   return defaults;
 }
 
@@ -265,7 +264,7 @@ LocalServer::LocalServer(ServerOptions options, StoreData initial)
 }
 
 std::chrono::system_clock::time_point LocalServer::now() const {
-  return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+  return wall_now(options_.clock.get());
 }
 
 LocalServer::~LocalServer() = default;

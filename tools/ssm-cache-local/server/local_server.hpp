@@ -21,6 +21,7 @@
 #include "actions.hpp"
 #include "common/thread_annotations.hpp"
 #include "faults.hpp"
+#include "ssm_cache/clock.hpp"
 #include "store.hpp"
 #include "util.hpp"
 
@@ -67,8 +68,9 @@ struct ServerOptions {
   FaultConfig faults{};
   std::optional<std::uint64_t> seed{};  ///< fault dice and ids; empty: random
   std::chrono::seconds max_clock_skew{15 * 60};
-  /// Wall clock used for signature freshness and dates; tests may pin it.
-  std::function<std::chrono::system_clock::time_point()> clock{};
+  /// wall_now() is used for signature freshness and dates; tests may pin it. Null: the real
+  /// clock.
+  std::shared_ptr<const Clock> clock{};
 };
 
 class LocalServer {
