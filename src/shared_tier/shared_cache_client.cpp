@@ -386,7 +386,7 @@ std::pair<std::optional<shared_tier::SealKey>, std::optional<shared_tier::SealKe
   }
   if (options.ttl <= milliseconds(0))
     throw ConfigurationError("shared cache: ttl must be positive");
-  return {std::move(key), std::move(previous)};
+  return {key, previous};
 }
 
 std::unique_ptr<shared_tier::Tier> make_tier(SharedCacheOptions& options) {
@@ -451,7 +451,10 @@ std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<AwsC
                                                             SharedCacheOptions options) {
   if (!inner) throw ConfigurationError("shared cache: no client to wrap");
   auto tier = make_tier(options);
-  return std::make_shared<SharedCacheClientImpl>(inner, inner, inner, std::move(tier));
+  std::shared_ptr<ParameterClient> params = inner;
+  std::shared_ptr<SecretsClient> secrets = inner;
+  return std::make_shared<SharedCacheClientImpl>(std::move(params), std::move(secrets),
+                                                 std::move(inner), std::move(tier));
 }
 
 std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<ParameterClient> inner,

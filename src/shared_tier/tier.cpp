@@ -99,8 +99,7 @@ void TierCore::log_once(std::atomic<bool>& flag, std::string_view message) const
 
 Tier::Tier(const SharedCacheOptions& options, std::optional<SealKey> key,
            std::optional<SealKey> previous, std::shared_ptr<const Clock> clock)
-    : core_(std::make_shared<TierCore>(options, std::move(key), std::move(previous),
-                                       std::move(clock))) {}
+    : core_(std::make_shared<TierCore>(options, key, previous, std::move(clock))) {}
 
 void Tier::count(std::atomic<std::uint64_t> Counters::*field, std::uint64_t n) {
   (counters_.*field).fetch_add(n, std::memory_order_relaxed);
