@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "actions.hpp"
 #include "aws/sigv4.hpp"
 #include "local_server.hpp"
+#include "ssm_cache/testing/manual_clock.hpp"
 
 namespace {
 
@@ -32,7 +34,9 @@ ssm_cache::local::LocalServer make_server() {
   options.admin = true;
   options.admin_token = "fuzz";
   options.seed = 1;
-  options.clock = fixed_now;
+  auto clock = std::make_shared<ssm_cache::testing::ManualClock>();
+  clock->set(fixed_now());  // requests are signed at fixed_now(), so the clock must agree
+  options.clock = std::move(clock);
   return ssm_cache::local::LocalServer(std::move(options));
 }
 
