@@ -18,8 +18,11 @@ done
   echo "command that produced it, the machine and the date. Images are in \`docs/bench/\`."
   for f in "${sections[@]}"; do
     echo
-    # Section files link their images relative to docs/bench/.
-    sed -E 's#\]\(([A-Za-z0-9_.-]+\.(png|svg))\)#](bench/\1)#g' "$f"
+    # Section files link relative to docs/bench/; BENCHMARKS.md sits one level up, so
+    # "../x.md" becomes "x.md" and "x.png" becomes "bench/x.png" (absolute URLs and
+    # in-page anchors stay as they are).
+    sed -E -e 's#\]\(([^):/.\#][^):]*)\)#](bench/\1)#g' \
+      -e 's#\]\(\.\./([^):]+)\)#](\1)#g' "$f"
   done
 } > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -131,6 +132,8 @@ def main() -> int:
         for p in procs:
             p.kill()
             p.wait()
+        # The data file and the tier's key are this run's only: nothing to keep.
+        shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()[0]
     print(f"load average (1 min): {load_before:.1f} before, {load_after:.1f} after", flush=True)
     if args.dat:
