@@ -1,6 +1,7 @@
 // Tests of the CLI's pure output helpers: env names, shell quoting (checked by a real shell),
 // ISO 8601, base64, and text/json/env rendering.
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -95,6 +96,37 @@ TEST(FormatParameters, EnvExportLinesAndCollisions) {
     EXPECT_NE(m.find("/a/cache/url"), std::string::npos) << m;
     EXPECT_NE(m.find("URL"), std::string::npos) << m;
     EXPECT_EQ(m.find("'1'"), std::string::npos) << "no value in messages: " << m;
+  }
+}
+
+// `eval "$(ssm-cache path /app -o env)"` must not let a parameter named /app/path or
+// /app/ld_preload change how the shell finds programs: exec's deny list applies.
+TEST(FormatParameters, EnvSkipsDeniedNamesAndSaysSo) {
+  std::ostringstream warnings;
+  EXPECT_EQ(format_parameters({rec("/app/path", "/tmp/evil"), rec("/app/ld_preload", "x.so"),
+                               rec("/app/port", "5432")},
+                              OutputFormat::kEnv, false, &warnings),
+            "export PORT='5432'\n");
+  const auto w = warnings.str();
+  EXPECT_NE(w.find("'/app/path' would set PATH"), std::string::npos) << w;
+  EXPECT_NE(w.find("'/app/ld_preload' would set LD_PRELOAD"), std::string::npos) << w;
+  EXPECT_EQ(w.find("/tmp/evil"), std::string::npos) << "no value in warnings: " << w;
+  // Without a warnings stream the name is still skipped.
+  EXPECT_EQ(format_parameters({rec("/app/home", "/")}, OutputFormat::kEnv, false), "");
+}
+
+TEST(FormatSecret, EnvRefusesADeniedName) {
+  SecretValue s;
+  s.name = "prod/PATH";
+  s.secret_string = "/tmp/evil";
+  try {
+    format_secret(s, OutputFormat::kEnv);
+    FAIL() << "expected a refusal";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::invalid_argument);  // exit 2, like a bad flag
+    const std::string m = e.what();
+    EXPECT_NE(m.find("secret 'prod/PATH' would set PATH"), std::string::npos) << m;
+    EXPECT_EQ(m.find("/tmp/evil"), std::string::npos) << m;
   }
 }
 

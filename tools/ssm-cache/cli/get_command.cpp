@@ -37,7 +37,7 @@ int GetCommand::run(CommandContext& c) const {
   auto client = c.factory(c.aws);
   auto records = get_checked(*client, names, c.decrypt, "get", c.doing, c.err);
   if (!records) return kExitAwsError;
-  c.out << format_parameters(*records, c.format, true);
+  c.out << format_parameters(*records, c.format, true, &c.err);
   return kExitOk;
 }
 

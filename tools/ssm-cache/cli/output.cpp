@@ -2,11 +2,13 @@
 #include "output.hpp"
 
 #include <map>
+#include <ostream>
 #include <stdexcept>
 
 #include "aws_shapes.hpp"
 #include "common/base64.hpp"
 #include "common/names.hpp"
+#include "exec_env.hpp"
 
 namespace ssm_cache::cli {
 
@@ -64,7 +66,7 @@ std::string env_line(std::string_view name, std::string_view value) {
 }
 
 std::string format_parameters(const std::vector<ParameterRecord>& records, OutputFormat format,
-                              bool single_value_text) {
+                              bool single_value_text, std::ostream* warnings) {
   std::string out;
   switch (format) {
     case OutputFormat::kText:
@@ -90,6 +92,15 @@ std::string format_parameters(const std::vector<ParameterRecord>& records, Outpu
       std::map<std::string, std::string> seen;  // env name -> parameter name
       for (const auto& r : records) {
         auto name = env_name(r.name);
+        if (is_denied_env_name(name)) {
+          // `eval` of the output would let a parameter's name change how the shell finds
+          // programs or libraries (PATH, LD_PRELOAD, ...): the same deny list as exec.
+          if (warnings) {
+            *warnings << "ssm-cache: parameter '" << r.name << r.selector << "' would set " << name
+                      << ", which -o env never takes from a parameter name: skipped\n";
+          }
+          continue;
+        }
         auto [it, inserted] = seen.emplace(name, r.name + r.selector);
         if (!inserted) {
           throw std::runtime_error("parameters '" + it->second + "' and '" + r.name + r.selector +
@@ -111,6 +122,11 @@ std::string format_secret(const SecretValue& secret, OutputFormat format) {
     case OutputFormat::kJson:
       return tools::dump_shape(tools::get_secret_value_shape(secret, tools::kCliStyle), 2) + "\n";
     case OutputFormat::kEnv:
+      if (const auto name = env_name(secret.name); is_denied_env_name(name)) {
+        throw Error("secret '" + secret.name + "' would set " + name +
+                        ", which -o env never takes from a secret name",
+                    ErrorKind::invalid_argument);
+      }
       return env_line(env_name(secret.name),
                       secret.secret_string
                           ? *secret.secret_string

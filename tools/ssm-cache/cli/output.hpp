@@ -4,11 +4,13 @@
 #pragma once
 
 #include <chrono>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ssm_cache/aws.hpp"
+#include "ssm_cache/errors.hpp"
 #include "ssm_cache/types.hpp"
 #include "timestamp.hpp"
 
@@ -36,13 +38,15 @@ std::string env_line(std::string_view name, std::string_view value);
 /// Renders records (in the order given) for `get` and `path`. text: the value alone when there
 /// is exactly one record and `single_value_text` is set, else "NAME<TAB>VALUE" lines; json: an
 /// array of objects with AWS's field names; env: export lines. Throws std::runtime_error when
-/// two records map to the same environment name (message names both).
+/// two records map to the same environment name (message names both). env skips a name on
+/// exec's deny list (is_denied_env_name: PATH, LD_PRELOAD, HOME, ...) and says so on
+/// `warnings` when given.
 std::string format_parameters(const std::vector<ParameterRecord>& records, OutputFormat format,
-                              bool single_value_text);
+                              bool single_value_text, std::ostream* warnings = nullptr);
 
 /// Renders a secret for `secret`. text: SecretString (or the binary bytes) as is; json: an
 /// object with AWS's field names (SecretBinary base64); env: one export line named by the
-/// secret name's last segment.
+/// secret name's last segment (an invalid_argument Error when that name is on exec's deny list).
 std::string format_secret(const SecretValue& secret, OutputFormat format);
 
 }  // namespace ssm_cache::cli

@@ -36,7 +36,7 @@ int PathCommand::run(CommandContext& c) const {
   }
   auto client = c.factory(c.aws);
   auto records = client->get_parameters_by_path(path, !no_recursive, parsed_filters, c.decrypt);
-  c.out << format_parameters(records, c.format, false);
+  c.out << format_parameters(records, c.format, false, &c.err);
   return kExitOk;
 }
 
