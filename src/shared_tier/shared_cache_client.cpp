@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/env.hpp"
+#include "common/strings.hpp"
 #include "common/thread_annotations.hpp"
 #include "shared_tier/tier.hpp"
 #include "ssm_cache/errors.hpp"
@@ -372,8 +374,10 @@ std::pair<std::optional<shared_tier::SealKey>, std::optional<shared_tier::SealKe
   if (options.url.empty())
     throw ConfigurationError("shared cache: no Redis URL (SharedCacheOptions::url)");
   if (options.ca_file.empty()) {
-    if (const char* ca = std::getenv("SSM_CACHE_SHARED_CACHE_CA_FILE"); ca != nullptr)
-      options.ca_file = ca;
+    if (auto ca =
+            common::env_setting(common::process_environment(), "SSM_CACHE_SHARED_CACHE_CA_FILE")) {
+      options.ca_file = std::move(*ca);
+    }
   }
   auto key = load_key(options.key, options.key_file, "SharedCacheOptions::key");
   auto previous =
@@ -474,17 +478,26 @@ std::shared_ptr<SharedCacheClient> make_shared_cache_client(std::shared_ptr<Secr
 }
 
 SharedCacheOptions shared_cache_options_from_environment() {
-  auto env = [](const char* name) -> std::string {
-    const char* v = std::getenv(name);
-    return v == nullptr ? std::string() : std::string(v);
+  const common::Environment process = common::process_environment();
+  auto env = [&](const char* name) -> std::string {
+    return common::env_setting(process, name).value_or(std::string());
   };
   SharedCacheOptions o;
   o.url = env("SSM_CACHE_SHARED_CACHE_URL");
   o.key_file = env("SSM_CACHE_SHARED_CACHE_KEY_FILE");
   o.previous_key_file = env("SSM_CACHE_SHARED_CACHE_PREVIOUS_KEY_FILE");
   o.ca_file = env("SSM_CACHE_SHARED_CACHE_CA_FILE");
-  const std::string plain = env("SSM_CACHE_SHARED_CACHE_ALLOW_PLAINTEXT");
-  o.allow_plaintext = plain == "1" || plain == "true";
+  // 1/0 or true/false (the sidecar's boolean words); anything else is an error, not a silent
+  // "no".
+  if (const std::string plain = env("SSM_CACHE_SHARED_CACHE_ALLOW_PLAINTEXT"); !plain.empty()) {
+    const auto allow = common::parse_bool(plain, common::BoolWords::with_digits);
+    if (!allow) {
+      throw ConfigurationError(
+          "SSM_CACHE_SHARED_CACHE_ALLOW_PLAINTEXT must be 1, 0, true or false (got '" + plain +
+          "')");
+    }
+    o.allow_plaintext = *allow;
+  }
   // A positive whole number from the environment, or `fallback` when the variable is unset.
   auto number = [&](const char* name, long max, long fallback) {
     const std::string text = env(name);

@@ -153,5 +153,16 @@ TEST(SidecarConfigToken, SessionTokenElseContainerAuthorizationToken) {
   EXPECT_EQ(from({}), "");
 }
 
+// Lambda's runtime API address comes through the same environment as the extension's
+// settings (serve registers as an extension only when it is set and not empty).
+TEST(SidecarConfigLambda, RuntimeApiFromTheEnvironment) {
+  auto api = [](std::map<std::string, std::string> vars) {
+    return sidecar_config_from_env(common::map_environment(std::move(vars))).lambda_runtime_api;
+  };
+  EXPECT_EQ(api({{"AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"}}), "127.0.0.1:9001");
+  EXPECT_EQ(api({{"AWS_LAMBDA_RUNTIME_API", ""}}), "");
+  EXPECT_EQ(api({}), "");
+}
+
 }  // namespace
 }  // namespace ssm_cache::cli

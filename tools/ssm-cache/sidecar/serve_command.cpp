@@ -224,9 +224,9 @@ int run_serve(const ServeOptions& o, const AwsClientOptions& aws, const ClientFa
   // Under Lambda the port is bound and served before registering: Lambda runs the function's
   // init code once every extension has registered, and that code may call us at once.
   std::unique_ptr<LambdaExtensionClient> lambda;
-  if (const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API"); api != nullptr && *api != '\0') {
+  if (!config.lambda_runtime_api.empty()) {
     try {
-      lambda = std::make_unique<LambdaExtensionClient>(api, o.extension_name);
+      lambda = std::make_unique<LambdaExtensionClient>(config.lambda_runtime_api, o.extension_name);
     } catch (const std::exception& e) {
       log->error(e.what());
       return kExitAwsError;

@@ -106,6 +106,7 @@ SidecarConfig sidecar_config_from_env(const common::Environment& env) {
   } else if (auto container = env("AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
     c.token = *container;
   }
+  if (auto api = env("AWS_LAMBDA_RUNTIME_API"); api && !api->empty()) c.lambda_runtime_api = *api;
   return c;
 }
 

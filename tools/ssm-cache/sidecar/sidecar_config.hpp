@@ -35,6 +35,8 @@ struct SidecarConfig {
   std::chrono::milliseconds ssm_timeout{0};  ///< SSM_PARAMETER_STORE_TIMEOUT_MILLIS (0: default)
   std::chrono::milliseconds secrets_timeout{0};  ///< SECRETS_MANAGER_TIMEOUT_MILLIS (0: default)
   std::string token{};  ///< AWS_SESSION_TOKEN unless --token / --token-file
+  /// AWS_LAMBDA_RUNTIME_API: set only under Lambda, where serve registers as an extension.
+  std::string lambda_runtime_api{};
   std::vector<std::string> prefetch{};  ///< --prefetch items
   bool stale_while_refresh = true;
   std::optional<std::chrono::milliseconds> max_stale_if_error{};  ///< unset: unbounded

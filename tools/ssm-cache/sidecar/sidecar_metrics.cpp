@@ -1,8 +1,7 @@
 // sidecar_metrics.cpp — see sidecar_metrics.hpp.
 #include "sidecar_metrics.hpp"
 
-#include <cstdlib>
-
+#include "common/env.hpp"
 #include "ssm_cache/shared_cache.hpp"
 
 namespace ssm_cache::cli {
@@ -116,7 +115,7 @@ std::string SidecarMetrics::render(std::size_t cache_entries, std::size_t cache_
            "status=\"" + std::to_string(status) + "\"", n);
   }
   // The fleet-shared tier (docs/shared-cache.md): serve has one exactly when this is set.
-  if (const char* url = std::getenv("SSM_CACHE_SHARED_CACHE_URL"); url != nullptr && *url != '\0') {
+  if (common::env_setting(common::process_environment(), "SSM_CACHE_SHARED_CACHE_URL")) {
     const SharedCacheStats s = shared_cache_stats();
     const struct {
       const char* name;
