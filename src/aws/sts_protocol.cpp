@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "aws/credentials_util.hpp"
 #include "aws/xml_extract.hpp"
+#include "common/strings.hpp"
 #include "common/time.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -140,9 +140,7 @@ StsEndpoint resolve_sts_endpoint(const common::Environment& env, const Profile& 
   }
   std::string mode = "regional";
   if (auto m = setting(env, "AWS_STS_REGIONAL_ENDPOINTS", profile, "sts_regional_endpoints")) {
-    mode = m->value;
-    std::transform(mode.begin(), mode.end(), mode.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    mode = common::lower(m->value);
     if (mode != "regional" && mode != "legacy") {
       throw ConfigurationError(m->source + " must be 'regional' or 'legacy', got '" + m->value +
                                "'");

@@ -1,10 +1,9 @@
 // http/logging_transport.cpp — see logging_transport.hpp.
 #include "http/logging_transport.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <chrono>
 
+#include "common/strings.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::http {
@@ -15,9 +14,7 @@ std::string without_query(const std::string& url) { return url.substr(0, url.fin
 
 std::string header_of(const Headers& headers, std::string_view name) {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(a) == std::tolower(b);
-        })) {
+    if (common::iequals(k, name)) {
       return v;
     }
   }

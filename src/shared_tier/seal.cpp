@@ -1,14 +1,17 @@
 // shared_tier/seal.cpp — see seal.hpp.
 #include "shared_tier/seal.hpp"
 
-#include <cctype>
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "common/base64.hpp"
+#include "common/strings.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::shared_tier {
@@ -22,37 +25,28 @@ constexpr char kPlain = 'P';
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 std::optional<SealKey> from_hex(std::string_view s) {
   if (s.size() != 64) return std::nullopt;
   SealKey k{};
-  for (std::size_t i = 0; i < 32; ++i) {
-    unsigned v = 0;
-    for (char c : s.substr(i * 2, 2)) {
-      if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-      v = v * 16 +
-          static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c))
-                                    ? c - '0'
-                                    : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
-    }
-    k[i] = static_cast<unsigned char>(v);
+  for (std::size_t i = 0; i < k.size(); ++i) {
+    const int high = common::hex_value(s[i * 2]);
+    const int low = common::hex_value(s[i * 2 + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    k[i] = static_cast<unsigned char>(high * 16 + low);
   }
   return k;
 }
 
 std::optional<SealKey> from_base64(std::string_view s) {
-  if (s.size() != 44 || s[43] != '=' || s[42] == '=') return std::nullopt;
-  unsigned char out[33];
-  if (EVP_DecodeBlock(out, reinterpret_cast<const unsigned char*>(s.data()), 44) != 33) {
-    return std::nullopt;  // 44 base64 chars decode to 33 bytes, the last one padding
+  // 32 bytes are 44 characters with one '=' of padding.
+  if (s.size() != 44) return std::nullopt;
+  std::string bytes;
+  std::optional<SealKey> k;
+  if (common::base64_decode(s, bytes, common::Base64Padding::required) && bytes.size() == 32) {
+    k.emplace();
+    std::copy(bytes.begin(), bytes.end(), k->begin());
   }
-  SealKey k{};
-  std::copy(out, out + 32, k.begin());
+  OPENSSL_cleanse(bytes.data(), bytes.size());  // key material: no copy left behind
   return k;
 }
 
@@ -105,7 +99,7 @@ SealKey parse_seal_key(std::string_view text, const std::string& where) {
     std::copy(text.begin(), text.end(), k.begin());
     return k;
   }
-  const std::string_view t = trim(text);
+  const std::string_view t = common::trim(text);
   if (auto k = from_hex(t)) return *k;
   if (auto k = from_base64(t)) return *k;
   if (t.size() == 32) {

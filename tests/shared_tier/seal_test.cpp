@@ -76,6 +76,22 @@ TEST(SealKey, AcceptsRawHexAndBase64) {
   for (int i = 0; i < 32; ++i) hex += "41";
   EXPECT_EQ(parse_seal_key(hex + "\n", "test"), expected);
   EXPECT_EQ(parse_seal_key("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=", "test"), expected);
+  // Hex in either case (0x4a = 'J').
+  std::string mixed;
+  for (int i = 0; i < 16; ++i) mixed += "4a4A";
+  EXPECT_EQ(parse_seal_key(mixed, "test"), key_of('J'));
+}
+
+TEST(SealKey, RejectsNearMisses) {
+  // 64 characters that are not all hex, 44 that are not base64 of 32 bytes: neither form, so
+  // (not being 32 raw bytes either) a configuration error.
+  std::string almost_hex(64, 'a');
+  almost_hex[10] = 'g';
+  EXPECT_THROW((void)parse_seal_key(almost_hex, "test"), ConfigurationError);
+  EXPECT_THROW((void)parse_seal_key("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU==", "test"),
+               ConfigurationError);
+  EXPECT_THROW((void)parse_seal_key("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQ!E=", "test"),
+               ConfigurationError);
 }
 
 TEST(SealKey, RejectsOtherSizesWithoutEchoingTheKey) {

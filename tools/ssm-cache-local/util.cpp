@@ -2,6 +2,7 @@
 #include "util.hpp"
 #include "common/base64.hpp"
 #include "common/crypto.hpp"
+#include "common/strings.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,7 +12,6 @@
 #include <openssl/sha.h>
 
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <stdexcept>
 
@@ -90,9 +90,7 @@ std::string host_of_header(std::string_view value) {
   } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
     host = host.substr(0, colon);
   }
-  std::string out(host);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return common::lower(host);
 }
 
 std::string random_hex_token(std::size_t n) {
