@@ -72,8 +72,9 @@ struct Snapshot {
   SecureString source_result;
   /// StringList items; empty for other types (their one item is `value`).
   std::vector<SecureString, SecureAllocator<SecureString>> items;
-  /// A secret's name, version id, stages and created date (cache/secret_part.hpp); null for
-  /// parameters. After the fields a hit reads, so parameters pay nothing for it.
+  /// A secret's name, version id, stages and created date (cache/secret_part.hpp), in
+  /// ordinary memory (no secret material); null for parameters. Placed after the fields a hit
+  /// reads, which it leaves where they were.
   std::shared_ptr<const SecretPart> secret;
 
   /// Takes the record's value into secure memory and wipes the record's copy.
