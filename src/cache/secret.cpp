@@ -100,27 +100,28 @@ std::string Secret::binary() const {
 }
 
 std::string Secret::version_id() const {
-  return entry_->group->with_snapshot(*entry_,
-                                      [](const detail::Snapshot& s) { return s.record.data_type; });
+  return entry_->group->with_snapshot(
+      *entry_, [](const detail::Snapshot& s) { return std::string(s.version_id()); });
 }
 
 std::vector<std::string> Secret::version_stages() const {
   return entry_->group->with_snapshot(*entry_, [](const detail::Snapshot& s) {
-    return detail::parse_secret_metadata(s.source_result).second;
+    return s.secret ? s.secret->stages : std::vector<std::string>();
   });
 }
 
 SecretValue Secret::record() const {
   return entry_->group->with_snapshot(*entry_, [](const detail::Snapshot& s) {
-    auto [name, stages] = detail::parse_secret_metadata(s.source_result);
     SecretValue out;
     out.arn = s.record.arn;
-    out.name = std::move(name);
-    out.version_id = s.record.data_type;
     (s.record.type == detail::kSecretStringType ? out.secret_string : out.secret_binary)
         .emplace(s.value.data(), s.value.size());
-    out.version_stages = std::move(stages);
-    out.created_date = s.record.last_modified;
+    if (s.secret) {
+      out.name = s.secret->name;
+      out.version_id = s.secret->version_id;
+      out.version_stages = s.secret->stages;
+      out.created_date = s.secret->created_date;
+    }
     return out;
   });
 }

@@ -19,13 +19,11 @@ std::string key_of(const SecretTarget& t) {
   return t.id;
 }
 
-ParameterRecord to_record(const std::string& key, SecretValue&& v) {
+/// The record of a fetched version (value moved out of v and wiped there) into out.
+void add_record(const std::string& key, SecretValue&& v, PartedResult& out) {
   ParameterRecord rec;
   rec.name = key;
   rec.arn = std::move(v.arn);
-  rec.data_type = std::move(v.version_id);
-  rec.last_modified = v.created_date;
-  rec.source_result = secret_metadata(v.name, v.version_stages);
   if (v.secret_string) {
     rec.type = kSecretStringType;
     rec.value = std::move(*v.secret_string);
@@ -35,7 +33,9 @@ ParameterRecord to_record(const std::string& key, SecretValue&& v) {
     rec.value = std::move(v.secret_binary).value_or(std::string());
   }
   if (v.secret_binary) wipe(*v.secret_binary);
-  return rec;
+  out.result.parameters.push_back(std::move(rec));
+  out.parts.push_back(std::make_shared<const SecretPart>(SecretPart{
+      std::move(v.name), std::move(v.version_id), std::move(v.version_stages), v.created_date}));
 }
 
 bool is_not_found(const AwsError& err) { return err.code() == "ResourceNotFoundException"; }
@@ -62,9 +62,9 @@ std::shared_ptr<SecretsClient> SecretSource::resolve_client() const {
   return shared_tier_ ? shared_tier_->wrap(client) : client;
 }
 
-GetParametersResult SecretSource::get_parameters(const std::vector<std::string>& keys, bool) {
+PartedResult SecretSource::get_parted(const std::vector<std::string>& keys, bool) {
   const std::shared_ptr<SecretsClient> client = resolve_client();
-  GetParametersResult out;
+  PartedResult out;
   std::vector<std::string> batch;
   std::vector<std::string> single;
   for (const auto& key : keys) {
@@ -74,7 +74,8 @@ GetParametersResult SecretSource::get_parameters(const std::vector<std::string>&
       ParameterRecord rec;
       rec.name = key;
       rec.type = kUnchangedSecretType;
-      out.parameters.push_back(std::move(rec));
+      out.result.parameters.push_back(std::move(rec));
+      out.parts.push_back(nullptr);  // the snapshot keeps its part
       continue;
     }
     // BatchGetSecretValue returns AWSCURRENT only; one secret alone takes GetSecretValue.
@@ -133,7 +134,7 @@ bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t, const
     MutexLock lock(group_->members_mutex);
     auto it = group_->entries.find(key);
     if (it == group_->entries.end() || it->second->latest == nullptr) return false;
-    cached_version = it->second->latest->record.data_type;
+    cached_version = it->second->latest->version_id();
   }
   if (!t.version_id.empty()) return true;  // a version never changes once created
   if (!described) {
@@ -154,7 +155,7 @@ bool SecretSource::unchanged(SecretsClient& client, const SecretTarget& t, const
 }
 
 void SecretSource::fetch_batch(SecretsClient& client, const std::vector<std::string>& keys,
-                               GetParametersResult& out) const {
+                               PartedResult& out) const {
   std::vector<std::string> ids;
   ids.reserve(keys.size());
   for (const auto& key : keys) ids.push_back(target(key).id);
@@ -164,10 +165,10 @@ void SecretSource::fetch_batch(SecretsClient& client, const std::vector<std::str
     auto it = std::find_if(result.secrets.begin(), result.secrets.end(),
                            [&](const auto& v) { return v.name == ids[k] || v.arn == ids[k]; });
     if (it == result.secrets.end()) {
-      out.invalid_parameters.push_back(keys[k]);  // in errors, or absent: fails alone
+      out.result.invalid_parameters.push_back(keys[k]);  // in errors, or absent: fails alone
       continue;
     }
-    out.parameters.push_back(to_record(keys[k], SecretValue(*it)));
+    add_record(keys[k], SecretValue(*it), out);
   }
   for (auto& v : result.secrets) {
     if (v.secret_string) wipe(*v.secret_string);
@@ -176,15 +177,16 @@ void SecretSource::fetch_batch(SecretsClient& client, const std::vector<std::str
 }
 
 void SecretSource::fetch_one(SecretsClient& client, const std::string& key,
-                             GetParametersResult& out) const {
+                             PartedResult& out) const {
   const SecretTarget t = target(key);
   try {
-    out.parameters.push_back(to_record(
+    add_record(
         key,
-        client.get_secret_value(t.id, t.version_id, t.version_id.empty() ? t.version_stage : "")));
+        client.get_secret_value(t.id, t.version_id, t.version_id.empty() ? t.version_stage : ""),
+        out);
   } catch (const AwsError& err) {
     if (!is_not_found(err)) throw;
-    out.invalid_parameters.push_back(key);
+    out.result.invalid_parameters.push_back(key);
   }
 }
 

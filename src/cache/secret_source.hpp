@@ -2,11 +2,12 @@
 // SecretGroup reuse the core's state, single flight, stale-if-error and backoff unchanged.
 //
 // Each cached secret is an Entry whose name is a key registered here (the id, plus the stage
-// or version id when not AWSCURRENT). get_parameters() answers for those keys: records carry
-// type "SecretString" / "SecretBinary", the value, the version id in data_type, and in
-// source_result the secret's name then its stages, one per line (secret_metadata). Secrets that
-// fail alone come back as invalid_parameters, so the core fails only them. Thread-safe; called by
-// the core under the group's refresh lock.
+// or version id when not AWSCURRENT). get_parted() answers for those keys: records carry type
+// "SecretString" / "SecretBinary", the value and the ARN, each with its SecretPart (the
+// secret's name, version id, stages and created date: cache/secret_part.hpp), which the core
+// publishes in the snapshot beside the record. Secrets that fail alone come back as
+// invalid_parameters, so the core fails only them. Thread-safe; called by the core under the
+// group's refresh lock.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "cache/secret_part.hpp"
 #include "common/thread_annotations.hpp"
 #include "ssm_cache/client.hpp"
 #include "ssm_cache/secrets.hpp"
@@ -32,30 +34,6 @@ inline constexpr std::string_view kSecretStringType = "SecretString";
 inline constexpr std::string_view kSecretBinaryType = "SecretBinary";
 inline constexpr std::size_t kMaxSecretsPerBatch = 20;  // BatchGetSecretValue's limit
 
-/// A secret record's source_result: the secret's name (as Secrets Manager answered it; the
-/// entry's name is the cache key, not the name) on the first line, then its stages, one per
-/// line. Names and stages hold no newline (Secrets Manager's character rules).
-inline std::string secret_metadata(const std::string& name,
-                                   const std::vector<std::string>& stages) {
-  std::string out = name;
-  for (const auto& stage : stages) out.append(1, '\n').append(stage);
-  return out;
-}
-
-/// The name and the stages of a secret_metadata() text.
-inline std::pair<std::string, std::vector<std::string>> parse_secret_metadata(
-    std::string_view text) {
-  std::pair<std::string, std::vector<std::string>> out;
-  auto nl = text.find('\n');
-  out.first = std::string(text.substr(0, nl));
-  while (nl != std::string_view::npos) {
-    text.remove_prefix(nl + 1);
-    nl = text.find('\n');
-    out.second.emplace_back(text.substr(0, nl));
-  }
-  return out;
-}
-
 /// The secret a key designates.
 struct SecretTarget {
   std::string id;
@@ -63,7 +41,7 @@ struct SecretTarget {
   std::string version_id;
 };
 
-class SecretSource final : public ParameterClient {
+class SecretSource final : public PartSource {
  public:
   /// shared_tier: the fleet-shared tier every call goes through (null: none).
   SecretSource(std::shared_ptr<SecretsClient> client, bool version_aware,
@@ -84,8 +62,12 @@ class SecretSource final : public ParameterClient {
   /// of the earliest NextRotationDate still ahead among the secrets described; kNever: none.
   std::int64_t expiry_cap(std::int64_t now) const;
 
+  PartedResult get_parted(const std::vector<std::string>& keys, bool with_decryption) override;
+  /// get_parted() without the parts (the core asks get_parted()).
   GetParametersResult get_parameters(const std::vector<std::string>& keys,
-                                     bool with_decryption) override;
+                                     bool with_decryption) override {
+    return get_parted(keys, with_decryption).result;
+  }
   std::vector<ParameterRecord> get_parameters_by_path(const std::string&, bool,
                                                       const std::vector<Filter>&, bool) override;
 
@@ -102,8 +84,8 @@ class SecretSource final : public ParameterClient {
                                                          const SecretTarget& t,
                                                          const std::string& key);
   void fetch_batch(SecretsClient& client, const std::vector<std::string>& keys,
-                   GetParametersResult& out) const;
-  void fetch_one(SecretsClient& client, const std::string& key, GetParametersResult& out) const;
+                   PartedResult& out) const;
+  void fetch_one(SecretsClient& client, const std::string& key, PartedResult& out) const;
 
   const std::shared_ptr<SecretsClient> client_;
   const bool version_aware_;

@@ -61,6 +61,13 @@ bool same_bytes(const SecureString& a, const std::string& b) {
   return std::string_view(a) == std::string_view(b);
 }
 
+/// GetParameters, with the records' secret parts when the client has them (SecretSource).
+PartedResult get_parted(ParameterClient& client, const std::vector<std::string>& names,
+                        bool decrypt) {
+  if (auto* parted = dynamic_cast<PartSource*>(&client)) return parted->get_parted(names, decrypt);
+  return {client.get_parameters(names, decrypt), {}};
+}
+
 double jitter_fraction(double max_fraction) {
   thread_local std::minstd_rand rng{std::random_device{}()};
   std::uniform_real_distribution<double> dist(0.0, max_fraction);
@@ -131,9 +138,10 @@ Settings make_settings(const GroupOptions& options) {
   return s;
 }
 
-Snapshot::Snapshot(ParameterRecord&& fetched)
+Snapshot::Snapshot(ParameterRecord&& fetched, std::shared_ptr<const SecretPart> part)
     : value(fetched.value.data(), fetched.value.size()),
-      source_result(fetched.source_result.data(), fetched.source_result.size()) {
+      source_result(fetched.source_result.data(), fetched.source_result.size()),
+      secret(std::move(part)) {
   // StringList items; other types keep no second copy (values() gives {value}).
   std::string_view rest(value);
   while (fetched.type == "StringList") {
@@ -154,8 +162,9 @@ ParameterRecord Snapshot::to_record() const {
   return out;
 }
 
-bool Snapshot::same_as(const ParameterRecord& fetched) const {
-  return same_metadata(record, fetched) && same_bytes(value, fetched.value) &&
+bool Snapshot::same_as(const ParameterRecord& fetched, const SecretPart* part) const {
+  const bool same_part = secret == nullptr ? part == nullptr : part != nullptr && *secret == *part;
+  return same_part && same_metadata(record, fetched) && same_bytes(value, fetched.value) &&
          same_bytes(source_result, fetched.source_result);
 }
 
@@ -408,12 +417,14 @@ void GroupState::mark_refreshed(std::int64_t now, bool keep_oldest) {
   deadline.store(d, std::memory_order_release);
 }
 
-void GroupState::publish(Entry& e, ParameterRecord record) {
+void GroupState::publish(Entry& e, ParameterRecord record,
+                         std::shared_ptr<const SecretPart> secret) {
   if (e.consecutive_errors != 0) {
     e.consecutive_errors = 0;
     e.retry_after.store(kNone, std::memory_order_release);
   }
-  if (e.latest != nullptr && (record.type == kUnchangedSecretType || e.latest->same_as(record))) {
+  if (e.latest != nullptr &&
+      (record.type == kUnchangedSecretType || e.latest->same_as(record, secret.get()))) {
     // Same value and version: no new snapshot, memory grows only with real changes.
     wipe(record.value);
     wipe(record.source_result);
@@ -423,7 +434,7 @@ void GroupState::publish(Entry& e, ParameterRecord record) {
     return;
   }
   Snapshot* replaced = e.latest;
-  e.latest = new Snapshot(std::move(record));
+  e.latest = new Snapshot(std::move(record), std::move(secret));
   if (replaced != nullptr) {
     record_event({ListenerEvent::Kind::kChange, e.full_name, replaced->record.version,
                   e.latest->record.version, 0, nullptr});
@@ -468,16 +479,17 @@ GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
     names.reserve(part.size());
     for (Entry* e : part) names.push_back(e->full_name);
     count(aws_calls, &GlobalCounters::aws_calls, (names.size() + 9) / 10);  // 10 names a call
-    GetParametersResult result = client.get_parameters(names, decrypt);
-    const RecordMatcher matcher(result, part);
+    PartedResult answer = get_parted(client, names, decrypt);
+    const RecordMatcher matcher(answer.result, part);
     for (Entry* e : part) {
       if (ParameterRecord* rec = matcher.find(*e)) {
-        out.found.emplace_back(e, *rec);  // a copy: two entries may match one record
+        // A copy: two entries may match one record.
+        out.found.push_back({e, *rec, answer.part_of(*rec)});
       } else {
         out.missing.push_back(e);
       }
     }
-    for (auto& rec : result.parameters) {
+    for (auto& rec : answer.result.parameters) {
       wipe(rec.value);
       wipe(rec.source_result);
     }
@@ -487,7 +499,7 @@ GroupState::Fetched GroupState::fetch_names(ParameterClient& client,
 
 // NOLINTNEXTLINE(performance-unnecessary-value-param): the records are moved out of it
 std::vector<std::string> GroupState::commit_names(Fetched fetched, std::int64_t now) {
-  for (auto& [e, rec] : fetched.found) publish(*e, std::move(rec));
+  for (auto& f : fetched.found) publish(*f.entry, std::move(f.record), std::move(f.secret));
   std::vector<std::string> missing;
   for (Entry* e : fetched.missing) {
     mark_missing(*e, now);

@@ -25,6 +25,7 @@
 
 #include "cache/derived.hpp"
 #include "cache/reclaim.hpp"
+#include "cache/secret_part.hpp"
 #include "cache/secure_memory.hpp"
 #include "cache/validation.hpp"
 #include "common/refresh_policy.hpp"
@@ -71,13 +72,21 @@ struct Snapshot {
   SecureString source_result;
   /// StringList items; empty for other types (their one item is `value`).
   std::vector<SecureString, SecureAllocator<SecureString>> items;
+  /// A secret's name, version id, stages and created date (cache/secret_part.hpp), in
+  /// ordinary memory (no secret material); null for parameters. Placed after the fields a hit
+  /// reads, which it leaves where they were.
+  std::shared_ptr<const SecretPart> secret;
 
   /// Takes the record's value into secure memory and wipes the record's copy.
-  explicit Snapshot(ParameterRecord&& fetched);
+  explicit Snapshot(ParameterRecord&& fetched, std::shared_ptr<const SecretPart> part = nullptr);
   /// The whole record (value included), as ParameterRecord.
   [[nodiscard]] ParameterRecord to_record() const;
-  /// Same value, version and metadata as a freshly fetched record.
-  [[nodiscard]] bool same_as(const ParameterRecord& fetched) const;
+  /// Same value, version and metadata (the secret part included) as a freshly fetched record.
+  [[nodiscard]] bool same_as(const ParameterRecord& fetched, const SecretPart* part) const;
+  /// The secret's version id; empty for parameters.
+  [[nodiscard]] std::string_view version_id() const noexcept {
+    return secret ? std::string_view(secret->version_id) : std::string_view();
+  }
 
   static void* operator new(std::size_t bytes) { return secure_allocate(bytes); }
   static void operator delete(void* p, std::size_t bytes) noexcept { secure_free(p, bytes); }
@@ -294,16 +303,23 @@ struct GroupState {
   /// next read fetches. Values are retired (freed and zeroed once no reader holds them).
   void clear();
   /// Write-through (cache/write_through.cpp): entries named `name` without selector that hold
-  /// a value take `written` (value, type, version; the other metadata kept) at once. Skips
-  /// an entry already holding a newer version (written.version > 0 orders them).
-  void write_through(const std::string& name, const ParameterRecord& written);
+  /// a value take `written` (value, type, version; the other metadata kept) at once, and
+  /// `secret` as their secret part when given. Skips an entry already holding a newer version
+  /// (written.version > 0 orders them).
+  void write_through(const std::string& name, const ParameterRecord& written,
+                     const std::shared_ptr<const SecretPart>& secret = nullptr);
   /// GetParametersByPath now; keeps the path for later refreshes.
   std::vector<Entry*> fetch_path(std::string full_path, bool recursive,
                                  std::vector<Filter> filters);
 
  private:
+  struct Found {
+    Entry* entry;
+    ParameterRecord record;
+    std::shared_ptr<const SecretPart> secret;  ///< null for parameters
+  };
   struct Fetched {
-    std::vector<std::pair<Entry*, ParameterRecord>> found;
+    std::vector<Found> found;
     std::vector<Entry*> missing;
   };
   std::shared_ptr<ParameterClient> resolve_client() const;
@@ -318,7 +334,9 @@ struct GroupState {
       SSM_CACHE_REQUIRES(refresh_mutex);
   /// The snapshot a read can return without refreshing, or null; rethrows remembered errors.
   const Snapshot* cached_or_remembered(Entry& e, std::int64_t now);
-  void publish(Entry& e, ParameterRecord record) SSM_CACHE_REQUIRES(refresh_mutex);
+  /// secret: the record's secret part (null for parameters).
+  void publish(Entry& e, ParameterRecord record, std::shared_ptr<const SecretPart> secret = nullptr)
+      SSM_CACHE_REQUIRES(refresh_mutex);
   void unpublish(Entry& e) SSM_CACHE_REQUIRES(refresh_mutex);  // no value
   void mark_missing(Entry& e, std::int64_t now) SSM_CACHE_REQUIRES(refresh_mutex);
   /// Publishes a path's records and updates membership.

@@ -21,7 +21,7 @@ namespace {
 
 bool made_from(const DerivedValue& d, const Snapshot& s, std::string_view kind) {
   return d.snapshot == &s && d.kind == kind && d.version == s.record.version &&
-         d.version_id == s.record.data_type && d.last_modified == s.record.last_modified;
+         d.version_id == s.version_id() && d.last_modified == s.record.last_modified;
 }
 
 /// The derived value of the snapshot being read (inside the read's epoch section).
@@ -43,7 +43,7 @@ const void* derived_of(Entry& e, const Snapshot& s, std::string_view kind, Deriv
   auto d = std::make_unique<DerivedValue>();
   d->snapshot = &s;
   d->version = s.record.version;
-  d->version_id = s.record.data_type;
+  d->version_id = s.version_id();
   d->last_modified = s.record.last_modified;
   d->kind = kind;
   d->value = parse(std::string_view(s.value.data(), s.value.size()), e.full_name);

@@ -13,7 +13,8 @@ namespace ssm_cache {
 
 namespace detail {
 
-void GroupState::write_through(const std::string& name, const ParameterRecord& written) {
+void GroupState::write_through(const std::string& name, const ParameterRecord& written,
+                               const std::shared_ptr<const SecretPart>& secret) {
   {
     MutexLock refresh_lock(refresh_mutex);  // publish() runs under it, as in a round
     std::vector<Entry*> targets;
@@ -34,7 +35,7 @@ void GroupState::write_through(const std::string& name, const ParameterRecord& w
       if (!written.arn.empty()) rec.arn = written.arn;
       if (!written.data_type.empty()) rec.data_type = written.data_type;
       rec.source_result = written.source_result;
-      publish(*e, std::move(rec));
+      publish(*e, std::move(rec), secret ? secret : e->latest->secret);
     }
   }
   deliver_events();
@@ -88,19 +89,18 @@ PutSecretResult put_secret_value(std::string_view secret_id, std::string_view va
   const std::string id(secret_id);
   PutSecretResult result = target->put_secret_value(id, std::string(value));
   bool current = false;
-  ParameterRecord written;
   for (const auto& stage : result.version_stages) current = current || stage == "AWSCURRENT";
-  written.source_result = detail::secret_metadata(result.name, result.version_stages);
   if (!current) return result;  // staged elsewhere: no AWSCURRENT handle changes
+  ParameterRecord written;
   written.type = detail::kSecretStringType;
   written.value = std::string(value);
   written.arn = result.arn;
-  written.data_type = result.version_id;
-  written.last_modified = std::chrono::system_clock::now();
+  const auto part = std::make_shared<const detail::SecretPart>(detail::SecretPart{
+      result.name, result.version_id, result.version_stages, std::chrono::system_clock::now()});
   for (const auto& group : detail::live_groups()) {
     const auto* source = dynamic_cast<const detail::SecretSource*>(group->settings.client.get());
     if (source == nullptr || !detail::same_client(source->client(), client)) continue;
-    group->write_through(id, written);  // an AWSCURRENT member's entry is named by its id
+    group->write_through(id, written, part);  // an AWSCURRENT member's entry is named by its id
   }
   detail::wipe(written.value);
   return result;

@@ -1,4 +1,5 @@
-// Single flight for Secret: many threads reading an expired secret make one fetch.
+// Single flight for Secret: many threads reading an expired secret make one fetch. A record
+// read while refreshes publish new versions is one whole version (value and metadata).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -44,6 +45,33 @@ TEST_F(SecretTest, SingleFlightOnFirstReadAndOnExpiry) {
   read_all("pw2");
   EXPECT_EQ(gets(), 2u);
   EXPECT_EQ(max_in_flight.load(), 1);
+}
+
+TEST_F(SecretTest, RecordsReadDuringRefreshesAreWholeVersions) {
+  // The fake numbers versions in order: the nth write of "db" is "v<n>-db", with value "<n>".
+  fake->put_secret_string("db", "1");
+  Secret s("db", sopts());
+  ASSERT_EQ(s.record().version_id, "v1-db");
+  std::atomic<bool> done{false};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      do {
+        const SecretValue r = s.record();
+        ASSERT_TRUE(r.secret_string.has_value());
+        EXPECT_EQ(r.version_id, "v" + *r.secret_string + "-db");
+        EXPECT_EQ(r.name, "db");
+        EXPECT_EQ(r.version_stages, std::vector<std::string>{"AWSCURRENT"});
+      } while (!done.load());
+    });
+  }
+  for (int n = 2; n <= 40; ++n) {
+    fake->put_secret_string("db", std::to_string(n));
+    s.refresh();
+  }
+  done.store(true);
+  for (auto& th : readers) th.join();
+  EXPECT_EQ(s.version_id(), "v40-db");
 }
 
 }  // namespace

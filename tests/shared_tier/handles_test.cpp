@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "cache/dated_secrets_client.hpp"
 #include "shared_tier/redis_server.hpp"
 #include "shared_tier/store.hpp"
 #include "ssm_cache/group.hpp"
@@ -119,6 +120,55 @@ TEST(SharedTierHandles, SecretsReadThroughTheTierOfTheirOptions) {
   EXPECT_EQ(second->call_count("GetSecretValue"), 0u);
   EXPECT_EQ(b.stats().shared_hits, 1u);
   EXPECT_EQ(a.stats().shared_misses, 1u);
+}
+
+// What a fleet instance reads from the store is the whole version, metadata included: the
+// name, version id, stages and created date, in Secrets Manager's whole character set.
+TEST(SharedTierHandles, SecretMetadataRoundTripsThroughTheStore) {
+  RedisServer redis;
+  const std::string name = "prod/app_1+cfg=x.y@corp-db", stage = "blue/_+=.@-green";
+  auto first = std::make_shared<FakeSecretsClient>(),
+       second = std::make_shared<FakeSecretsClient>();
+  const std::string v1 = first->put_secret_string(name, "pw1", {"AWSCURRENT", stage});
+  first->put_secret_string("other=name", "b");
+  // The second instance's source answers another version: what it serves came from Redis.
+  second->put_secret_string(name, "stale");
+  second->put_secret_string(name, "other", {"AWSCURRENT", stage});
+  second->put_secret_string("other=name", "b");
+  auto options = [&](const std::shared_ptr<FakeSecretsClient>& source) {
+    return SecretOptions{.client = std::make_shared<test::DatedSecretsClient>(source),
+                         .shared_cache = options_for(redis.url())};
+  };
+  SecretGroup one(options(first));
+  Secret current = one.secret(name);
+  (void)one.secret("other=name");
+  Secret staged(name, [&] {
+    SecretOptions o = options(first);
+    o.version_stage = stage;
+    return o;
+  }());
+  one.refresh();  // BatchGetSecretValue
+  const SecretValue fetched = current.record();
+  EXPECT_EQ(staged.record().version_id, v1);  // GetSecretValue by stage
+
+  Secret read_current(name, options(second));
+  Secret read_staged(name, [&] {
+    SecretOptions o = options(second);
+    o.version_stage = stage;
+    return o;
+  }());
+  for (const Secret* s : {&read_current, &read_staged}) {
+    const SecretValue r = s->record();
+    EXPECT_EQ(r.secret_string, "pw1");
+    EXPECT_EQ(r.name, name);
+    EXPECT_EQ(r.arn, fetched.arn);
+    EXPECT_EQ(r.version_id, v1);
+    EXPECT_EQ(r.version_stages, (std::vector<std::string>{"AWSCURRENT", stage}));
+    EXPECT_EQ(r.created_date, test::DatedSecretsClient::kCreated);
+    EXPECT_EQ(s->version_id(), v1);
+    EXPECT_EQ(s->version_stages(), r.version_stages);
+  }
+  EXPECT_EQ(second->call_count("GetSecretValue") + second->call_count("BatchGetSecretValue"), 0u);
 }
 
 TEST(SharedTierHandles, BatchGetSecretValueFetchesOnlyTheIdsTheStoreLacks) {
