@@ -11,8 +11,8 @@
 // caller leads a new flight, later ones join it.
 //
 // What a waiter does with the result (serve it, rethrow it, read the cache again) stays with
-// the cache. The library's parameter cache does not use it: docs/design.md, "One refresh
-// policy", says why.
+// the cache. The library's parameter cache does not use it: docs/design.md, "Running one
+// refresh at a time", says why.
 //
 // Thread-safe (Flight: its own mutex; FlightSlot: the caller's lock). Costs one allocation per
 // flight; waits are in real time (steady_clock), whatever clock the cache's expiry uses.
@@ -29,6 +29,8 @@
 
 namespace ssm_cache::common {
 
+/// One refresh and the callers waiting for its result. Shared (std::shared_ptr) by whoever
+/// runs the refresh and its waiters.
 template <class T>
 class Flight {
  public:
@@ -86,7 +88,8 @@ class Flight {
   }
 
   /// As above, and also nullopt once `stop()` returns true: it is called before the first
-  /// sleep and then every `poll` (without the flight's lock, so it may take other locks).
+  /// sleep and after every wake-up, at least every `poll` (without the flight's lock, so it
+  /// may take other locks).
   template <class Stop>
   std::optional<T> wait_until(Clock::time_point deadline, Stop&& stop, Clock::duration poll) {
     detail::UniqueLock lock(mu_);
