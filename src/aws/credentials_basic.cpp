@@ -1,11 +1,12 @@
 // aws/credentials_basic.cpp — the static, environment, chain, cached and default providers.
-// Thread-safe. The cache costs one mutex lock per call; a refresh runs once for all threads.
-#include <condition_variable>
+// Thread-safe. The cache costs one mutex lock per call; a refresh runs once for all threads
+// (common/single_flight.hpp), when the refresh policy (common/refresh_policy.hpp) says so.
 #include <exception>
 
 #include "aws/credentials_util.hpp"
 #include "aws/sigv4.hpp"
 #include "common/refresh_policy.hpp"
+#include "common/single_flight.hpp"
 #include "common/thread_annotations.hpp"
 #include "common/time.hpp"
 #include "ssm_cache/credentials.hpp"
@@ -127,17 +128,17 @@ class CachedProvider final : public CredentialsProvider {
           decision == common::ReadDecision::kServeStale) {
         return *current_;
       }
-      if (!refreshing_) break;
+      const auto running = flight_.join();
+      if (!running) break;
       // Someone else is refreshing and the credentials are about to expire (or there are
       // none yet): wait for the refresh like everybody else.
-      const auto generation = generation_;
-      lock.wait(refresh_done_,
-                [&]() SSM_CACHE_REQUIRES(mutex_) { return generation_ != generation; });
+      lock.unlock();
+      const std::exception_ptr error = running->wait();
+      lock.lock();
       if (valid(now())) return *current_;
-      if (last_error_) std::rethrow_exception(last_error_);
+      if (error) std::rethrow_exception(error);
     }
-
-    refreshing_ = true;
+    const auto flight = flight_.lead();
     lock.unlock();
     std::optional<Credentials> fresh;
     std::exception_ptr error;
@@ -147,33 +148,29 @@ class CachedProvider final : public CredentialsProvider {
       error = std::current_exception();
     }
     lock.lock();
-    refreshing_ = false;
-    ++generation_;
+    flight_.release(flight);
     // After every attempt, good or not, a fixed interval (no doubling) before the next one.
     next_attempt_ = now() + config_.retry_interval;
     if (fresh && fresh->expiration && *fresh->expiration <= now()) {
-      // Already expired when received (a stale file, a wrong clock): every AWS call would fail
-      // with ExpiredToken, so say so here, naming the source and the time, not the keys.
-      error = std::make_exception_ptr(CredentialsError(
-          "the credentials from " +
-          (fresh->provider.empty() ? std::string("the provider") : fresh->provider) +
-          " expired at " + common::format_amz_date(*fresh->expiration) +
-          ", before they were received: check the credential source and this machine's clock"));
+      error = expired_on_arrival(*fresh);
       fresh.reset();
     }
-    if (fresh) {
-      current_ = std::move(fresh);
-      last_error_ = nullptr;
-    } else {
-      last_error_ = error;
-    }
-    refresh_done_.notify_all();
+    if (fresh) current_ = std::move(fresh);
+    flight->finish(error);
     if (!error || valid(now())) return *current_;  // a failed refresh keeps valid ones
     std::rethrow_exception(error);
   }
 
  private:
   std::chrono::system_clock::time_point now() const { return wall_now(config_.clock.get()); }
+  // Already expired when received (a stale file, a wrong clock): every AWS call would fail
+  // with ExpiredToken, so say so here, naming the source and the time, not the keys.
+  static std::exception_ptr expired_on_arrival(const Credentials& c) {
+    return std::make_exception_ptr(CredentialsError(
+        "the credentials from " + (c.provider.empty() ? std::string("the provider") : c.provider) +
+        " expired at " + common::format_amz_date(*c.expiration) +
+        ", before they were received: check the credential source and this machine's clock"));
+  }
   bool valid(std::chrono::system_clock::time_point now) const SSM_CACHE_REQUIRES(mutex_) {
     return current_ && (!current_->expiration || now < *current_->expiration);
   }
@@ -186,18 +183,16 @@ class CachedProvider final : public CredentialsProvider {
     }
     s.next_attempt = ns(next_attempt_.time_since_epoch());
     s.failure = common::FailureKind::kTransient;
-    s.refresh_in_flight = refreshing_;
+    s.refresh_in_flight = flight_.running();
     return s;
   }
 
   CachedCredentialsConfig config_;
   common::StalePolicy policy_;
   detail::Mutex mutex_;
-  std::condition_variable refresh_done_;
   std::optional<Credentials> current_ SSM_CACHE_GUARDED_BY(mutex_);
-  bool refreshing_ SSM_CACHE_GUARDED_BY(mutex_) = false;
-  std::uint64_t generation_ SSM_CACHE_GUARDED_BY(mutex_) = 0;
-  std::exception_ptr last_error_ SSM_CACHE_GUARDED_BY(mutex_);
+  /// The refresh that runs; its result is the attempt's error (null: it succeeded).
+  common::FlightSlot<std::exception_ptr> flight_ SSM_CACHE_GUARDED_BY(mutex_);
   std::chrono::system_clock::time_point next_attempt_ SSM_CACHE_GUARDED_BY(mutex_){};
 };
 

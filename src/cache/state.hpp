@@ -233,7 +233,10 @@ struct GroupState {
   std::exception_ptr round_error SSM_CACHE_GUARDED_BY(error_mutex);
   bool round_error_transient SSM_CACHE_GUARDED_BY(error_mutex) = false;
 
-  Mutex refresh_mutex;  ///< single flight: held for a whole refresh round
+  /// Single flight: held for a whole refresh round and by every writer of the group's state;
+  /// a reader that finds it taken waits on it, then re-reads what the round published. (Not
+  /// a common::Flight: docs/design.md, "Running one refresh at a time", says why.)
+  Mutex refresh_mutex;
   mutable Mutex members_mutex;  ///< short: the maps below
   // by full name
   std::unordered_map<std::string, std::unique_ptr<Entry>> entries

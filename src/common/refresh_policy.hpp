@@ -2,12 +2,13 @@
 // project: the library's parameter cache (cache/state.cpp), the sidecar's response cache
 // (sidecar_cache.cpp) and the cached credentials provider (aws/credentials_basic.cpp).
 //
-// Each cache keeps its own storage and its own way of running one refresh at a time (a mutex
-// held for a round, a flight object with waiters and a time budget, a condition variable):
-// they differ in what a waiter may do while it waits. What they share is decided here, from
-// the entry's state and the time: serve the value, serve it stale, refresh, or rethrow a
-// remembered error without calling the source; and how long to back off after a failure.
-// docs/design.md, "Shared helpers and policies", lists the settings each cache uses.
+// What the three share is decided here, from the entry's state and the time: serve the value,
+// serve it stale, refresh, or rethrow a remembered error without calling the source; and how
+// long to back off after a failure. Each cache keeps its own storage. Running the one refresh
+// and waiting for it is common/single_flight.hpp for the sidecar and the credentials; the
+// library cache's group holds its refresh mutex for a round instead (docs/design.md, "Running
+// one refresh at a time", says why). docs/design.md, "Shared helpers and policies", lists the
+// settings each cache uses.
 //
 // Times are nanoseconds on the caller's clock (steady or wall: only differences matter).
 // Pure functions, no state: thread-safe.

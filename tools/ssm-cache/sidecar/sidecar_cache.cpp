@@ -70,7 +70,7 @@ common::RefreshState SidecarCache::state_of(const Entry& e) const {
           .expires = ns(e.expires),
           .next_attempt = e.failures > 0 ? ns(e.retry_after) : common::kNoneNs,
           .failure = e.failures > 0 ? common::FailureKind::kTransient : common::FailureKind::kNone,
-          .refresh_in_flight = e.flight != nullptr};
+          .refresh_in_flight = e.flight.running()};
 }
 
 SidecarCache::Entry& SidecarCache::insert_locked(const std::string& key) {
@@ -90,7 +90,7 @@ void SidecarCache::evict_locked(const std::string& keep) {
   while (map_.size() > options_.capacity && it != lru_.begin()) {
     --it;
     auto found = map_.find(*it);
-    if (found->second.flight || *it == keep) continue;
+    if (found->second.flight.running() || *it == keep) continue;
     map_.erase(found);
     it = lru_.erase(it);
     ++evictions_;
@@ -115,10 +115,10 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
   if (ttl.count() <= 0 || options_.capacity == 0) {
     if (!may_wait) return std::nullopt;
     if (stopping_.load()) return CacheResult{shutting_down(), CacheSource::kBypass};
-    // Not stored, but bounded and single-flighted like any other fetch, under a key of its own.
+    // Not stored, but bounded like any other fetch, under a key of its own.
     auto flight = std::make_shared<Flight>();
-    flight->waiters = 1;
-    start({}, flight, ttl, refresh_now, fetch);
+    flight->join();
+    start({}, flight, ttl, refresh_now, /*background=*/false, fetch);
     auto r = wait_for({}, flight, nullptr, refresh_now, client_gone);
     r.source = CacheSource::kBypass;
     return r;
@@ -137,23 +137,16 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
         return CacheResult{e->value, CacheSource::kStale};
       }
       if (decision == common::ReadDecision::kServeStaleAndRefresh) {
-        auto flight = std::make_shared<Flight>();
-        flight->background = true;
-        e->flight = flight;
+        auto flight = e->flight.lead();
         OutcomePtr stale = e->value;
         lock.unlock();
-        start(key, flight, ttl, false, fetch);
+        start(key, flight, ttl, false, /*background=*/true, fetch);
         return CacheResult{stale, CacheSource::kStale};
       }
     }
     if (!may_wait) return std::nullopt;
-    if (e->flight) {
-      auto flight = e->flight;
+    if (auto flight = e->flight.join()) {
       OutcomePtr before = e->value;
-      {
-        detail::MutexLock flight_lock(flight->mu);
-        ++flight->waiters;
-      }
       lock.unlock();
       return wait_for(key, flight, before, refresh_now, client_gone);
     }
@@ -167,29 +160,24 @@ std::optional<CacheResult> SidecarCache::lookup(const std::string& key,
     if (kept && stale_allowed(*e, t)) return CacheResult{kept, CacheSource::kStale};
     return CacheResult{shutting_down(), CacheSource::kMiss};
   }
-  auto flight = std::make_shared<Flight>();
-  flight->waiters = 1;
-  e->flight = flight;
+  auto flight = e->flight.lead();
+  flight->join();
   OutcomePtr before = e->value;
   lock.unlock();
-  start(key, flight, ttl, refresh_now, fetch);
+  start(key, flight, ttl, refresh_now, /*background=*/false, fetch);
   return wait_for(key, flight, before, refresh_now, client_gone);
 }
 
 // Queues the fetch on the cache's threads. When it starts, a fetch nobody waits for any more
 // (and that is no background refresh), or any fetch once shutdown() has begun, is dropped:
 // it never reaches upstream.
-void SidecarCache::start(const std::string& key, const std::shared_ptr<Flight>& flight,
-                         std::chrono::milliseconds ttl, bool refresh_now, const Fetch& fetch) {
-  const bool queued = refreshes_.submit([this, key, flight, ttl, refresh_now, fetch] {
-    bool wanted = false;
-    {
-      detail::MutexLock lock(flight->mu);
-      wanted = flight->background || flight->waiters > 0;
-    }
+void SidecarCache::start(const std::string& key, const FlightPtr& flight,
+                         std::chrono::milliseconds ttl, bool refresh_now, bool background,
+                         const Fetch& fetch) {
+  const bool queued = refreshes_.submit([this, key, flight, ttl, refresh_now, background, fetch] {
     if (stopping_.load()) {
       abandon(key, flight, *shutting_down());
-    } else if (!wanted) {
+    } else if (!background && !flight->wanted()) {
       abandon(key, flight, *timed_out(options_.wait_budget));
     } else if (key.empty()) {
       flight->finish(std::make_shared<const Outcome>(run(fetch)));  // caching off
@@ -202,13 +190,11 @@ void SidecarCache::start(const std::string& key, const std::shared_ptr<Flight>& 
 
 // Ends a flight without calling upstream: the entry keeps its value (if any) and may start
 // another fetch later.
-void SidecarCache::abandon(const std::string& key, const std::shared_ptr<Flight>& flight,
-                           Outcome why) {
+void SidecarCache::abandon(const std::string& key, const FlightPtr& flight, Outcome why) {
   if (!key.empty()) {
     detail::MutexLock lock(mu_);
     auto it = map_.find(key);
-    if (it != map_.end() && it->second.flight == flight) {
-      it->second.flight.reset();
+    if (it != map_.end() && it->second.flight.release(flight)) {
       if (!it->second.value) {
         lru_.erase(it->second.lru);
         map_.erase(it);
@@ -221,29 +207,24 @@ void SidecarCache::abandon(const std::string& key, const std::shared_ptr<Flight>
 // Waits for `flight` at most the budget (and never past shutdown's deadline). A flight that
 // does not finish in time leaves this request with the stale value when one may be served,
 // else a 504; the fetch goes on for the cache's sake unless nobody else waits.
-CacheResult SidecarCache::wait_for(const std::string& key, const std::shared_ptr<Flight>& flight,
-                                   OutcomePtr before, bool refresh_now,
+CacheResult SidecarCache::wait_for(const std::string& key, const FlightPtr& flight,
+                                   const OutcomePtr& before, bool refresh_now,
                                    const ClientGone& client_gone) {
-  const auto own_deadline = Clock::now() + options_.wait_budget;
-  // How often a request whose client may leave checks whether it has.
+  const auto deadline = std::min(Clock::now() + options_.wait_budget, shutdown_deadline());
+  // How often a request whose client may leave checks whether it has. It also checks
+  // shutdown's deadline then: shutdown() cuts off the flights of entries, and a fetch with
+  // caching off has none.
   constexpr auto kGonePoll = std::chrono::milliseconds{50};
-  detail::UniqueLock lock(flight->mu);
-  for (;;) {
-    if (flight->done) {
-      --flight->waiters;
-      OutcomePtr served = flight->result;
-      const bool stale = served == before && before;
-      return CacheResult{served, stale ? CacheSource::kStale : CacheSource::kMiss};
-    }
-    if (client_gone && client_gone()) break;
-    const auto deadline =
-        std::min(own_deadline, Clock::time_point(Clock::duration(shutdown_deadline_.load())));
-    const auto t = Clock::now();
-    if (t >= deadline) break;
-    lock.wait_until(flight->cv, client_gone ? std::min(deadline, t + kGonePoll) : deadline);
+  const auto served =
+      client_gone
+          ? flight->wait_until(
+                deadline, [&] { return client_gone() || Clock::now() >= shutdown_deadline(); },
+                kGonePoll)
+          : flight->wait_until(deadline);
+  if (served) {
+    const bool stale = *served == before && before;
+    return CacheResult{*served, stale ? CacheSource::kStale : CacheSource::kMiss};
   }
-  --flight->waiters;
-  lock.unlock();
   if (before && !refresh_now && !key.empty()) {
     detail::MutexLock cache_lock(mu_);
     auto it = map_.find(key);
@@ -255,27 +236,16 @@ CacheResult SidecarCache::wait_for(const std::string& key, const std::shared_ptr
                      CacheSource::kMiss};
 }
 
-void SidecarCache::Flight::finish(OutcomePtr r) {
-  {
-    detail::MutexLock lock(mu);
-    result = std::move(r);
-    done = true;
-  }
-  cv.notify_all();
-}
-
-CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr<Flight>& flight,
-                                   Outcome outcome, std::chrono::milliseconds ttl,
-                                   bool refresh_now) {
+CacheResult SidecarCache::complete(const std::string& key, const FlightPtr& flight, Outcome outcome,
+                                   std::chrono::milliseconds ttl, bool refresh_now) {
   auto result = std::make_shared<const Outcome>(std::move(outcome));
   CacheResult served{result, CacheSource::kMiss};
   {
     detail::MutexLock lock(mu_);
     const auto t = now();
     auto it = map_.find(key);
-    if (it != map_.end() && it->second.flight == flight) {
+    if (it != map_.end() && it->second.flight.release(flight)) {
       Entry& e = it->second;
-      e.flight.reset();
       if (result->ok()) {
         e.value = result;
         e.ttl = ttl;
@@ -297,7 +267,7 @@ CacheResult SidecarCache::complete(const std::string& key, const std::shared_ptr
     } else if (result->ok() && options_.capacity > 0) {
       // Evicted while fetching: store it anew.
       Entry& e = insert_locked(key);
-      if (!e.flight) {
+      if (!e.flight.running()) {
         e.value = result;
         e.ttl = ttl;
         e.expires = t + ttl;
@@ -316,7 +286,7 @@ void SidecarCache::put(const std::string& key, std::chrono::milliseconds ttl, Ou
   auto value = std::make_shared<const Outcome>(std::move(outcome));
   detail::MutexLock lock(mu_);
   Entry& e = insert_locked(key);
-  if (e.flight) return;  // a fetch is under way and will store its own answer
+  if (e.flight.running()) return;  // a fetch is under way and will store its own answer
   e.value = std::move(value);
   e.ttl = ttl;
   e.expires = now() + ttl;
@@ -342,18 +312,15 @@ bool SidecarCache::wait_idle_for(std::chrono::milliseconds timeout) {
 void SidecarCache::shutdown(Clock::time_point deadline) {
   shutdown_deadline_.store(deadline.time_since_epoch().count());
   stopping_.store(true);
-  // Waiters re-read the deadline when woken.
-  std::vector<std::shared_ptr<Flight>> flights;
+  // Flights started from now on are waited for until the deadline at most (wait_for).
+  std::vector<FlightPtr> flights;
   {
     detail::MutexLock lock(mu_);
     for (auto& [key, e] : map_) {
-      if (e.flight) flights.push_back(e.flight);
+      if (e.flight.running()) flights.push_back(e.flight.flight());
     }
   }
-  for (auto& f : flights) {
-    detail::MutexLock lock(f->mu);
-    f->cv.notify_all();
-  }
+  for (auto& f : flights) f->cut_off(deadline);
 }
 
 }  // namespace ssm_cache::cli

@@ -4,7 +4,8 @@
 // refreshed in the background while requests keep getting the old value at once, up to
 // max_stale past expiry), stale-if-error (a transient upstream failure keeps serving the last
 // good value, retried with a backoff growing up to the TTL) and forced refreshes. What a read
-// serves is decided by the project's one refresh policy (common/refresh_policy.hpp).
+// serves is decided by the project's one refresh policy (common/refresh_policy.hpp); one
+// fetch per key runs as a common::Flight (common/single_flight.hpp).
 //
 // Every answer is bounded in time whatever upstream does: fetches run on the cache's own
 // threads and a request waits for one at most `wait_budget` (then a stale value if allowed,
@@ -17,7 +18,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/refresh_policy.hpp"
+#include "common/single_flight.hpp"
 #include "common/thread_annotations.hpp"
 #include "ssm_cache/clock.hpp"
 #include "task_pool.hpp"
@@ -122,26 +123,18 @@ class SidecarCache {
   void shutdown(Clock::time_point deadline);
 
  private:
-  // One fetch and the requests waiting for it. `waiters` counts requests still waiting; a
-  // queued fetch that has none (they timed out or left) and is no background refresh is
+  // One fetch and the requests waiting for it (common/single_flight.hpp). A queued fetch that
+  // nobody waits for any more (they timed out or left) and is no background refresh is
   // dropped before it calls upstream.
-  struct Flight {
-    detail::Mutex mu;
-    std::condition_variable cv;
-    OutcomePtr result SSM_CACHE_GUARDED_BY(mu);  // set once, with done
-    bool done SSM_CACHE_GUARDED_BY(mu) = false;
-    // Under mu, but first set before the flight is shared (hence not annotated).
-    int waiters = 0;
-    bool background = false;
-    void finish(OutcomePtr r);
-  };
+  using Flight = common::Flight<OutcomePtr>;
+  using FlightPtr = std::shared_ptr<Flight>;
   struct Entry {
     OutcomePtr value;  // last good response; null until the first fetch succeeds
     Clock::time_point expires{};
     Clock::time_point retry_after{};  // meaningful while failures > 0
     std::chrono::milliseconds ttl{0};
     int failures = 0;  // consecutive transient failures since the last good value
-    std::shared_ptr<Flight> flight;  // the fetch in progress, if any
+    common::FlightSlot<OutcomePtr> flight;  // the fetch in progress, if any
     std::list<std::string>::iterator lru;
   };
 
@@ -153,13 +146,16 @@ class SidecarCache {
   bool stale_allowed(const Entry& e, Clock::time_point t) const;
   Entry& insert_locked(const std::string& key) SSM_CACHE_REQUIRES(mu_);
   void evict_locked(const std::string& keep) SSM_CACHE_REQUIRES(mu_);
-  CacheResult complete(const std::string& key, const std::shared_ptr<Flight>& flight,
-                       Outcome outcome, std::chrono::milliseconds ttl, bool refresh_now);
-  void start(const std::string& key, const std::shared_ptr<Flight>& flight,
-             std::chrono::milliseconds ttl, bool refresh_now, const Fetch& fetch);
-  void abandon(const std::string& key, const std::shared_ptr<Flight>& flight, Outcome why);
-  CacheResult wait_for(const std::string& key, const std::shared_ptr<Flight>& flight,
-                       OutcomePtr before, bool refresh_now, const ClientGone& client_gone);
+  CacheResult complete(const std::string& key, const FlightPtr& flight, Outcome outcome,
+                       std::chrono::milliseconds ttl, bool refresh_now);
+  void start(const std::string& key, const FlightPtr& flight, std::chrono::milliseconds ttl,
+             bool refresh_now, bool background, const Fetch& fetch);
+  void abandon(const std::string& key, const FlightPtr& flight, Outcome why);
+  CacheResult wait_for(const std::string& key, const FlightPtr& flight, const OutcomePtr& before,
+                       bool refresh_now, const ClientGone& client_gone);
+  Clock::time_point shutdown_deadline() const {
+    return Clock::time_point(Clock::duration(shutdown_deadline_.load()));
+  }
   static Outcome run(const Fetch& fetch) noexcept;
   static OutcomePtr shutting_down();
   static OutcomePtr timed_out(std::chrono::milliseconds budget);
