@@ -2,6 +2,11 @@
 // carried typed beside its value (cache/secret_part.hpp), not packed into record fields: it
 // survives refreshes (version-aware or not, single or batched), write-through, and names and
 // stages in Secrets Manager's whole character set (/_+=.@-).
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "cache/secret_source.hpp"
@@ -76,6 +81,33 @@ TEST_F(SecretTest, MetadataSurvivesRefreshes) {
     EXPECT_EQ(s->value(), "pw2");
     expect_metadata(*s, v2, {"AWSCURRENT"});
   }
+}
+
+// A rotation is a change event like a parameter's new version; its versions are ids, so the
+// event's numbers are 0 and 0 (docs/usage.md) and the handle has the new id.
+TEST_F(SecretTest, RotationIsAChangeEventWithTheNewIdOnTheHandle) {
+  struct Changes : CacheListener {
+    std::vector<std::tuple<std::string, std::int64_t, std::int64_t>> seen;
+    void on_change(const std::string& name, std::int64_t old_version,
+                   std::int64_t new_version) override {
+      seen.emplace_back(name, old_version, new_version);
+    }
+  };
+  auto changes = std::make_shared<Changes>();
+  fake->put_secret_string(kOddName, "pw1");
+  SecretOptions o = sopts(10s);
+  o.listener = changes;
+  Secret s(kOddName, o);
+  EXPECT_EQ(s.value(), "pw1");
+  EXPECT_TRUE(changes->seen.empty());  // a first fetch is no change
+  const std::string v2 = fake->put_secret_string(kOddName, "pw2");
+  clock->advance(11s);
+  EXPECT_EQ(s.value(), "pw2");
+  ASSERT_EQ(changes->seen.size(), 1u);
+  EXPECT_EQ(std::get<1>(changes->seen[0]), 0);
+  EXPECT_EQ(std::get<2>(changes->seen[0]), 0);
+  EXPECT_NE(std::get<0>(changes->seen[0]).find(kOddName), std::string::npos);
+  EXPECT_EQ(s.version_id(), v2);
 }
 
 TEST_F(SecretTest, OddStageAndPinnedVersionKeepTheirMetadata) {
