@@ -10,7 +10,7 @@ namespace ssm_cache::local {
 
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string code, std::string message)
+  ApiError(int status, std::string code, const std::string& message)
       : std::runtime_error(message), status_(status), code_(std::move(code)) {}
 
   [[nodiscard]] int status() const noexcept { return status_; }

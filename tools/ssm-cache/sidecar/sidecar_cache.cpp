@@ -222,7 +222,7 @@ void SidecarCache::abandon(const std::string& key, const std::shared_ptr<Flight>
 // does not finish in time leaves this request with the stale value when one may be served,
 // else a 504; the fetch goes on for the cache's sake unless nobody else waits.
 CacheResult SidecarCache::wait_for(const std::string& key, const std::shared_ptr<Flight>& flight,
-                                   OutcomePtr before, bool refresh_now,
+                                   const OutcomePtr& before, bool refresh_now,
                                    const ClientGone& client_gone) {
   const auto own_deadline = Clock::now() + options_.wait_budget;
   // How often a request whose client may leave checks whether it has.

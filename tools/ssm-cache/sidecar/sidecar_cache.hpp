@@ -159,7 +159,7 @@ class SidecarCache {
              std::chrono::milliseconds ttl, bool refresh_now, const Fetch& fetch);
   void abandon(const std::string& key, const std::shared_ptr<Flight>& flight, Outcome why);
   CacheResult wait_for(const std::string& key, const std::shared_ptr<Flight>& flight,
-                       OutcomePtr before, bool refresh_now, const ClientGone& client_gone);
+                       const OutcomePtr& before, bool refresh_now, const ClientGone& client_gone);
   static Outcome run(const Fetch& fetch) noexcept;
   static OutcomePtr shutting_down();
   static OutcomePtr timed_out(std::chrono::milliseconds budget);
