@@ -22,8 +22,8 @@ class ApiError : public std::runtime_error {
 };
 
 /// A 400 error, the status of almost every AWS client error (throttling included).
-inline ApiError client_error(std::string code, std::string message) {
-  return ApiError(400, std::move(code), std::move(message));
+inline ApiError client_error(std::string code, const std::string& message) {
+  return ApiError(400, std::move(code), message);
 }
 
 /// AWS's wording for a constraint violation: "1 validation error detected: Value ... at

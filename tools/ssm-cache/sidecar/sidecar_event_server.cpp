@@ -296,9 +296,9 @@ SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(servi
   // evhttp refuses on its own (with an HTML body and a closed connection) only beyond these
   // generous bounds; up to them, answer() applies the configured limit with a JSON body.
   const std::size_t limit = cfg.max_request_bytes;
-  const auto max_headers = static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 8, 64 * 1024));
-  const auto max_body =
-      static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 128, std::size_t{1} << 20));
+  const auto max_headers =
+      static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 8, std::size_t{64} * 1024));
+  const auto max_body = static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 128, 1 << 20));
   for (std::size_t i = 0; i < loops(); ++i) {
     auto loop = std::make_unique<Loop>();
     loop->service = &service_;
