@@ -1,6 +1,7 @@
 // Parameter Store actions of the local server's core: AWS's rules, error codes and shapes.
 #include <gtest/gtest.h>
 
+#include "common/base64.hpp"
 #include "core_fixture.hpp"
 
 namespace {
@@ -43,6 +44,11 @@ TEST_F(SsmTest, SecureStringIsCiphertextUnlessDecrypted) {
   EXPECT_NE(shown, "hunter2");
   EXPECT_EQ(shown.find("hunter2"), std::string::npos);
   EXPECT_GT(shown.size(), 20u);
+  // Shaped as KMS's blobs: their four header bytes, a 12-byte nonce, then one byte per byte.
+  std::string blob;
+  ASSERT_TRUE(ssm_cache::common::base64_decode(shown, blob));
+  EXPECT_EQ(blob.substr(0, 4), std::string("\x01\x02\x02\x00", 4));
+  EXPECT_EQ(blob.size(), 4u + 12u + std::string("hunter2").size());
   // Stable for one version.
   EXPECT_EQ(ssm("GetParameter", {{"Name", "/app/pass"}}).json["Parameter"]["Value"], shown);
   EXPECT_EQ(value_of("/app/pass"), "hunter2");

@@ -10,7 +10,7 @@ namespace ssm_cache::local {
 
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string code, std::string message)
+  ApiError(int status, std::string code, const std::string& message)
       : std::runtime_error(message), status_(status), code_(std::move(code)) {}
 
   [[nodiscard]] int status() const noexcept { return status_; }
@@ -22,8 +22,8 @@ class ApiError : public std::runtime_error {
 };
 
 /// A 400 error, the status of almost every AWS client error (throttling included).
-inline ApiError client_error(std::string code, std::string message) {
-  return ApiError(400, std::move(code), std::move(message));
+inline ApiError client_error(std::string code, const std::string& message) {
+  return ApiError(400, std::move(code), message);
 }
 
 /// AWS's wording for a constraint violation: "1 validation error detected: Value ... at

@@ -17,14 +17,14 @@
 
 namespace ssm_cache::local {
 
-namespace {}  // namespace
-
 std::string opaque_ciphertext(std::string_view key_id, std::string_view name, std::int64_t version,
                               std::string_view value) {
   const std::string key = common::hmac_sha256("ssm-cache-local kms", key_id);
   const std::string nonce =
       common::hmac_sha256(key, std::string(name) + '\n' + std::to_string(version)).substr(0, 12);
-  std::string blob = "\x01\x02\x02\x00";
+  // The four bytes a KMS ciphertext blob starts with (base64 "AQICA"); from a literal, the
+  // string would stop at the NUL.
+  std::string blob("\x01\x02\x02\x00", 4);
   blob += nonce;
   std::string block;
   for (std::size_t i = 0; i < value.size(); ++i) {

@@ -108,7 +108,7 @@ void add_version(Secret& s, SecretVersion v, double now) {
   if (becomes_current && !previous_current.empty()) {
     for (auto& other : s.versions) std::erase(other.stages, std::string("AWSPREVIOUS"));
     for (auto& other : s.versions) {
-      if (other.version_id == previous_current) other.stages.push_back("AWSPREVIOUS");
+      if (other.version_id == previous_current) other.stages.emplace_back("AWSPREVIOUS");
     }
   }
   s.versions.push_back(std::move(v));
@@ -427,7 +427,7 @@ json Actions::put_secret_value(const RequestContext& ctx, const json& body) {
     // Manager automatically attaches the staging label AWSCURRENT to the new version."
     if (s.find_stage("AWSCURRENT") == nullptr &&
         std::find(unique.begin(), unique.end(), "AWSCURRENT") == unique.end()) {
-      unique.push_back("AWSCURRENT");
+      unique.emplace_back("AWSCURRENT");
     }
     v.stages = unique;
     const std::string id = v.version_id;
@@ -728,7 +728,7 @@ json Actions::update_secret_version_stage(const RequestContext& ctx, const json&
       if (stage == "AWSCURRENT" && !previous_holder.empty() && previous_holder != *move_to) {
         for (auto& v : s.versions) std::erase(v.stages, std::string("AWSPREVIOUS"));
         for (auto& v : s.versions) {
-          if (v.version_id == previous_holder) v.stages.push_back("AWSPREVIOUS");
+          if (v.version_id == previous_holder) v.stages.emplace_back("AWSPREVIOUS");
         }
       }
     }

@@ -38,7 +38,7 @@ namespace ssm_cache::local {
 
 class EventFront {
  public:
-  static constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+  static constexpr std::size_t kMaxHeaderBytes = std::size_t{64} * 1024;
   static constexpr std::size_t kMaxReadBody = 2 * kMaxRequestBody;
   static constexpr int kIdleTimeoutSeconds = 10;
   static constexpr int kListenBacklog = 1024;

@@ -1,23 +1,19 @@
 // ssm-cache-local/server/local_app.cpp — see local_app.hpp.
 #include "local_app.hpp"
 
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
-#include <thread>
 
-#include "common/thread_annotations.hpp"
 #include "event_front.hpp"
 #include "local_server.hpp"
 #include "logger.hpp"
 #include "persistence.hpp"
+#include "signals.hpp"
 #include "ssm_cache/version.hpp"
 
 namespace ssm_cache::local {
@@ -182,41 +178,10 @@ std::unique_ptr<LocalServer> open_server(const ServerOptions& options, std::ostr
   return nullptr;
 }
 
-/// Stops `front` on SIGINT or SIGTERM. The signals are taken by this thread with sigwait, so
-/// stopping is not done in a signal handler; the caller blocked them before starting threads.
-class StopOnSignal {
- public:
-  StopOnSignal(EventFront& front, sigset_t signals, tools::Logger& log)
-      : thread_([this, &front, signals, &log] {
-          int sig = 0;
-          sigwait(&signals, &sig);
-          signalled_ = true;
-          if (done_) return;  // woken by the destructor
-          log.info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-          front.stop();
-        }) {}
-  ~StopOnSignal() {
-    done_ = true;
-    if (!signalled_) ::pthread_kill(thread_.native_handle(), SIGTERM);  // ends its sigwait
-    thread_.join();
-  }
-  StopOnSignal(const StopOnSignal&) = delete;
-  StopOnSignal& operator=(const StopOnSignal&) = delete;
-
- private:
-  std::atomic<bool> done_{false};
-  std::atomic<bool> signalled_{false};
-  std::thread thread_;
-};
-
 int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options, std::ostream& out,
           tools::Logger& log) {
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // before any thread starts
-  ::signal(SIGPIPE, SIG_IGN);
+  // Before the front starts its workers, so that every thread inherits the mask.
+  tools::block_stop_signals();
   EventFront front(
       core, static_cast<std::size_t>(o.threads),
       [&log, quiet = o.quiet](const HttpRequest& request, const HttpResponse& response,
@@ -243,7 +208,11 @@ int serve(LocalServer& core, const LocalOptions& o, const ServerOptions& options
            (options.admin ? "; admin endpoints on /_local/" : ""));
   bool ok = false;
   {
-    StopOnSignal stop(front, stop_signals, log);
+    // Stopping runs on the watcher's thread, not in a signal handler.
+    const tools::StopSignalWatcher signals([&front, &log](int sig) {
+      log.info(std::string(tools::stop_signal_name(sig)) + ", stopping");
+      front.stop();
+    });
     ok = front.run();
   }
   log.info("stopped");

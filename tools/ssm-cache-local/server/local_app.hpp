@@ -4,8 +4,8 @@
 // file). main() only calls it; tests call it with their own streams.
 //
 // `out` gets the listening line (and the admin token when one is made); `err` gets log lines
-// and errors. Blocks SIGINT/SIGTERM in the calling thread (and the threads it starts) and
-// ignores SIGPIPE.
+// and errors. Blocks SIGINT, SIGTERM and SIGPIPE in the calling thread (and the threads it
+// starts), as tools/common/signals.hpp says.
 #pragma once
 
 #include <ostream>

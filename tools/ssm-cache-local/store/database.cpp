@@ -131,7 +131,7 @@ std::map<std::string, StoreData> Database::load(const LoadDefaults& defaults, Ra
   std::map<std::string, StoreData> regions;
   auto parse = [&](const std::string& table, const std::string& name, const std::string& text) {
     const std::string where = path_ + ": " + table + " \"" + name + "\"";
-    const json entry = json::parse(text, nullptr, false);
+    json entry = json::parse(text, nullptr, false);
     if (entry.is_discarded()) throw LoadError(where + ": not valid JSON");
     return entry;
   };

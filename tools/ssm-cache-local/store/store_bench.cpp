@@ -147,7 +147,8 @@ int main(int argc, char** argv) {
   std::printf("reads alone: %ld waits, %ld preemptions\n", alone.waits, alone.preemptions);
   std::printf("reader during writes: %ld waits (voluntary context switches), %ld preemptions\n",
               during.waits, during.preemptions);
-  std::printf("peak RSS: %.0f MB, database: %.0f MB\n", usage.ru_maxrss / 1024.0,
+  std::printf("peak RSS: %.0f MB, database: %.0f MB\n",
+              static_cast<double>(usage.ru_maxrss) / 1024.0,
               static_cast<double>(std::filesystem::file_size(dir / "store.db")) / 1e6);
   if (own_dir) std::filesystem::remove_all(dir);
   return 0;

@@ -39,7 +39,7 @@ class CommandDeadline {
       }
       const std::string message =
           "ssm-cache: gave up: the command did not finish within --timeout " +
-          std::to_string(limit.count() / 1000.0).substr(0, 6) + " s\n";
+          std::to_string(static_cast<double>(limit.count()) / 1000.0).substr(0, 6) + " s\n";
       [[maybe_unused]] const auto written = ::write(2, message.data(), message.size());
       ::_exit(kExitAwsError);
     });

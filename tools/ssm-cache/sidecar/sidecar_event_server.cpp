@@ -236,7 +236,7 @@ void SidecarEventServer::on_request(evhttp_request* req, void* arg) {
     if (evhttp_connection* conn = evhttp_request_get_connection(req)) {
       job->fd = bufferevent_getfd(evhttp_connection_get_bufferevent(conn));
     }
-    loop.server->submit(std::move(job));
+    loop.server->submit(job);
   } catch (const std::exception&) {
     send(req, loop.service->refuse(500, "InternalServerError", "internal error"));
   }
@@ -255,7 +255,7 @@ void SidecarEventServer::on_done(evutil_socket_t, short, void* arg) {
   for (auto& job : done) send(job->req, job->response);
 }
 
-void SidecarEventServer::submit(std::shared_ptr<Job> job) {
+void SidecarEventServer::submit(const std::shared_ptr<Job>& job) {
   // Workers start on demand: a sidecar that only serves its cache never starts one.
   const bool queued = workers_.submit([this, job] { answer(job); });
   if (!queued) {
@@ -296,7 +296,8 @@ SidecarEventServer::SidecarEventServer(SidecarService& service) : service_(servi
   // evhttp refuses on its own (with an HTML body and a closed connection) only beyond these
   // generous bounds; up to them, answer() applies the configured limit with a JSON body.
   const std::size_t limit = cfg.max_request_bytes;
-  const auto max_headers = static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 8, 64 * 1024));
+  const auto max_headers =
+      static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 8, std::size_t{64} * 1024));
   const auto max_body = static_cast<ev_ssize_t>(std::max<std::size_t>(limit * 128, 1 << 20));
   for (std::size_t i = 0; i < loops(); ++i) {
     auto loop = std::make_unique<Loop>();

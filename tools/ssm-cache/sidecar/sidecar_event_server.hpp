@@ -52,7 +52,7 @@ class SidecarEventServer {
  private:
   static void on_request(evhttp_request* req, void* arg);
   static void on_done(int fd, short what, void* arg);
-  void submit(std::shared_ptr<Job> job);
+  void submit(const std::shared_ptr<Job>& job);
   void answer(const std::shared_ptr<Job>& job);
   void send_done();
 
