@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "aws/credentials_transport.hpp"
 #include "aws/fake_sts.hpp"
 #include "aws/sigv4.hpp"
 #include "aws/temp_dir.hpp"
@@ -375,7 +376,6 @@ TEST(AssumeRoleBotocore, SameRequestSameSignatureSameReadingOfTheAnswers) {
     config.session_name = c.session;
     config.external_id = c.external_id;
     if (c.duration != 0) config.duration = std::chrono::seconds{c.duration};
-    config.transport = transport;
     config.max_attempts = 1;
     config.clock = testing_aws::clock_at(when);
     std::map<std::string, std::string> env = {{"HOME", dir.path()},
@@ -383,7 +383,7 @@ TEST(AssumeRoleBotocore, SameRequestSameSignatureSameReadingOfTheAnswers) {
     if (!c.region.empty()) env["AWS_REGION"] = c.region;
     config.environment = make_map_environment(env);
     testing_aws::expect_like_botocore(
-        *make_assume_role_credentials_provider(config), *transport, b,
+        *aws::make_assume_role_credentials_provider(config, transport), *transport, b,
         {"source-secret-key", "s/e+c=r", "sts-secret-key", "role-token"});
     const http::Request sent = transport->last();
     EXPECT_EQ(testing_aws::header_of(sent, "X-Amz-Date"), b["x_amz_date"].get<std::string>());
