@@ -491,7 +491,7 @@ class ProfileResolver {
 
   std::shared_ptr<CredentialsProvider> from_credential_source(const std::string& source,
                                                               const std::string& where) const {
-    if (source == "common::Environment")
+    if (source == "Environment")
       return make_environment_credentials_provider({config_.environment});
     if (source == "Ec2InstanceMetadata") {
       return cached(aws::make_imds_credentials_provider(
@@ -503,9 +503,8 @@ class ProfileResolver {
                                                              transport_),
                     config_.clock);
     }
-    throw CredentialsError(
-        where + ": credential_source '" + source +
-        "' is not valid (common::Environment, Ec2InstanceMetadata or EcsContainer)");
+    throw CredentialsError(where + ": credential_source '" + source +
+                           "' is not valid (Environment, Ec2InstanceMetadata or EcsContainer)");
   }
 
   std::shared_ptr<CredentialsProvider> from_source_profile(const std::string& name,

@@ -127,9 +127,8 @@ TEST(AssumeRoleProfile, GeneratedSessionNameAndTheGlobalEndpointSignsForUsEast1)
 
 TEST(AssumeRoleProfile, CredentialSourceEnvironmentWithASessionToken) {
   Fixture f;
-  auto env =
-      f.env("[profile admin]\nrole_arn = " + kRole + "\ncredential_source = common::Environment\n",
-            "admin");
+  auto env = f.env("[profile admin]\nrole_arn = " + kRole + "\ncredential_source = Environment\n",
+                   "admin");
   env["AWS_ACCESS_KEY_ID"] = "ASIAENV";
   env["AWS_SECRET_ACCESS_KEY"] = "env-secret";
   env["AWS_SESSION_TOKEN"] = "env-token";
@@ -218,7 +217,7 @@ TEST(AssumeRoleProfile, CyclesAndOverlongChainsAreRefused) {
 
 TEST(AssumeRoleProfile, ConfigurationMistakes) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"role_arn = R\nsource_profile = base\ncredential_source = common::Environment\n",
+      {"role_arn = R\nsource_profile = base\ncredential_source = Environment\n",
        "both source_profile and credential_source"},
       {"role_arn = R\n", "neither source_profile nor credential_source"},
       {"role_arn = R\ncredential_source = Lambda\n", "credential_source 'Lambda' is not valid"},
