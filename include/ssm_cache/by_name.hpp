@@ -45,7 +45,7 @@ struct ByNameOptions {
   /// the other names were fetched and cached. False: failures are returned in errors.
   bool raise_on_error = true;
   std::shared_ptr<ParameterClient> client{};  ///< empty: the process default (default_client())
-  std::shared_ptr<Clock> clock{};  ///< empty: the steady clock
+  std::shared_ptr<const Clock> clock{};  ///< empty: the steady clock
 };
 
 /// One name that could not be served.

@@ -6,6 +6,11 @@
 // Every provider is thread-safe. Errors never contain a secret key or token.
 // Cost: the static and environment providers are free; the others do file reads, a process run
 // or HTTP calls, which is why make_default_credentials_provider puts a cache in front.
+// HTTP calls (STS, SSO, container, IMDS) go through a libcurl connection pool made on first use
+// (AWS_CA_BUNDLE applies to STS); tests point the providers at loopback stand-ins through their
+// endpoint settings and environment (AWS_ENDPOINT_URL_STS, AWS_CONTAINER_CREDENTIALS_FULL_URI,
+// AWS_EC2_METADATA_SERVICE_ENDPOINT). The client made by make_aws_client sends its default
+// chain's calls through its own connections (and AwsClientOptions::http_log).
 #pragma once
 
 #include <chrono>
@@ -22,10 +27,6 @@
 #include "ssm_cache/export.hpp"
 
 namespace ssm_cache {
-
-namespace http {
-class Transport;  // ssm_cache/http.hpp; null means the library's libcurl transport
-}  // namespace http
 
 struct Credentials {
   std::string access_key_id{};
@@ -113,7 +114,6 @@ struct WebIdentityCredentialsConfig {
   std::string token_file{};  ///< else AWS_WEB_IDENTITY_TOKEN_FILE
   std::string session_name{};  ///< else AWS_ROLE_SESSION_NAME, else "ssm-cache-<epoch ms>"
   EnvironmentLookup environment{};
-  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (AWS_CA_BUNDLE applies)
   /// Else AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`; none: the global endpoint.
   std::string region{};
   /// Else AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint settings (unless
@@ -145,7 +145,6 @@ struct AssumeRoleCredentialsConfig {
   std::string external_id{};  ///< ExternalId, when the role's trust policy asks for one
   std::optional<std::chrono::seconds> duration{};  ///< DurationSeconds (900..43200); else STS's 1 h
   EnvironmentLookup environment{};
-  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (AWS_CA_BUNDLE applies)
   std::string region{};  ///< as WebIdentityCredentialsConfig::region; also the signing region
   std::string endpoint{};  ///< as WebIdentityCredentialsConfig::endpoint
   std::chrono::milliseconds connect_timeout{2000};
@@ -163,7 +162,6 @@ SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_assume_role_credentia
 
 struct StsProfileResolverConfig {
   EnvironmentLookup environment{};
-  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
   Sleeper sleep{};
   std::shared_ptr<const Clock> clock{};  ///< wall_now(); null: the real clock
 };
@@ -187,7 +185,6 @@ make_default_sts_profile_resolver(StsProfileResolverConfig config = {});
 
 struct ContainerCredentialsConfig {
   EnvironmentLookup environment{};
-  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
   /// Base for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (tests point it at a loopback server).
   std::string relative_uri_base = "http://169.254.170.2";
   std::chrono::milliseconds connect_timeout{1000};
@@ -205,7 +202,6 @@ SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_container_credentials
 
 struct ImdsCredentialsConfig {
   EnvironmentLookup environment{};
-  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl
   /// Else AWS_EC2_METADATA_SERVICE_ENDPOINT, else by AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE
   /// (IPv4: http://169.254.169.254, IPv6: http://[fd00:ec2::254]).
   std::string endpoint{};
@@ -251,7 +247,6 @@ SSM_CACHE_EXPORT std::shared_ptr<CredentialsProvider> make_cached_credentials_pr
 struct DefaultCredentialsConfig {
   std::string profile{};
   EnvironmentLookup environment{};
-  std::shared_ptr<http::Transport> transport{};  ///< null: libcurl (STS, container, IMDS)
   StsProfileResolver sts_resolver{};  ///< empty: make_default_sts_profile_resolver
   /// Providers tried right after web identity from the environment.
   std::vector<std::shared_ptr<CredentialsProvider>> after_environment{};

@@ -48,7 +48,7 @@ struct ParameterOptions {
   /// the API each time. Zero (default): off.
   std::chrono::milliseconds negative_cache_ttl{0};
   /// Time source; empty: the coarse monotonic clock.
-  std::shared_ptr<Clock> clock{};
+  std::shared_ptr<const Clock> clock{};
   /// Told of refreshes, changes and errors, outside the cache's locks (observability.hpp).
   std::shared_ptr<CacheListener> listener{};
   /// The fleet-shared tier on Redis / Valkey (shared_cache.hpp) between this cache and the
@@ -71,7 +71,7 @@ struct GroupOptions {
   bool serve_stale_while_refreshing = false;
   double ttl_jitter = 0.0;
   std::chrono::milliseconds negative_cache_ttl{0};
-  std::shared_ptr<Clock> clock{};
+  std::shared_ptr<const Clock> clock{};
   std::shared_ptr<CacheListener> listener{};
   std::optional<SharedCacheOptions> shared_cache{};  ///< as ParameterOptions
 };

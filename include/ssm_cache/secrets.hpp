@@ -108,7 +108,7 @@ struct SecretOptions {
   bool serve_stale_while_refreshing = false;
   double ttl_jitter = 0.0;
   std::chrono::milliseconds negative_cache_ttl{0};
-  std::shared_ptr<Clock> clock{};
+  std::shared_ptr<const Clock> clock{};
   std::shared_ptr<CacheListener> listener{};
   /// DescribeSecret before fetching again (see the top of this file).
   bool version_aware_refresh = true;

@@ -5,6 +5,7 @@
 
 #include "aws/aws_client_impl.hpp"
 #include "aws/config.hpp"
+#include "aws/credentials_transport.hpp"
 #include "common/thread_annotations.hpp"
 #include "http/logging_transport.hpp"
 #include "ssm_cache/aws.hpp"
@@ -16,17 +17,18 @@ namespace ssm_cache {
 namespace {
 
 // Builds the default chain on first use, so that making a client (at start-up, or for a
-// parameter that is never read) costs no credential lookup. Thread-safe: one builder runs; a
-// failed build is not cached.
+// parameter that is never read) costs no credential lookup. Its HTTP calls go through the
+// client's transport. Thread-safe: one builder runs; a failed build is not cached.
 class LazyCredentials final : public CredentialsProvider {
  public:
-  explicit LazyCredentials(DefaultCredentialsConfig config) : config_(std::move(config)) {}
+  LazyCredentials(DefaultCredentialsConfig config, std::shared_ptr<http::Transport> transport)
+      : config_(std::move(config)), transport_(std::move(transport)) {}
 
   Credentials get_credentials() override {
     std::shared_ptr<CredentialsProvider> p;
     {
       detail::MutexLock lock(mutex_);
-      if (!provider_) provider_ = make_default_credentials_provider(config_);
+      if (!provider_) provider_ = aws::make_default_credentials_provider(config_, transport_);
       p = provider_;
     }
     return p->get_credentials();
@@ -35,6 +37,7 @@ class LazyCredentials final : public CredentialsProvider {
  private:
   detail::Mutex mutex_;
   DefaultCredentialsConfig config_;
+  std::shared_ptr<http::Transport> transport_;
   std::shared_ptr<CredentialsProvider> provider_ SSM_CACHE_GUARDED_BY(mutex_);
 };
 
@@ -63,8 +66,7 @@ std::shared_ptr<AwsClient> make_aws_client(const AwsClientOptions& options) {
     // would make a missing default profile an error and stop the chain before the container
     // and IMDS providers. The profile provider reads AWS_PROFILE itself.
     cc.profile = options.profile;
-    cc.transport = s.transport;
-    s.credentials = std::make_shared<LazyCredentials>(std::move(cc));
+    s.credentials = std::make_shared<LazyCredentials>(std::move(cc), s.transport);
   }
   // "legacy" is served by the standard mode; resolve_config has validated the name.
   s.retry.max_attempts = cfg.max_attempts;

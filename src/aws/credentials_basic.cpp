@@ -3,6 +3,7 @@
 // (common/single_flight.hpp), when the refresh policy (common/refresh_policy.hpp) says so.
 #include <exception>
 
+#include "aws/credentials_transport.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/sigv4.hpp"
 #include "common/refresh_policy.hpp"
@@ -223,13 +224,13 @@ std::shared_ptr<CredentialsProvider> make_cached_credentials_provider(
   return std::make_shared<CachedProvider>(std::move(config));
 }
 
-std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
-    DefaultCredentialsConfig config) {
+std::shared_ptr<CredentialsProvider> aws::make_default_credentials_provider(
+    DefaultCredentialsConfig config, std::shared_ptr<http::Transport> transport) {
   CredentialsChainConfig chain;
   chain.providers.push_back(make_environment_credentials_provider({config.environment}));
   chain.names.emplace_back("environment");
-  chain.providers.push_back(make_web_identity_credentials_provider(
-      {.environment = config.environment, .transport = config.transport, .clock = config.clock}));
+  chain.providers.push_back(aws::make_web_identity_credentials_provider(
+      {.environment = config.environment, .clock = config.clock}, transport));
   chain.names.emplace_back("web-identity");
   for (auto& extra : config.after_environment) {
     chain.providers.push_back(std::move(extra));
@@ -238,29 +239,34 @@ std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
   ProfileCredentialsConfig profile;
   profile.profile = config.profile;
   profile.environment = config.environment;
-  profile.sts_resolver = config.sts_resolver
-                             ? config.sts_resolver
-                             : make_default_sts_profile_resolver({.environment = config.environment,
-                                                                  .transport = config.transport,
-                                                                  .clock = config.clock});
+  profile.sts_resolver =
+      config.sts_resolver
+          ? config.sts_resolver
+          : aws::make_default_sts_profile_resolver(
+                {.environment = config.environment, .clock = config.clock}, transport);
   chain.providers.push_back(make_profile_credentials_provider(std::move(profile)));
   chain.names.emplace_back("profile");
   ContainerCredentialsConfig container;
   container.environment = config.environment;
-  container.transport = config.transport;
-  chain.providers.push_back(make_container_credentials_provider(std::move(container)));
+  chain.providers.push_back(
+      aws::make_container_credentials_provider(std::move(container), transport));
   chain.names.emplace_back("container");
   ImdsCredentialsConfig imds;
   imds.environment = config.environment;
-  imds.transport = config.transport;
   imds.clock = config.clock;
-  chain.providers.push_back(make_imds_credentials_provider(std::move(imds)));
+  chain.providers.push_back(
+      aws::make_imds_credentials_provider(std::move(imds), std::move(transport)));
   chain.names.emplace_back("imds");
 
   CachedCredentialsConfig cached;
   cached.provider = make_credentials_provider_chain(std::move(chain));
   cached.clock = std::move(config.clock);
   return make_cached_credentials_provider(std::move(cached));
+}
+
+std::shared_ptr<CredentialsProvider> make_default_credentials_provider(
+    DefaultCredentialsConfig config) {
+  return aws::make_default_credentials_provider(std::move(config), nullptr);
 }
 
 }  // namespace ssm_cache

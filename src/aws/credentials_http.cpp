@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "aws/config.hpp"
+#include "aws/credentials_transport.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/retry_loop.hpp"
 #include "common/thread_annotations.hpp"
@@ -121,10 +122,10 @@ std::string read_token_file(const std::string& path) {
 
 class ContainerProvider final : public CredentialsProvider {
  public:
-  explicit ContainerProvider(ContainerCredentialsConfig config)
+  ContainerProvider(ContainerCredentialsConfig config, std::shared_ptr<http::Transport> transport)
       : config_(std::move(config)),
         env_(common::or_process(config_.environment)),
-        transport_(config_.transport) {}
+        transport_(std::move(transport)) {}
 
   Credentials get_credentials() override {
     const auto relative = common::env_setting(env_, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
@@ -229,10 +230,10 @@ class ContainerProvider final : public CredentialsProvider {
 
 class ImdsProvider final : public CredentialsProvider {
  public:
-  explicit ImdsProvider(ImdsCredentialsConfig config)
+  ImdsProvider(ImdsCredentialsConfig config, std::shared_ptr<http::Transport> transport)
       : config_(std::move(config)),
         env_(common::or_process(config_.environment)),
-        transport_(config_.transport) {}
+        transport_(std::move(transport)) {}
 
   Credentials get_credentials() override {
     if (auto disabled = common::env_setting(env_, "AWS_EC2_METADATA_DISABLED")) {
@@ -431,13 +432,23 @@ class ImdsProvider final : public CredentialsProvider {
 
 }  // namespace
 
+std::shared_ptr<CredentialsProvider> aws::make_container_credentials_provider(
+    ContainerCredentialsConfig config, std::shared_ptr<http::Transport> transport) {
+  return std::make_shared<ContainerProvider>(std::move(config), std::move(transport));
+}
+
+std::shared_ptr<CredentialsProvider> aws::make_imds_credentials_provider(
+    ImdsCredentialsConfig config, std::shared_ptr<http::Transport> transport) {
+  return std::make_shared<ImdsProvider>(std::move(config), std::move(transport));
+}
+
 std::shared_ptr<CredentialsProvider> make_container_credentials_provider(
     ContainerCredentialsConfig config) {
-  return std::make_shared<ContainerProvider>(std::move(config));
+  return aws::make_container_credentials_provider(std::move(config), nullptr);
 }
 
 std::shared_ptr<CredentialsProvider> make_imds_credentials_provider(ImdsCredentialsConfig config) {
-  return std::make_shared<ImdsProvider>(std::move(config));
+  return aws::make_imds_credentials_provider(std::move(config), nullptr);
 }
 
 }  // namespace ssm_cache

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
 
 namespace ssm_cache::aws {

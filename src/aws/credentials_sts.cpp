@@ -13,12 +13,12 @@
 
 #include "aws/config.hpp"
 #include "aws/credentials_sso.hpp"
+#include "aws/credentials_transport.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/retry.hpp"
 #include "aws/retry_loop.hpp"
 #include "aws/sigv4.hpp"
 #include "aws/sts_protocol.hpp"
-#include "http/transport.hpp"
 #include "ssm_cache/credentials.hpp"
 #include "ssm_cache/errors.hpp"
 
@@ -210,11 +210,11 @@ std::string generated_session_name(const Clock* clock) {
 /// endpoint (none: AWS_PROFILE's), the caller and the name errors start with.
 struct StsProviderState {
   template <typename Config>
-  StsProviderState(const Config& config, std::optional<aws::Profile> profile_in,
-                   std::string where_in)
+  StsProviderState(const Config& config, std::shared_ptr<http::Transport> transport,
+                   std::optional<aws::Profile> profile_in, std::string where_in)
       : env(common::or_process(config.environment)),
         profile(std::move(profile_in)),
-        caller(config.transport, env, config.sleep, config.connect_timeout, config.timeout,
+        caller(std::move(transport), env, config.sleep, config.connect_timeout, config.timeout,
                config.max_attempts),
         where(std::move(where_in)) {}
 
@@ -258,9 +258,11 @@ class WebIdentityProvider final : public CredentialsProvider {
  public:
   /// `profile`: the profile whose web_identity_token_file this is (its region and endpoint
   /// settings apply); none: the settings come from the environment and AWS_PROFILE's profile.
-  WebIdentityProvider(WebIdentityCredentialsConfig config, std::optional<aws::Profile> profile)
+  WebIdentityProvider(WebIdentityCredentialsConfig config,
+                      std::shared_ptr<http::Transport> transport,
+                      std::optional<aws::Profile> profile)
       : config_(std::move(config)),
-        sts_(config_, profile,
+        sts_(config_, std::move(transport), profile,
              profile ? "web identity of profile '" + profile->name + "'"
                      : std::string("web identity")),
         generated_session_name_(generated_session_name(config_.clock.get())) {}
@@ -316,10 +318,10 @@ class WebIdentityProvider final : public CredentialsProvider {
 class AssumeRoleProvider final : public CredentialsProvider {
  public:
   /// `profile`: the profile whose region and endpoint settings apply; none: AWS_PROFILE's.
-  AssumeRoleProvider(AssumeRoleCredentialsConfig config, std::optional<aws::Profile> profile,
-                     std::string where)
+  AssumeRoleProvider(AssumeRoleCredentialsConfig config, std::shared_ptr<http::Transport> transport,
+                     std::optional<aws::Profile> profile, std::string where)
       : config_(std::move(config)),
-        sts_(config_, std::move(profile), std::move(where)),
+        sts_(config_, std::move(transport), std::move(profile), std::move(where)),
         session_name_(config_.session_name.empty() ? generated_session_name(config_.clock.get())
                                                    : config_.session_name) {
     if (!config_.source) throw CredentialsError(sts_.where + ": no source credentials provider");
@@ -406,8 +408,10 @@ std::shared_ptr<CredentialsProvider> cached(std::shared_ptr<CredentialsProvider>
 /// Builds the providers of STS profiles; a configuration mistake throws CredentialsError.
 class ProfileResolver {
  public:
-  explicit ProfileResolver(StsProfileResolverConfig config)
-      : config_(std::move(config)), env_(common::or_process(config_.environment)) {}
+  ProfileResolver(StsProfileResolverConfig config, std::shared_ptr<http::Transport> transport)
+      : config_(std::move(config)),
+        transport_(std::move(transport)),
+        env_(common::or_process(config_.environment)) {}
 
   std::shared_ptr<CredentialsProvider> resolve(const std::string& name,
                                                const Values& values) const {
@@ -423,17 +427,16 @@ class ProfileResolver {
       web.token_file = token_file;
       web.session_name = value_of(values, "role_session_name");
       web.environment = config_.environment;
-      web.transport = config_.transport;
       web.sleep = config_.sleep;
       web.clock = config_.clock;
-      return std::make_shared<WebIdentityProvider>(std::move(web), profile);
+      return std::make_shared<WebIdentityProvider>(std::move(web), transport_, profile);
     }
     if (!role_arn.empty()) return assume_role(name, values, profile, {name});
     if (!value_of(values, "sso_session").empty() || !value_of(values, "sso_start_url").empty()) {
       aws::SsoProviderConfig sso{
           .settings = aws::sso_settings_of(name, values, config_.environment),
           .environment = config_.environment,
-          .transport = config_.transport,
+          .transport = transport_,
           .clock = config_.clock};
       return cached(aws::make_sso_credentials_provider(std::move(sso)), config_.clock);
     }
@@ -477,33 +480,31 @@ class ProfileResolver {
       config.duration = std::chrono::seconds{std::stoi(d)};
     }
     config.environment = config_.environment;
-    config.transport = config_.transport;
     config.sleep = config_.sleep;
     config.clock = config_.clock;
     config.source = !credential_source.empty()
                         ? from_credential_source(credential_source, where)
                         : from_source_profile(name, source_profile, top, std::move(visited));
-    return std::make_shared<AssumeRoleProvider>(std::move(config), top, "assume role of " + where);
+    return std::make_shared<AssumeRoleProvider>(std::move(config), transport_, top,
+                                                "assume role of " + where);
   }
 
   std::shared_ptr<CredentialsProvider> from_credential_source(const std::string& source,
                                                               const std::string& where) const {
-    if (source == "common::Environment")
+    if (source == "Environment")
       return make_environment_credentials_provider({config_.environment});
     if (source == "Ec2InstanceMetadata") {
-      return cached(make_imds_credentials_provider({.environment = config_.environment,
-                                                    .transport = config_.transport,
-                                                    .clock = config_.clock}),
+      return cached(aws::make_imds_credentials_provider(
+                        {.environment = config_.environment, .clock = config_.clock}, transport_),
                     config_.clock);
     }
     if (source == "EcsContainer") {
-      return cached(make_container_credentials_provider(
-                        {.environment = config_.environment, .transport = config_.transport}),
+      return cached(aws::make_container_credentials_provider({.environment = config_.environment},
+                                                             transport_),
                     config_.clock);
     }
-    throw CredentialsError(
-        where + ": credential_source '" + source +
-        "' is not valid (common::Environment, Ec2InstanceMetadata or EcsContainer)");
+    throw CredentialsError(where + ": credential_source '" + source +
+                           "' is not valid (Environment, Ec2InstanceMetadata or EcsContainer)");
   }
 
   std::shared_ptr<CredentialsProvider> from_source_profile(const std::string& name,
@@ -587,30 +588,44 @@ class ProfileResolver {
   };
 
   StsProfileResolverConfig config_;
+  std::shared_ptr<http::Transport> transport_;
   common::Environment env_;
 };
 
-StsProfileResolver make_resolver(StsProfileResolverConfig config) {
-  return [resolver = ProfileResolver(std::move(config))](const std::string& name,
-                                                         const Values& values) {
+}  // namespace
+
+std::shared_ptr<CredentialsProvider> aws::make_web_identity_credentials_provider(
+    WebIdentityCredentialsConfig config, std::shared_ptr<http::Transport> transport) {
+  return std::make_shared<WebIdentityProvider>(std::move(config), std::move(transport),
+                                               std::nullopt);
+}
+
+std::shared_ptr<CredentialsProvider> aws::make_assume_role_credentials_provider(
+    AssumeRoleCredentialsConfig config, std::shared_ptr<http::Transport> transport) {
+  return std::make_shared<AssumeRoleProvider>(std::move(config), std::move(transport), std::nullopt,
+                                              "assume role");
+}
+
+StsProfileResolver aws::make_default_sts_profile_resolver(
+    StsProfileResolverConfig config, std::shared_ptr<http::Transport> transport) {
+  return [resolver = ProfileResolver(std::move(config), std::move(transport))](
+             const std::string& name, const Values& values) {
     return ProfileResolver::resolve_or_fail(resolver, name, values);
   };
 }
 
-}  // namespace
-
 std::shared_ptr<CredentialsProvider> make_web_identity_credentials_provider(
     WebIdentityCredentialsConfig config) {
-  return std::make_shared<WebIdentityProvider>(std::move(config), std::nullopt);
+  return aws::make_web_identity_credentials_provider(std::move(config), nullptr);
 }
 
 std::shared_ptr<CredentialsProvider> make_assume_role_credentials_provider(
     AssumeRoleCredentialsConfig config) {
-  return std::make_shared<AssumeRoleProvider>(std::move(config), std::nullopt, "assume role");
+  return aws::make_assume_role_credentials_provider(std::move(config), nullptr);
 }
 
 StsProfileResolver make_default_sts_profile_resolver(StsProfileResolverConfig config) {
-  return make_resolver(std::move(config));
+  return aws::make_default_sts_profile_resolver(std::move(config), nullptr);
 }
 
 }  // namespace ssm_cache

@@ -171,7 +171,7 @@ struct Settings {
   bool serve_stale_while_refreshing = false;
   double ttl_jitter = 0.0;
   std::int64_t negative_cache_ttl_ns = 0;
-  std::shared_ptr<Clock> clock;
+  std::shared_ptr<const Clock> clock;
   std::shared_ptr<CacheListener> listener;
   /// Latest deadline the source allows for values fetched at `now` (kNever: none), e.g. a
   /// secret's NextRotationDate; called under the refresh lock. Empty: no cap.

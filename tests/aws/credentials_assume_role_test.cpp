@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "aws/credentials_transport.hpp"
 #include "aws/fake_sts.hpp"
 #include "aws/sigv4.hpp"
 #include "aws/temp_dir.hpp"
@@ -126,9 +127,8 @@ TEST(AssumeRoleProfile, GeneratedSessionNameAndTheGlobalEndpointSignsForUsEast1)
 
 TEST(AssumeRoleProfile, CredentialSourceEnvironmentWithASessionToken) {
   Fixture f;
-  auto env =
-      f.env("[profile admin]\nrole_arn = " + kRole + "\ncredential_source = common::Environment\n",
-            "admin");
+  auto env = f.env("[profile admin]\nrole_arn = " + kRole + "\ncredential_source = Environment\n",
+                   "admin");
   env["AWS_ACCESS_KEY_ID"] = "ASIAENV";
   env["AWS_SECRET_ACCESS_KEY"] = "env-secret";
   env["AWS_SESSION_TOKEN"] = "env-token";
@@ -217,7 +217,7 @@ TEST(AssumeRoleProfile, CyclesAndOverlongChainsAreRefused) {
 
 TEST(AssumeRoleProfile, ConfigurationMistakes) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"role_arn = R\nsource_profile = base\ncredential_source = common::Environment\n",
+      {"role_arn = R\nsource_profile = base\ncredential_source = Environment\n",
        "both source_profile and credential_source"},
       {"role_arn = R\n", "neither source_profile nor credential_source"},
       {"role_arn = R\ncredential_source = Lambda\n", "credential_source 'Lambda' is not valid"},
@@ -375,7 +375,6 @@ TEST(AssumeRoleBotocore, SameRequestSameSignatureSameReadingOfTheAnswers) {
     config.session_name = c.session;
     config.external_id = c.external_id;
     if (c.duration != 0) config.duration = std::chrono::seconds{c.duration};
-    config.transport = transport;
     config.max_attempts = 1;
     config.clock = testing_aws::clock_at(when);
     std::map<std::string, std::string> env = {{"HOME", dir.path()},
@@ -383,7 +382,7 @@ TEST(AssumeRoleBotocore, SameRequestSameSignatureSameReadingOfTheAnswers) {
     if (!c.region.empty()) env["AWS_REGION"] = c.region;
     config.environment = make_map_environment(env);
     testing_aws::expect_like_botocore(
-        *make_assume_role_credentials_provider(config), *transport, b,
+        *aws::make_assume_role_credentials_provider(config, transport), *transport, b,
         {"source-secret-key", "s/e+c=r", "sts-secret-key", "role-token"});
     const http::Request sent = transport->last();
     EXPECT_EQ(testing_aws::header_of(sent, "X-Amz-Date"), b["x_amz_date"].get<std::string>());

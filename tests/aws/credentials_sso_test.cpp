@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/credentials_sso.hpp"
+#include "aws/credentials_transport.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/fake_sts.hpp"
 #include "aws/temp_dir.hpp"
@@ -215,9 +216,9 @@ TEST(SsoProfile, TheDefaultChainServesAnSsoProfile) {
   DefaultCredentialsConfig config;
   config.environment = make_map_environment(
       {{"HOME", f.home.path()}, {"AWS_PROFILE", "dev"}, {"AWS_EC2_METADATA_DISABLED", "true"}});
-  config.transport = f.portal;
-  EXPECT_EQ(make_default_credentials_provider(config)->get_credentials().access_key_id,
-            "ASIASSOROLE");
+  EXPECT_EQ(
+      aws::make_default_credentials_provider(config, f.portal)->get_credentials().access_key_id,
+      "ASIASSOROLE");
   EXPECT_EQ(testing_aws::header_of(f.portal->last(), "x-amz-sso_bearer_token"), kToken);
 }
 

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "aws/credentials_transport.hpp"
 #include "aws/fake_sts.hpp"
 #include "aws/temp_dir.hpp"
 #include "ssm_cache/credentials.hpp"
@@ -375,13 +376,12 @@ TEST(WebIdentityBotocore, SameRequestAndSameReadingOfTheAnswers) {
     config.role_arn = c.role;
     config.token_file = dir.write("token", c.token);
     config.session_name = c.session;
-    config.transport = transport;
     config.max_attempts = 1;
     config.environment = make_map_environment({{"HOME", dir.path()},
                                                {"AWS_REGION", c.region},
                                                {"AWS_STS_REGIONAL_ENDPOINTS", c.regional}});
     testing_aws::expect_like_botocore(
-        *make_web_identity_credentials_provider(config), *transport, results[i],
+        *aws::make_web_identity_credentials_provider(config, transport), *transport, results[i],
         {"first-token-payload", "sts-secret-key", "sts-session-token"});
     EXPECT_EQ(testing_aws::header_of(transport->last(), "Authorization"), "");
     EXPECT_FALSE(results[i]["has_authorization"].get<bool>());

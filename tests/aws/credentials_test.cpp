@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "aws/credentials_process.hpp"
+#include "aws/credentials_transport.hpp"
 #include "aws/credentials_util.hpp"
 #include "aws/temp_dir.hpp"
 #include "common/time.hpp"
@@ -352,8 +353,7 @@ std::shared_ptr<CredentialsProvider> container(std::map<std::string, std::string
                                                std::shared_ptr<http::Transport> transport) {
   ContainerCredentialsConfig config;
   config.environment = make_map_environment(std::move(env));
-  config.transport = std::move(transport);
-  return make_container_credentials_provider(std::move(config));
+  return aws::make_container_credentials_provider(std::move(config), std::move(transport));
 }
 
 TEST(ContainerCredentials, RelativeUriWithToken) {
@@ -511,8 +511,7 @@ std::shared_ptr<CredentialsProvider> imds(std::map<std::string, std::string> env
                                           std::shared_ptr<http::Transport> transport) {
   ImdsCredentialsConfig config;
   config.environment = make_map_environment(std::move(env));
-  config.transport = std::move(transport);
-  return make_imds_credentials_provider(std::move(config));
+  return aws::make_imds_credentials_provider(std::move(config), std::move(transport));
 }
 
 TEST(ImdsCredentials, TokenThenRoleThenCredentials) {
@@ -765,8 +764,7 @@ TEST(DefaultCredentials, OrderAndAggregatedError) {
     env["HOME"] = dir.path();
     DefaultCredentialsConfig config;
     config.environment = make_map_environment(std::move(env));
-    config.transport = transport;
-    return make_default_credentials_provider(std::move(config));
+    return aws::make_default_credentials_provider(std::move(config), transport);
   };
   EXPECT_EQ(make({{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "s"}})
                 ->get_credentials()
@@ -804,10 +802,10 @@ TEST(DefaultCredentials, OrderAndAggregatedError) {
   // An STS-based provider slots in right after the environment.
   DefaultCredentialsConfig config;
   config.environment = make_map_environment({{"HOME", dir.path()}});
-  config.transport = transport;
   config.after_environment.push_back(
       make_static_credentials_provider({Credentials{"ASIAWEB", "s", "t", {}, "web-identity"}}));
-  EXPECT_EQ(make_default_credentials_provider(config)->get_credentials().provider, "web-identity");
+  EXPECT_EQ(aws::make_default_credentials_provider(config, transport)->get_credentials().provider,
+            "web-identity");
 }
 
 }  // namespace

@@ -6,6 +6,10 @@
 
 #include <cstdlib>
 #include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "client/canned_aws.hpp"
 #include "ssm_cache/ssm_cache.hpp"
@@ -14,6 +18,7 @@ namespace ssm_cache {
 namespace {
 
 using nlohmann::json;
+using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing_client::CannedAws;
@@ -40,6 +45,10 @@ class ScopedEnv {
                           "AWS_RETRY_MODE",
                           "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
                           "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                          "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                          "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                          "AWS_WEB_IDENTITY_TOKEN_FILE",
+                          "AWS_ROLE_ARN",
                           "AWS_USE_FIPS_ENDPOINT",
                           "AWS_USE_DUALSTACK_ENDPOINT",
                           "http_proxy",
@@ -137,6 +146,43 @@ TEST(MakeAwsClient, OptionsOverrideTheEnvironment) {
   auto r = make_aws_client(o)->get_parameters({"/x"}, true);
   EXPECT_EQ(r.parameters.size(), 1u);
   EXPECT_EQ(aws.bad_signatures(), 0);
+}
+
+// The default chain's HTTP calls (here the container endpoint) go through the client's own
+// transport, so http_log (`ssm-cache --debug`) shows them next to the service calls.
+TEST(MakeAwsClient, TheDefaultChainSendsThroughTheClientTransport) {
+  CannedAws aws;
+  aws.on("AmazonSSM.GetParameters", one_parameter);
+  aws.start();
+  testing_http::LoopbackServer container;
+  container.server().Get("/creds", [](const httplib::Request&, httplib::Response& res) {
+    const auto c = testing_client::test_credentials();
+    res.set_content(json{{"AccessKeyId", c.access_key_id},
+                         {"SecretAccessKey", c.secret_access_key},
+                         {"Token", "container-token"},
+                         {"Expiration", "2099-01-01T00:00:00Z"}}
+                        .dump(),
+                    "application/json");
+  });
+  container.start();
+  ScopedEnv env({{"AWS_REGION", "eu-west-1"},
+                 {"AWS_ENDPOINT_URL", aws.url()},
+                 {"AWS_CONTAINER_CREDENTIALS_FULL_URI", container.url() + "/creds"}});
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  AwsClientOptions o;
+  o.http_log = [&](std::string_view line) {
+    std::lock_guard lock(mutex);
+    lines.emplace_back(line);
+  };
+  auto r = make_aws_client(o)->get_parameters({"/x"}, true);
+  ASSERT_EQ(r.parameters.size(), 1u);
+  EXPECT_EQ(aws.bad_signatures(), 0);  // signed with the container's keys
+  EXPECT_EQ(container.requests(), 1);
+  std::lock_guard lock(mutex);
+  EXPECT_THAT(lines, Contains(HasSubstr("> GET " + container.url() + "/creds")));
+  EXPECT_THAT(lines, Contains(HasSubstr("< HTTP 200 from " + container.url() + "/creds")));
+  EXPECT_THAT(lines, Contains(HasSubstr("AmazonSSM.GetParameters")));
 }
 
 TEST(MakeAwsClient, MalformedEndpointNamesTheSetting) {

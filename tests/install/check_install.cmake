@@ -23,6 +23,17 @@ foreach(f include/ssm_cache/ssm_cache.hpp include/ssm_cache/testing/fake_client.
     message(FATAL_ERROR "not installed: ${f}")
   endif()
 endforeach()
+# The HTTP seam is internal (src/http/transport.hpp): no installed header declares or names it.
+if(EXISTS "${prefix}/include/ssm_cache/http.hpp")
+  message(FATAL_ERROR "installed: include/ssm_cache/http.hpp (an internal header)")
+endif()
+file(GLOB_RECURSE installed_headers "${prefix}/include/ssm_cache/*.hpp")
+foreach(h ${installed_headers})
+  file(STRINGS "${h}" internal_names REGEX "http::|http/transport\\.hpp")
+  if(internal_names)
+    message(FATAL_ERROR "${h} names the internal HTTP seam: ${internal_names}")
+  endif()
+endforeach()
 
 # 2. A consumer project finds it with find_package(ssm_cache CONFIG REQUIRED).
 run(${CMAKE_COMMAND} -S "${CONSUMER_DIR}" -B "${consumer_build}" -G "${GENERATOR}"
