@@ -26,18 +26,14 @@
 
 namespace ssm_cache::http {
 
-std::string Response::header(std::string_view name) const {
+std::string header_value(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return value;
-    }
+    if (common::iequals(key, name)) return value;
   }
   return {};
 }
+
+std::string Response::header(std::string_view name) const { return header_value(headers, name); }
 
 namespace {
 
@@ -90,13 +86,7 @@ const std::string& hashed_system_ca_dir() {
   return dir;
 }
 
-bool is_https(const std::string& url) {
-  static constexpr std::string_view kScheme = "https://";
-  return url.size() >= kScheme.size() &&
-         std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char a, char b) {
-           return a == std::tolower(static_cast<unsigned char>(b));
-         });
-}
+bool is_https(const std::string& url) { return common::starts_with_icase(url, "https://"); }
 
 // Per-transfer state the callbacks write into.
 struct Exchange {

@@ -3,7 +3,6 @@
 
 #include <chrono>
 
-#include "common/strings.hpp"
 #include "ssm_cache/errors.hpp"
 
 namespace ssm_cache::http {
@@ -11,15 +10,6 @@ namespace {
 
 // A query may carry a presigned credential or a token: never shown.
 std::string without_query(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
-
-std::string header_of(const Headers& headers, std::string_view name) {
-  for (const auto& [k, v] : headers) {
-    if (common::iequals(k, name)) {
-      return v;
-    }
-  }
-  return {};
-}
 
 class LoggingTransport final : public Transport {
  public:
@@ -53,7 +43,7 @@ class LoggingTransport final : public Transport {
 
 std::string describe_request(const Request& request) {
   std::string line = "> " + request.method + " " + without_query(request.url) + " (";
-  const std::string target = header_of(request.headers, "X-Amz-Target");
+  const std::string target = header_value(request.headers, "X-Amz-Target");
   if (!target.empty()) line += target + ", ";
   return line + std::to_string(request.body.size()) + " bytes)";
 }

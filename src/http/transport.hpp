@@ -22,6 +22,9 @@ namespace ssm_cache::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+/// The first header with this name (case-insensitive), or empty.
+[[nodiscard]] std::string header_value(const Headers& headers, std::string_view name);
+
 struct Request {
   std::string method = "POST";
   std::string url;  ///< "https://ssm.us-east-1.amazonaws.com/"
