@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Formats the C++ sources with clang-format-14 and the checked-in .clang-format.
 #
-# Usage: scripts/format.sh [--check] [FILE...]
+# Usage: scripts/format.sh [--check] [FILE...]   (C++ files only: .cpp .hpp .h .cc)
 #   (no option)  rewrite the files in place;
 #   --check      change nothing; list the files that are not formatted and exit 1 if any.
 # Without FILE: every tracked .cpp/.hpp/.h of the checkout (git ls-files, so build trees and
@@ -16,7 +16,11 @@ while [ $# -gt 0 ]; do
     --check) check=1 ;;
     -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     -*) echo "scripts/format.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
-    *) files+=("$1") ;;
+    *.cpp|*.hpp|*.h|*.cc) files+=("$1") ;;
+    *)
+      # clang-format would rewrite a script or a Markdown file as if it were C++.
+      echo "scripts/format.sh: '$1' is not a C++ source (.cpp, .hpp, .h, .cc): not touched" >&2
+      exit 2 ;;
   esac
   shift
 done
